@@ -1,0 +1,4 @@
+export { DecodeError } from "./primitives/decode-error.ts";
+export { Reader } from "./primitives/reader.ts";
+export { Writer } from "./primitives/writer.ts";
+export { ZERO_UUID, formatUuid, isUuid } from "./primitives/uuid.ts";
