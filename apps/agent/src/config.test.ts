@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, helpText, parseConfig } from "./config.ts";
+
+function config(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const parsed = parseConfig(argv, { DATABASE_URL: "postgres://db", ...env });
+  if (parsed.help) throw new Error("unexpected --help");
+  return parsed.config;
+}
+
+describe("parseConfig", () => {
+  it("applies defaults", () => {
+    const c = config([]);
+    expect(c).toMatchObject({
+      clusterId: null,
+      advertisedHost: "127.0.0.1",
+      kafkaPort: 9092,
+      httpPort: 10092,
+      zone: "default",
+      roles: ["produce", "fetch", "groups", "jobs"],
+      batchTimeoutMs: 20,
+      batchMaxBytes: 8 * 1024 * 1024,
+    });
+  });
+
+  it("lets flags win over environment variables", () => {
+    const c = config(["--kafka-port", "9100", "--zone=b"], { STREAMBED_KAFKA_PORT: "9200", STREAMBED_ZONE: "a" });
+    expect(c.kafkaPort).toBe(9100);
+    expect(c.httpPort).toBe(10100);
+    expect(c.zone).toBe("b");
+  });
+
+  it("uses the S3 batch timeout default for s3 buckets", () => {
+    expect(config(["--bucket-url", "s3://b/p"]).batchTimeoutMs).toBe(250);
+  });
+
+  it("lists every invalid setting", () => {
+    expect(() => parseConfig(["--kafka-port", "x", "--roles", "produce,nope"], {})).toThrow(ConfigError);
+    try {
+      parseConfig(["--kafka-port", "x", "--roles", "produce,nope"], {});
+    } catch (err) {
+      expect((err as Error).message).toMatch(/--database-url/);
+      expect((err as Error).message).toMatch(/--kafka-port/);
+      expect((err as Error).message).toMatch(/--roles/);
+    }
+  });
+
+  it("rejects unknown flags and documents every option", () => {
+    expect(() => parseConfig(["--nope"], {})).toThrow(ConfigError);
+    expect(parseConfig(["--help"], {})).toEqual({ help: true });
+    for (const flag of ["--database-url", "--cluster-id", "--agent-key", "--bucket-url", "--advertised-host", "--kafka-port", "--http-port", "--zone", "--roles", "--batch-timeout-ms", "--batch-max-bytes"]) {
+      expect(helpText()).toContain(flag);
+    }
+  });
+});

@@ -1,0 +1,181 @@
+import { parseArgs } from "node:util";
+import { z } from "zod";
+
+/**
+ * The agent's configuration, parsed once at start from flags and environment variables
+ * (a flag wins over its variable). Nothing else in the agent reads process.env.
+ */
+export interface AgentConfig {
+  databaseUrl: string;
+  /** Cluster of unauthenticated connections; null = shared agent serving every cluster. */
+  clusterId: string | null;
+  agentKey: string | null;
+  /** Stable id of this agent in the registry; a fresh one per start unless given. */
+  agentId: string | null;
+  bucketUrl: string;
+  listenHost: string;
+  advertisedHost: string;
+  kafkaPort: number;
+  httpPort: number;
+  zone: string;
+  roles: AgentRole[];
+  batchTimeoutMs: number;
+  batchMaxBytes: number;
+  blockCacheBytes: number;
+  maxConnections: number;
+  /** Socket reads pause while the produce buffer holds more than this many bytes. */
+  maxBufferedProduceBytes: number;
+  logLevel: LogLevel;
+}
+
+export const agentRoles = ["produce", "fetch", "groups", "jobs"] as const;
+export type AgentRole = (typeof agentRoles)[number];
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+const MiB = 1024 * 1024;
+
+interface Option {
+  flag: string;
+  env: string[];
+  help: string;
+  /** Shown in --help; the real default is applied by the schema. */
+  defaultText?: string;
+}
+
+const options = {
+  databaseUrl: { flag: "database-url", env: ["DATABASE_URL"], help: "Postgres URL of the metadata store (required)" },
+  clusterId: {
+    flag: "cluster-id",
+    env: ["STREAMBED_CLUSTER_ID"],
+    help: "virtual cluster of unauthenticated connections; empty = shared agent serving every cluster",
+  },
+  agentKey: { flag: "agent-key", env: ["STREAMBED_AGENT_KEY"], help: "agent key proving which cluster a dedicated agent serves" },
+  agentId: { flag: "agent-id", env: ["STREAMBED_AGENT_ID"], help: "id in the agent registry", defaultText: "random ULID per start" },
+  bucketUrl: {
+    flag: "bucket-url",
+    env: ["STREAMBED_BUCKET_URL"],
+    help: "object store: file:///dir or s3://bucket/prefix?endpoint=...&region=...&forcePathStyle=true",
+    defaultText: "file://./.data/objects",
+  },
+  listenHost: { flag: "listen-host", env: ["STREAMBED_LISTEN_HOST"], help: "address the Kafka and HTTP ports bind to", defaultText: "127.0.0.1" },
+  advertisedHost: {
+    flag: "advertised-host",
+    env: ["STREAMBED_ADVERTISED_HOST"],
+    help: "host given to clients in Metadata (librdkafka resolves localhost to ::1, so an IP is safer)",
+    defaultText: "127.0.0.1",
+  },
+  kafkaPort: { flag: "kafka-port", env: ["STREAMBED_KAFKA_PORT"], help: "Kafka protocol port (0 = any free port)", defaultText: "9092" },
+  httpPort: {
+    flag: "http-port",
+    env: ["STREAMBED_HTTP_PORT"],
+    help: "HTTP port for /healthz and /metrics",
+    defaultText: "Kafka port + 1000 (0 when the Kafka port is 0)",
+  },
+  zone: { flag: "zone", env: ["STREAMBED_ZONE"], help: "availability zone; clients pick theirs with ws_az=<zone> in client.id", defaultText: "default" },
+  roles: { flag: "roles", env: ["STREAMBED_ROLES"], help: `comma-separated subset of ${agentRoles.join(",")}`, defaultText: agentRoles.join(",") },
+  batchTimeoutMs: {
+    flag: "batch-timeout-ms",
+    env: ["STREAMBED_BATCH_TIMEOUT_MS"],
+    help: "flush the produce buffer when its oldest entry is this old",
+    defaultText: "250 for S3, 20 for a local directory",
+  },
+  batchMaxBytes: { flag: "batch-max-bytes", env: ["STREAMBED_BATCH_MAX_BYTES"], help: "flush the produce buffer at this size", defaultText: String(8 * MiB) },
+  blockCacheBytes: { flag: "block-cache-bytes", env: ["STREAMBED_BLOCK_CACHE_BYTES"], help: "size of the fetch block cache", defaultText: String(256 * MiB) },
+  maxConnections: { flag: "max-connections", env: ["STREAMBED_MAX_CONNECTIONS"], help: "Kafka connections accepted at once", defaultText: "10000" },
+  maxBufferedProduceBytes: {
+    flag: "max-buffered-produce-bytes",
+    env: ["STREAMBED_MAX_BUFFERED_PRODUCE_BYTES"],
+    help: "stop reading from sockets while the produce buffer holds more than this",
+    defaultText: String(64 * MiB),
+  },
+  logLevel: { flag: "log-level", env: ["STREAMBED_LOG_LEVEL", "LOG_LEVEL"], help: logLevels.join("|"), defaultText: "info" },
+} satisfies Record<keyof AgentConfig, Option>;
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z
+  .object({
+    databaseUrl: z.string({ error: "--database-url or DATABASE_URL is required" }).min(1, "--database-url or DATABASE_URL is required"),
+    clusterId: z.string().optional().transform((v) => (v ? v : null)),
+    agentKey: z.string().optional().transform((v) => (v ? v : null)),
+    agentId: z.string().optional().transform((v) => (v ? v : null)),
+    bucketUrl: z
+      .string()
+      .default("file://./.data/objects")
+      .refine((v) => /^(file|s3):\/\//.test(v), "bucket URL must start with file:// or s3://"),
+    listenHost: z.string().min(1).default("127.0.0.1"),
+    advertisedHost: z.string().min(1).default("127.0.0.1"),
+    kafkaPort: port.default(9092),
+    httpPort: port.optional(),
+    zone: z.string().min(1).default("default"),
+    roles: z
+      .string()
+      .default(agentRoles.join(","))
+      .transform((v) => v.split(",").map((r) => r.trim()).filter((r) => r !== ""))
+      .pipe(z.array(z.enum(agentRoles)).min(1)),
+    batchTimeoutMs: positiveInt.optional(),
+    batchMaxBytes: positiveInt.default(8 * MiB),
+    blockCacheBytes: z.coerce.number().int().min(0).default(256 * MiB),
+    maxConnections: positiveInt.default(10_000),
+    maxBufferedProduceBytes: positiveInt.default(64 * MiB),
+    logLevel: z.enum(logLevels).default("info"),
+  })
+  .transform(
+    (c): AgentConfig => ({
+      ...c,
+      httpPort: c.httpPort ?? (c.kafkaPort === 0 ? 0 : c.kafkaPort + 1000),
+      batchTimeoutMs: c.batchTimeoutMs ?? (c.bucketUrl.startsWith("s3://") ? 250 : 20),
+    }),
+  );
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export type ParsedArgs = { help: true } | { help: false; config: AgentConfig };
+
+/** Parses flags (winning) and environment variables; throws ConfigError with every problem listed. */
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        help: { type: "boolean", short: "h" },
+        ...Object.fromEntries(Object.values(options).map((o) => [o.flag, { type: "string" as const }])),
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  if (values.help) return { help: true };
+
+  const raw: Record<string, string | undefined> = {};
+  for (const [key, option] of Object.entries(options) as [keyof AgentConfig, Option][]) {
+    const flagValue = values[option.flag];
+    raw[key] = typeof flagValue === "string" ? flagValue : option.env.map((name) => env[name]).find((v) => v !== undefined);
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const option = options[issue.path[0] as keyof AgentConfig] as Option | undefined;
+      return option ? `--${option.flag}: ${issue.message}` : issue.message;
+    });
+    throw new ConfigError(problems.join("\n"));
+  }
+  return { help: false, config: result.data };
+}
+
+export function helpText(): string {
+  const lines = ["Usage: streambed-agent [options]", "", "Options (flag, then environment variable):"];
+  for (const option of Object.values(options) as Option[]) {
+    lines.push(`  --${option.flag.padEnd(28)} ${option.env.join(", ")}`);
+    lines.push(`      ${option.help}${option.defaultText ? ` (default: ${option.defaultText})` : ""}`);
+  }
+  lines.push(`  --${"help".padEnd(28)} show this text`);
+  return lines.join("\n");
+}

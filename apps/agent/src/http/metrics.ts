@@ -1,0 +1,95 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+const latencyBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const sizeBuckets = [1024, 16 * 1024, 128 * 1024, 1 << 20, 4 << 20, 8 << 20, 16 << 20, 64 << 20];
+
+/** Every Prometheus series the agent exposes on /metrics, in one registry per agent. */
+export class AgentMetrics {
+  readonly registry = new Registry();
+
+  readonly requests = new Counter({
+    name: "streambed_kafka_requests_total",
+    help: "Kafka requests answered, by API and top-level error code (0 = none)",
+    labelNames: ["api", "error_code"] as const,
+    registers: [this.registry],
+  });
+  readonly partitionErrors = new Counter({
+    name: "streambed_kafka_partition_errors_total",
+    help: "Per-partition errors returned in Produce and Fetch responses, by API and error code",
+    labelNames: ["api", "error_code"] as const,
+    registers: [this.registry],
+  });
+  readonly requestLatency = new Histogram({
+    name: "streambed_kafka_request_duration_seconds",
+    help: "Time from a request's arrival to its response being queued, by API",
+    labelNames: ["api"] as const,
+    buckets: latencyBuckets,
+    registers: [this.registry],
+  });
+  readonly producedBytes = new Counter({
+    name: "streambed_produce_bytes_total",
+    help: "Record batch bytes accepted from producers",
+    registers: [this.registry],
+  });
+  readonly fetchedBytes = new Counter({
+    name: "streambed_fetch_bytes_total",
+    help: "Record batch bytes returned to consumers",
+    registers: [this.registry],
+  });
+  readonly flushBytes = new Histogram({
+    name: "streambed_flush_bytes",
+    help: "Size of each object written by a produce buffer flush",
+    buckets: sizeBuckets,
+    registers: [this.registry],
+  });
+  readonly flushLatency = new Histogram({
+    name: "streambed_flush_duration_seconds",
+    help: "Time to write a flush's object and commit its offsets",
+    buckets: latencyBuckets,
+    registers: [this.registry],
+  });
+  readonly objectRequests = new Counter({
+    name: "streambed_object_requests_total",
+    help: "Object store requests by operation (put, get, head, list, delete) and outcome",
+    labelNames: ["op", "outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly objectBytes = new Counter({
+    name: "streambed_object_bytes_total",
+    help: "Bytes moved to (put) and from (get) the object store",
+    labelNames: ["op"] as const,
+    registers: [this.registry],
+  });
+  readonly blockCache = new Counter({
+    name: "streambed_block_cache_lookups_total",
+    help: "Fetch block cache lookups by result (hit, miss)",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+  readonly commitLatency = new Histogram({
+    name: "streambed_commit_duration_seconds",
+    help: "Time of the metadata transaction that assigns offsets to a flush",
+    buckets: latencyBuckets,
+    registers: [this.registry],
+  });
+  readonly connections = new Gauge({
+    name: "streambed_kafka_connections",
+    help: "Open Kafka connections",
+    registers: [this.registry],
+  });
+  readonly connectionsRejected = new Counter({
+    name: "streambed_kafka_connections_rejected_total",
+    help: "Connections refused because the connection limit was reached",
+    registers: [this.registry],
+  });
+  readonly connectionsClosedForErrors = new Counter({
+    name: "streambed_kafka_connections_closed_total",
+    help: "Connections closed by the agent because of a malformed frame or request",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

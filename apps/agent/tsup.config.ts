@@ -1,0 +1,15 @@
+import { defineConfig } from "tsup";
+
+// One ESM file for `npm start`: workspace packages export TypeScript source, so they are bundled;
+// everything from node_modules (native codecs, pg, aws-sdk) stays external and loads at run time.
+export default defineConfig({
+  entry: { main: "src/main.ts" },
+  format: ["esm"],
+  platform: "node",
+  target: "node20",
+  outDir: "dist",
+  clean: true,
+  sourcemap: true,
+  splitting: false,
+  noExternal: [/^@streambed\//],
+});
