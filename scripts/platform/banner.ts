@@ -1,0 +1,29 @@
+export interface BannerInfo {
+  webUrl: string;
+  demoEmail: string;
+  demoPassword: string;
+  bootstrap: string;
+  saslUsername: string;
+  saslPassword: string;
+  agentHealth: string[];
+  logDir: string;
+}
+
+/** The line prefixes are a contract: tests and users read values after them. */
+export function printBanner(b: BannerInfo): void {
+  const lines = [
+    "",
+    "Streambed is running. Press Ctrl-C to stop.",
+    "",
+    `Console:          ${b.webUrl}`,
+    `Console sign-in:  ${b.demoEmail} / ${b.demoPassword}`,
+    `Kafka bootstrap:  ${b.bootstrap}`,
+    `SASL mechanism:   SCRAM-SHA-256 (PLAIN also accepted)`,
+    `SASL username:    ${b.saslUsername}`,
+    `SASL password:    ${b.saslPassword}`,
+    `Agent health:     ${b.agentHealth.join(" ")}`,
+    `Logs:             ${b.logDir}`,
+    "",
+  ];
+  console.log(lines.join("\n"));
+}

@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+export interface Child {
+  name: string;
+  process: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+export interface SpawnOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Folder for `<name>.log`; output also goes to our stdout when `echo` is set. */
+  logDir: string;
+  echo?: boolean;
+}
+
+/**
+ * Each child gets its own process group so that stopping it also stops whatever it spawned
+ * (npx, next-server, ...), and a Ctrl-C in the terminal reaches only us: we stop children in order.
+ */
+export function spawnChild(name: string, command: string, args: string[], opts: SpawnOptions): Child {
+  mkdirSync(opts.logDir, { recursive: true });
+  const log = createWriteStream(join(opts.logDir, `${name}.log`), { flags: "a" });
+  const child = spawn(command, args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on("data", (chunk: Buffer) => {
+      log.write(chunk);
+      if (opts.echo) process.stdout.write(`[${name}] ${chunk.toString()}`);
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("exit", (code) => {
+      log.end();
+      resolve(code);
+    });
+  });
+  return { name, process: child, exited };
+}
+
+export async function stopChild(child: Child, graceMs = 10_000): Promise<void> {
+  const pid = child.process.pid;
+  if (pid === undefined || child.process.exitCode !== null || child.process.signalCode !== null) {
+    return;
+  }
+  signalGroup(pid, "SIGTERM");
+  const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
+  await child.exited;
+  clearTimeout(timer);
+  // The leader may exit before its group (npx → next-server): make sure nothing is left behind.
+  signalGroup(pid, "SIGKILL");
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}

@@ -1,0 +1,49 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const schema = z.object({
+  STREAMBED_DATA_DIR: z.string().default("./.data"),
+  DATABASE_URL: z.string().url().optional(),
+  STREAMBED_BUCKET_URL: z.string().optional(),
+  STREAMBED_WEB_PORT: port.default(3000),
+  STREAMBED_KAFKA_PORT: port.default(9092),
+  STREAMBED_AGENT_HTTP_PORT: port.optional(),
+  STREAMBED_AGENTS: z.coerce.number().int().min(1).max(16).default(1),
+  STREAMBED_ADVERTISED_HOST: z.string().default("127.0.0.1"),
+});
+
+export interface PlatformConfig {
+  repoRoot: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  bucketUrl: string;
+  webPort: number;
+  kafkaPort: number;
+  /** Agent i listens for Kafka on kafkaPort + i and for HTTP on agentHttpPort + i. */
+  agentHttpPort: number;
+  agents: number;
+  advertisedHost: string;
+}
+
+export function readPlatformConfig(env: NodeJS.ProcessEnv, repoRoot: string): PlatformConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${problems.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(repoRoot, e.STREAMBED_DATA_DIR);
+  return {
+    repoRoot,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    bucketUrl: e.STREAMBED_BUCKET_URL ?? `file://${resolve(dataDir, "objects")}`,
+    webPort: e.STREAMBED_WEB_PORT,
+    kafkaPort: e.STREAMBED_KAFKA_PORT,
+    agentHttpPort: e.STREAMBED_AGENT_HTTP_PORT ?? e.STREAMBED_KAFKA_PORT + 100,
+    agents: e.STREAMBED_AGENTS,
+    advertisedHost: e.STREAMBED_ADVERTISED_HOST,
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * `npm start`: the whole platform on embedded defaults (or on DATABASE_URL / STREAMBED_BUCKET_URL
+ * when given): build, Postgres, migrations, demo seed, console, agents, banner.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readPlatformConfig } from "./platform/config.ts";
+import { spawnChild, stopChild, type Child } from "./platform/children.ts";
+import { loadOrCreateSecrets } from "./platform/secrets.ts";
+import { waitForHttp } from "./platform/wait.ts";
+import { printBanner } from "./platform/banner.ts";
+import { startDatabase } from "./platform/database.ts";
+import { seedDemo } from "./platform/seed.ts";
+
+const repoRoot = resolve(fileURLToPath(import.meta.url), "../..");
+const startedAt = Date.now();
+const step = (what: string) =>
+  console.log(`[streambed] ${what} (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+
+const config = readPlatformConfig(process.env, repoRoot);
+mkdirSync(config.dataDir, { recursive: true });
+const logDir = join(config.dataDir, "logs");
+const children: Child[] = [];
+let stopDatabase: () => Promise<void> = async () => {};
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log("[streambed] stopping…");
+    // Agents first so they can flush and deregister while the database is still up.
+    for (const child of [...children].reverse()) await stopChild(child);
+    await stopDatabase();
+  }
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+try {
+  step("building");
+  const build = spawnSync("npx", ["turbo", "run", "build", "--output-logs=errors-only"], {
+    cwd: repoRoot,
+    stdio: "inherit",
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (build.status !== 0) throw new Error("build failed");
+
+  step("starting the database");
+  const database = await startDatabase(config);
+  stopDatabase = database.stop;
+
+  const secrets = loadOrCreateSecrets(config.dataDir);
+  step("seeding the demo organization");
+  const demo = await seedDemo(config, database.url, secrets);
+
+  const bootstrap = Array.from(
+    { length: config.agents },
+    (_, i) => `${config.advertisedHost}:${config.kafkaPort + i}`,
+  ).join(",");
+  const baseEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production",
+  };
+
+  step("starting the console and agents");
+  const webUrl = `http://localhost:${config.webPort}`;
+  const web = spawnChild(
+    "web",
+    "npx",
+    ["next", "start", "--port", String(config.webPort), "--hostname", "0.0.0.0"],
+    {
+      cwd: join(repoRoot, "apps/web"),
+      logDir,
+      env: {
+        ...baseEnv,
+        STREAMBED_BOOTSTRAP: bootstrap,
+        BETTER_AUTH_SECRET: secrets.authSecret,
+        BETTER_AUTH_URL: webUrl,
+      },
+    },
+  );
+  children.push(web);
+
+  const agents: { child: Child; httpPort: number }[] = [];
+  for (let i = 0; i < config.agents; i++) {
+    const httpPort = config.agentHttpPort + i;
+    const child = spawnChild(
+      `agent-${i}`,
+      process.execPath,
+      [
+        join(repoRoot, "apps/agent/dist/main.js"),
+        "--kafka-port",
+        String(config.kafkaPort + i),
+        "--http-port",
+        String(httpPort),
+        "--advertised-host",
+        config.advertisedHost,
+        "--bucket-url",
+        config.bucketUrl,
+        "--default-cluster-id",
+        demo.clusterId,
+      ],
+      { cwd: repoRoot, logDir, env: baseEnv },
+    );
+    children.push(child);
+    agents.push({ child, httpPort });
+  }
+
+  await Promise.all([
+    waitForHttp(`${webUrl}/api/health`, web),
+    ...agents.map((a) => waitForHttp(`http://127.0.0.1:${a.httpPort}/healthz`, a.child)),
+  ]);
+  for (const child of children) {
+    void child.exited.then((code) => {
+      if (stopping) return;
+      console.error(`[streambed] ${child.name} exited with code ${code}; see ${logDir}`);
+      void shutdown(1);
+    });
+  }
+
+  step("ready");
+  printBanner({
+    webUrl,
+    demoEmail: secrets.demoEmail,
+    demoPassword: secrets.demoPassword,
+    bootstrap,
+    saslUsername: secrets.saslUsername,
+    saslPassword: secrets.saslPassword,
+    agentHealth: agents.map((a) => `http://127.0.0.1:${a.httpPort}/healthz`),
+    logDir,
+  });
+} catch (err) {
+  console.error(`[streambed] start failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`[streambed] logs: ${logDir}`);
+  await shutdown(1);
+}
