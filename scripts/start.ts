@@ -102,7 +102,7 @@ try {
         config.advertisedHost,
         "--bucket-url",
         config.bucketUrl,
-        "--default-cluster-id",
+        "--cluster-id",
         demo.clusterId,
       ],
       { cwd: repoRoot, logDir, env: baseEnv },

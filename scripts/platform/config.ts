@@ -21,7 +21,7 @@ export interface PlatformConfig {
   bucketUrl: string;
   webPort: number;
   kafkaPort: number;
-  /** Agent i listens for Kafka on kafkaPort + i and for HTTP on agentHttpPort + i. */
+  /** Agent i listens for Kafka on kafkaPort + i and for HTTP on agentHttpPort + i (default: Kafka port + 1000). */
   agentHttpPort: number;
   agents: number;
   advertisedHost: string;
@@ -42,7 +42,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv, repoRoot: string): Pl
     bucketUrl: e.STREAMBED_BUCKET_URL ?? `file://${resolve(dataDir, "objects")}`,
     webPort: e.STREAMBED_WEB_PORT,
     kafkaPort: e.STREAMBED_KAFKA_PORT,
-    agentHttpPort: e.STREAMBED_AGENT_HTTP_PORT ?? e.STREAMBED_KAFKA_PORT + 100,
+    agentHttpPort: e.STREAMBED_AGENT_HTTP_PORT ?? e.STREAMBED_KAFKA_PORT + 1000,
     agents: e.STREAMBED_AGENTS,
     advertisedHost: e.STREAMBED_ADVERTISED_HOST,
   };
