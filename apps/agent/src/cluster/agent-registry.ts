@@ -1,0 +1,87 @@
+import type { Logger } from "pino";
+import type { AgentRegistration, LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
+
+export interface AgentRegistryOptions {
+  metadata: MetadataStore;
+  self: AgentRegistration;
+  /** Default 1000 ms. */
+  heartbeatIntervalMs?: number;
+  /** An agent whose last heartbeat is older than this is not live. Default 5000 ms. */
+  liveWindowMs?: number;
+  /** How long a live-agent list is reused before asking the metadata store again. Default 1000 ms. */
+  cacheMs?: number;
+  logger?: Pick<Logger, "warn">;
+}
+
+/**
+ * This agent's membership in the fleet: registers itself, heartbeats, deregisters on shutdown,
+ * and answers which agents are live (with a short cache, as Metadata requests ask often).
+ */
+export class AgentRegistry {
+  private readonly metadata: MetadataStore;
+  readonly self: AgentRegistration;
+  private readonly heartbeatIntervalMs: number;
+  private readonly liveWindowMs: number;
+  private readonly cacheMs: number;
+  private readonly logger: Pick<Logger, "warn"> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private heartbeat: Promise<void> | undefined;
+  private readonly cache = new Map<string, { at: number; agents: Promise<LiveAgent[]> }>();
+
+  constructor(options: AgentRegistryOptions) {
+    this.metadata = options.metadata;
+    this.self = options.self;
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1000;
+    this.liveWindowMs = options.liveWindowMs ?? 5000;
+    this.cacheMs = options.cacheMs ?? 1000;
+    this.logger = options.logger;
+  }
+
+  /** Registers this agent and starts heartbeating. */
+  async start(): Promise<void> {
+    await this.metadata.registerAgent(this.self);
+    this.timer = setInterval(() => {
+      if (this.heartbeat) return;
+      this.heartbeat = this.metadata
+        .heartbeatAgent(this.self.id)
+        .catch((err: unknown) => this.logger?.warn({ err }, "agent heartbeat failed"))
+        .finally(() => (this.heartbeat = undefined));
+    }, this.heartbeatIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops heartbeating and removes this agent, so it leaves Metadata responses at once. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.heartbeat;
+    await this.metadata.deregisterAgent(this.self.id);
+  }
+
+  /** Live agents serving the cluster, sorted by id. */
+  liveAgents(clusterId: string): Promise<LiveAgent[]> {
+    const now = Date.now();
+    const cached = this.cache.get(clusterId);
+    if (cached && now - cached.at < this.cacheMs) return cached.agents;
+    const agents = this.metadata.liveAgents(clusterId, this.liveWindowMs);
+    this.cache.set(clusterId, { at: now, agents });
+    agents.catch(() => this.cache.delete(clusterId));
+    return agents;
+  }
+}
+
+/**
+ * The agents a client in `zone` should see: those of its zone, or all of them when the zone is
+ * unknown or has no live agent.
+ */
+export function agentsInZone<T extends { zone: string }>(agents: readonly T[], zone: string | undefined): T[] {
+  if (zone === undefined) return [...agents];
+  const inZone = agents.filter((a) => a.zone === zone);
+  return inZone.length > 0 ? inZone : [...agents];
+}
+
+/** The zone a client states in its client.id (`ws_az=<zone>`, WarpStream's convention). */
+export function zoneFromClientId(clientId: string | null | undefined): string | undefined {
+  const match = /(?:^|[,;\s])ws_az=([^,;\s]+)/.exec(clientId ?? "");
+  return match?.[1];
+}

@@ -1,0 +1,118 @@
+import type { ObjectStore } from "../storage/object-store.ts";
+
+export interface BlockCacheOptions {
+  /** Default 4 MiB. */
+  blockSize?: number;
+  /** Total bytes of blocks kept. Default 256 MiB. */
+  maxBytes?: number;
+  metrics?: BlockCacheMetrics;
+}
+
+export interface BlockCacheMetrics {
+  hits: { inc(value?: number): void };
+  misses: { inc(value?: number): void };
+}
+
+export interface BlockCacheStats {
+  hits: number;
+  misses: number;
+  /** Bytes of blocks held now. */
+  bytes: number;
+  blocks: number;
+}
+
+export const DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024;
+
+/**
+ * Fixed-size blocks of immutable objects, kept in memory LRU by bytes. Reads are served from
+ * blocks; a block is fetched with one range GET, and concurrent reads of a block share that GET.
+ */
+export class BlockCache {
+  readonly blockSize: number;
+  private readonly maxBytes: number;
+  private readonly store: Pick<ObjectStore, "getRange">;
+  private readonly metrics: BlockCacheMetrics | undefined;
+  /** Loaded blocks in least-recently-used-first order (Map keeps insertion order). */
+  private readonly blocks = new Map<string, Buffer>();
+  private readonly loading = new Map<string, Promise<Buffer>>();
+  private heldBytes = 0;
+  private hitCount = 0;
+  private missCount = 0;
+
+  constructor(store: Pick<ObjectStore, "getRange">, options: BlockCacheOptions = {}) {
+    this.store = store;
+    this.blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
+    this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+    this.metrics = options.metrics;
+  }
+
+  get stats(): BlockCacheStats {
+    return { hits: this.hitCount, misses: this.missCount, bytes: this.heldBytes, blocks: this.blocks.size };
+  }
+
+  /** Bytes [start, end) of the object; shorter if the object ends first. */
+  async read(key: string, start: number, end: number): Promise<Buffer> {
+    if (end <= start) return Buffer.alloc(0);
+    const first = Math.floor(start / this.blockSize);
+    const last = Math.floor((end - 1) / this.blockSize);
+    if (first === last) {
+      const block = await this.block(key, first);
+      const from = start - first * this.blockSize;
+      return block.subarray(from, Math.min(block.length, end - first * this.blockSize));
+    }
+    const indexes = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+    const blocks = await Promise.all(indexes.map((i) => this.block(key, i)));
+    const pieces: Buffer[] = [];
+    for (const [n, block] of blocks.entries()) {
+      const blockStart = (first + n) * this.blockSize;
+      pieces.push(block.subarray(Math.max(0, start - blockStart), Math.min(block.length, end - blockStart)));
+      if (block.length < this.blockSize) break;
+    }
+    return Buffer.concat(pieces);
+  }
+
+  private block(key: string, index: number): Promise<Buffer> {
+    const id = `${index}@${key}`;
+    const cached = this.blocks.get(id);
+    if (cached) {
+      this.blocks.delete(id);
+      this.blocks.set(id, cached);
+      this.hitCount++;
+      this.metrics?.hits.inc();
+      return Promise.resolve(cached);
+    }
+    const inFlight = this.loading.get(id);
+    if (inFlight) {
+      this.hitCount++;
+      this.metrics?.hits.inc();
+      return inFlight;
+    }
+    this.missCount++;
+    this.metrics?.misses.inc();
+    const start = index * this.blockSize;
+    const load = this.store.getRange(key, start, start + this.blockSize).then(
+      (block) => {
+        this.loading.delete(id);
+        this.insert(id, block);
+        return block;
+      },
+      (error: unknown) => {
+        this.loading.delete(id);
+        throw error;
+      },
+    );
+    this.loading.set(id, load);
+    return load;
+  }
+
+  private insert(id: string, block: Buffer): void {
+    if (block.length > this.maxBytes) return;
+    this.blocks.set(id, block);
+    this.heldBytes += block.length;
+    for (const [oldest, evicted] of this.blocks) {
+      if (this.heldBytes <= this.maxBytes) break;
+      this.blocks.delete(oldest);
+      this.heldBytes -= evicted.length;
+    }
+  }
+}

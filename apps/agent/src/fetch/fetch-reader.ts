@@ -1,0 +1,216 @@
+import type { IndexRow, MetadataStore, PartitionHead } from "../metadata/metadata-store.ts";
+import type { BlockCache } from "./block-cache.ts";
+import { partitionKey, type HeadWait, type PartitionHeadCache } from "./partition-heads.ts";
+
+export interface FetchPartitionRequest {
+  topicId: string;
+  partition: number;
+  fetchOffset: bigint;
+  partitionMaxBytes: number;
+}
+
+export interface FetchRequest {
+  clusterId: string;
+  partitions: readonly FetchPartitionRequest[];
+  /** Response byte budget across partitions (whole batches; the first batch always comes). */
+  maxBytes: number;
+  minBytes: number;
+  maxWaitMs: number;
+  /** Aborts the long poll early (connection closed, shutdown): answers with what is there. */
+  signal?: AbortSignal;
+}
+
+export type FetchErrorCode = "OFFSET_OUT_OF_RANGE" | "UNKNOWN_TOPIC_OR_PARTITION";
+
+export interface FetchPartitionResult {
+  topicId: string;
+  partition: number;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  lastStableOffset: bigint;
+  /** Whole record batches with baseOffset patched; empty when there is nothing (or an error). */
+  records: Buffer;
+  errorCode?: FetchErrorCode;
+}
+
+export interface FetchReaderOptions {
+  metadata: MetadataStore;
+  heads: PartitionHeadCache;
+  blocks: BlockCache;
+}
+
+/** Bytes of a batch header needed to size it and count its offsets (through lastOffsetDelta). */
+const HEADER_PREFIX = 27;
+const LOG_OVERHEAD = 12;
+
+export class CorruptObjectError extends Error {
+  constructor(key: string, position: number, reason: string) {
+    super(`corrupt batch in object ${key} at byte ${position}: ${reason}`);
+    this.name = "CorruptObjectError";
+  }
+}
+
+/**
+ * Serves Fetch: checks offsets against the cached partition heads, looks up index rows, reads
+ * whole batches through the block cache, patches their baseOffset, and long-polls until
+ * `minBytes` or `maxWaitMs` (woken by commits from any agent, never by polling).
+ */
+export class FetchReader {
+  private readonly metadata: MetadataStore;
+  private readonly heads: PartitionHeadCache;
+  private readonly blocks: BlockCache;
+
+  constructor(options: FetchReaderOptions) {
+    this.metadata = options.metadata;
+    this.heads = options.heads;
+    this.blocks = options.blocks;
+  }
+
+  async read(request: FetchRequest): Promise<FetchPartitionResult[]> {
+    const deadline = performance.now() + request.maxWaitMs;
+    for (;;) {
+      const results = await this.readOnce(request);
+      const bytes = results.reduce((sum, r) => sum + r.records.length, 0);
+      const remaining = deadline - performance.now();
+      if (bytes >= request.minBytes || bytes >= request.maxBytes || remaining <= 0 || request.signal?.aborted) {
+        return results;
+      }
+      if (results.some((r) => r.errorCode !== undefined)) return results;
+      // Wake on anything newer than what this round saw.
+      const waits: HeadWait[] = results.map((r) => ({
+        topicId: r.topicId,
+        partition: r.partition,
+        afterOffset: r.highWatermark,
+      }));
+      await this.heads.waitForData(waits, remaining, request.signal);
+    }
+  }
+
+  private async readOnce(request: FetchRequest): Promise<FetchPartitionResult[]> {
+    const heads = await this.currentHeads(request);
+    const results: FetchPartitionResult[] = request.partitions.map((p) => {
+      const head = heads.get(partitionKey(p.topicId, p.partition));
+      if (!head) return emptyResult(p, undefined, "UNKNOWN_TOPIC_OR_PARTITION");
+      if (p.fetchOffset < head.logStartOffset || p.fetchOffset > head.highWatermark) {
+        return emptyResult(p, head, "OFFSET_OUT_OF_RANGE");
+      }
+      return emptyResult(p, head, undefined);
+    });
+    const wanted = request.partitions
+      .map((p, i) => ({ p, i }))
+      .filter(({ p, i }) => results[i]!.errorCode === undefined && p.fetchOffset < results[i]!.highWatermark);
+    if (wanted.length === 0) return results;
+    const rows = await this.metadata.findIndexRows(
+      request.clusterId,
+      wanted.map(({ p }) => ({
+        topicId: p.topicId,
+        partition: p.partition,
+        fromOffset: p.fetchOffset,
+        maxBytes: Math.max(1, Math.min(p.partitionMaxBytes, request.maxBytes)),
+      })),
+    );
+    let used = 0;
+    for (const [n, { p, i }] of wanted.entries()) {
+      const limit = Math.min(p.partitionMaxBytes, request.maxBytes - used);
+      if (limit <= 0 && used > 0) break;
+      const records = await this.readPartition(rows[n]!, p.fetchOffset, limit, used === 0);
+      results[i]!.records = records;
+      used += records.length;
+    }
+    return results;
+  }
+
+  /** Cached heads, re-read from the store where the request is beyond them (the cache may lag). */
+  private async currentHeads(request: FetchRequest): Promise<Map<string, PartitionHead>> {
+    const heads = await this.heads.get(request.clusterId, request.partitions);
+    const stale = request.partitions.filter((p) => {
+      const head = heads.get(partitionKey(p.topicId, p.partition));
+      return !head || p.fetchOffset > head.highWatermark || p.fetchOffset < head.logStartOffset;
+    });
+    if (stale.length === 0) return heads;
+    const fresh = await this.heads.refresh(request.clusterId, stale);
+    for (const [key, head] of fresh) heads.set(key, head);
+    return heads;
+  }
+
+  /**
+   * Whole batches from `fetchOffset` on, up to `limit` bytes; when `atLeastOne`, the first batch
+   * comes even if it is larger. Returns a fresh buffer with baseOffsets patched.
+   */
+  private async readPartition(rows: readonly IndexRow[], fetchOffset: bigint, limit: number, atLeastOne: boolean): Promise<Buffer> {
+    const pieces: Buffer[] = [];
+    const baseOffsets: bigint[] = [];
+    let taken = 0;
+    for (const row of rows) {
+      const rowEnd = row.byteOffset + row.byteLength;
+      let position = row.byteOffset;
+      let offset = row.baseOffset;
+      // Skip the batches of the row that end before fetchOffset.
+      while (position < rowEnd) {
+        const { size, offsets } = await this.batchAt(row.objectKey, position, rowEnd);
+        if (offset + BigInt(offsets) > fetchOffset) break;
+        position += size;
+        offset += BigInt(offsets);
+      }
+      if (position >= rowEnd) continue;
+      const room = limit - taken;
+      const mustTakeFirst = atLeastOne && pieces.length === 0;
+      let window = await this.blocks.read(row.objectKey, position, Math.min(rowEnd, position + Math.max(room, 0)));
+      if (mustTakeFirst) {
+        const { size } = await this.batchAt(row.objectKey, position, rowEnd);
+        if (size > window.length) window = await this.blocks.read(row.objectKey, position, position + size);
+      }
+      let p = 0;
+      while (p + HEADER_PREFIX <= window.length) {
+        const { size, offsets } = parseBatchPrefix(window, p, row.objectKey, position + p, rowEnd - position - p);
+        if (p + size > window.length) break;
+        pieces.push(window.subarray(p, p + size));
+        baseOffsets.push(offset);
+        offset += BigInt(offsets);
+        p += size;
+      }
+      taken += p;
+      if (taken >= limit || position + p < rowEnd) break;
+    }
+    const records = Buffer.concat(pieces);
+    let at = 0;
+    for (const [n, piece] of pieces.entries()) {
+      records.writeBigInt64BE(baseOffsets[n]!, at);
+      // Leader epoch is 0 for every partition (see Partition.leader_epoch); it is outside the CRC.
+      records.writeInt32BE(0, at + LOG_OVERHEAD);
+      at += piece.length;
+    }
+    return records;
+  }
+
+  private async batchAt(key: string, position: number, rowEnd: number): Promise<{ size: number; offsets: number }> {
+    const prefix = await this.blocks.read(key, position, position + HEADER_PREFIX);
+    return parseBatchPrefix(prefix, 0, key, position, rowEnd - position);
+  }
+}
+
+/** Size (including the 12-byte log overhead) and offset count of the batch at `at`. */
+function parseBatchPrefix(buf: Buffer, at: number, key: string, position: number, available: number): { size: number; offsets: number } {
+  if (buf.length - at < HEADER_PREFIX) throw new CorruptObjectError(key, position, "truncated batch header");
+  const size = LOG_OVERHEAD + buf.readInt32BE(at + 8);
+  const offsets = buf.readInt32BE(at + 23) + 1;
+  if (size < HEADER_PREFIX || size > available) throw new CorruptObjectError(key, position, `batch size ${size} out of range`);
+  if (offsets < 1) throw new CorruptObjectError(key, position, `lastOffsetDelta ${offsets - 1}`);
+  return { size, offsets };
+}
+
+function emptyResult(
+  p: FetchPartitionRequest,
+  head: PartitionHead | undefined,
+  errorCode: FetchErrorCode | undefined,
+): FetchPartitionResult {
+  return {
+    topicId: p.topicId,
+    partition: p.partition,
+    highWatermark: head?.highWatermark ?? -1n,
+    logStartOffset: head?.logStartOffset ?? -1n,
+    lastStableOffset: head?.highWatermark ?? -1n,
+    records: Buffer.alloc(0),
+    ...(errorCode ? { errorCode } : {}),
+  };
+}

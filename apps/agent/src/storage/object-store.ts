@@ -1,0 +1,50 @@
+import { ulid } from "ulid";
+
+/** What an object holds; the middle segment of its key. */
+export type ObjectKind = "flush" | "compacted";
+
+export interface ObjectInfo {
+  key: string;
+  size: number;
+}
+
+/**
+ * Object storage as the data plane needs it: immutable objects written once, read by byte
+ * range. Keys are logical (`<clusterId>/<kind>/<ulid>`); a store applies its own prefix
+ * (from the bucket URL), so the key recorded in the metadata store is independent of where
+ * the bucket lives.
+ */
+export interface ObjectStore {
+  /** Where objects go, for logs (a URL without credentials). */
+  readonly location: string;
+  /** Writes the whole object atomically: readers see all of it or nothing. */
+  put(key: string, body: Buffer | readonly Buffer[]): Promise<void>;
+  /** The whole object. Throws ObjectNotFoundError. */
+  get(key: string): Promise<Buffer>;
+  /**
+   * Bytes [start, end) of the object (end exclusive). Returns fewer bytes when the object ends
+   * before `end`. Throws ObjectNotFoundError.
+   */
+  getRange(key: string, start: number, end: number): Promise<Buffer>;
+  /** Size of the object, or undefined when it does not exist. */
+  head(key: string): Promise<ObjectInfo | undefined>;
+  /** Every object whose key starts with `prefix`, in key order. */
+  list(prefix: string): AsyncIterable<ObjectInfo>;
+  /** Deletes the objects; keys that do not exist are ignored. */
+  delete(keys: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class ObjectNotFoundError extends Error {
+  readonly key: string;
+  constructor(key: string) {
+    super(`object not found: ${key}`);
+    this.name = "ObjectNotFoundError";
+    this.key = key;
+  }
+}
+
+/** A fresh key `<clusterId>/<kind>/<ulid>`; ULIDs sort by creation time. */
+export function newObjectKey(clusterId: string, kind: ObjectKind): string {
+  return `${clusterId}/${kind}/${ulid()}`;
+}
