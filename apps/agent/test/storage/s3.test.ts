@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ObjectStore } from "../../src/storage/object-store.ts";
+import { BucketUrlError, openObjectStore } from "../../src/storage/open-object-store.ts";
+import { S3ObjectStore } from "../../src/storage/s3.ts";
+import { objectStoreContract } from "./object-store-contract.ts";
+import { startS3Server, type S3TestServer } from "./s3-server.ts";
+
+let server: S3TestServer;
+let store: ObjectStore;
+
+beforeAll(async () => {
+  server = await startS3Server();
+  store = openObjectStore(server.bucketUrl("tenant-a/data"), { s3Credentials: server.credentials });
+});
+
+afterAll(async () => {
+  await store?.close();
+  await server?.stop();
+});
+
+objectStoreContract("S3 (s3rver)", () => store);
+
+describe("S3ObjectStore", () => {
+  it("is what an s3:// bucket URL opens, and keeps objects under the URL's prefix", async () => {
+    expect(store).toBeInstanceOf(S3ObjectStore);
+    expect(store.location).toBe(`s3://${server.bucket}/tenant-a/data`);
+    await store.put("c1/flush/01PREFIXED", Buffer.from("x"));
+    const root = openObjectStore(server.bucketUrl(), { s3Credentials: server.credentials });
+    try {
+      expect(await root.head("tenant-a/data/c1/flush/01PREFIXED")).toEqual({
+        key: "tenant-a/data/c1/flush/01PREFIXED",
+        size: 1,
+      });
+    } finally {
+      await root.close();
+    }
+  });
+
+  it("rejects bucket URLs it cannot open", () => {
+    expect(() => openObjectStore("ftp://x/y")).toThrow(BucketUrlError);
+    expect(() => openObjectStore("not a url")).toThrow(BucketUrlError);
+  });
+});
