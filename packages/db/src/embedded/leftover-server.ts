@@ -1,0 +1,71 @@
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** Thrown when another live process still runs Postgres on the data dir. */
+export class DataDirInUseError extends Error {
+  override readonly name = "DataDirInUseError";
+}
+
+// Which process started the server on this data dir; lets a later start tell an orphaned
+// server (its starter was killed with SIGKILL) from one another process is still using.
+const OWNER_FILE = "streambed-owner.pid";
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function readPid(file: string): Promise<number | undefined> {
+  try {
+    const pid = Number.parseInt((await readFile(file, "utf8")).split("\n")[0] ?? "", 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function isPostgres(pid: number): Promise<boolean> {
+  try {
+    return (await readFile(`/proc/${pid}/cmdline`, "utf8")).includes("postgres");
+  } catch {
+    return process.platform !== "linux"; // no /proc: trust postmaster.pid
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
+    if (!isAlive(pid)) return true;
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * Before starting on an existing data dir: a Postgres still running there whose starter process
+ * is gone is an orphan (its starter was SIGKILLed) and is shut down; one whose starter is alive
+ * belongs to someone else and makes us fail instead of fighting over the data dir.
+ */
+export async function stopOrphanedServer(dataDir: string): Promise<void> {
+  const postmasterPid = await readPid(path.join(dataDir, "postmaster.pid"));
+  if (postmasterPid === undefined || !isAlive(postmasterPid) || !(await isPostgres(postmasterPid))) return;
+  const ownerPid = await readPid(path.join(dataDir, OWNER_FILE));
+  if (ownerPid !== undefined && ownerPid !== process.pid && isAlive(ownerPid)) {
+    throw new DataDirInUseError(
+      `Postgres (pid ${postmasterPid}) already runs on ${dataDir}, started by process ${ownerPid}. ` +
+        `Stop that process, or point DATABASE_URL at its server instead.`,
+    );
+  }
+  process.kill(postmasterPid, "SIGINT"); // fast shutdown: roll back open transactions, checkpoint
+  if (!(await waitForExit(postmasterPid, 15_000))) {
+    process.kill(postmasterPid, "SIGKILL");
+    await waitForExit(postmasterPid, 5_000);
+  }
+}
+
+export async function recordOwner(dataDir: string): Promise<void> {
+  await writeFile(path.join(dataDir, OWNER_FILE), `${process.pid}\n`);
+}

