@@ -139,7 +139,7 @@ interface JsonField {
   versions?: string;
   nullableVersions?: string;
   flexibleVersions?: string;
-  tag?: number;
+  tag?: number | string;
   taggedVersions?: string;
   default?: string | number | boolean;
   ignorable?: boolean;
@@ -197,7 +197,7 @@ export function parseMessage(json: JsonMessage): MessageDef {
     nullableVersions: parseVersions(f.nullableVersions),
     flexibleVersions:
       f.flexibleVersions === undefined ? undefined : parseVersions(f.flexibleVersions),
-    tag: f.tag ?? null,
+    tag: f.tag === undefined ? null : Number(f.tag),
     taggedVersions: parseVersions(f.taggedVersions),
     default: f.default === undefined ? undefined : String(f.default),
     ignorable: f.ignorable ?? false,
