@@ -53,7 +53,7 @@ export async function stopOrphanedServer(dataDir: string): Promise<void> {
   const postmasterPid = await readPid(path.join(dataDir, "postmaster.pid"));
   if (postmasterPid === undefined || !isAlive(postmasterPid) || !(await isPostgres(postmasterPid))) return;
   const ownerPid = await readPid(path.join(dataDir, OWNER_FILE));
-  if (ownerPid !== undefined && ownerPid !== process.pid && isAlive(ownerPid)) {
+  if (ownerPid !== undefined && isAlive(ownerPid)) {
     throw new DataDirInUseError(
       `Postgres (pid ${postmasterPid}) already runs on ${dataDir}, started by process ${ownerPid}. ` +
         `Stop that process, or point DATABASE_URL at its server instead.`,

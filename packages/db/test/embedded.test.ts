@@ -1,0 +1,102 @@
+import { spawn } from "node:child_process";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from "../src/embedded.ts";
+
+let root: string;
+const running: EmbeddedPostgres[] = [];
+const leftBehind = new Set<number>(); // processes a failing test could leave running
+
+async function start(dataDir: string, port?: number): Promise<EmbeddedPostgres> {
+  const server = await startEmbeddedPostgres({ dataDir, port, initdbFlags: ["--no-sync"] });
+  running.push(server);
+  return server;
+}
+
+async function query<T>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function postmasterPid(dataDir: string): Promise<number> {
+  return Number.parseInt((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]!, 10);
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "streambed-embedded-test-"));
+  await chmod(root, 0o755);
+});
+
+afterAll(async () => {
+  for (const server of running) await server.stop();
+  for (const pid of leftBehind) if (isAlive(pid)) process.kill(pid, "SIGKILL");
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("startEmbeddedPostgres", () => {
+  it("initialises a new data dir, keeps data across stop/start, and stops cleanly", async () => {
+    const dataDir = path.join(root, "nested", "persist");
+    const first = await start(dataDir);
+    expect(first.url).toMatch(/^postgresql:\/\/postgres:postgres@127\.0\.0\.1:\d+\/streambed$/);
+    await query(first.url, "CREATE TABLE kept (v TEXT); INSERT INTO kept VALUES ('hello')");
+    const pid = await postmasterPid(dataDir);
+    await first.stop();
+    await first.stop(); // idempotent
+    expect(isAlive(pid)).toBe(false);
+
+    const second = await start(dataDir, first.port);
+    expect(second.port).toBe(first.port);
+    expect(await query(second.url, "SELECT v FROM kept")).toEqual([{ v: "hello" }]);
+    await second.stop();
+  });
+
+  it("refuses a data dir that a live process is still using", async () => {
+    const dataDir = path.join(root, "busy");
+    const server = await start(dataDir);
+    await expect(startEmbeddedPostgres({ dataDir })).rejects.toBeInstanceOf(DataDirInUseError);
+    await server.stop();
+  });
+
+  it("shuts down a server orphaned by a SIGKILLed parent before starting again", async () => {
+    const dataDir = path.join(root, "orphan");
+    const fixture = fileURLToPath(new URL("./fixtures/start-and-hang.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", fixture, dataDir], { stdio: ["ignore", "pipe", "inherit"] });
+    leftBehind.add(child.pid!);
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+      child.once("exit", (code) => reject(new Error(`fixture exited early with ${code}`)));
+    });
+    await query(url, "CREATE TABLE survived (v INT); INSERT INTO survived VALUES (1)");
+    const orphan = await postmasterPid(dataDir);
+    leftBehind.add(orphan);
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+    leftBehind.delete(child.pid!);
+    expect(isAlive(orphan)).toBe(true);
+
+    const restarted = await start(dataDir);
+    expect(isAlive(orphan)).toBe(false);
+    leftBehind.delete(orphan);
+    expect(await query(restarted.url, "SELECT v FROM survived")).toEqual([{ v: 1 }]);
+    await restarted.stop();
+  });
+});
