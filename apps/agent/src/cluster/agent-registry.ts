@@ -44,6 +44,8 @@ export class AgentRegistry {
       if (this.heartbeat) return;
       this.heartbeat = this.metadata
         .heartbeatAgent(this.self.id)
+        // Someone removed our row (e.g. cleaned up as dead after a long pause): come back.
+        .then((known) => (known ? undefined : this.metadata.registerAgent(this.self)))
         .catch((err: unknown) => this.logger?.warn({ err }, "agent heartbeat failed"))
         .finally(() => (this.heartbeat = undefined));
     }, this.heartbeatIntervalMs);

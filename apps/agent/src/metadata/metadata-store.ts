@@ -128,10 +128,20 @@ export class UnknownTopicError extends Error {
   }
 }
 
+export class InvalidPartitionCountError extends Error {
+  readonly currentCount: number;
+  constructor(currentCount: number, requested: number) {
+    super(`topic has ${currentCount} partitions; cannot change to ${requested}`);
+    this.name = "InvalidPartitionCountError";
+    this.currentCount = currentCount;
+  }
+}
+
 export interface MetadataStore {
   // Agents
   registerAgent(agent: AgentRegistration): Promise<void>;
-  heartbeatAgent(agentId: string): Promise<void>;
+  /** Refreshes the heartbeat; false when the agent is not registered (then register again). */
+  heartbeatAgent(agentId: string): Promise<boolean>;
   deregisterAgent(agentId: string): Promise<void>;
   /** Agents serving `clusterId` (dedicated to it or shared) that heartbeated within `maxAgeMs`, sorted by id. */
   liveAgents(clusterId: string, maxAgeMs: number): Promise<LiveAgent[]>;
@@ -144,7 +154,10 @@ export interface MetadataStore {
   listTopics(clusterId: string): Promise<TopicInfo[]>;
   getTopicByName(clusterId: string, name: string): Promise<TopicInfo | undefined>;
   getTopicById(clusterId: string, topicId: string): Promise<TopicInfo | undefined>;
-  /** Grows the topic to `newPartitionCount` partitions. Throws UnknownTopicError. */
+  /**
+   * Grows the topic to `newPartitionCount` partitions. Throws UnknownTopicError, or
+   * InvalidPartitionCountError when the count is not larger than the current one.
+   */
   addPartitions(clusterId: string, topicId: string, newPartitionCount: number): Promise<void>;
   /**
    * Changes topic configs: a string sets a key, null removes it; keys not mentioned are kept.
@@ -167,8 +180,9 @@ export interface MetadataStore {
   /** Records an object that no index row will ever reference, for later deletion. */
   recordOrphanedObject(clusterId: string, objectKey: string, sizeBytes: number): Promise<void>;
   /**
-   * Moves the log start offset forward to `offset` (DeleteRecords; clamped to the high
-   * watermark; never backwards) and drops index rows wholly below it. Returns the new head.
+   * Moves the log start offset forward to `offset` (DeleteRecords; negative means the high
+   * watermark; clamped to it; never backwards) and drops index rows wholly below it. Returns the
+   * new head, or undefined when the partition does not exist.
    */
   deleteRecordsBefore(clusterId: string, ref: PartitionRef, offset: bigint): Promise<PartitionHead | undefined>;
 

@@ -1,0 +1,32 @@
+import type { AgentRegistration, LiveAgent } from "../metadata-store.ts";
+import { type AgentRow, type Queryable, toLiveAgent } from "./rows.ts";
+
+export async function registerAgent(db: Queryable, agent: AgentRegistration): Promise<void> {
+  await db.query(
+    `INSERT INTO agents (id, cluster_id, host, port, http_port, zone, roles, version, started_at, last_heartbeat_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), now())
+     ON CONFLICT (id) DO UPDATE SET cluster_id = EXCLUDED.cluster_id, host = EXCLUDED.host, port = EXCLUDED.port,
+       http_port = EXCLUDED.http_port, zone = EXCLUDED.zone, roles = EXCLUDED.roles, version = EXCLUDED.version,
+       started_at = now(), last_heartbeat_at = now()`,
+    [agent.id, agent.clusterId, agent.host, agent.port, agent.httpPort, agent.zone, agent.roles, agent.version],
+  );
+}
+
+export async function heartbeatAgent(db: Queryable, agentId: string): Promise<boolean> {
+  const result = await db.query("UPDATE agents SET last_heartbeat_at = now() WHERE id = $1", [agentId]);
+  return result.rowCount === 1;
+}
+
+export async function deregisterAgent(db: Queryable, agentId: string): Promise<void> {
+  await db.query("DELETE FROM agents WHERE id = $1", [agentId]);
+}
+
+export async function liveAgents(db: Queryable, clusterId: string, maxAgeMs: number): Promise<LiveAgent[]> {
+  const { rows } = await db.query<AgentRow>(
+    `SELECT * FROM agents
+     WHERE (cluster_id = $1 OR cluster_id IS NULL) AND last_heartbeat_at > now() - make_interval(secs => $2)
+     ORDER BY id`,
+    [clusterId, maxAgeMs / 1000],
+  );
+  return rows.map(toLiveAgent);
+}

@@ -1,0 +1,151 @@
+import type pg from "pg";
+import type { CommitEntryResult, CommitResult, FlushEntry, PartitionHead } from "../metadata-store.ts";
+import { notifyHeadChanges } from "./head-notifications.ts";
+import { type HeadRow, type Int8, type Queryable, refArrays, toHead } from "./rows.ts";
+import { inTransaction } from "./transaction.ts";
+
+interface NewIndexRow {
+  topicId: string;
+  partition: number;
+  baseOffset: bigint;
+  lastOffset: bigint;
+  byteOffset: number;
+  byteLength: number;
+  maxTimestamp: bigint;
+  recordCount: number;
+}
+
+/**
+ * Assigns offsets to a flushed object in ONE transaction:
+ *   1. lock the object's partitions in (topic_id, partition) order, the same order on every
+ *      agent, so concurrent flushes queue behind each other instead of deadlocking;
+ *   2. give each entry the partition's next offsets (entries of a partition in object order);
+ *   3. record the object, advance next_offset, insert the index rows (one statement each);
+ *   4. queue NOTIFYs so fetchers on every agent wake when it commits.
+ * On failure the object is recorded as orphaned for later deletion and the error rethrown.
+ */
+export async function commitFlush(
+  pool: pg.Pool,
+  clusterId: string,
+  objectKey: string,
+  sizeBytes: number,
+  entries: readonly FlushEntry[],
+): Promise<CommitResult> {
+  try {
+    return await inTransaction(pool, (tx) => assignOffsets(tx, clusterId, objectKey, sizeBytes, entries));
+  } catch (error) {
+    await recordOrphanedObject(pool, clusterId, objectKey, sizeBytes).catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function recordOrphanedObject(db: Queryable, clusterId: string, objectKey: string, sizeBytes: number): Promise<void> {
+  // A key that did get committed (e.g. the reply to COMMIT was lost) stays committed.
+  await db.query(
+    `INSERT INTO objects (key, cluster_id, size_bytes, level, state) VALUES ($1, $2, $3, 0, 'orphaned')
+     ON CONFLICT (key) DO NOTHING`,
+    [objectKey, clusterId, sizeBytes],
+  );
+}
+
+async function assignOffsets(
+  tx: Queryable,
+  clusterId: string,
+  objectKey: string,
+  sizeBytes: number,
+  entries: readonly FlushEntry[],
+): Promise<CommitResult> {
+  const partitions = new Map<string, { topicId: string; partition: number }>();
+  for (const e of entries) partitions.set(`${e.topicId}:${e.partition}`, { topicId: e.topicId, partition: e.partition });
+  const { rows: locked } = await tx.query<HeadRow>(
+    `SELECT p.topic_id, p.partition, p.next_offset, p.log_start_offset, p.leader_epoch
+     FROM partitions p JOIN unnest($2::uuid[], $3::int[]) AS u(topic_id, partition)
+       ON p.topic_id = u.topic_id AND p.partition = u.partition
+     WHERE p.cluster_id = $1
+     ORDER BY p.topic_id, p.partition
+     FOR UPDATE OF p`,
+    [clusterId, ...refArrays([...partitions.values()])],
+  );
+  const heads = new Map(locked.map((row) => [`${row.topic_id}:${row.partition}`, toHead(row)]));
+
+  // Seam for idempotent producers (issue 5): check each entry's producer sequence against the
+  // locked partition's producer state here, and answer duplicates with their original offsets.
+  const results: CommitEntryResult[] = [];
+  const indexRows: NewIndexRow[] = [];
+  for (const entry of entries) {
+    const head = heads.get(`${entry.topicId}:${entry.partition}`);
+    if (!head) {
+      results.push({ ok: false, errorCode: "UNKNOWN_TOPIC_OR_PARTITION" });
+      continue;
+    }
+    const baseOffset = head.highWatermark;
+    head.highWatermark += BigInt(entry.recordCount);
+    results.push({ ok: true, baseOffset });
+    appendIndexRow(indexRows, entry, baseOffset);
+  }
+
+  const { rows: inserted } = await tx.query<{ committed_at_ms: Int8 }>(
+    `INSERT INTO objects (key, cluster_id, size_bytes, level, state) VALUES ($1, $2, $3, 0, $4)
+     RETURNING (extract(epoch FROM created_at) * 1000)::int8 AS committed_at_ms`,
+    [objectKey, clusterId, sizeBytes, indexRows.length > 0 ? "committed" : "orphaned"],
+  );
+  const advanced: PartitionHead[] = [...heads.values()];
+  if (indexRows.length > 0) {
+    await tx.query(
+      `UPDATE partitions p SET next_offset = u.next_offset
+       FROM unnest($1::uuid[], $2::int[], $3::int8[]) AS u(topic_id, partition, next_offset)
+       WHERE p.topic_id = u.topic_id AND p.partition = u.partition`,
+      [...refArrays(advanced), advanced.map((h) => h.highWatermark.toString())],
+    );
+    await tx.query(
+      `INSERT INTO partition_index (topic_id, partition, base_offset, last_offset, cluster_id, object_key,
+         byte_offset, byte_length, max_timestamp, record_count)
+       SELECT u.topic_id, u.partition, u.base_offset, u.last_offset, $1, $2, u.byte_offset, u.byte_length,
+         u.max_timestamp, u.record_count
+       FROM unnest($3::uuid[], $4::int[], $5::int8[], $6::int8[], $7::int8[], $8::int[], $9::int8[], $10::int[])
+         AS u(topic_id, partition, base_offset, last_offset, byte_offset, byte_length, max_timestamp, record_count)`,
+      [
+        clusterId,
+        objectKey,
+        ...refArrays(indexRows),
+        indexRows.map((r) => r.baseOffset.toString()),
+        indexRows.map((r) => r.lastOffset.toString()),
+        indexRows.map((r) => r.byteOffset.toString()),
+        indexRows.map((r) => r.byteLength),
+        indexRows.map((r) => r.maxTimestamp.toString()),
+        indexRows.map((r) => r.recordCount),
+      ],
+    );
+    await notifyHeadChanges(tx, clusterId, advanced);
+  }
+  return { entries: results, heads: advanced, committedAtMs: BigInt(inserted[0]!.committed_at_ms) };
+}
+
+/** Adds the entry's index row, merged into the previous one when it directly continues it. */
+function appendIndexRow(rows: NewIndexRow[], entry: FlushEntry, baseOffset: bigint): void {
+  const lastOffset = baseOffset + BigInt(entry.recordCount) - 1n;
+  const previous = rows.at(-1);
+  if (
+    previous &&
+    previous.topicId === entry.topicId &&
+    previous.partition === entry.partition &&
+    previous.byteOffset + previous.byteLength === entry.byteOffset &&
+    previous.lastOffset + 1n === baseOffset
+  ) {
+    previous.lastOffset = lastOffset;
+    previous.byteLength += entry.byteLength;
+    previous.recordCount += entry.recordCount;
+    if (entry.maxTimestamp > previous.maxTimestamp) previous.maxTimestamp = entry.maxTimestamp;
+    return;
+  }
+  rows.push({
+    topicId: entry.topicId,
+    partition: entry.partition,
+    baseOffset,
+    lastOffset,
+    byteOffset: entry.byteOffset,
+    byteLength: entry.byteLength,
+    maxTimestamp: entry.maxTimestamp,
+    recordCount: entry.recordCount,
+  });
+}
