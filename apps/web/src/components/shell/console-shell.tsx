@@ -1,0 +1,103 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { Activity, Boxes, KeyRound, Layers, LogOut, Plug, ScrollText, Server, Settings, ShieldCheck, UserCog, Users } from "lucide-react";
+import Link from "next/link";
+import { useParams, usePathname, useRouter } from "next/navigation";
+import type { ReactNode } from "react";
+import { Logo } from "@/components/brand/logo";
+import { authClient } from "@/lib/auth-client";
+import { cn } from "@/lib/cn";
+import { useTRPC } from "@/lib/trpc/client";
+import { OrganizationSwitcher } from "./organization-switcher";
+
+interface NavItem {
+  href: string;
+  label: string;
+  icon: typeof Server;
+  exact?: boolean;
+}
+
+function NavLink({ item }: { item: NavItem }) {
+  const pathname = usePathname();
+  const active = item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
+  return (
+    <Link
+      href={item.href}
+      className={cn(
+        "flex items-center gap-2.5 rounded-md px-3 py-1.5 text-sm transition-colors hover:bg-sidebar-accent hover:text-white",
+        active && "bg-sidebar-accent font-medium text-white",
+      )}
+      aria-current={active ? "page" : undefined}
+    >
+      <item.icon className="size-4" />
+      {item.label}
+    </Link>
+  );
+}
+
+function clusterNav(clusterId: string): NavItem[] {
+  const base = `/clusters/${clusterId}`;
+  return [
+    { href: base, label: "Overview", icon: Activity, exact: true },
+    { href: `${base}/topics`, label: "Topics", icon: Layers },
+    { href: `${base}/groups`, label: "Consumer groups", icon: Boxes },
+    { href: `${base}/credentials`, label: "Credentials", icon: ShieldCheck },
+    { href: `${base}/agent-keys`, label: "Agent keys", icon: KeyRound },
+    { href: `${base}/connect`, label: "Connect", icon: Plug },
+    { href: `${base}/settings`, label: "Settings", icon: Settings },
+  ];
+}
+
+export function ConsoleShell({ user, children }: { user: { name: string; email: string }; children: ReactNode }) {
+  const router = useRouter();
+  const params = useParams<{ clusterId?: string }>();
+  const trpc = useTRPC();
+  const cluster = useQuery({ ...trpc.clusters.get.queryOptions({ clusterId: params.clusterId ?? "" }), enabled: !!params.clusterId });
+
+  async function signOut() {
+    await authClient.signOut();
+    router.push("/sign-in");
+    router.refresh();
+  }
+
+  return (
+    <div className="flex min-h-screen">
+      <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col bg-sidebar text-sidebar-foreground">
+        <div className="px-4 py-4">
+          <Link href="/clusters">
+            <Logo inverted />
+          </Link>
+        </div>
+        <div className="px-3 pb-3">
+          <OrganizationSwitcher />
+        </div>
+        <nav className="flex flex-1 flex-col gap-0.5 overflow-y-auto px-3" aria-label="Main">
+          <NavLink item={{ href: "/clusters", label: "Clusters", icon: Server, exact: true }} />
+          {params.clusterId && (
+            <div className="my-1 ml-2 border-l border-slate-700 pl-2">
+              <p className="truncate px-3 py-1 text-xs font-semibold uppercase tracking-wide text-slate-400">
+                {cluster.data?.name ?? "Cluster"}
+              </p>
+              {clusterNav(params.clusterId).map((item) => (
+                <NavLink key={item.href} item={item} />
+              ))}
+            </div>
+          )}
+          <NavLink item={{ href: "/members", label: "Members", icon: Users }} />
+          <NavLink item={{ href: "/audit", label: "Audit log", icon: ScrollText }} />
+          <NavLink item={{ href: "/account", label: "Account", icon: UserCog }} />
+        </nav>
+        <div className="border-t border-slate-800 px-4 py-3 text-xs">
+          <p className="truncate font-medium text-white" title={user.email}>
+            {user.name}
+          </p>
+          <p className="truncate text-slate-400">{user.email}</p>
+          <button type="button" onClick={signOut} className="mt-2 inline-flex items-center gap-1.5 text-slate-300 hover:text-white">
+            <LogOut className="size-3.5" /> Sign out
+          </button>
+        </div>
+      </aside>
+      <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+    </div>
+  );
+}

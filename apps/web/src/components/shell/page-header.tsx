@@ -1,0 +1,40 @@
+import { ChevronRight } from "lucide-react";
+import Link from "next/link";
+import { Fragment, type ReactNode } from "react";
+
+export interface Crumb {
+  label: string;
+  href?: string;
+}
+
+export function Breadcrumbs({ crumbs }: { crumbs: Crumb[] }) {
+  return (
+    <nav aria-label="Breadcrumb" className="flex items-center gap-1 text-xs text-muted-foreground">
+      {crumbs.map((c, i) => (
+        <Fragment key={`${c.label}-${i}`}>
+          {i > 0 && <ChevronRight className="size-3" />}
+          {c.href ? (
+            <Link href={c.href} className="hover:text-foreground">
+              {c.label}
+            </Link>
+          ) : (
+            <span className="text-foreground">{c.label}</span>
+          )}
+        </Fragment>
+      ))}
+    </nav>
+  );
+}
+
+export function PageHeader({ crumbs, title, description, actions }: { crumbs: Crumb[]; title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
+  return (
+    <header className="mb-6 flex flex-wrap items-end justify-between gap-4">
+      <div className="grid gap-1.5">
+        <Breadcrumbs crumbs={crumbs} />
+        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+        {description && <p className="text-sm text-muted-foreground">{description}</p>}
+      </div>
+      {actions && <div className="flex gap-2">{actions}</div>}
+    </header>
+  );
+}

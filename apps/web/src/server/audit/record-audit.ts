@@ -1,0 +1,33 @@
+import type { Prisma } from "@streambed/db";
+
+export type AuditAction =
+  | "cluster.created"
+  | "cluster.renamed"
+  | "cluster.settings_changed"
+  | "cluster.deleted"
+  | "kafka_credential.created"
+  | "kafka_credential.revoked"
+  | "agent_key.created"
+  | "agent_key.revoked"
+  | "topic.created"
+  | "topic.deleted"
+  | "member.invited"
+  | "member.joined"
+  | "member.role_changed"
+  | "member.removed"
+  | "invitation.canceled";
+
+export interface AuditEntry {
+  organizationId: string;
+  actorUserId: string | null;
+  action: AuditAction;
+  targetType: string;
+  targetId: string;
+  metadata?: Prisma.InputJsonObject;
+  ip?: string | null;
+}
+
+/** Appends one row to the organization's audit log (inside the caller's transaction when given one). */
+export async function recordAudit(db: Prisma.TransactionClient, entry: AuditEntry): Promise<void> {
+  await db.auditLog.create({ data: { ...entry, metadata: entry.metadata ?? {}, ip: entry.ip ?? null } });
+}

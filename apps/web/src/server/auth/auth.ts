@@ -1,0 +1,76 @@
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { nextCookies } from "better-auth/next-js";
+import type { PrismaClient } from "@streambed/db";
+import { webConfig } from "../config.ts";
+import { sendMail } from "../mail/send-mail.ts";
+import { createOrganization } from "../organizations/create-organization.ts";
+
+/** Sign-in attempts allowed per client address per minute. */
+export const signInAttemptsPerMinute = 10;
+
+export function createAuth(prisma: PrismaClient) {
+  const config = webConfig();
+  return betterAuth({
+    appName: "Streambed",
+    // Without an explicit URL, better-auth derives it from each request (any port npm start picks).
+    ...(config.publicUrl ? { baseURL: config.publicUrl } : {}),
+    secret: config.authSecret,
+    trustedOrigins: (request) => (request ? [new URL(request.url).origin] : []),
+    database: prismaAdapter(prisma, { provider: "postgresql" }),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: async ({ user, url }) => {
+        await sendMail({
+          to: user.email,
+          subject: "Reset your Streambed password",
+          text: `Someone asked to reset the password of ${user.email}.\nOpen this link within an hour to choose a new one:\n\n${url}\n\nIf it was not you, ignore this mail.`,
+        });
+      },
+    },
+    session: {
+      additionalFields: {
+        activeOrganizationId: { type: "string", required: false, input: false },
+      },
+    },
+    rateLimit: {
+      enabled: true,
+      window: 60,
+      max: 300,
+      customRules: {
+        "/sign-in/email": { window: 60, max: signInAttemptsPerMinute },
+        "/request-password-reset": { window: 60, max: 5 },
+      },
+    },
+    databaseHooks: {
+      user: {
+        create: {
+          // Every account starts with its own organization, as in Confluent Cloud.
+          after: async (user) => {
+            const name = user.name ? `${user.name}'s organization` : "My organization";
+            await createOrganization(prisma, { name, ownerUserId: user.id });
+          },
+        },
+      },
+      session: {
+        create: {
+          // A new session starts in the user's oldest organization.
+          before: async (session) => {
+            const membership = await prisma.member.findFirst({
+              where: { userId: session.userId },
+              orderBy: { createdAt: "asc" },
+            });
+            return { data: { ...session, activeOrganizationId: membership?.organizationId ?? null } };
+          },
+        },
+      },
+    },
+    plugins: [nextCookies()],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+/**
+ * The console's configuration, parsed once from the environment at first use.
+ * Nothing else in the app reads process.env.
+ */
+const configSchema = z.object({
+  databaseUrl: z.string().min(1).optional(),
+  bootstrapAddress: z.string().min(1).default("127.0.0.1:9092"),
+  publicUrl: z.url().optional(),
+  authSecret: z.string().min(16).default("streambed-local-development-secret-change-me"),
+  smtpUrl: z.string().optional(),
+  mailFrom: z.string().default("Streambed <no-reply@streambed.local>"),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  production: z.boolean(),
+});
+
+export type WebConfig = z.infer<typeof configSchema>;
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+export function parseWebConfig(env: NodeJS.ProcessEnv): WebConfig {
+  return configSchema.parse({
+    databaseUrl: emptyToUndefined(env.DATABASE_URL),
+    bootstrapAddress: emptyToUndefined(env.STREAMBED_BOOTSTRAP),
+    publicUrl: emptyToUndefined(env.STREAMBED_PUBLIC_URL ?? env.BETTER_AUTH_URL),
+    authSecret: emptyToUndefined(env.BETTER_AUTH_SECRET ?? env.STREAMBED_AUTH_SECRET),
+    smtpUrl: emptyToUndefined(env.STREAMBED_SMTP_URL),
+    mailFrom: emptyToUndefined(env.STREAMBED_MAIL_FROM),
+    logLevel: emptyToUndefined(env.LOG_LEVEL),
+    production: env.NODE_ENV === "production",
+  });
+}
+
+let cached: WebConfig | undefined;
+
+export function webConfig(): WebConfig {
+  cached ??= parseWebConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,20 @@
+import { router } from "../trpc.ts";
+import { auditRouter } from "./audit.ts";
+import { clustersRouter } from "./clusters.ts";
+import { credentialsRouter } from "./credentials.ts";
+import { groupsRouter } from "./groups.ts";
+import { membersRouter } from "./members.ts";
+import { organizationsRouter } from "./organizations.ts";
+import { topicsRouter } from "./topics.ts";
+
+export const appRouter = router({
+  organizations: organizationsRouter,
+  members: membersRouter,
+  clusters: clustersRouter,
+  credentials: credentialsRouter,
+  topics: topicsRouter,
+  groups: groupsRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,80 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import type { PrismaClient, VirtualCluster } from "@streambed/db";
+import { roleAllows, type Access } from "./organizations/roles.ts";
+
+/** What every procedure sees: the database and, when signed in, the caller and their active organization. */
+export interface Context {
+  prisma: PrismaClient;
+  user: { id: string; email: string; name: string } | null;
+  sessionId: string | null;
+  activeOrganizationId: string | null;
+  ip: string | null;
+  /** Origin of the console as the caller sees it, for links (invitations). */
+  origin: string;
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const fieldErrors = error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : null;
+    return { ...shape, data: { ...shape.data, fieldErrors } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+const accessVerbs: Record<Access, string> = {
+  read: "view this organization",
+  write: "make changes",
+  manage: "manage members, the audit log or cluster deletion",
+  billing: "manage billing",
+};
+
+function clusterIdOf(input: unknown): string | undefined {
+  if (typeof input !== "object" || input === null || !("clusterId" in input)) return undefined;
+  return typeof input.clusterId === "string" ? input.clusterId : undefined;
+}
+
+/**
+ * The one authorization check: the caller is a member of their active organization, their role
+ * grants `access`, and a `clusterId` in the input belongs to that organization. Resources are then
+ * looked up under ctx.organizationId / ctx.cluster, so an id from another organization finds nothing.
+ */
+export function organizationProcedure(access: Access) {
+  return authedProcedure.use(async ({ ctx, next, getRawInput }) => {
+    const organizationId = ctx.activeOrganizationId;
+    const member = organizationId
+      ? await ctx.prisma.member.findUnique({ where: { organizationId_userId: { organizationId, userId: ctx.user.id } } })
+      : null;
+    if (!organizationId || !member) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organization" });
+    if (!roleAllows(member.role, access)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${member.role}) does not allow you to ${accessVerbs[access]}` });
+    }
+    const clusterId = clusterIdOf(await getRawInput());
+    let cluster: VirtualCluster | null = null;
+    if (clusterId !== undefined) {
+      cluster = await ctx.prisma.virtualCluster.findFirst({ where: { id: clusterId, organizationId, deletedAt: null } });
+      if (!cluster) throw new TRPCError({ code: "NOT_FOUND", message: "Cluster not found" });
+    }
+    return next({ ctx: { ...ctx, organizationId, role: member.role, cluster } });
+  });
+}
+
+/** An organization procedure about one cluster: input carries clusterId, ctx.cluster is that cluster. */
+export function clusterProcedure(access: Access) {
+  return organizationProcedure(access)
+    .input(z.object({ clusterId: z.string().min(1) }))
+    .use(({ ctx, next }) => {
+      if (!ctx.cluster) throw new TRPCError({ code: "NOT_FOUND", message: "Cluster not found" });
+      return next({ ctx: { ...ctx, cluster: ctx.cluster } });
+    });
+}
