@@ -43,6 +43,17 @@ export interface BuildRecordBatchOptions {
   lastOffsetDelta?: number;
 }
 
+// Sizing the writer up front saves regrowing (and copying) it while records are appended.
+function estimateRecordsSize(records: readonly RecordInput[]): number {
+  let size = 0;
+  for (const record of records) {
+    size += 24 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
+    for (const header of record.headers ?? [])
+      size += 10 + header.key.length * 3 + (header.value?.length ?? 0);
+  }
+  return size;
+}
+
 const HEADER_PLACEHOLDER = Buffer.alloc(RECORD_BATCH_HEADER_SIZE);
 
 /** Encodes a magic-2 record batch, compressing its records section with the chosen codec. */
@@ -54,7 +65,7 @@ export async function buildRecordBatch(options: BuildRecordBatchOptions): Promis
   let lastOffsetDelta = 0;
 
   // Uncompressed records go straight after a reserved header; compressed ones need a separate pass.
-  const writer = new Writer(RECORD_BATCH_HEADER_SIZE + records.length * 64);
+  const writer = new Writer(RECORD_BATCH_HEADER_SIZE + estimateRecordsSize(records));
   if (compression === "none") writer.raw(HEADER_PLACEHOLDER);
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
