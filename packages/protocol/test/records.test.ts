@@ -19,9 +19,12 @@ const bytes = (maxLength: number) => fc.uint8Array({ maxLength }).map((a) => Buf
 const recordArbitrary: fc.Arbitrary<RecordInput> = fc.record({
   key: fc.option(bytes(40)),
   value: fc.option(bytes(300)),
-  headers: fc.array(fc.record({ key: fc.string({ maxLength: 12 }), value: fc.option(bytes(20)) }), {
-    maxLength: 3,
-  }),
+  headers: fc.array(
+    fc.record({ key: fc.string({ maxLength: 12, unit: "binary" }), value: fc.option(bytes(20)) }),
+    {
+      maxLength: 3,
+    },
+  ),
   timestamp: fc.integer({ min: 0, max: 2 ** 45 }),
 });
 
@@ -191,6 +194,48 @@ describe("record batches", () => {
           expect(error).toBeInstanceOf(DecodeError);
         }
       }),
+    );
+  });
+
+  it("throws only DecodeError or CompressionError on mutated batches", async () => {
+    const originals = await Promise.all(
+      COMPRESSION_TYPES.map((compression) =>
+        buildRecordBatch({
+          compression,
+          records: [
+            {
+              key: Buffer.from("key"),
+              value: Buffer.from("value ".repeat(20)),
+              headers: [{ key: "h", value: null }],
+            },
+            { key: null, value: null },
+          ],
+        }),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...originals),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.nat(),
+        async (original, mutations, cut) => {
+          const mutated = Buffer.from(original);
+          for (const [at, value] of mutations) mutated[at % mutated.length] = value;
+          const blob = mutated.subarray(0, mutated.length - (cut % 8));
+          try {
+            for (const batch of splitBatches(blob).batches) {
+              verifyBatchCrc(batch.bytes);
+              for await (const record of records(batch)) expect(record).toBeDefined();
+            }
+          } catch (error) {
+            expect([DecodeError, CompressionError]).toContain((error as Error).constructor);
+          }
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 
