@@ -46,3 +46,6 @@ export {
 export type { ScramVerifiers, StoredScramVerifiers } from "./sasl/scram-verifiers.ts";
 export type { RawTaggedField } from "./primitives/generated-support.ts";
 export * from "./generated/index.ts";
+export { DEFAULT_MAX_FRAME_SIZE, FrameDecoder, FrameSizeError } from "./framing/frame-decoder.ts";
+export type { FrameDecoderOptions } from "./framing/frame-decoder.ts";
+export { encodeRequestFrame, encodeResponseFrame } from "./framing/encode-frame.ts";
