@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     globalSetup: ["./test/global-setup.ts"],
+    env: { BETTER_AUTH_URL: "http://localhost:3000", LOG_LEVEL: "silent" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
