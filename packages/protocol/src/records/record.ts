@@ -9,7 +9,7 @@ export interface RecordHeader {
 
 /** One record of a batch; key, value and header values are views into the (decompressed) records. */
 export interface BatchRecord {
-  /** Unused by Kafka so far; kept so a record re-encodes byte for byte. */
+  /** Record-level attributes: Kafka defines none yet (always 0 from current clients). */
   attributes: number;
   timestampDelta: number;
   offsetDelta: number;
