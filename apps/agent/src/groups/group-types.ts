@@ -15,7 +15,10 @@ export type GroupError =
   | "FENCED_INSTANCE_ID"
   | "COORDINATOR_NOT_AVAILABLE"
   | "NOT_COORDINATOR"
-  | "GROUP_MAX_SIZE_REACHED";
+  | "GROUP_MAX_SIZE_REACHED"
+  | "GROUP_ID_NOT_FOUND"
+  | "NON_EMPTY_GROUP"
+  | "GROUP_SUBSCRIBED_TO_TOPIC";
 
 export interface GroupProtocol {
   name: string;
