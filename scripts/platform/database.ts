@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { migrate, startEmbeddedPostgres } from "@streambed/db";
+import { runMigrations } from "@streambed/db";
+import { startEmbeddedPostgres } from "@streambed/db/embedded";
 import type { PlatformConfig } from "./config.ts";
 
 export interface RunningDatabase {
@@ -13,7 +14,7 @@ export async function startDatabase(config: PlatformConfig): Promise<RunningData
     ? { url: config.databaseUrl, stop: async () => {} }
     : await startEmbeddedPostgres({ dataDir: join(config.dataDir, "postgres") });
   try {
-    await migrate(database.url);
+    await runMigrations({ databaseUrl: database.url });
   } catch (err) {
     await database.stop();
     throw err;
