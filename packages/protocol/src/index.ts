@@ -49,3 +49,6 @@ export * from "./generated/index.ts";
 export { DEFAULT_MAX_FRAME_SIZE, FrameDecoder, FrameSizeError } from "./framing/frame-decoder.ts";
 export type { FrameDecoderOptions } from "./framing/frame-decoder.ts";
 export { encodeRequestFrame, encodeResponseFrame } from "./framing/encode-frame.ts";
+export { ErrorCode, KAFKA_ERRORS, errorInfo, isRetriable } from "./errors/error-codes.ts";
+export type { ErrorName, KafkaErrorInfo } from "./errors/error-codes.ts";
+export { KafkaError } from "./errors/kafka-error.ts";
