@@ -1,4 +1,5 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessByStdio } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from "../src/embedded.ts";
+import { isAlive } from "../src/embedded/leftover-server.ts";
 
 let root: string;
 const running: EmbeddedPostgres[] = [];
@@ -27,15 +29,6 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function postmasterPid(dataDir: string): Promise<number> {
   return Number.parseInt((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]!, 10);
 }
@@ -51,7 +44,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe("startEmbeddedPostgres", () => {
+// Each test starts real servers (some in child processes): allow for a loaded machine.
+describe("startEmbeddedPostgres", { timeout: 90_000 }, () => {
   it("initialises a new data dir, keeps data across stop/start, and stops cleanly", async () => {
     const dataDir = path.join(root, "nested", "persist");
     const first = await start(dataDir);
@@ -77,13 +71,7 @@ describe("startEmbeddedPostgres", () => {
 
   it("shuts down a server orphaned by a SIGKILLed parent before starting again", async () => {
     const dataDir = path.join(root, "orphan");
-    const fixture = fileURLToPath(new URL("./fixtures/start-and-hang.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", fixture, dataDir], { stdio: ["ignore", "pipe", "inherit"] });
-    leftBehind.add(child.pid!);
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
-      child.once("exit", (code) => reject(new Error(`fixture exited early with ${code}`)));
-    });
+    const { child, url } = await startInChild(dataDir);
     await query(url, "CREATE TABLE survived (v INT); INSERT INTO survived VALUES (1)");
     const orphan = await postmasterPid(dataDir);
     leftBehind.add(orphan);
@@ -99,4 +87,29 @@ describe("startEmbeddedPostgres", () => {
     expect(await query(restarted.url, "SELECT v FROM survived")).toEqual([{ v: 1 }]);
     await restarted.stop();
   });
+
+  it("stops the server when its process exits without calling stop(), keeping the exit code", async () => {
+    const dataDir = path.join(root, "exit");
+    const { child } = await startInChild(dataDir);
+    const pid = await postmasterPid(dataDir);
+    leftBehind.add(pid);
+    const exitCode = new Promise((resolve) => child.once("exit", resolve));
+    child.stdin.write("exit\n");
+    expect(await exitCode).toBe(3);
+    leftBehind.delete(child.pid!);
+    for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(isAlive(pid)).toBe(false);
+    leftBehind.delete(pid);
+  });
 });
+
+async function startInChild(dataDir: string): Promise<{ child: ChildProcessByStdio<Writable, Readable, null>; url: string }> {
+  const fixture = fileURLToPath(new URL("./fixtures/start-embedded.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", fixture, dataDir], { stdio: ["pipe", "pipe", "inherit"] });
+  leftBehind.add(child.pid!);
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.once("exit", (code) => reject(new Error(`fixture exited early with ${code}`)));
+  });
+  return { child, url };
+}

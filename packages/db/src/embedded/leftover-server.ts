@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -11,12 +12,18 @@ export class DataDirInUseError extends Error {
 // server (its starter was killed with SIGKILL) from one another process is still using.
 const OWNER_FILE = "streambed-owner.pid";
 
-function isAlive(pid: number): boolean {
+/** Whether `pid` runs; a zombie (exited, not yet reaped by whoever adopted it) counts as gone. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return process.platform !== "linux";
   }
 }
 
@@ -27,6 +34,11 @@ async function readPid(file: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** The pid of the Postgres server running on `dataDir`, per its postmaster.pid lock file. */
+export function readPostmasterPid(dataDir: string): Promise<number | undefined> {
+  return readPid(path.join(dataDir, "postmaster.pid"));
 }
 
 async function isPostgres(pid: number): Promise<boolean> {
@@ -50,7 +62,7 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
  * belongs to someone else and makes us fail instead of fighting over the data dir.
  */
 export async function stopOrphanedServer(dataDir: string): Promise<void> {
-  const postmasterPid = await readPid(path.join(dataDir, "postmaster.pid"));
+  const postmasterPid = await readPostmasterPid(dataDir);
   if (postmasterPid === undefined || !isAlive(postmasterPid) || !(await isPostgres(postmasterPid))) return;
   const ownerPid = await readPid(path.join(dataDir, OWNER_FILE));
   if (ownerPid !== undefined && isAlive(ownerPid)) {

