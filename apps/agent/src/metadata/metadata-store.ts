@@ -45,8 +45,8 @@ export interface PartitionHead extends PartitionRef {
 }
 
 /**
- * Producer identity of one entry. Seam for idempotent producers (issue 5): commitFlush will
- * check (producerId, epoch, partition, sequence) inside its transaction. Not checked yet.
+ * Producer identity of one entry: commitFlush checks (producerId, epoch, partition, sequence)
+ * inside its transaction (see producers/sequence-gate.ts).
  */
 export interface ProducerBatchInfo {
   producerId: bigint;
@@ -66,8 +66,11 @@ export interface FlushEntry extends PartitionRef {
 }
 
 export type CommitEntryResult =
-  | { ok: true; baseOffset: bigint }
-  | { ok: false; errorCode: "UNKNOWN_TOPIC_OR_PARTITION" };
+  /** `duplicate`: an idempotent producer's retry of a committed batch, answered with its original offset. */
+  | { ok: true; baseOffset: bigint; duplicate?: true }
+  | { ok: false; errorCode: CommitEntryErrorCode };
+
+export type CommitEntryErrorCode = "UNKNOWN_TOPIC_OR_PARTITION" | "OUT_OF_ORDER_SEQUENCE_NUMBER" | "INVALID_PRODUCER_EPOCH";
 
 export interface CommitResult {
   /** One result per entry, in the order given. */

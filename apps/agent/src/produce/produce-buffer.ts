@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type {
+  CommitEntryErrorCode,
   CommitResult,
   FlushEntry,
   MetadataStore,
@@ -26,7 +27,7 @@ export interface ProduceEntry {
 
 export type AppendResult =
   | { ok: true; baseOffset: bigint; logAppendTimeMs: bigint }
-  | { ok: false; errorCode: "UNKNOWN_TOPIC_OR_PARTITION" };
+  | { ok: false; errorCode: CommitEntryErrorCode };
 
 export interface ProduceBufferOptions {
   store: ObjectStore;

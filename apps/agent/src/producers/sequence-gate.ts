@@ -1,9 +1,7 @@
-import type pg from "pg";
 import type { FlushEntry } from "../metadata/metadata-store.ts";
+import type { Queryable } from "../metadata/postgres/rows.ts";
 import type { ProducerPartitionState, SequenceVerdict } from "./sequence-check.ts";
 import { appendBatch, checkSequence } from "./sequence-check.ts";
-
-type Queryable = Pick<pg.ClientBase, "query">;
 
 const stateKey = (producerId: bigint, topicId: string, partition: number) =>
   `${producerId}:${topicId}:${partition}`;

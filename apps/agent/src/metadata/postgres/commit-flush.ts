@@ -3,6 +3,7 @@ import type { CommitEntryResult, CommitResult, FlushEntry, PartitionHead } from 
 import { notifyHeadChanges } from "./head-notifications.ts";
 import { type HeadRow, type Int8, type Queryable, refArrays, toHead } from "./rows.ts";
 import { inTransaction } from "./transaction.ts";
+import { SequenceGate } from "../../producers/sequence-gate.ts";
 
 interface NewIndexRow {
   topicId: string;
@@ -49,7 +50,7 @@ export async function recordOrphanedObject(db: Queryable, clusterId: string, obj
 }
 
 async function assignOffsets(
-  tx: Queryable,
+  tx: pg.PoolClient,
   clusterId: string,
   objectKey: string,
   sizeBytes: number,
@@ -68,8 +69,9 @@ async function assignOffsets(
   );
   const heads = new Map(locked.map((row) => [`${row.topic_id}:${row.partition}`, toHead(row)]));
 
-  // Seam for idempotent producers (issue 5): check each entry's producer sequence against the
-  // locked partition's producer state here, and answer duplicates with their original offsets.
+  // Idempotent producers: each entry's sequence is checked against the locked partitions'
+  // producer states; duplicates get their original offsets and take no new ones.
+  const gate = await SequenceGate.load(tx, clusterId, entries.filter((e) => heads.has(`${e.topicId}:${e.partition}`)));
   const results: CommitEntryResult[] = [];
   const indexRows: NewIndexRow[] = [];
   for (const entry of entries) {
@@ -79,6 +81,15 @@ async function assignOffsets(
       continue;
     }
     const baseOffset = head.highWatermark;
+    const verdict = gate.admit(entry, baseOffset);
+    if (verdict.kind === "duplicate") {
+      results.push({ ok: true, baseOffset: verdict.baseOffset, duplicate: true });
+      continue;
+    }
+    if (verdict.kind === "reject") {
+      results.push({ ok: false, errorCode: verdict.errorCode });
+      continue;
+    }
     head.highWatermark += BigInt(entry.recordCount);
     results.push({ ok: true, baseOffset });
     appendIndexRow(indexRows, entry, baseOffset);
@@ -118,6 +129,7 @@ async function assignOffsets(
     );
     await notifyHeadChanges(tx, clusterId, advanced);
   }
+  await gate.save(tx);
   return { entries: results, heads: advanced, committedAtMs: BigInt(inserted[0]!.committed_at_ms) };
 }
 
