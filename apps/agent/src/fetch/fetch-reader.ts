@@ -1,3 +1,4 @@
+import { LOG_OVERHEAD, patchBaseOffset, patchPartitionLeaderEpoch } from "@streambed/protocol";
 import type { IndexRow, MetadataStore, PartitionHead } from "../metadata/metadata-store.ts";
 import type { BlockCache } from "./block-cache.ts";
 import { partitionKey, type HeadWait, type PartitionHeadCache } from "./partition-heads.ts";
@@ -41,7 +42,6 @@ export interface FetchReaderOptions {
 
 /** Bytes of a batch header needed to size it and count its offsets (through lastOffsetDelta). */
 const HEADER_PREFIX = 27;
-const LOG_OVERHEAD = 12;
 
 export class CorruptObjectError extends Error {
   constructor(key: string, position: number, reason: string) {
@@ -109,8 +109,10 @@ export class FetchReader {
         maxBytes: Math.max(1, Math.min(p.partitionMaxBytes, request.maxBytes)),
       })),
     );
+    await this.recheckMissingRows(request.clusterId, wanted, rows, results);
     let used = 0;
     for (const [n, { p, i }] of wanted.entries()) {
+      if (results[i]!.errorCode !== undefined) continue;
       const limit = Math.min(p.partitionMaxBytes, request.maxBytes - used);
       if (limit <= 0 && used > 0) break;
       const records = await this.readPartition(rows[n]!, p.fetchOffset, limit, used === 0);
@@ -118,6 +120,27 @@ export class FetchReader {
       used += records.length;
     }
     return results;
+  }
+
+  /**
+   * No index row below the high watermark means the rows were dropped (DeleteRecords, retention)
+   * and the cached log start lags: re-read those heads, so the answer is OFFSET_OUT_OF_RANGE.
+   */
+  private async recheckMissingRows(
+    clusterId: string,
+    wanted: readonly { p: FetchPartitionRequest; i: number }[],
+    rows: readonly IndexRow[][],
+    results: FetchPartitionResult[],
+  ): Promise<void> {
+    const missing = wanted.filter((_, n) => rows[n]!.length === 0);
+    if (missing.length === 0) return;
+    const fresh = await this.heads.refresh(clusterId, missing.map(({ p }) => p));
+    for (const { p, i } of missing) {
+      const head = fresh.get(partitionKey(p.topicId, p.partition));
+      results[i] = !head
+        ? emptyResult(p, undefined, "UNKNOWN_TOPIC_OR_PARTITION")
+        : emptyResult(p, head, p.fetchOffset < head.logStartOffset ? "OFFSET_OUT_OF_RANGE" : undefined);
+    }
   }
 
   /** Cached heads, re-read from the store where the request is beyond them (the cache may lag). */
@@ -175,9 +198,9 @@ export class FetchReader {
     const records = Buffer.concat(pieces);
     let at = 0;
     for (const [n, piece] of pieces.entries()) {
-      records.writeBigInt64BE(baseOffsets[n]!, at);
-      // Leader epoch is 0 for every partition (see Partition.leader_epoch); it is outside the CRC.
-      records.writeInt32BE(0, at + LOG_OVERHEAD);
+      patchBaseOffset(records, at, baseOffsets[n]!);
+      // Every partition is at leader epoch 0 (partitions.leader_epoch); producers send -1.
+      patchPartitionLeaderEpoch(records, at, 0);
       at += piece.length;
     }
     return records;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createPgPool } from "@streambed/db";
 import type { TestDatabase } from "@streambed/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { TopicInfo } from "../../src/metadata/metadata-store.ts";
 import { PostgresMetadataStore } from "../../src/metadata/postgres/postgres-metadata-store.ts";
 import { decodeFlushObjectFooter } from "../../src/produce/flush-object.ts";
@@ -152,8 +152,14 @@ describe("ProduceBuffer", () => {
     }
     const [head] = await metadata.partitionHeads(cluster, [{ topicId: topic.id, partition: 0 }]);
     expect(head?.highWatermark).toBe(0n);
-    const { rows } = await database.db.pool.query("SELECT count(*)::int AS n FROM objects WHERE state = 'orphaned' AND cluster_id = $1", [cluster]);
-    expect(rows[0].n).toBeGreaterThan(0);
+    // The key of the failed PUT is recorded (after answering) so a PUT that did land gets deleted.
+    await vi.waitFor(async () => {
+      const { rows } = await database.db.pool.query(
+        "SELECT count(*)::int AS n FROM objects WHERE state = 'orphaned' AND cluster_id = $1",
+        [cluster],
+      );
+      expect(rows[0].n).toBeGreaterThan(0);
+    });
     expect(buffer.bufferedBytes).toBe(0);
     await buffer.flushAndClose();
   });
