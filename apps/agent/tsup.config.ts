@@ -12,4 +12,6 @@ export default defineConfig({
   sourcemap: true,
   splitting: false,
   noExternal: [/^@streambed\//],
+  // Dependencies of the bundled workspace packages are not in this package.json, so list them by shape.
+  external: [/^(?!@streambed\/)(@[^/]+\/)?[^./][^/]*/],
 });
