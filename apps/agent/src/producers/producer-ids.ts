@@ -16,6 +16,15 @@ export type InitProducerIdResult =
   | { ok: true; producerId: bigint; producerEpoch: number }
   | { ok: false; errorCode: "PRODUCER_FENCED" };
 
+/** InitProducerId's domain side, bound to the metadata store's pool. */
+export class ProducerIdAllocator {
+  constructor(private readonly db: Queryable) {}
+
+  init(clusterId: string, req: InitProducerIdRequest): Promise<InitProducerIdResult> {
+    return initProducerId(this.db, clusterId, req);
+  }
+}
+
 /**
  * Hands out producer ids from the cluster-wide producer_ids sequence, so ids are unique across
  * agents. An idempotent producer gets a fresh id with epoch 0 on every call (as in Kafka); a
