@@ -45,6 +45,7 @@ export {
 } from "./sasl/scram-verifiers.ts";
 export type { ScramVerifiers, StoredScramVerifiers } from "./sasl/scram-verifiers.ts";
 export type { RawTaggedField } from "./primitives/generated-support.ts";
+export { UnsupportedFieldError } from "./primitives/generated-support.ts";
 export * from "./generated/index.ts";
 export { DEFAULT_MAX_FRAME_SIZE, FrameDecoder, FrameSizeError } from "./framing/frame-decoder.ts";
 export type { FrameDecoderOptions } from "./framing/frame-decoder.ts";

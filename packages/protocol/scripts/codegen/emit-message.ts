@@ -317,6 +317,19 @@ function nonDefault(field: FieldDef, value: string, ctx: Context): string {
   return `${value} !== ${d}`;
 }
 
+/**
+ * As Kafka does: a field the version cannot carry must hold its default unless it is ignorable,
+ * so a message shaped for the wrong version fails loudly instead of silently losing data.
+ * (Structs with a non-null default are not compared.)
+ */
+function rejectIfSet(field: FieldDef, ctx: Context): string[] {
+  if (field.ignorable) return [];
+  const test = nonDefault(field, `msg.${field.property}`, ctx);
+  if (test === "true") return [];
+  const label = JSON.stringify(`${ctx.message.name}.${field.name}`);
+  return [`if (${test}) throw new UnsupportedFieldError(${label}, version);`];
+}
+
 function isFlexibleSomewhere(message: MessageDef): boolean {
   return versionCondition(message.flexibleVersions, message.validVersions) !== "false";
 }
@@ -414,9 +427,8 @@ function emitEncode(struct: StructDef, ctx: Context): string[] {
   if (flex === "flexible") body.push(`const flexible = ${flexCond};`);
   for (const f of struct.fields) {
     if (f.tag !== null) continue;
-    body.push(
-      ...branch(versionCondition(f.versions, valid), writeField(f, `msg.${f.property}`, c)),
-    );
+    const write = writeField(f, `msg.${f.property}`, c);
+    body.push(...branch(versionCondition(f.versions, valid), write, rejectIfSet(f, c)));
   }
   if (flex !== "false") {
     const section: string[] = ["let tagged: RawTaggedField[] | undefined;"];
@@ -424,17 +436,15 @@ function emitEncode(struct: StructDef, ctx: Context): string[] {
     for (const f of struct.fields) {
       if (f.tag === null) continue;
       const cond = versionCondition(f.taggedVersions, valid);
-      if (cond === "false") continue;
       const value = `msg.${f.property}`;
-      const test =
-        cond === "true" ? nonDefault(f, value, c) : `${cond} && ${nonDefault(f, value, c)}`;
-      section.push(
-        `if (${test}) {`,
+      const write = [
+        `if (${nonDefault(f, value, c)}) {`,
         "  const tw = new Writer(64);",
         ...indent(writeField(f, value, tc)),
         `  (tagged ??= []).push({ tag: ${f.tag}, data: tw.finish() });`,
         "}",
-      );
+      ];
+      section.push(...branch(cond, write, rejectIfSet(f, c)));
     }
     if (section.length === 1) section.length = 0;
     section.push(
@@ -479,7 +489,9 @@ export function emitMessage(message: MessageDef): string {
     `import ${text.includes("new Writer(") ? "" : "type "}{ Writer } from "../primitives/writer.ts";`,
   ];
   if (uses("ZERO_UUID")) header.push('import { ZERO_UUID } from "../primitives/uuid.ts";');
-  const support = ["EMPTY_BUFFER", "nonNull", "writeTaggedFields"].filter(uses);
+  const support = ["EMPTY_BUFFER", "UnsupportedFieldError", "nonNull", "writeTaggedFields"].filter(
+    uses,
+  );
   if (uses("RawTaggedField")) support.unshift("type RawTaggedField");
   if (support.length) {
     header.push(`import { ${support.join(", ")} } from "../primitives/generated-support.ts";`);

@@ -2,7 +2,7 @@
 // AddPartitionsToTxnRequest: request, apiKey 24, versions 0-5, flexible 3+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface AddPartitionsToTxnRequest {
   /** List of transactions to add partitions to. (v4+) */
@@ -170,20 +170,30 @@ export function encodeAddPartitionsToTxnRequest(w: Writer, msg: AddPartitionsToT
     const a4 = msg.transactions;
     (flexible ? w.uvarint(a4.length + 1) : w.int32(a4.length));
     for (let i = 0; i < a4.length; i++) encodeAddPartitionsToTxnRequestTransaction(w, a4[i]!, version);
+  } else {
+    if (msg.transactions.length !== 0) throw new UnsupportedFieldError("AddPartitionsToTxnRequest.Transactions", version);
   }
   if (version <= 3) {
     (flexible ? w.compactString(msg.v3AndBelowTransactionalId) : w.string(msg.v3AndBelowTransactionalId));
+  } else {
+    if (msg.v3AndBelowTransactionalId !== "") throw new UnsupportedFieldError("AddPartitionsToTxnRequest.V3AndBelowTransactionalId", version);
   }
   if (version <= 3) {
     w.int64(msg.v3AndBelowProducerId);
+  } else {
+    if (msg.v3AndBelowProducerId !== 0n) throw new UnsupportedFieldError("AddPartitionsToTxnRequest.V3AndBelowProducerId", version);
   }
   if (version <= 3) {
     w.int16(msg.v3AndBelowProducerEpoch);
+  } else {
+    if (msg.v3AndBelowProducerEpoch !== 0) throw new UnsupportedFieldError("AddPartitionsToTxnRequest.V3AndBelowProducerEpoch", version);
   }
   if (version <= 3) {
     const a5 = msg.v3AndBelowTopics;
     (flexible ? w.uvarint(a5.length + 1) : w.int32(a5.length));
     for (let i = 0; i < a5.length; i++) encodeAddPartitionsToTxnRequestTopic(w, a5[i]!, version);
+  } else {
+    if (msg.v3AndBelowTopics.length !== 0) throw new UnsupportedFieldError("AddPartitionsToTxnRequest.V3AndBelowTopics", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

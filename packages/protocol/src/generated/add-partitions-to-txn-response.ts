@@ -2,7 +2,7 @@
 // AddPartitionsToTxnResponse: response, apiKey 24, versions 0-5, flexible 3+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface AddPartitionsToTxnResponse {
   /** Duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
@@ -187,11 +187,15 @@ export function encodeAddPartitionsToTxnResponse(w: Writer, msg: AddPartitionsTo
     const a4 = msg.resultsByTransaction;
     (flexible ? w.uvarint(a4.length + 1) : w.int32(a4.length));
     for (let i = 0; i < a4.length; i++) encodeAddPartitionsToTxnResponseResult(w, a4[i]!, version);
+  } else {
+    if (msg.resultsByTransaction.length !== 0) throw new UnsupportedFieldError("AddPartitionsToTxnResponse.ResultsByTransaction", version);
   }
   if (version <= 3) {
     const a5 = msg.resultsByTopicV3AndBelow;
     (flexible ? w.uvarint(a5.length + 1) : w.int32(a5.length));
     for (let i = 0; i < a5.length; i++) encodeAddPartitionsToTxnResponseTopicResult(w, a5[i]!, version);
+  } else {
+    if (msg.resultsByTopicV3AndBelow.length !== 0) throw new UnsupportedFieldError("AddPartitionsToTxnResponse.ResultsByTopicV3AndBelow", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

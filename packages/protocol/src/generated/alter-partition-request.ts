@@ -3,7 +3,7 @@
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
 import { ZERO_UUID } from "../primitives/uuid.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface AlterPartitionRequest {
   /** The ID of the requesting broker (v0+) */
@@ -222,14 +222,20 @@ export function encodeAlterPartitionRequestPartitionData(w: Writer, msg: AlterPa
     const a6 = msg.newIsr;
     w.uvarint(a6.length + 1);
     for (let i = 0; i < a6.length; i++) w.int32(a6[i]!);
+  } else {
+    if (msg.newIsr.length !== 0) throw new UnsupportedFieldError("AlterPartitionRequest.NewIsr", version);
   }
   if (version >= 3) {
     const a7 = msg.newIsrWithEpochs;
     w.uvarint(a7.length + 1);
     for (let i = 0; i < a7.length; i++) encodeAlterPartitionRequestBrokerState(w, a7[i]!, version);
+  } else {
+    if (msg.newIsrWithEpochs.length !== 0) throw new UnsupportedFieldError("AlterPartitionRequest.NewIsrWithEpochs", version);
   }
   if (version >= 1) {
     w.int8(msg.leaderRecoveryState);
+  } else {
+    if (msg.leaderRecoveryState !== 0) throw new UnsupportedFieldError("AlterPartitionRequest.LeaderRecoveryState", version);
   }
   w.int32(msg.partitionEpoch);
   writeTaggedFields(w, undefined, msg.unknownTaggedFields);

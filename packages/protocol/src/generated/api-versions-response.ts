@@ -218,29 +218,37 @@ export function encodeApiVersionsResponse(w: Writer, msg: ApiVersionsResponse, v
   }
   if (flexible) {
     let tagged: RawTaggedField[] | undefined;
-    if (version >= 3 && msg.supportedFeatures.length !== 0) {
-      const tw = new Writer(64);
-      const a4 = msg.supportedFeatures;
-      tw.uvarint(a4.length + 1);
-      for (let i = 0; i < a4.length; i++) encodeApiVersionsResponseSupportedFeatureKey(tw, a4[i]!, version);
-      (tagged ??= []).push({ tag: 0, data: tw.finish() });
+    if (version >= 3) {
+      if (msg.supportedFeatures.length !== 0) {
+        const tw = new Writer(64);
+        const a4 = msg.supportedFeatures;
+        tw.uvarint(a4.length + 1);
+        for (let i = 0; i < a4.length; i++) encodeApiVersionsResponseSupportedFeatureKey(tw, a4[i]!, version);
+        (tagged ??= []).push({ tag: 0, data: tw.finish() });
+      }
     }
-    if (version >= 3 && msg.finalizedFeaturesEpoch !== -1n) {
-      const tw = new Writer(64);
-      tw.int64(msg.finalizedFeaturesEpoch);
-      (tagged ??= []).push({ tag: 1, data: tw.finish() });
+    if (version >= 3) {
+      if (msg.finalizedFeaturesEpoch !== -1n) {
+        const tw = new Writer(64);
+        tw.int64(msg.finalizedFeaturesEpoch);
+        (tagged ??= []).push({ tag: 1, data: tw.finish() });
+      }
     }
-    if (version >= 3 && msg.finalizedFeatures.length !== 0) {
-      const tw = new Writer(64);
-      const a5 = msg.finalizedFeatures;
-      tw.uvarint(a5.length + 1);
-      for (let i = 0; i < a5.length; i++) encodeApiVersionsResponseFinalizedFeatureKey(tw, a5[i]!, version);
-      (tagged ??= []).push({ tag: 2, data: tw.finish() });
+    if (version >= 3) {
+      if (msg.finalizedFeatures.length !== 0) {
+        const tw = new Writer(64);
+        const a5 = msg.finalizedFeatures;
+        tw.uvarint(a5.length + 1);
+        for (let i = 0; i < a5.length; i++) encodeApiVersionsResponseFinalizedFeatureKey(tw, a5[i]!, version);
+        (tagged ??= []).push({ tag: 2, data: tw.finish() });
+      }
     }
-    if (version >= 3 && msg.zkMigrationReady !== false) {
-      const tw = new Writer(64);
-      tw.bool(msg.zkMigrationReady);
-      (tagged ??= []).push({ tag: 3, data: tw.finish() });
+    if (version >= 3) {
+      if (msg.zkMigrationReady !== false) {
+        const tw = new Writer(64);
+        tw.bool(msg.zkMigrationReady);
+        (tagged ??= []).push({ tag: 3, data: tw.finish() });
+      }
     }
     writeTaggedFields(w, tagged, msg.unknownTaggedFields);
   }

@@ -2,7 +2,7 @@
 // BrokerHeartbeatRequest: request, apiKey 63, versions 0-1, flexible 0+.
 import { Reader } from "../primitives/reader.ts";
 import { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface BrokerHeartbeatRequest {
   /** The broker ID. (v0+) */
@@ -72,12 +72,16 @@ export function encodeBrokerHeartbeatRequest(w: Writer, msg: BrokerHeartbeatRequ
   w.bool(msg.wantFence);
   w.bool(msg.wantShutDown);
   let tagged: RawTaggedField[] | undefined;
-  if (version >= 1 && msg.offlineLogDirs.length !== 0) {
-    const tw = new Writer(64);
-    const a1 = msg.offlineLogDirs;
-    tw.uvarint(a1.length + 1);
-    for (let i = 0; i < a1.length; i++) tw.uuid(a1[i]!);
-    (tagged ??= []).push({ tag: 0, data: tw.finish() });
+  if (version >= 1) {
+    if (msg.offlineLogDirs.length !== 0) {
+      const tw = new Writer(64);
+      const a1 = msg.offlineLogDirs;
+      tw.uvarint(a1.length + 1);
+      for (let i = 0; i < a1.length; i++) tw.uuid(a1[i]!);
+      (tagged ??= []).push({ tag: 0, data: tw.finish() });
+    }
+  } else {
+    if (msg.offlineLogDirs.length !== 0) throw new UnsupportedFieldError("BrokerHeartbeatRequest.OfflineLogDirs", version);
   }
   writeTaggedFields(w, tagged, msg.unknownTaggedFields);
 }

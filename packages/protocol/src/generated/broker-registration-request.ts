@@ -3,7 +3,7 @@
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
 import { ZERO_UUID } from "../primitives/uuid.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface BrokerRegistrationRequest {
   /** The broker ID. (v0+) */
@@ -185,6 +185,8 @@ export function encodeBrokerRegistrationRequest(w: Writer, msg: BrokerRegistrati
   w.compactNullableString(msg.rack);
   if (version >= 1) {
     w.bool(msg.isMigratingZkBroker);
+  } else {
+    if (msg.isMigratingZkBroker !== false) throw new UnsupportedFieldError("BrokerRegistrationRequest.IsMigratingZkBroker", version);
   }
   if (version >= 2) {
     const a5 = msg.logDirs;

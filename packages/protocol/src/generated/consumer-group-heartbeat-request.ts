@@ -3,7 +3,7 @@
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
 import { ZERO_UUID } from "../primitives/uuid.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface ConsumerGroupHeartbeatRequest {
   /** The group identifier. (v0+) */
@@ -145,6 +145,8 @@ export function encodeConsumerGroupHeartbeatRequest(w: Writer, msg: ConsumerGrou
   }
   if (version >= 1) {
     w.compactNullableString(msg.subscribedTopicRegex);
+  } else {
+    if (msg.subscribedTopicRegex !== null) throw new UnsupportedFieldError("ConsumerGroupHeartbeatRequest.SubscribedTopicRegex", version);
   }
   w.compactNullableString(msg.serverAssignor);
   const a4 = msg.topicPartitions;

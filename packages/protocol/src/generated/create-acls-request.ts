@@ -2,7 +2,7 @@
 // CreateAclsRequest: request, apiKey 30, versions 0-3, flexible 2+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface CreateAclsRequest {
   /** The ACLs that we want to create. (v0+) */
@@ -119,6 +119,8 @@ export function encodeCreateAclsRequestAclCreation(w: Writer, msg: CreateAclsReq
   (flexible ? w.compactString(msg.resourceName) : w.string(msg.resourceName));
   if (version >= 1) {
     w.int8(msg.resourcePatternType);
+  } else {
+    if (msg.resourcePatternType !== 3) throw new UnsupportedFieldError("CreateAclsRequest.ResourcePatternType", version);
   }
   (flexible ? w.compactString(msg.principal) : w.string(msg.principal));
   (flexible ? w.compactString(msg.host) : w.string(msg.host));

@@ -2,7 +2,7 @@
 // CreateDelegationTokenRequest: request, apiKey 38, versions 0-3, flexible 2+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface CreateDelegationTokenRequest {
   /** The principal type of the owner of the token. If it's null it defaults to the token request principal. (v3+) */
@@ -99,9 +99,13 @@ export function encodeCreateDelegationTokenRequest(w: Writer, msg: CreateDelegat
   const flexible = version >= 2;
   if (version >= 3) {
     (flexible ? w.compactNullableString(msg.ownerPrincipalType) : w.nullableString(msg.ownerPrincipalType));
+  } else {
+    if (msg.ownerPrincipalType !== "") throw new UnsupportedFieldError("CreateDelegationTokenRequest.OwnerPrincipalType", version);
   }
   if (version >= 3) {
     (flexible ? w.compactNullableString(msg.ownerPrincipalName) : w.nullableString(msg.ownerPrincipalName));
+  } else {
+    if (msg.ownerPrincipalName !== "") throw new UnsupportedFieldError("CreateDelegationTokenRequest.OwnerPrincipalName", version);
   }
   const a1 = msg.renewers;
   (flexible ? w.uvarint(a1.length + 1) : w.int32(a1.length));

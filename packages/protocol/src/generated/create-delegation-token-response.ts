@@ -2,7 +2,7 @@
 // CreateDelegationTokenResponse: response, apiKey 38, versions 0-3, flexible 2+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, EMPTY_BUFFER, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, EMPTY_BUFFER, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface CreateDelegationTokenResponse {
   /** The top-level error, or zero if there was no error. (v0+) */
@@ -97,9 +97,13 @@ export function encodeCreateDelegationTokenResponse(w: Writer, msg: CreateDelega
   (flexible ? w.compactString(msg.principalName) : w.string(msg.principalName));
   if (version >= 3) {
     (flexible ? w.compactString(msg.tokenRequesterPrincipalType) : w.string(msg.tokenRequesterPrincipalType));
+  } else {
+    if (msg.tokenRequesterPrincipalType !== "") throw new UnsupportedFieldError("CreateDelegationTokenResponse.TokenRequesterPrincipalType", version);
   }
   if (version >= 3) {
     (flexible ? w.compactString(msg.tokenRequesterPrincipalName) : w.string(msg.tokenRequesterPrincipalName));
+  } else {
+    if (msg.tokenRequesterPrincipalName !== "") throw new UnsupportedFieldError("CreateDelegationTokenResponse.TokenRequesterPrincipalName", version);
   }
   w.int64(msg.issueTimestampMs);
   w.int64(msg.expiryTimestampMs);

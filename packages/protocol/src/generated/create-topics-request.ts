@@ -2,7 +2,7 @@
 // CreateTopicsRequest: request, apiKey 19, versions 0-7, flexible 5+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface CreateTopicsRequest {
   /** The topics to create. (v0+) */
@@ -194,6 +194,8 @@ export function encodeCreateTopicsRequest(w: Writer, msg: CreateTopicsRequest, v
   w.int32(msg.timeoutMs);
   if (version >= 1) {
     w.bool(msg.validateOnly);
+  } else {
+    if (msg.validateOnly !== false) throw new UnsupportedFieldError("CreateTopicsRequest.validateOnly", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

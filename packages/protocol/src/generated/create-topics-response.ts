@@ -222,10 +222,12 @@ export function encodeCreateTopicsResponseCreatableTopicResult(w: Writer, msg: C
   }
   if (flexible) {
     let tagged: RawTaggedField[] | undefined;
-    if (version >= 5 && msg.topicConfigErrorCode !== 0) {
-      const tw = new Writer(64);
-      tw.int16(msg.topicConfigErrorCode);
-      (tagged ??= []).push({ tag: 0, data: tw.finish() });
+    if (version >= 5) {
+      if (msg.topicConfigErrorCode !== 0) {
+        const tw = new Writer(64);
+        tw.int16(msg.topicConfigErrorCode);
+        (tagged ??= []).push({ tag: 0, data: tw.finish() });
+      }
     }
     writeTaggedFields(w, tagged, msg.unknownTaggedFields);
   }

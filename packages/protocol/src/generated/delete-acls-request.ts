@@ -2,7 +2,7 @@
 // DeleteAclsRequest: request, apiKey 31, versions 0-3, flexible 2+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface DeleteAclsRequest {
   /** The filters to use when deleting ACLs. (v0+) */
@@ -119,6 +119,8 @@ export function encodeDeleteAclsRequestFilter(w: Writer, msg: DeleteAclsRequestF
   (flexible ? w.compactNullableString(msg.resourceNameFilter) : w.nullableString(msg.resourceNameFilter));
   if (version >= 1) {
     w.int8(msg.patternTypeFilter);
+  } else {
+    if (msg.patternTypeFilter !== 3) throw new UnsupportedFieldError("DeleteAclsRequest.PatternTypeFilter", version);
   }
   (flexible ? w.compactNullableString(msg.principalFilter) : w.nullableString(msg.principalFilter));
   (flexible ? w.compactNullableString(msg.hostFilter) : w.nullableString(msg.hostFilter));

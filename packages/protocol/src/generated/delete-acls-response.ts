@@ -2,7 +2,7 @@
 // DeleteAclsResponse: response, apiKey 31, versions 0-3, flexible 2+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface DeleteAclsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
@@ -194,6 +194,8 @@ export function encodeDeleteAclsResponseMatchingAcl(w: Writer, msg: DeleteAclsRe
   (flexible ? w.compactString(msg.resourceName) : w.string(msg.resourceName));
   if (version >= 1) {
     w.int8(msg.patternType);
+  } else {
+    if (msg.patternType !== 3) throw new UnsupportedFieldError("DeleteAclsResponse.PatternType", version);
   }
   (flexible ? w.compactString(msg.principal) : w.string(msg.principal));
   (flexible ? w.compactString(msg.host) : w.string(msg.host));

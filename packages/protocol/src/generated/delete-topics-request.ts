@@ -3,7 +3,7 @@
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
 import { ZERO_UUID } from "../primitives/uuid.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface DeleteTopicsRequest {
   /** The name or topic ID of the topic (v6+) */
@@ -97,6 +97,8 @@ export function encodeDeleteTopicsRequest(w: Writer, msg: DeleteTopicsRequest, v
     const a2 = msg.topics;
     (flexible ? w.uvarint(a2.length + 1) : w.int32(a2.length));
     for (let i = 0; i < a2.length; i++) encodeDeleteTopicsRequestDeleteTopicState(w, a2[i]!, version);
+  } else {
+    if (msg.topics.length !== 0) throw new UnsupportedFieldError("DeleteTopicsRequest.Topics", version);
   }
   if (version <= 5) {
     const a3 = msg.topicNames;

@@ -2,7 +2,7 @@
 // DescribeAclsRequest: request, apiKey 29, versions 0-3, flexible 2+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface DescribeAclsRequest {
   /** The resource type. (v0+) */
@@ -74,6 +74,8 @@ export function encodeDescribeAclsRequest(w: Writer, msg: DescribeAclsRequest, v
   (flexible ? w.compactNullableString(msg.resourceNameFilter) : w.nullableString(msg.resourceNameFilter));
   if (version >= 1) {
     w.int8(msg.patternTypeFilter);
+  } else {
+    if (msg.patternTypeFilter !== 3) throw new UnsupportedFieldError("DescribeAclsRequest.PatternTypeFilter", version);
   }
   (flexible ? w.compactNullableString(msg.principalFilter) : w.nullableString(msg.principalFilter));
   (flexible ? w.compactNullableString(msg.hostFilter) : w.nullableString(msg.hostFilter));

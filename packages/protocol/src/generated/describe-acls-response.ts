@@ -2,7 +2,7 @@
 // DescribeAclsResponse: response, apiKey 29, versions 0-3, flexible 2+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface DescribeAclsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
@@ -172,6 +172,8 @@ export function encodeDescribeAclsResponseResource(w: Writer, msg: DescribeAclsR
   (flexible ? w.compactString(msg.resourceName) : w.string(msg.resourceName));
   if (version >= 1) {
     w.int8(msg.patternType);
+  } else {
+    if (msg.patternType !== 3) throw new UnsupportedFieldError("DescribeAclsResponse.PatternType", version);
   }
   const a3 = msg.acls;
   (flexible ? w.uvarint(a3.length + 1) : w.int32(a3.length));

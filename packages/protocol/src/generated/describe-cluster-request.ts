@@ -2,7 +2,7 @@
 // DescribeClusterRequest: request, apiKey 60, versions 0-1, flexible 0+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface DescribeClusterRequest {
   /** Whether to include cluster authorized operations. (v0+) */
@@ -44,6 +44,8 @@ export function encodeDescribeClusterRequest(w: Writer, msg: DescribeClusterRequ
   w.bool(msg.includeClusterAuthorizedOperations);
   if (version >= 1) {
     w.int8(msg.endpointType);
+  } else {
+    if (msg.endpointType !== 1) throw new UnsupportedFieldError("DescribeClusterRequest.EndpointType", version);
   }
   writeTaggedFields(w, undefined, msg.unknownTaggedFields);
 }

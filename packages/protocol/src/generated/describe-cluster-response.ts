@@ -2,7 +2,7 @@
 // DescribeClusterResponse: response, apiKey 60, versions 0-1, flexible 0+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface DescribeClusterResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
@@ -123,6 +123,8 @@ export function encodeDescribeClusterResponse(w: Writer, msg: DescribeClusterRes
   w.compactNullableString(msg.errorMessage);
   if (version >= 1) {
     w.int8(msg.endpointType);
+  } else {
+    if (msg.endpointType !== 1) throw new UnsupportedFieldError("DescribeClusterResponse.EndpointType", version);
   }
   w.compactString(msg.clusterId);
   w.int32(msg.controllerId);

@@ -2,7 +2,7 @@
 // DescribeConfigsRequest: request, apiKey 32, versions 0-4, flexible 4+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface DescribeConfigsRequest {
   /** The resources whose configurations we want to describe. (v0+) */
@@ -108,9 +108,13 @@ export function encodeDescribeConfigsRequest(w: Writer, msg: DescribeConfigsRequ
   for (let i = 0; i < a2.length; i++) encodeDescribeConfigsRequestResource(w, a2[i]!, version);
   if (version >= 1) {
     w.bool(msg.includeSynonyms);
+  } else {
+    if (msg.includeSynonyms !== false) throw new UnsupportedFieldError("DescribeConfigsRequest.IncludeSynonyms", version);
   }
   if (version >= 3) {
     w.bool(msg.includeDocumentation);
+  } else {
+    if (msg.includeDocumentation !== false) throw new UnsupportedFieldError("DescribeConfigsRequest.IncludeDocumentation", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

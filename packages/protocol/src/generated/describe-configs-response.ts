@@ -2,7 +2,7 @@
 // DescribeConfigsResponse: response, apiKey 32, versions 0-4, flexible 4+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface DescribeConfigsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
@@ -258,6 +258,8 @@ export function encodeDescribeConfigsResponseResourceResult(w: Writer, msg: Desc
   w.bool(msg.readOnly);
   if (version <= 0) {
     w.bool(msg.isDefault);
+  } else {
+    if (msg.isDefault !== false) throw new UnsupportedFieldError("DescribeConfigsResponse.IsDefault", version);
   }
   if (version >= 1) {
     w.int8(msg.configSource);

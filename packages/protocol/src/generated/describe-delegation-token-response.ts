@@ -2,7 +2,7 @@
 // DescribeDelegationTokenResponse: response, apiKey 41, versions 0-3, flexible 2+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, EMPTY_BUFFER, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, EMPTY_BUFFER, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface DescribeDelegationTokenResponse {
   /** The error code, or 0 if there was no error. (v0+) */
@@ -188,9 +188,13 @@ export function encodeDescribeDelegationTokenResponseDescribedDelegationToken(w:
   (flexible ? w.compactString(msg.principalName) : w.string(msg.principalName));
   if (version >= 3) {
     (flexible ? w.compactString(msg.tokenRequesterPrincipalType) : w.string(msg.tokenRequesterPrincipalType));
+  } else {
+    if (msg.tokenRequesterPrincipalType !== "") throw new UnsupportedFieldError("DescribeDelegationTokenResponse.TokenRequesterPrincipalType", version);
   }
   if (version >= 3) {
     (flexible ? w.compactString(msg.tokenRequesterPrincipalName) : w.string(msg.tokenRequesterPrincipalName));
+  } else {
+    if (msg.tokenRequesterPrincipalName !== "") throw new UnsupportedFieldError("DescribeDelegationTokenResponse.TokenRequesterPrincipalName", version);
   }
   w.int64(msg.issueTimestamp);
   w.int64(msg.expiryTimestamp);

@@ -2,7 +2,7 @@
 // DescribeGroupsRequest: request, apiKey 15, versions 0-5, flexible 5+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface DescribeGroupsRequest {
   /** The names of the groups to describe (v0+) */
@@ -53,6 +53,8 @@ export function encodeDescribeGroupsRequest(w: Writer, msg: DescribeGroupsReques
   for (let i = 0; i < a1.length; i++) (flexible ? w.compactString(a1[i]!) : w.string(a1[i]!));
   if (version >= 3) {
     w.bool(msg.includeAuthorizedOperations);
+  } else {
+    if (msg.includeAuthorizedOperations !== false) throw new UnsupportedFieldError("DescribeGroupsRequest.IncludeAuthorizedOperations", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

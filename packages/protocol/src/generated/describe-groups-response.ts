@@ -2,7 +2,7 @@
 // DescribeGroupsResponse: response, apiKey 15, versions 0-5, flexible 5+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, EMPTY_BUFFER, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, EMPTY_BUFFER, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface DescribeGroupsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v1+) */
@@ -197,6 +197,8 @@ export function encodeDescribeGroupsResponseDescribedGroup(w: Writer, msg: Descr
   for (let i = 0; i < a3.length; i++) encodeDescribeGroupsResponseDescribedGroupMember(w, a3[i]!, version);
   if (version >= 3) {
     w.int32(msg.authorizedOperations);
+  } else {
+    if (msg.authorizedOperations !== -2147483648) throw new UnsupportedFieldError("DescribeGroupsResponse.AuthorizedOperations", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

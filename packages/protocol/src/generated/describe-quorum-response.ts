@@ -3,7 +3,7 @@
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
 import { ZERO_UUID } from "../primitives/uuid.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface DescribeQuorumResponse {
   /** The top level error code. (v0+) */
@@ -311,6 +311,8 @@ export function encodeDescribeQuorumResponse(w: Writer, msg: DescribeQuorumRespo
     const a7 = msg.nodes;
     w.uvarint(a7.length + 1);
     for (let i = 0; i < a7.length; i++) encodeDescribeQuorumResponseNode(w, a7[i]!, version);
+  } else {
+    if (msg.nodes.length !== 0) throw new UnsupportedFieldError("DescribeQuorumResponse.Nodes", version);
   }
   writeTaggedFields(w, undefined, msg.unknownTaggedFields);
 }
@@ -345,6 +347,8 @@ export function encodeDescribeQuorumResponseReplicaState(w: Writer, msg: Describ
   w.int32(msg.replicaId);
   if (version >= 2) {
     w.uuid(msg.replicaDirectoryId);
+  } else {
+    if (msg.replicaDirectoryId !== ZERO_UUID) throw new UnsupportedFieldError("DescribeQuorumResponse.ReplicaDirectoryId", version);
   }
   w.int64(msg.logEndOffset);
   if (version >= 1) {

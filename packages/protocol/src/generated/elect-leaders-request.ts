@@ -2,7 +2,7 @@
 // ElectLeadersRequest: request, apiKey 43, versions 0-2, flexible 2+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface ElectLeadersRequest {
   /** Type of elections to conduct for the partition. A value of '0' elects the preferred replica. A value of '1' elects the first live replica if there are no in-sync replica. (v1+) */
@@ -98,6 +98,8 @@ export function encodeElectLeadersRequest(w: Writer, msg: ElectLeadersRequest, v
   const flexible = version >= 2;
   if (version >= 1) {
     w.int8(msg.electionType);
+  } else {
+    if (msg.electionType !== 0) throw new UnsupportedFieldError("ElectLeadersRequest.ElectionType", version);
   }
   const a2 = msg.topicPartitions;
   if (a2 === null) (flexible ? w.uvarint(0) : w.int32(-1));

@@ -2,7 +2,7 @@
 // ElectLeadersResponse: response, apiKey 43, versions 0-2, flexible 2+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface ElectLeadersResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
@@ -138,6 +138,8 @@ export function encodeElectLeadersResponse(w: Writer, msg: ElectLeadersResponse,
   w.int32(msg.throttleTimeMs);
   if (version >= 1) {
     w.int16(msg.errorCode);
+  } else {
+    if (msg.errorCode !== 0) throw new UnsupportedFieldError("ElectLeadersResponse.ErrorCode", version);
   }
   const a2 = msg.replicaElectionResults;
   (flexible ? w.uvarint(a2.length + 1) : w.int32(a2.length));

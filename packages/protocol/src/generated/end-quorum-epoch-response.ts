@@ -2,7 +2,7 @@
 // EndQuorumEpochResponse: response, apiKey 54, versions 0-1, flexible 1+.
 import { Reader } from "../primitives/reader.ts";
 import { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface EndQuorumEpochResponse {
   /** The top level error code. (v0+) */
@@ -190,12 +190,16 @@ export function encodeEndQuorumEpochResponse(w: Writer, msg: EndQuorumEpochRespo
   for (let i = 0; i < a3.length; i++) encodeEndQuorumEpochResponseTopicData(w, a3[i]!, version);
   if (flexible) {
     let tagged: RawTaggedField[] | undefined;
-    if (version >= 1 && msg.nodeEndpoints.length !== 0) {
-      const tw = new Writer(64);
-      const a4 = msg.nodeEndpoints;
-      tw.uvarint(a4.length + 1);
-      for (let i = 0; i < a4.length; i++) encodeEndQuorumEpochResponseNodeEndpoint(tw, a4[i]!, version);
-      (tagged ??= []).push({ tag: 0, data: tw.finish() });
+    if (version >= 1) {
+      if (msg.nodeEndpoints.length !== 0) {
+        const tw = new Writer(64);
+        const a4 = msg.nodeEndpoints;
+        tw.uvarint(a4.length + 1);
+        for (let i = 0; i < a4.length; i++) encodeEndQuorumEpochResponseNodeEndpoint(tw, a4[i]!, version);
+        (tagged ??= []).push({ tag: 0, data: tw.finish() });
+      }
+    } else {
+      if (msg.nodeEndpoints.length !== 0) throw new UnsupportedFieldError("EndQuorumEpochResponse.NodeEndpoints", version);
     }
     writeTaggedFields(w, tagged, msg.unknownTaggedFields);
   }

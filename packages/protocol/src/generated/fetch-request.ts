@@ -3,7 +3,7 @@
 import { Reader } from "../primitives/reader.ts";
 import { Writer } from "../primitives/writer.ts";
 import { ZERO_UUID } from "../primitives/uuid.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface FetchRequest {
   /** The clusterId if known. This is used to validate metadata fetches prior to broker registration. (v12+, tag 0) */
@@ -326,6 +326,8 @@ export function encodeFetchRequest(w: Writer, msg: FetchRequest, version: number
   const flexible = version >= 12;
   if (version <= 14) {
     w.int32(msg.replicaId);
+  } else {
+    if (msg.replicaId !== -1) throw new UnsupportedFieldError("FetchRequest.ReplicaId", version);
   }
   w.int32(msg.maxWaitMs);
   w.int32(msg.minBytes);
@@ -348,21 +350,27 @@ export function encodeFetchRequest(w: Writer, msg: FetchRequest, version: number
     const a5 = msg.forgottenTopicsData;
     (flexible ? w.uvarint(a5.length + 1) : w.int32(a5.length));
     for (let i = 0; i < a5.length; i++) encodeFetchRequestForgottenTopic(w, a5[i]!, version);
+  } else {
+    if (msg.forgottenTopicsData.length !== 0) throw new UnsupportedFieldError("FetchRequest.ForgottenTopicsData", version);
   }
   if (version >= 11) {
     (flexible ? w.compactString(msg.rackId) : w.string(msg.rackId));
   }
   if (flexible) {
     let tagged: RawTaggedField[] | undefined;
-    if (version >= 12 && msg.clusterId !== null) {
-      const tw = new Writer(64);
-      tw.compactNullableString(msg.clusterId);
-      (tagged ??= []).push({ tag: 0, data: tw.finish() });
+    if (version >= 12) {
+      if (msg.clusterId !== null) {
+        const tw = new Writer(64);
+        tw.compactNullableString(msg.clusterId);
+        (tagged ??= []).push({ tag: 0, data: tw.finish() });
+      }
     }
-    if (version >= 15 && true) {
-      const tw = new Writer(64);
-      encodeFetchRequestReplicaState(tw, msg.replicaState, version);
-      (tagged ??= []).push({ tag: 1, data: tw.finish() });
+    if (version >= 15) {
+      if (true) {
+        const tw = new Writer(64);
+        encodeFetchRequestReplicaState(tw, msg.replicaState, version);
+        (tagged ??= []).push({ tag: 1, data: tw.finish() });
+      }
     }
     writeTaggedFields(w, tagged, msg.unknownTaggedFields);
   }
@@ -399,6 +407,8 @@ export function encodeFetchRequestPartition(w: Writer, msg: FetchRequestPartitio
   w.int64(msg.fetchOffset);
   if (version >= 12) {
     w.int32(msg.lastFetchedEpoch);
+  } else {
+    if (msg.lastFetchedEpoch !== -1) throw new UnsupportedFieldError("FetchRequest.LastFetchedEpoch", version);
   }
   if (version >= 5) {
     w.int64(msg.logStartOffset);
@@ -406,10 +416,12 @@ export function encodeFetchRequestPartition(w: Writer, msg: FetchRequestPartitio
   w.int32(msg.partitionMaxBytes);
   if (flexible) {
     let tagged: RawTaggedField[] | undefined;
-    if (version >= 17 && msg.replicaDirectoryId !== ZERO_UUID) {
-      const tw = new Writer(64);
-      tw.uuid(msg.replicaDirectoryId);
-      (tagged ??= []).push({ tag: 0, data: tw.finish() });
+    if (version >= 17) {
+      if (msg.replicaDirectoryId !== ZERO_UUID) {
+        const tw = new Writer(64);
+        tw.uuid(msg.replicaDirectoryId);
+        (tagged ??= []).push({ tag: 0, data: tw.finish() });
+      }
     }
     writeTaggedFields(w, tagged, msg.unknownTaggedFields);
   }

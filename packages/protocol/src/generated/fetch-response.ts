@@ -3,7 +3,7 @@
 import { Reader } from "../primitives/reader.ts";
 import { Writer } from "../primitives/writer.ts";
 import { ZERO_UUID } from "../primitives/uuid.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface FetchResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v1+) */
@@ -419,18 +419,24 @@ export function encodeFetchResponse(w: Writer, msg: FetchResponse, version: numb
   }
   if (version >= 7) {
     w.int32(msg.sessionId);
+  } else {
+    if (msg.sessionId !== 0) throw new UnsupportedFieldError("FetchResponse.SessionId", version);
   }
   const a4 = msg.responses;
   (flexible ? w.uvarint(a4.length + 1) : w.int32(a4.length));
   for (let i = 0; i < a4.length; i++) encodeFetchResponseableTopicResponse(w, a4[i]!, version);
   if (flexible) {
     let tagged: RawTaggedField[] | undefined;
-    if (version >= 16 && msg.nodeEndpoints.length !== 0) {
-      const tw = new Writer(64);
-      const a5 = msg.nodeEndpoints;
-      tw.uvarint(a5.length + 1);
-      for (let i = 0; i < a5.length; i++) encodeFetchResponseNodeEndpoint(tw, a5[i]!, version);
-      (tagged ??= []).push({ tag: 0, data: tw.finish() });
+    if (version >= 16) {
+      if (msg.nodeEndpoints.length !== 0) {
+        const tw = new Writer(64);
+        const a5 = msg.nodeEndpoints;
+        tw.uvarint(a5.length + 1);
+        for (let i = 0; i < a5.length; i++) encodeFetchResponseNodeEndpoint(tw, a5[i]!, version);
+        (tagged ??= []).push({ tag: 0, data: tw.finish() });
+      }
+    } else {
+      if (msg.nodeEndpoints.length !== 0) throw new UnsupportedFieldError("FetchResponse.NodeEndpoints", version);
     }
     writeTaggedFields(w, tagged, msg.unknownTaggedFields);
   }
@@ -473,24 +479,32 @@ export function encodeFetchResponsePartitionData(w: Writer, msg: FetchResponsePa
   }
   if (version >= 11) {
     w.int32(msg.preferredReadReplica);
+  } else {
+    if (msg.preferredReadReplica !== -1) throw new UnsupportedFieldError("FetchResponse.PreferredReadReplica", version);
   }
   (flexible ? w.compactNullableBytes(msg.records) : w.nullableBytes(msg.records));
   if (flexible) {
     let tagged: RawTaggedField[] | undefined;
-    if (version >= 12 && true) {
-      const tw = new Writer(64);
-      encodeFetchResponseEpochEndOffset(tw, msg.divergingEpoch, version);
-      (tagged ??= []).push({ tag: 0, data: tw.finish() });
+    if (version >= 12) {
+      if (true) {
+        const tw = new Writer(64);
+        encodeFetchResponseEpochEndOffset(tw, msg.divergingEpoch, version);
+        (tagged ??= []).push({ tag: 0, data: tw.finish() });
+      }
     }
-    if (version >= 12 && true) {
-      const tw = new Writer(64);
-      encodeFetchResponseLeaderIdAndEpoch(tw, msg.currentLeader, version);
-      (tagged ??= []).push({ tag: 1, data: tw.finish() });
+    if (version >= 12) {
+      if (true) {
+        const tw = new Writer(64);
+        encodeFetchResponseLeaderIdAndEpoch(tw, msg.currentLeader, version);
+        (tagged ??= []).push({ tag: 1, data: tw.finish() });
+      }
     }
-    if (version >= 12 && true) {
-      const tw = new Writer(64);
-      encodeFetchResponseSnapshotId(tw, msg.snapshotId, version);
-      (tagged ??= []).push({ tag: 2, data: tw.finish() });
+    if (version >= 12) {
+      if (true) {
+        const tw = new Writer(64);
+        encodeFetchResponseSnapshotId(tw, msg.snapshotId, version);
+        (tagged ??= []).push({ tag: 2, data: tw.finish() });
+      }
     }
     writeTaggedFields(w, tagged, msg.unknownTaggedFields);
   }

@@ -209,10 +209,12 @@ export function encodeFetchSnapshotRequestPartitionSnapshot(w: Writer, msg: Fetc
   encodeFetchSnapshotRequestSnapshotId(w, msg.snapshotId, version);
   w.int64(msg.position);
   let tagged: RawTaggedField[] | undefined;
-  if (version >= 1 && msg.replicaDirectoryId !== ZERO_UUID) {
-    const tw = new Writer(64);
-    tw.uuid(msg.replicaDirectoryId);
-    (tagged ??= []).push({ tag: 0, data: tw.finish() });
+  if (version >= 1) {
+    if (msg.replicaDirectoryId !== ZERO_UUID) {
+      const tw = new Writer(64);
+      tw.uuid(msg.replicaDirectoryId);
+      (tagged ??= []).push({ tag: 0, data: tw.finish() });
+    }
   }
   writeTaggedFields(w, tagged, msg.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 // FetchSnapshotResponse: response, apiKey 59, versions 0-1, flexible 0+.
 import { Reader } from "../primitives/reader.ts";
 import { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, EMPTY_BUFFER, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, EMPTY_BUFFER, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface FetchSnapshotResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
@@ -272,12 +272,16 @@ export function encodeFetchSnapshotResponse(w: Writer, msg: FetchSnapshotRespons
   w.uvarint(a3.length + 1);
   for (let i = 0; i < a3.length; i++) encodeFetchSnapshotResponseTopicSnapshot(w, a3[i]!, version);
   let tagged: RawTaggedField[] | undefined;
-  if (version >= 1 && msg.nodeEndpoints.length !== 0) {
-    const tw = new Writer(64);
-    const a4 = msg.nodeEndpoints;
-    tw.uvarint(a4.length + 1);
-    for (let i = 0; i < a4.length; i++) encodeFetchSnapshotResponseNodeEndpoint(tw, a4[i]!, version);
-    (tagged ??= []).push({ tag: 0, data: tw.finish() });
+  if (version >= 1) {
+    if (msg.nodeEndpoints.length !== 0) {
+      const tw = new Writer(64);
+      const a4 = msg.nodeEndpoints;
+      tw.uvarint(a4.length + 1);
+      for (let i = 0; i < a4.length; i++) encodeFetchSnapshotResponseNodeEndpoint(tw, a4[i]!, version);
+      (tagged ??= []).push({ tag: 0, data: tw.finish() });
+    }
+  } else {
+    if (msg.nodeEndpoints.length !== 0) throw new UnsupportedFieldError("FetchSnapshotResponse.NodeEndpoints", version);
   }
   writeTaggedFields(w, tagged, msg.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 // FindCoordinatorRequest: request, apiKey 10, versions 0-6, flexible 3+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface FindCoordinatorRequest {
   /** The coordinator key. (v0-3) */
@@ -59,14 +59,20 @@ export function encodeFindCoordinatorRequest(w: Writer, msg: FindCoordinatorRequ
   const flexible = version >= 3;
   if (version <= 3) {
     (flexible ? w.compactString(msg.key) : w.string(msg.key));
+  } else {
+    if (msg.key !== "") throw new UnsupportedFieldError("FindCoordinatorRequest.Key", version);
   }
   if (version >= 1) {
     w.int8(msg.keyType);
+  } else {
+    if (msg.keyType !== 0) throw new UnsupportedFieldError("FindCoordinatorRequest.KeyType", version);
   }
   if (version >= 4) {
     const a1 = msg.coordinatorKeys;
     (flexible ? w.uvarint(a1.length + 1) : w.int32(a1.length));
     for (let i = 0; i < a1.length; i++) (flexible ? w.compactString(a1[i]!) : w.string(a1[i]!));
+  } else {
+    if (msg.coordinatorKeys.length !== 0) throw new UnsupportedFieldError("FindCoordinatorRequest.CoordinatorKeys", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

@@ -2,7 +2,7 @@
 // FindCoordinatorResponse: response, apiKey 10, versions 0-6, flexible 3+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface FindCoordinatorResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v1+) */
@@ -144,23 +144,33 @@ export function encodeFindCoordinatorResponse(w: Writer, msg: FindCoordinatorRes
   }
   if (version <= 3) {
     w.int16(msg.errorCode);
+  } else {
+    if (msg.errorCode !== 0) throw new UnsupportedFieldError("FindCoordinatorResponse.ErrorCode", version);
   }
   if (version >= 1 && version <= 3) {
     (flexible ? w.compactNullableString(msg.errorMessage) : w.nullableString(msg.errorMessage));
   }
   if (version <= 3) {
     w.int32(msg.nodeId);
+  } else {
+    if (msg.nodeId !== 0) throw new UnsupportedFieldError("FindCoordinatorResponse.NodeId", version);
   }
   if (version <= 3) {
     (flexible ? w.compactString(msg.host) : w.string(msg.host));
+  } else {
+    if (msg.host !== "") throw new UnsupportedFieldError("FindCoordinatorResponse.Host", version);
   }
   if (version <= 3) {
     w.int32(msg.port);
+  } else {
+    if (msg.port !== 0) throw new UnsupportedFieldError("FindCoordinatorResponse.Port", version);
   }
   if (version >= 4) {
     const a1 = msg.coordinators;
     (flexible ? w.uvarint(a1.length + 1) : w.int32(a1.length));
     for (let i = 0; i < a1.length; i++) encodeFindCoordinatorResponseCoordinator(w, a1[i]!, version);
+  } else {
+    if (msg.coordinators.length !== 0) throw new UnsupportedFieldError("FindCoordinatorResponse.Coordinators", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

@@ -2,7 +2,7 @@
 // HeartbeatRequest: request, apiKey 12, versions 0-4, flexible 4+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface HeartbeatRequest {
   /** The group id. (v0+) */
@@ -60,6 +60,8 @@ export function encodeHeartbeatRequest(w: Writer, msg: HeartbeatRequest, version
   (flexible ? w.compactString(msg.memberId) : w.string(msg.memberId));
   if (version >= 3) {
     (flexible ? w.compactNullableString(msg.groupInstanceId) : w.nullableString(msg.groupInstanceId));
+  } else {
+    if (msg.groupInstanceId !== null) throw new UnsupportedFieldError("HeartbeatRequest.GroupInstanceId", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

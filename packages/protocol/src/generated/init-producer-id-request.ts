@@ -2,7 +2,7 @@
 // InitProducerIdRequest: request, apiKey 22, versions 0-5, flexible 2+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface InitProducerIdRequest {
   /** The transactional id, or null if the producer is not transactional. (v0+) */
@@ -61,9 +61,13 @@ export function encodeInitProducerIdRequest(w: Writer, msg: InitProducerIdReques
   w.int32(msg.transactionTimeoutMs);
   if (version >= 3) {
     w.int64(msg.producerId);
+  } else {
+    if (msg.producerId !== -1n) throw new UnsupportedFieldError("InitProducerIdRequest.ProducerId", version);
   }
   if (version >= 3) {
     w.int16(msg.producerEpoch);
+  } else {
+    if (msg.producerEpoch !== -1) throw new UnsupportedFieldError("InitProducerIdRequest.ProducerEpoch", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

@@ -2,7 +2,7 @@
 // JoinGroupRequest: request, apiKey 11, versions 0-9, flexible 6+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, EMPTY_BUFFER, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, EMPTY_BUFFER, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface JoinGroupRequest {
   /** The group identifier. (v0+) */
@@ -127,6 +127,8 @@ export function encodeJoinGroupRequest(w: Writer, msg: JoinGroupRequest, version
   (flexible ? w.compactString(msg.memberId) : w.string(msg.memberId));
   if (version >= 5) {
     (flexible ? w.compactNullableString(msg.groupInstanceId) : w.nullableString(msg.groupInstanceId));
+  } else {
+    if (msg.groupInstanceId !== null) throw new UnsupportedFieldError("JoinGroupRequest.GroupInstanceId", version);
   }
   (flexible ? w.compactString(msg.protocolType) : w.string(msg.protocolType));
   const a1 = msg.protocols;

@@ -2,7 +2,7 @@
 // JoinGroupResponse: response, apiKey 11, versions 0-9, flexible 6+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, EMPTY_BUFFER, nonNull, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, EMPTY_BUFFER, UnsupportedFieldError, nonNull, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface JoinGroupResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v2+) */
@@ -143,6 +143,8 @@ export function encodeJoinGroupResponse(w: Writer, msg: JoinGroupResponse, versi
   (flexible ? w.compactString(msg.leader) : w.string(msg.leader));
   if (version >= 9) {
     w.bool(msg.skipAssignment);
+  } else {
+    if (msg.skipAssignment !== false) throw new UnsupportedFieldError("JoinGroupResponse.SkipAssignment", version);
   }
   (flexible ? w.compactString(msg.memberId) : w.string(msg.memberId));
   const a1 = msg.members;

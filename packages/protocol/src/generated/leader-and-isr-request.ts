@@ -3,7 +3,7 @@
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
 import { ZERO_UUID } from "../primitives/uuid.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface LeaderAndIsrRequest {
   /** The current controller ID. (v0+) */
@@ -294,6 +294,8 @@ export function encodeLeaderAndIsrRequest(w: Writer, msg: LeaderAndIsrRequest, v
   w.int32(msg.controllerId);
   if (version >= 7) {
     w.bool(msg.isKRaftController);
+  } else {
+    if (msg.isKRaftController !== false) throw new UnsupportedFieldError("LeaderAndIsrRequest.isKRaftController", version);
   }
   w.int32(msg.controllerEpoch);
   if (version >= 2) {
@@ -301,16 +303,22 @@ export function encodeLeaderAndIsrRequest(w: Writer, msg: LeaderAndIsrRequest, v
   }
   if (version >= 5) {
     w.int8(msg.type);
+  } else {
+    if (msg.type !== 0) throw new UnsupportedFieldError("LeaderAndIsrRequest.Type", version);
   }
   if (version <= 1) {
     const a8 = msg.ungroupedPartitionStates;
     (flexible ? w.uvarint(a8.length + 1) : w.int32(a8.length));
     for (let i = 0; i < a8.length; i++) encodeLeaderAndIsrRequestPartitionState(w, a8[i]!, version);
+  } else {
+    if (msg.ungroupedPartitionStates.length !== 0) throw new UnsupportedFieldError("LeaderAndIsrRequest.UngroupedPartitionStates", version);
   }
   if (version >= 2) {
     const a9 = msg.topicStates;
     (flexible ? w.uvarint(a9.length + 1) : w.int32(a9.length));
     for (let i = 0; i < a9.length; i++) encodeLeaderAndIsrRequestTopicState(w, a9[i]!, version);
+  } else {
+    if (msg.topicStates.length !== 0) throw new UnsupportedFieldError("LeaderAndIsrRequest.TopicStates", version);
   }
   const a10 = msg.liveLeaders;
   (flexible ? w.uvarint(a10.length + 1) : w.int32(a10.length));
@@ -351,6 +359,8 @@ export function encodeLeaderAndIsrRequestPartitionState(w: Writer, msg: LeaderAn
   }
   if (version >= 6) {
     w.int8(msg.leaderRecoveryState);
+  } else {
+    if (msg.leaderRecoveryState !== 0) throw new UnsupportedFieldError("LeaderAndIsrRequest.LeaderRecoveryState", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

@@ -3,7 +3,7 @@
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
 import { ZERO_UUID } from "../primitives/uuid.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface LeaderAndIsrResponse {
   /** The error code, or 0 if there was no error. (v0+) */
@@ -145,11 +145,15 @@ export function encodeLeaderAndIsrResponse(w: Writer, msg: LeaderAndIsrResponse,
     const a3 = msg.partitionErrors;
     (flexible ? w.uvarint(a3.length + 1) : w.int32(a3.length));
     for (let i = 0; i < a3.length; i++) encodeLeaderAndIsrResponsePartitionError(w, a3[i]!, version);
+  } else {
+    if (msg.partitionErrors.length !== 0) throw new UnsupportedFieldError("LeaderAndIsrResponse.PartitionErrors", version);
   }
   if (version >= 5) {
     const a4 = msg.topics;
     (flexible ? w.uvarint(a4.length + 1) : w.int32(a4.length));
     for (let i = 0; i < a4.length; i++) encodeLeaderAndIsrResponseTopicError(w, a4[i]!, version);
+  } else {
+    if (msg.topics.length !== 0) throw new UnsupportedFieldError("LeaderAndIsrResponse.Topics", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

@@ -2,7 +2,7 @@
 // LeaveGroupRequest: request, apiKey 13, versions 0-5, flexible 4+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface LeaveGroupRequest {
   /** The ID of the group to leave. (v0+) */
@@ -102,11 +102,15 @@ export function encodeLeaveGroupRequest(w: Writer, msg: LeaveGroupRequest, versi
   (flexible ? w.compactString(msg.groupId) : w.string(msg.groupId));
   if (version <= 2) {
     (flexible ? w.compactString(msg.memberId) : w.string(msg.memberId));
+  } else {
+    if (msg.memberId !== "") throw new UnsupportedFieldError("LeaveGroupRequest.MemberId", version);
   }
   if (version >= 3) {
     const a1 = msg.members;
     (flexible ? w.uvarint(a1.length + 1) : w.int32(a1.length));
     for (let i = 0; i < a1.length; i++) encodeLeaveGroupRequestMemberIdentity(w, a1[i]!, version);
+  } else {
+    if (msg.members.length !== 0) throw new UnsupportedFieldError("LeaveGroupRequest.Members", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

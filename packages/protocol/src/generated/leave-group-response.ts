@@ -2,7 +2,7 @@
 // LeaveGroupResponse: response, apiKey 13, versions 0-5, flexible 4+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface LeaveGroupResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v1+) */
@@ -105,6 +105,8 @@ export function encodeLeaveGroupResponse(w: Writer, msg: LeaveGroupResponse, ver
     const a1 = msg.members;
     (flexible ? w.uvarint(a1.length + 1) : w.int32(a1.length));
     for (let i = 0; i < a1.length; i++) encodeLeaveGroupResponseMemberResponse(w, a1[i]!, version);
+  } else {
+    if (msg.members.length !== 0) throw new UnsupportedFieldError("LeaveGroupResponse.Members", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

@@ -2,7 +2,7 @@
 // ListGroupsRequest: request, apiKey 16, versions 0-5, flexible 3+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface ListGroupsRequest {
   /** The states of the groups we want to list. If empty, all groups are returned with their state. (v4+) */
@@ -57,11 +57,15 @@ export function encodeListGroupsRequest(w: Writer, msg: ListGroupsRequest, versi
     const a2 = msg.statesFilter;
     (flexible ? w.uvarint(a2.length + 1) : w.int32(a2.length));
     for (let i = 0; i < a2.length; i++) (flexible ? w.compactString(a2[i]!) : w.string(a2[i]!));
+  } else {
+    if (msg.statesFilter.length !== 0) throw new UnsupportedFieldError("ListGroupsRequest.StatesFilter", version);
   }
   if (version >= 5) {
     const a3 = msg.typesFilter;
     (flexible ? w.uvarint(a3.length + 1) : w.int32(a3.length));
     for (let i = 0; i < a3.length; i++) (flexible ? w.compactString(a3[i]!) : w.string(a3[i]!));
+  } else {
+    if (msg.typesFilter.length !== 0) throw new UnsupportedFieldError("ListGroupsRequest.TypesFilter", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

@@ -2,7 +2,7 @@
 // ListOffsetsRequest: request, apiKey 2, versions 0-10, flexible 6+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface ListOffsetsRequest {
   /** The broker ID of the requester, or -1 if this request is being made by a normal consumer. (v0+) */
@@ -154,6 +154,8 @@ export function encodeListOffsetsRequest(w: Writer, msg: ListOffsetsRequest, ver
   w.int32(msg.replicaId);
   if (version >= 2) {
     w.int8(msg.isolationLevel);
+  } else {
+    if (msg.isolationLevel !== 0) throw new UnsupportedFieldError("ListOffsetsRequest.IsolationLevel", version);
   }
   const a2 = msg.topics;
   (flexible ? w.uvarint(a2.length + 1) : w.int32(a2.length));
@@ -186,6 +188,8 @@ export function encodeListOffsetsRequestPartition(w: Writer, msg: ListOffsetsReq
   w.int64(msg.timestamp);
   if (version <= 0) {
     w.int32(msg.maxNumOffsets);
+  } else {
+    if (msg.maxNumOffsets !== 1) throw new UnsupportedFieldError("ListOffsetsRequest.MaxNumOffsets", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

@@ -2,7 +2,7 @@
 // ListOffsetsResponse: response, apiKey 2, versions 0-10, flexible 6+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface ListOffsetsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v2+) */
@@ -186,15 +186,23 @@ export function encodeListOffsetsResponsePartitionResponse(w: Writer, msg: ListO
     const a5 = msg.oldStyleOffsets;
     (flexible ? w.uvarint(a5.length + 1) : w.int32(a5.length));
     for (let i = 0; i < a5.length; i++) w.int64(a5[i]!);
+  } else {
+    if (msg.oldStyleOffsets.length !== 0) throw new UnsupportedFieldError("ListOffsetsResponse.OldStyleOffsets", version);
   }
   if (version >= 1) {
     w.int64(msg.timestamp);
+  } else {
+    if (msg.timestamp !== -1n) throw new UnsupportedFieldError("ListOffsetsResponse.Timestamp", version);
   }
   if (version >= 1) {
     w.int64(msg.offset);
+  } else {
+    if (msg.offset !== -1n) throw new UnsupportedFieldError("ListOffsetsResponse.Offset", version);
   }
   if (version >= 4) {
     w.int32(msg.leaderEpoch);
+  } else {
+    if (msg.leaderEpoch !== -1) throw new UnsupportedFieldError("ListOffsetsResponse.LeaderEpoch", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

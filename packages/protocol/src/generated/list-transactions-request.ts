@@ -2,7 +2,7 @@
 // ListTransactionsRequest: request, apiKey 66, versions 0-1, flexible 0+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface ListTransactionsRequest {
   /** The transaction states to filter by: if empty, all transactions are returned; if non-empty, then only transactions matching one of the filtered states will be returned (v0+) */
@@ -60,6 +60,8 @@ export function encodeListTransactionsRequest(w: Writer, msg: ListTransactionsRe
   for (let i = 0; i < a3.length; i++) w.int64(a3[i]!);
   if (version >= 1) {
     w.int64(msg.durationFilter);
+  } else {
+    if (msg.durationFilter !== -1n) throw new UnsupportedFieldError("ListTransactionsRequest.DurationFilter", version);
   }
   writeTaggedFields(w, undefined, msg.unknownTaggedFields);
 }

@@ -3,7 +3,7 @@
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
 import { ZERO_UUID } from "../primitives/uuid.ts";
-import { type RawTaggedField, nonNull, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, nonNull, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface MetadataRequest {
   /** The topics to fetch metadata for. (v0+) */
@@ -119,12 +119,18 @@ export function encodeMetadataRequest(w: Writer, msg: MetadataRequest, version: 
   }
   if (version >= 4) {
     w.bool(msg.allowAutoTopicCreation);
+  } else {
+    if (msg.allowAutoTopicCreation !== true) throw new UnsupportedFieldError("MetadataRequest.AllowAutoTopicCreation", version);
   }
   if (version >= 8 && version <= 10) {
     w.bool(msg.includeClusterAuthorizedOperations);
+  } else {
+    if (msg.includeClusterAuthorizedOperations !== false) throw new UnsupportedFieldError("MetadataRequest.IncludeClusterAuthorizedOperations", version);
   }
   if (version >= 8) {
     w.bool(msg.includeTopicAuthorizedOperations);
+  } else {
+    if (msg.includeTopicAuthorizedOperations !== false) throw new UnsupportedFieldError("MetadataRequest.IncludeTopicAuthorizedOperations", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

@@ -3,7 +3,7 @@
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
 import { ZERO_UUID } from "../primitives/uuid.ts";
-import { type RawTaggedField, nonNull, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, nonNull, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface MetadataResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v3+) */
@@ -285,6 +285,8 @@ export function encodeMetadataResponse(w: Writer, msg: MetadataResponse, version
   for (let i = 0; i < a7.length; i++) encodeMetadataResponseTopic(w, a7[i]!, version);
   if (version >= 8 && version <= 10) {
     w.int32(msg.clusterAuthorizedOperations);
+  } else {
+    if (msg.clusterAuthorizedOperations !== -2147483648) throw new UnsupportedFieldError("MetadataResponse.ClusterAuthorizedOperations", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);
@@ -319,6 +321,8 @@ export function encodeMetadataResponseTopic(w: Writer, msg: MetadataResponseTopi
   for (let i = 0; i < a8.length; i++) encodeMetadataResponsePartition(w, a8[i]!, version);
   if (version >= 8) {
     w.int32(msg.topicAuthorizedOperations);
+  } else {
+    if (msg.topicAuthorizedOperations !== -2147483648) throw new UnsupportedFieldError("MetadataResponse.TopicAuthorizedOperations", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

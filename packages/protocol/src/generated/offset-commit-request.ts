@@ -2,7 +2,7 @@
 // OffsetCommitRequest: request, apiKey 8, versions 0-9, flexible 8+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface OffsetCommitRequest {
   /** The unique group identifier. (v0+) */
@@ -179,6 +179,8 @@ export function encodeOffsetCommitRequest(w: Writer, msg: OffsetCommitRequest, v
   }
   if (version >= 7) {
     (flexible ? w.compactNullableString(msg.groupInstanceId) : w.nullableString(msg.groupInstanceId));
+  } else {
+    if (msg.groupInstanceId !== null) throw new UnsupportedFieldError("OffsetCommitRequest.GroupInstanceId", version);
   }
   if (version >= 2 && version <= 4) {
     w.int64(msg.retentionTimeMs);
@@ -211,6 +213,8 @@ export function encodeOffsetCommitRequestPartition(w: Writer, msg: OffsetCommitR
   }
   if (version >= 1 && version <= 1) {
     w.int64(msg.commitTimestamp);
+  } else {
+    if (msg.commitTimestamp !== -1n) throw new UnsupportedFieldError("OffsetCommitRequest.CommitTimestamp", version);
   }
   (flexible ? w.compactNullableString(msg.committedMetadata) : w.nullableString(msg.committedMetadata));
   if (flexible) {

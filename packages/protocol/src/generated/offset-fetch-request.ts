@@ -2,7 +2,7 @@
 // OffsetFetchRequest: request, apiKey 9, versions 0-9, flexible 6+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, nonNull, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, nonNull, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface OffsetFetchRequest {
   /** The group to fetch offsets for. (v0-7) */
@@ -203,6 +203,8 @@ export function encodeOffsetFetchRequest(w: Writer, msg: OffsetFetchRequest, ver
   const flexible = version >= 6;
   if (version <= 7) {
     (flexible ? w.compactString(msg.groupId) : w.string(msg.groupId));
+  } else {
+    if (msg.groupId !== "") throw new UnsupportedFieldError("OffsetFetchRequest.GroupId", version);
   }
   if (version <= 7) {
     if (version >= 2) {
@@ -217,14 +219,20 @@ export function encodeOffsetFetchRequest(w: Writer, msg: OffsetFetchRequest, ver
       (flexible ? w.uvarint(a5.length + 1) : w.int32(a5.length));
       for (let i = 0; i < a5.length; i++) encodeOffsetFetchRequestTopic(w, a5[i]!, version);
     }
+  } else {
+    if ((msg.topics === null || msg.topics.length !== 0)) throw new UnsupportedFieldError("OffsetFetchRequest.Topics", version);
   }
   if (version >= 8) {
     const a6 = msg.groups;
     (flexible ? w.uvarint(a6.length + 1) : w.int32(a6.length));
     for (let i = 0; i < a6.length; i++) encodeOffsetFetchRequestGroup(w, a6[i]!, version);
+  } else {
+    if (msg.groups.length !== 0) throw new UnsupportedFieldError("OffsetFetchRequest.Groups", version);
   }
   if (version >= 7) {
     w.bool(msg.requireStable);
+  } else {
+    if (msg.requireStable !== false) throw new UnsupportedFieldError("OffsetFetchRequest.RequireStable", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

@@ -2,7 +2,7 @@
 // OffsetFetchResponse: response, apiKey 9, versions 0-9, flexible 6+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface OffsetFetchResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v3+) */
@@ -296,6 +296,8 @@ export function encodeOffsetFetchResponse(w: Writer, msg: OffsetFetchResponse, v
     const a5 = msg.topics;
     (flexible ? w.uvarint(a5.length + 1) : w.int32(a5.length));
     for (let i = 0; i < a5.length; i++) encodeOffsetFetchResponseTopic(w, a5[i]!, version);
+  } else {
+    if (msg.topics.length !== 0) throw new UnsupportedFieldError("OffsetFetchResponse.Topics", version);
   }
   if (version >= 2 && version <= 7) {
     w.int16(msg.errorCode);
@@ -304,6 +306,8 @@ export function encodeOffsetFetchResponse(w: Writer, msg: OffsetFetchResponse, v
     const a6 = msg.groups;
     (flexible ? w.uvarint(a6.length + 1) : w.int32(a6.length));
     for (let i = 0; i < a6.length; i++) encodeOffsetFetchResponseGroup(w, a6[i]!, version);
+  } else {
+    if (msg.groups.length !== 0) throw new UnsupportedFieldError("OffsetFetchResponse.Groups", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

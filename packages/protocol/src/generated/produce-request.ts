@@ -2,7 +2,7 @@
 // ProduceRequest: request, apiKey 0, versions 0-11, flexible 9+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface ProduceRequest {
   /** The transactional ID, or null if the producer is not transactional. (v3+) */
@@ -137,6 +137,8 @@ export function encodeProduceRequest(w: Writer, msg: ProduceRequest, version: nu
   const flexible = version >= 9;
   if (version >= 3) {
     (flexible ? w.compactNullableString(msg.transactionalId) : w.nullableString(msg.transactionalId));
+  } else {
+    if (msg.transactionalId !== null) throw new UnsupportedFieldError("ProduceRequest.TransactionalId", version);
   }
   w.int16(msg.acks);
   w.int32(msg.timeoutMs);

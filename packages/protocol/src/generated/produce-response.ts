@@ -2,7 +2,7 @@
 // ProduceResponse: response, apiKey 0, versions 0-11, flexible 9+.
 import { Reader } from "../primitives/reader.ts";
 import { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface ProduceResponse {
   /** Each produce response (v0+) */
@@ -305,12 +305,16 @@ export function encodeProduceResponse(w: Writer, msg: ProduceResponse, version: 
   }
   if (flexible) {
     let tagged: RawTaggedField[] | undefined;
-    if (version >= 10 && msg.nodeEndpoints.length !== 0) {
-      const tw = new Writer(64);
-      const a5 = msg.nodeEndpoints;
-      tw.uvarint(a5.length + 1);
-      for (let i = 0; i < a5.length; i++) encodeProduceResponseNodeEndpoint(tw, a5[i]!, version);
-      (tagged ??= []).push({ tag: 0, data: tw.finish() });
+    if (version >= 10) {
+      if (msg.nodeEndpoints.length !== 0) {
+        const tw = new Writer(64);
+        const a5 = msg.nodeEndpoints;
+        tw.uvarint(a5.length + 1);
+        for (let i = 0; i < a5.length; i++) encodeProduceResponseNodeEndpoint(tw, a5[i]!, version);
+        (tagged ??= []).push({ tag: 0, data: tw.finish() });
+      }
+    } else {
+      if (msg.nodeEndpoints.length !== 0) throw new UnsupportedFieldError("ProduceResponse.NodeEndpoints", version);
     }
     writeTaggedFields(w, tagged, msg.unknownTaggedFields);
   }
@@ -348,10 +352,12 @@ export function encodeProduceResponsePartitionProduceResponse(w: Writer, msg: Pr
   }
   if (flexible) {
     let tagged: RawTaggedField[] | undefined;
-    if (version >= 10 && true) {
-      const tw = new Writer(64);
-      encodeProduceResponseLeaderIdAndEpoch(tw, msg.currentLeader, version);
-      (tagged ??= []).push({ tag: 0, data: tw.finish() });
+    if (version >= 10) {
+      if (true) {
+        const tw = new Writer(64);
+        encodeProduceResponseLeaderIdAndEpoch(tw, msg.currentLeader, version);
+        (tagged ??= []).push({ tag: 0, data: tw.finish() });
+      }
     }
     writeTaggedFields(w, tagged, msg.unknownTaggedFields);
   }

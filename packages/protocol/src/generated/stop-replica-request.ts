@@ -2,7 +2,7 @@
 // StopReplicaRequest: request, apiKey 5, versions 0-4, flexible 2+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface StopReplicaRequest {
   /** The controller id. (v0+) */
@@ -237,6 +237,8 @@ export function encodeStopReplicaRequest(w: Writer, msg: StopReplicaRequest, ver
   w.int32(msg.controllerId);
   if (version >= 4) {
     w.bool(msg.isKRaftController);
+  } else {
+    if (msg.isKRaftController !== false) throw new UnsupportedFieldError("StopReplicaRequest.isKRaftController", version);
   }
   w.int32(msg.controllerEpoch);
   if (version >= 1) {
@@ -244,21 +246,29 @@ export function encodeStopReplicaRequest(w: Writer, msg: StopReplicaRequest, ver
   }
   if (version <= 2) {
     w.bool(msg.deletePartitions);
+  } else {
+    if (msg.deletePartitions !== false) throw new UnsupportedFieldError("StopReplicaRequest.DeletePartitions", version);
   }
   if (version <= 0) {
     const a5 = msg.ungroupedPartitions;
     (flexible ? w.uvarint(a5.length + 1) : w.int32(a5.length));
     for (let i = 0; i < a5.length; i++) encodeStopReplicaRequestPartitionV0(w, a5[i]!, version);
+  } else {
+    if (msg.ungroupedPartitions.length !== 0) throw new UnsupportedFieldError("StopReplicaRequest.UngroupedPartitions", version);
   }
   if (version >= 1 && version <= 2) {
     const a6 = msg.topics;
     (flexible ? w.uvarint(a6.length + 1) : w.int32(a6.length));
     for (let i = 0; i < a6.length; i++) encodeStopReplicaRequestTopicV1(w, a6[i]!, version);
+  } else {
+    if (msg.topics.length !== 0) throw new UnsupportedFieldError("StopReplicaRequest.Topics", version);
   }
   if (version >= 3) {
     const a7 = msg.topicStates;
     (flexible ? w.uvarint(a7.length + 1) : w.int32(a7.length));
     for (let i = 0; i < a7.length; i++) encodeStopReplicaRequestTopicState(w, a7[i]!, version);
+  } else {
+    if (msg.topicStates.length !== 0) throw new UnsupportedFieldError("StopReplicaRequest.TopicStates", version);
   }
   if (flexible) {
     writeTaggedFields(w, undefined, msg.unknownTaggedFields);

@@ -2,7 +2,7 @@
 // SyncGroupRequest: request, apiKey 14, versions 0-5, flexible 4+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, EMPTY_BUFFER, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, EMPTY_BUFFER, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface SyncGroupRequest {
   /** The unique group identifier. (v0+) */
@@ -119,6 +119,8 @@ export function encodeSyncGroupRequest(w: Writer, msg: SyncGroupRequest, version
   (flexible ? w.compactString(msg.memberId) : w.string(msg.memberId));
   if (version >= 3) {
     (flexible ? w.compactNullableString(msg.groupInstanceId) : w.nullableString(msg.groupInstanceId));
+  } else {
+    if (msg.groupInstanceId !== null) throw new UnsupportedFieldError("SyncGroupRequest.GroupInstanceId", version);
   }
   if (version >= 5) {
     (flexible ? w.compactNullableString(msg.protocolType) : w.nullableString(msg.protocolType));

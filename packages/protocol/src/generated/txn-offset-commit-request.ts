@@ -2,7 +2,7 @@
 // TxnOffsetCommitRequest: request, apiKey 28, versions 0-4, flexible 3+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface TxnOffsetCommitRequest {
   /** The ID of the transaction. (v0+) */
@@ -177,12 +177,18 @@ export function encodeTxnOffsetCommitRequest(w: Writer, msg: TxnOffsetCommitRequ
   w.int16(msg.producerEpoch);
   if (version >= 3) {
     w.int32(msg.generationId);
+  } else {
+    if (msg.generationId !== -1) throw new UnsupportedFieldError("TxnOffsetCommitRequest.GenerationId", version);
   }
   if (version >= 3) {
     (flexible ? w.compactString(msg.memberId) : w.string(msg.memberId));
+  } else {
+    if (msg.memberId !== "") throw new UnsupportedFieldError("TxnOffsetCommitRequest.MemberId", version);
   }
   if (version >= 3) {
     (flexible ? w.compactNullableString(msg.groupInstanceId) : w.nullableString(msg.groupInstanceId));
+  } else {
+    if (msg.groupInstanceId !== null) throw new UnsupportedFieldError("TxnOffsetCommitRequest.GroupInstanceId", version);
   }
   const a2 = msg.topics;
   (flexible ? w.uvarint(a2.length + 1) : w.int32(a2.length));

@@ -2,7 +2,7 @@
 // UpdateFeaturesRequest: request, apiKey 57, versions 0-2, flexible 0+.
 import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface UpdateFeaturesRequest {
   /** How long to wait in milliseconds before timing out the request. (v0+) */
@@ -103,6 +103,8 @@ export function encodeUpdateFeaturesRequest(w: Writer, msg: UpdateFeaturesReques
   for (let i = 0; i < a1.length; i++) encodeUpdateFeaturesRequestFeatureUpdateKey(w, a1[i]!, version);
   if (version >= 1) {
     w.bool(msg.validateOnly);
+  } else {
+    if (msg.validateOnly !== false) throw new UnsupportedFieldError("UpdateFeaturesRequest.ValidateOnly", version);
   }
   writeTaggedFields(w, undefined, msg.unknownTaggedFields);
 }
@@ -112,9 +114,13 @@ export function encodeUpdateFeaturesRequestFeatureUpdateKey(w: Writer, msg: Upda
   w.int16(msg.maxVersionLevel);
   if (version <= 0) {
     w.bool(msg.allowDowngrade);
+  } else {
+    if (msg.allowDowngrade !== false) throw new UnsupportedFieldError("UpdateFeaturesRequest.AllowDowngrade", version);
   }
   if (version >= 1) {
     w.int8(msg.upgradeType);
+  } else {
+    if (msg.upgradeType !== 1) throw new UnsupportedFieldError("UpdateFeaturesRequest.UpgradeType", version);
   }
   writeTaggedFields(w, undefined, msg.unknownTaggedFields);
 }

@@ -3,7 +3,7 @@
 import { Reader } from "../primitives/reader.ts";
 import { Writer } from "../primitives/writer.ts";
 import { ZERO_UUID } from "../primitives/uuid.ts";
-import { type RawTaggedField, writeTaggedFields } from "../primitives/generated-support.ts";
+import { type RawTaggedField, UnsupportedFieldError, writeTaggedFields } from "../primitives/generated-support.ts";
 
 export interface UpdateMetadataRequest {
   /** The controller id. (v0+) */
@@ -342,6 +342,8 @@ export function encodeUpdateMetadataRequest(w: Writer, msg: UpdateMetadataReques
   w.int32(msg.controllerId);
   if (version >= 8) {
     w.bool(msg.isKRaftController);
+  } else {
+    if (msg.isKRaftController !== false) throw new UnsupportedFieldError("UpdateMetadataRequest.isKRaftController", version);
   }
   w.int32(msg.controllerEpoch);
   if (version >= 5) {
@@ -351,21 +353,29 @@ export function encodeUpdateMetadataRequest(w: Writer, msg: UpdateMetadataReques
     const a8 = msg.ungroupedPartitionStates;
     (flexible ? w.uvarint(a8.length + 1) : w.int32(a8.length));
     for (let i = 0; i < a8.length; i++) encodeUpdateMetadataRequestPartitionState(w, a8[i]!, version);
+  } else {
+    if (msg.ungroupedPartitionStates.length !== 0) throw new UnsupportedFieldError("UpdateMetadataRequest.UngroupedPartitionStates", version);
   }
   if (version >= 5) {
     const a9 = msg.topicStates;
     (flexible ? w.uvarint(a9.length + 1) : w.int32(a9.length));
     for (let i = 0; i < a9.length; i++) encodeUpdateMetadataRequestTopicState(w, a9[i]!, version);
+  } else {
+    if (msg.topicStates.length !== 0) throw new UnsupportedFieldError("UpdateMetadataRequest.TopicStates", version);
   }
   const a10 = msg.liveBrokers;
   (flexible ? w.uvarint(a10.length + 1) : w.int32(a10.length));
   for (let i = 0; i < a10.length; i++) encodeUpdateMetadataRequestBroker(w, a10[i]!, version);
   if (flexible) {
     let tagged: RawTaggedField[] | undefined;
-    if (version >= 8 && msg.type !== 0) {
-      const tw = new Writer(64);
-      tw.int8(msg.type);
-      (tagged ??= []).push({ tag: 0, data: tw.finish() });
+    if (version >= 8) {
+      if (msg.type !== 0) {
+        const tw = new Writer(64);
+        tw.int8(msg.type);
+        (tagged ??= []).push({ tag: 0, data: tw.finish() });
+      }
+    } else {
+      if (msg.type !== 0) throw new UnsupportedFieldError("UpdateMetadataRequest.Type", version);
     }
     writeTaggedFields(w, tagged, msg.unknownTaggedFields);
   }

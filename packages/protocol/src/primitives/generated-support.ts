@@ -35,3 +35,15 @@ export function nonNull<T>(value: T | null, field: string): T {
   if (value === null) throw new TypeError(`${field} must not be null in this version`);
   return value;
 }
+
+/** Encoding a non-ignorable field with a non-default value in a version that lacks it. */
+export class UnsupportedFieldError extends Error {
+  override readonly name = "UnsupportedFieldError";
+
+  constructor(
+    readonly field: string,
+    readonly version: number,
+  ) {
+    super(`${field} is set but version ${version} cannot carry it`);
+  }
+}
