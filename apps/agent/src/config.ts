@@ -1,4 +1,7 @@
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { defaultBatchTimeoutMs } from "./storage/open-object-store.ts";
 import { z } from "zod";
 
 /**
@@ -7,8 +10,10 @@ import { z } from "zod";
  */
 export interface AgentConfig {
   databaseUrl: string;
-  /** Cluster of unauthenticated connections; null = shared agent serving every cluster. */
+  /** The one cluster a dedicated agent serves; null = shared agent serving every cluster. */
   clusterId: string | null;
+  /** Cluster of unauthenticated connections (before SASL): --default-cluster-id, else --cluster-id. */
+  defaultClusterId: string | null;
   agentKey: string | null;
   /** Stable id of this agent in the registry; a fresh one per start unless given. */
   agentId: string | null;
@@ -48,7 +53,13 @@ const options = {
   clusterId: {
     flag: "cluster-id",
     env: ["STREAMBED_CLUSTER_ID"],
-    help: "virtual cluster of unauthenticated connections; empty = shared agent serving every cluster",
+    help: "the one virtual cluster a dedicated agent serves; empty = shared agent serving every cluster",
+  },
+  defaultClusterId: {
+    flag: "default-cluster-id",
+    env: ["STREAMBED_DEFAULT_CLUSTER_ID"],
+    help: "virtual cluster of connections that do not authenticate",
+    defaultText: "the --cluster-id",
   },
   agentKey: { flag: "agent-key", env: ["STREAMBED_AGENT_KEY"], help: "agent key proving which cluster a dedicated agent serves" },
   agentId: { flag: "agent-id", env: ["STREAMBED_AGENT_ID"], help: "id in the agent registry", defaultText: "random ULID per start" },
@@ -56,7 +67,7 @@ const options = {
     flag: "bucket-url",
     env: ["STREAMBED_BUCKET_URL"],
     help: "object store: file:///dir or s3://bucket/prefix?endpoint=...&region=...&forcePathStyle=true",
-    defaultText: "file://./.data/objects",
+    defaultText: "file://<working dir>/.data/objects",
   },
   listenHost: { flag: "listen-host", env: ["STREAMBED_LISTEN_HOST"], help: "address the Kafka and HTTP ports bind to", defaultText: "127.0.0.1" },
   advertisedHost: {
@@ -99,11 +110,12 @@ const schema = z
   .object({
     databaseUrl: z.string({ error: "--database-url or DATABASE_URL is required" }).min(1, "--database-url or DATABASE_URL is required"),
     clusterId: z.string().optional().transform((v) => (v ? v : null)),
+    defaultClusterId: z.string().optional().transform((v) => (v ? v : null)),
     agentKey: z.string().optional().transform((v) => (v ? v : null)),
     agentId: z.string().optional().transform((v) => (v ? v : null)),
     bucketUrl: z
       .string()
-      .default("file://./.data/objects")
+      .default(() => pathToFileURL(resolve(".data/objects")).href)
       .refine((v) => /^(file|s3):\/\//.test(v), "bucket URL must start with file:// or s3://"),
     listenHost: z.string().min(1).default("127.0.0.1"),
     advertisedHost: z.string().min(1).default("127.0.0.1"),
@@ -125,8 +137,9 @@ const schema = z
   .transform(
     (c): AgentConfig => ({
       ...c,
+      defaultClusterId: c.defaultClusterId ?? c.clusterId,
       httpPort: c.httpPort ?? (c.kafkaPort === 0 ? 0 : c.kafkaPort + 1000),
-      batchTimeoutMs: c.batchTimeoutMs ?? (c.bucketUrl.startsWith("s3://") ? 250 : 20),
+      batchTimeoutMs: c.batchTimeoutMs ?? defaultBatchTimeoutMs(c.bucketUrl),
     }),
   );
 

@@ -1,3 +1,6 @@
+import type { BlockCacheMetrics } from "../fetch/block-cache.ts";
+import type { ProduceMetrics } from "../produce/produce-metrics.ts";
+import type { ObjectStoreMetrics } from "../storage/instrumented-object-store.ts";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 const latencyBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -38,20 +41,31 @@ export class AgentMetrics {
   });
   readonly flushBytes = new Histogram({
     name: "streambed_flush_bytes",
-    help: "Size of each object written by a produce buffer flush",
+    help: "Record batch bytes in each object written by a produce buffer flush",
     buckets: sizeBuckets,
     registers: [this.registry],
   });
   readonly flushLatency = new Histogram({
     name: "streambed_flush_duration_seconds",
-    help: "Time to write a flush's object and commit its offsets",
+    help: "Time from sealing a flush to answering its producers (object PUT + commit)",
+    buckets: latencyBuckets,
+    registers: [this.registry],
+  });
+  readonly flushFailures = new Counter({
+    name: "streambed_flush_failures_total",
+    help: "Flushes whose object PUT or metadata commit failed (producers got a retriable error)",
+    registers: [this.registry],
+  });
+  readonly commitLatency = new Histogram({
+    name: "streambed_commit_duration_seconds",
+    help: "Time of the metadata transaction that assigns offsets to a flush",
     buckets: latencyBuckets,
     registers: [this.registry],
   });
   readonly objectRequests = new Counter({
     name: "streambed_object_requests_total",
-    help: "Object store requests by operation (put, get, head, list, delete) and outcome",
-    labelNames: ["op", "outcome"] as const,
+    help: "Object store requests by operation (put, get)",
+    labelNames: ["op"] as const,
     registers: [this.registry],
   });
   readonly objectBytes = new Counter({
@@ -60,16 +74,15 @@ export class AgentMetrics {
     labelNames: ["op"] as const,
     registers: [this.registry],
   });
+  readonly objectFailures = new Counter({
+    name: "streambed_object_request_failures_total",
+    help: "Object store requests that failed",
+    registers: [this.registry],
+  });
   readonly blockCache = new Counter({
     name: "streambed_block_cache_lookups_total",
     help: "Fetch block cache lookups by result (hit, miss)",
     labelNames: ["result"] as const,
-    registers: [this.registry],
-  });
-  readonly commitLatency = new Histogram({
-    name: "streambed_commit_duration_seconds",
-    help: "Time of the metadata transaction that assigns offsets to a flush",
-    buckets: latencyBuckets,
     registers: [this.registry],
   });
   readonly connections = new Gauge({
@@ -91,5 +104,31 @@ export class AgentMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The produce buffer's instruments. */
+  get produce(): ProduceMetrics {
+    return {
+      flushBytes: this.flushBytes,
+      flushSeconds: this.flushLatency,
+      commitSeconds: this.commitLatency,
+      flushFailures: this.flushFailures,
+    };
+  }
+
+  /** The object store's instruments. */
+  get objectStore(): ObjectStoreMetrics {
+    return {
+      puts: this.objectRequests.labels({ op: "put" }),
+      putBytes: this.objectBytes.labels({ op: "put" }),
+      gets: this.objectRequests.labels({ op: "get" }),
+      getBytes: this.objectBytes.labels({ op: "get" }),
+      failures: this.objectFailures,
+    };
+  }
+
+  /** The fetch block cache's instruments. */
+  get blockCacheLookups(): BlockCacheMetrics {
+    return { hits: this.blockCache.labels({ result: "hit" }), misses: this.blockCache.labels({ result: "miss" }) };
   }
 }

@@ -1,0 +1,127 @@
+import { ulid } from "ulid";
+import type { Logger } from "pino";
+import { createPgPool } from "@streambed/db";
+import { TopicLookup } from "./apis/topic-lookup.ts";
+import { AgentRegistry } from "./cluster/agent-registry.ts";
+import type { AgentConfig } from "./config.ts";
+import { BlockCache } from "./fetch/block-cache.ts";
+import { FetchReader } from "./fetch/fetch-reader.ts";
+import { PartitionHeadCache } from "./fetch/partition-heads.ts";
+import { AgentHttpServer } from "./http/http-server.ts";
+import { AgentMetrics } from "./http/metrics.ts";
+import { PostgresMetadataStore } from "./metadata/postgres/postgres-metadata-store.ts";
+import { ProduceBuffer } from "./produce/produce-buffer.ts";
+import type { AgentServices } from "./server/agent-services.ts";
+import { ClusterSettingsReader } from "./server/cluster-settings.ts";
+import { dispatchTable } from "./server/dispatch.ts";
+import { KafkaServer } from "./server/kafka-server.ts";
+import { instrumentObjectStore } from "./storage/instrumented-object-store.ts";
+import { openObjectStore } from "./storage/open-object-store.ts";
+
+export const AGENT_VERSION = "0.1.0";
+
+export interface RunningAgent {
+  id: string;
+  kafkaPort: number;
+  httpPort: number;
+  metrics: AgentMetrics;
+  /**
+   * Graceful shutdown: stop accepting, answer every request already read (flushing what is
+   * buffered), deregister, close pools.
+   */
+  stop(): Promise<void>;
+}
+
+/** Builds every part of an agent from its config, starts listening and registers it. */
+export async function startAgent(config: AgentConfig, logger: Logger): Promise<RunningAgent> {
+  const metrics = new AgentMetrics();
+  const pool = createPgPool(config.databaseUrl, { max: 20 });
+  const metadata = new PostgresMetadataStore({ pool });
+  const store = instrumentObjectStore(openObjectStore(config.bucketUrl), metrics.objectStore);
+  const heads = new PartitionHeadCache(metadata);
+  const blocks = new BlockCache(store, { maxBytes: config.blockCacheBytes, metrics: metrics.blockCacheLookups });
+  const produceBuffer = new ProduceBuffer({
+    store,
+    metadata,
+    batchMaxBytes: config.batchMaxBytes,
+    batchTimeoutMs: config.batchTimeoutMs,
+    metrics: metrics.produce,
+    logger,
+    // Local fetchers wake at once; other agents learn of the commit through notifications.
+    onCommitted: (_clusterId, committed) => heads.apply(committed),
+  });
+  const id = config.agentId ?? ulid();
+  // Ports are filled in once bound (port 0 = any free port); the registry only reads them at start().
+  const self = {
+    id,
+    clusterId: config.clusterId,
+    host: config.advertisedHost,
+    port: config.kafkaPort,
+    httpPort: config.httpPort,
+    zone: config.zone,
+    roles: config.roles,
+    version: AGENT_VERSION,
+  };
+  const registry = new AgentRegistry({ metadata, logger, self });
+
+  const kafkaServer = new KafkaServer(
+    dispatchTable,
+    {
+      config,
+      metadata,
+      registry,
+      produceBuffer,
+      fetchReader: new FetchReader({ metadata, heads, blocks }),
+      heads,
+      blocks,
+      clusterSettings: new ClusterSettingsReader(pool),
+      topics: new TopicLookup(metadata),
+      metrics,
+    } satisfies AgentServices,
+    logger,
+  );
+  const httpServer = new AgentHttpServer({
+    metrics,
+    logger,
+    checkMetadataStore: async () => {
+      await pool.query("SELECT 1");
+    },
+    identity: () => ({ agentId: id, zone: config.zone, roles: config.roles, version: AGENT_VERSION, clusterId: config.clusterId }),
+  });
+
+  try {
+    await heads.start();
+    const kafkaPort = await kafkaServer.listen(config.kafkaPort, config.listenHost);
+    const httpPort = await httpServer.listen(config.httpPort, config.listenHost);
+    self.port = kafkaPort;
+    self.httpPort = httpPort;
+    await registry.start();
+    logger.info({ agentId: id, kafkaPort, httpPort, bucket: store.location, clusterId: config.clusterId }, "agent started");
+
+    let stopping: Promise<void> | undefined;
+    return {
+      id,
+      kafkaPort,
+      httpPort,
+      metrics,
+      stop: () =>
+        (stopping ??= (async () => {
+          logger.info("agent stopping");
+          await kafkaServer.close();
+          await produceBuffer.flushAndClose();
+          await registry.stop().catch((err: unknown) => logger.warn({ err }, "deregistration failed"));
+          await httpServer.close();
+          await heads.close();
+          await metadata.close();
+          await store.close();
+          await pool.end();
+          logger.info("agent stopped");
+        })()),
+    };
+  } catch (err) {
+    await Promise.allSettled([kafkaServer.close(), httpServer.close(), heads.close()]);
+    await metadata.close().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,87 @@
+import {
+  ApiKey,
+  ZERO_UUID,
+  defaultMetadataResponse,
+  type MetadataRequest,
+  type MetadataResponse,
+  type MetadataResponseTopic,
+} from "@streambed/protocol";
+import { ErrorCode } from "./error-codes.ts";
+import type { TopicInfo } from "../metadata/metadata-store.ts";
+import { defineApi, type RequestContext } from "../server/api-handler.ts";
+import { brokersFor, leaderOf, type Broker } from "./brokers.ts";
+import { topicNameProblem } from "./topic-lookup.ts";
+
+/** The topics asked for: every topic (null, or [] before v1), or each named / identified one. */
+async function resolveTopics(request: MetadataRequest, ctx: RequestContext): Promise<(MetadataResponseTopic | TopicInfo)[]> {
+  const { metadata, topics, clusterSettings } = ctx.services;
+  const clusterId = ctx.connection.clusterId;
+  const allTopics = request.topics === null || (ctx.apiVersion === 0 && request.topics.length === 0);
+  if (allTopics) return metadata.listTopics(clusterId);
+
+  // Before v4 there is no flag: auto-creation is the broker's (here: the cluster's) decision.
+  const allowAutoCreate = ctx.apiVersion < 4 || request.allowAutoTopicCreation;
+  const settings = allowAutoCreate ? await clusterSettings.get(clusterId) : undefined;
+  return Promise.all(
+    request.topics!.map(async (wanted): Promise<MetadataResponseTopic | TopicInfo> => {
+      if (wanted.name === null) {
+        const topic = await metadata.getTopicById(clusterId, wanted.topicId);
+        return topic ?? topicError(ErrorCode.UNKNOWN_TOPIC_ID, null, wanted.topicId);
+      }
+      if (topicNameProblem(wanted.name)) return topicError(ErrorCode.INVALID_TOPIC_EXCEPTION, wanted.name);
+      if (settings?.autoCreateTopics) return topics.getOrCreate(clusterId, wanted.name, settings.defaultPartitions);
+      const topic = await topics.get(clusterId, wanted.name);
+      return topic ?? topicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, wanted.name);
+    }),
+  );
+}
+
+function topicError(errorCode: number, name: string | null, topicId = ZERO_UUID): MetadataResponseTopic {
+  return { errorCode, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: -2147483648 };
+}
+
+function describeTopic(topic: TopicInfo, brokers: readonly Broker[]): MetadataResponseTopic {
+  return {
+    errorCode: ErrorCode.NONE,
+    name: topic.name,
+    topicId: topic.id,
+    isInternal: false,
+    topicAuthorizedOperations: -2147483648,
+    partitions: Array.from({ length: topic.partitionCount }, (_, partitionIndex) => {
+      const leader = leaderOf(topic.id, partitionIndex, brokers).nodeId;
+      return {
+        errorCode: ErrorCode.NONE,
+        partitionIndex,
+        leaderId: leader,
+        leaderEpoch: 0,
+        // Every agent can serve every partition; durability comes from object storage.
+        replicaNodes: [leader],
+        isrNodes: [leader],
+        offlineReplicas: [],
+      };
+    }),
+  };
+}
+
+export const metadataApi = defineApi<MetadataRequest, MetadataResponse>({
+  apiKey: ApiKey.Metadata,
+  minVersion: 0,
+  maxVersion: 12,
+  async handle(request, ctx) {
+    const [brokers, topics] = await Promise.all([brokersFor(ctx), resolveTopics(request, ctx)]);
+    return {
+      ...defaultMetadataResponse(),
+      brokers: brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
+      clusterId: ctx.connection.clusterId,
+      controllerId: brokers[0]?.nodeId ?? -1,
+      topics: topics.map((t) => ("partitionCount" in t ? describeTopic(t, brokers) : t)),
+      clusterAuthorizedOperations: -2147483648,
+    };
+  },
+  errorResponse(request, errorCode) {
+    return {
+      ...defaultMetadataResponse(),
+      topics: (request.topics ?? []).map((t) => topicError(errorCode, t.name, t.topicId)),
+    };
+  },
+});

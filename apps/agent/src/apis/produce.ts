@@ -1,0 +1,123 @@
+import {
+  ApiKey,
+  defaultProduceResponse,
+  defaultProduceResponsePartitionProduceResponse,
+  type ProduceRequest,
+  type ProduceResponse,
+  type ProduceResponsePartitionProduceResponse,
+} from "@streambed/protocol";
+import { ErrorCode } from "./error-codes.ts";
+import type { AppendResult, ProduceEntry } from "../produce/produce-buffer.ts";
+import { FlushFailedError, ProduceBufferClosedError, ProduceValidationError } from "../produce/produce-errors.ts";
+import { validateRecordBatches } from "../produce/validate-records.ts";
+import { defineApi, type RequestContext } from "../server/api-handler.ts";
+import { maxMessageBytes, usesLogAppendTime } from "./topic-configs.ts";
+
+type PartitionResponse = ProduceResponsePartitionProduceResponse;
+
+function partitionResponse(index: number, errorCode: number, errorMessage: string | null = null): PartitionResponse {
+  return { ...defaultProduceResponsePartitionProduceResponse(), index, errorCode, errorMessage };
+}
+
+/** Kafka's answer to a failed append: retriable, so producers try again (maybe on another agent). */
+function appendErrorCode(err: unknown): number {
+  if (err instanceof ProduceBufferClosedError) return ErrorCode.NOT_LEADER_OR_FOLLOWER;
+  if (err instanceof FlushFailedError) return ErrorCode.KAFKA_STORAGE_ERROR;
+  throw err;
+}
+
+interface Pending {
+  response: PartitionResponse;
+  entry: ProduceEntry;
+  logAppendTime: boolean;
+}
+
+/**
+ * Validates every partition, then appends all accepted ones to the agent's produce buffer in one
+ * call (they land in the same object) and answers once it is written and committed.
+ */
+async function produce(request: ProduceRequest, ctx: RequestContext): Promise<ProduceResponse | null> {
+  const { topics, produceBuffer, metrics } = ctx.services;
+  const clusterId = ctx.connection.clusterId;
+  if (![-1, 0, 1].includes(request.acks)) return errorResponse(request, ErrorCode.INVALID_REQUIRED_ACKS);
+
+  const known = await topics.getMany(clusterId, request.topicData.map((t) => t.name));
+  const pending: Pending[] = [];
+  const responses = request.topicData.map((topicData) => {
+    const topic = known.get(topicData.name);
+    return {
+      name: topicData.name,
+      partitionResponses: topicData.partitionData.map((data): PartitionResponse => {
+        if (!topic || data.index < 0 || data.index >= topic.partitionCount) {
+          return partitionResponse(data.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        }
+        if (data.records === null || data.records.length === 0) {
+          return partitionResponse(data.index, ErrorCode.CORRUPT_MESSAGE, "no record batches");
+        }
+        try {
+          const { batchCount: _, ...validated } = validateRecordBatches(data.records, maxMessageBytes(topic.configs));
+          const response = partitionResponse(data.index, ErrorCode.NONE);
+          pending.push({
+            response,
+            logAppendTime: usesLogAppendTime(topic.configs),
+            entry: { topicId: topic.id, topicName: topic.name, partition: data.index, batches: data.records, ...validated },
+          });
+          return response;
+        } catch (err) {
+          if (!(err instanceof ProduceValidationError)) throw err;
+          ctx.logger.debug({ topic: topicData.name, partition: data.index, reason: err.message }, "records rejected");
+          return partitionResponse(data.index, ErrorCode[err.code], err.message);
+        }
+      }),
+    };
+  });
+
+  const bytes = pending.reduce((sum, p) => sum + p.entry.batches.length, 0);
+  const appended = produceBuffer.append(clusterId, pending.map((p) => p.entry));
+  if (request.acks === 0) {
+    appended.catch((err: unknown) => ctx.logger.warn({ err }, "acks=0 produce failed"));
+    metrics.producedBytes.inc(bytes);
+    return null;
+  }
+  let results: AppendResult[];
+  try {
+    results = await appended;
+    metrics.producedBytes.inc(bytes);
+  } catch (err) {
+    const errorCode = appendErrorCode(err);
+    for (const p of pending) p.response.errorCode = errorCode;
+    return { ...defaultProduceResponse(), responses };
+  }
+  results.forEach((result, i) => {
+    const { response, logAppendTime } = pending[i]!;
+    if (result.ok) {
+      response.baseOffset = result.baseOffset;
+      if (logAppendTime) response.logAppendTimeMs = result.logAppendTimeMs;
+    } else {
+      response.errorCode = ErrorCode[result.errorCode];
+    }
+  });
+  for (const r of responses) for (const p of r.partitionResponses) if (p.errorCode !== 0) metrics.partitionErrors.inc({ api: "Produce", error_code: String(p.errorCode) });
+  return { ...defaultProduceResponse(), responses };
+}
+
+function errorResponse(request: ProduceRequest, errorCode: number): ProduceResponse {
+  return {
+    ...defaultProduceResponse(),
+    responses: request.topicData.map((t) => ({
+      name: t.name,
+      partitionResponses: t.partitionData.map((p) => partitionResponse(p.index, errorCode)),
+    })),
+  };
+}
+
+export const produceApi = defineApi<ProduceRequest, ProduceResponse>({
+  apiKey: ApiKey.Produce,
+  // Kafka 4 rejects v0-2 (message formats before magic 2) but still lists v0: librdkafka 2.0
+  // refuses to produce to a broker that does not advertise Produce v0.
+  minVersion: 3,
+  advertisedMinVersion: 0,
+  maxVersion: 11,
+  handle: produce,
+  errorResponse,
+});

@@ -1,0 +1,64 @@
+import { TopicExistsError, type MetadataStore, type TopicInfo } from "../metadata/metadata-store.ts";
+
+/** How long a topic looked up by name is reused; changes made on other agents show up after it. */
+const TOPIC_CACHE_MS = 1000;
+const MAX_TOPIC_NAME_LENGTH = 249;
+
+/** Kafka's topic name rule; null when the name is legal, else why not. */
+export function topicNameProblem(name: string | null): string | null {
+  if (name === null || name === "") return "topic name is empty";
+  if (name === "." || name === "..") return "topic name cannot be '.' or '..'";
+  if (name.length > MAX_TOPIC_NAME_LENGTH) return `topic name is longer than ${MAX_TOPIC_NAME_LENGTH} characters`;
+  if (!/^[a-zA-Z0-9._-]+$/.test(name)) return "topic name may only contain ASCII letters, digits, '.', '_' and '-'";
+  return null;
+}
+
+/**
+ * Topics by name and id with a short cache: Produce and Fetch resolve names on every request.
+ * Admin APIs on this agent invalidate what they change.
+ */
+export class TopicLookup {
+  private readonly byName = new Map<string, { at: number; topic: Promise<TopicInfo | undefined> }>();
+
+  constructor(private readonly metadata: MetadataStore) {}
+
+  get(clusterId: string, name: string): Promise<TopicInfo | undefined> {
+    const key = `${clusterId}\u0000${name}`;
+    const cached = this.byName.get(key);
+    if (cached && Date.now() - cached.at < TOPIC_CACHE_MS) return cached.topic;
+    const topic = this.metadata.getTopicByName(clusterId, name);
+    this.byName.set(key, { at: Date.now(), topic });
+    topic.then(
+      (t) => t === undefined && this.byName.delete(key),
+      () => this.byName.delete(key),
+    );
+    return topic;
+  }
+
+  async getMany(clusterId: string, names: readonly string[]): Promise<Map<string, TopicInfo | undefined>> {
+    const unique = [...new Set(names)];
+    const topics = await Promise.all(unique.map((n) => this.get(clusterId, n)));
+    return new Map(unique.map((n, i) => [n, topics[i]]));
+  }
+
+  /** The topic, created with `partitions` partitions when missing (a concurrent creation wins). */
+  async getOrCreate(clusterId: string, name: string, partitions: number): Promise<TopicInfo> {
+    const existing = await this.get(clusterId, name);
+    if (existing) return existing;
+    try {
+      const created = await this.metadata.createTopic(clusterId, name, partitions, {});
+      this.invalidate(clusterId, name);
+      return created;
+    } catch (err) {
+      if (!(err instanceof TopicExistsError)) throw err;
+      this.invalidate(clusterId, name);
+      const topic = await this.get(clusterId, name);
+      if (!topic) throw err;
+      return topic;
+    }
+  }
+
+  invalidate(clusterId: string, name: string): void {
+    this.byName.delete(`${clusterId}\u0000${name}`);
+  }
+}

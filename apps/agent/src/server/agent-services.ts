@@ -1,0 +1,24 @@
+import type { AgentRegistry } from "../cluster/agent-registry.ts";
+import type { AgentConfig } from "../config.ts";
+import type { BlockCache } from "../fetch/block-cache.ts";
+import type { FetchReader } from "../fetch/fetch-reader.ts";
+import type { PartitionHeadCache } from "../fetch/partition-heads.ts";
+import type { AgentMetrics } from "../http/metrics.ts";
+import type { MetadataStore } from "../metadata/metadata-store.ts";
+import type { ProduceBuffer } from "../produce/produce-buffer.ts";
+import type { TopicLookup } from "../apis/topic-lookup.ts";
+import type { ClusterSettingsReader } from "./cluster-settings.ts";
+
+/** The domain modules request handlers call; built once per agent by startAgent. */
+export interface AgentServices {
+  config: AgentConfig;
+  metadata: MetadataStore;
+  registry: AgentRegistry;
+  produceBuffer: ProduceBuffer;
+  fetchReader: FetchReader;
+  heads: PartitionHeadCache;
+  blocks: BlockCache;
+  clusterSettings: ClusterSettingsReader;
+  topics: TopicLookup;
+  metrics: AgentMetrics;
+}

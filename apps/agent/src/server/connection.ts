@@ -1,0 +1,251 @@
+import type { Socket } from "node:net";
+import type { Logger } from "pino";
+import {
+  ApiKey,
+  DecodeError,
+  FrameDecoder,
+  Reader,
+  apis,
+  decodeRequestHeader,
+  encodeResponseFrame,
+  type RequestHeader,
+} from "@streambed/protocol";
+import { ErrorCode } from "../apis/error-codes.ts";
+import { zoneFromClientId } from "../cluster/agent-registry.ts";
+import type { AgentServices } from "./agent-services.ts";
+import type { ApiHandler, ConnectionInfo, RequestContext } from "./api-handler.ts";
+import type { DispatchTable } from "./dispatch.ts";
+import { ResponseQueue } from "./response-queue.ts";
+
+/** Requests decoded but not yet answered, per connection, before reading pauses. */
+const MAX_IN_FLIGHT = 256;
+
+/** A request the agent will not answer; the connection is closed and the reason logged. */
+class ProtocolViolation extends Error {
+  override readonly name = "ProtocolViolation";
+}
+
+/**
+ * One client connection: frames in, requests dispatched concurrently, responses out in request
+ * order. Anything undecodable closes this connection only.
+ */
+export class Connection {
+  readonly info: ConnectionInfo;
+  private readonly frames = new FrameDecoder();
+  private readonly responses: ResponseQueue;
+  private readonly logger: Logger;
+  private readonly aborter = new AbortController();
+  private readonly pauseReasons = new Set<"backpressure" | "in-flight" | "draining">();
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly socket: Socket,
+    id: number,
+    private readonly dispatch: DispatchTable,
+    private readonly services: AgentServices,
+    logger: Logger,
+  ) {
+    this.info = {
+      id,
+      remoteAddress: `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`,
+      clusterId: services.config.defaultClusterId ?? "",
+    };
+    this.logger = logger.child({ conn: id, remote: this.info.remoteAddress });
+    this.responses = new ResponseQueue((frame) => {
+      if (!this.closed) socket.write(frame);
+      this.afterResponse();
+    });
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("error", (err) => this.logger.debug({ err }, "socket error"));
+    socket.on("close", () => this.onClose());
+  }
+
+  /** Stops reading requests; resolves once every request already read has been answered. */
+  drain(): Promise<void> {
+    this.pause("draining");
+    if (this.responses.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Aborts long polls so they answer now (shutdown). */
+  abortWaits(): void {
+    this.aborter.abort();
+  }
+
+  close(reason?: string): void {
+    if (this.closed) return;
+    if (reason) this.logger.warn({ reason }, "closing connection");
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    this.aborter.abort();
+    for (const resolve of this.idleWaiters) resolve();
+    this.idleWaiters = [];
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.frames.push(chunk);
+    } catch (err) {
+      this.services.metrics.connectionsClosedForErrors.inc({ reason: "malformed-frame" });
+      this.close(`malformed frame: ${(err as Error).message}`);
+      return;
+    }
+    for (const frame of frames) {
+      if (this.closed) return;
+      try {
+        this.handleFrame(frame);
+      } catch (err) {
+        if (!(err instanceof DecodeError || err instanceof ProtocolViolation)) throw err;
+        this.services.metrics.connectionsClosedForErrors.inc({ reason: err instanceof DecodeError ? "undecodable-request" : "protocol-violation" });
+        this.close(err.message);
+        return;
+      }
+    }
+    this.applyBackpressure();
+  }
+
+  private handleFrame(frame: Buffer): void {
+    const started = performance.now();
+    const reader = new Reader(frame);
+    const header = decodeRequestHeader(reader);
+    const { requestApiKey: apiKey, requestApiVersion: version } = header;
+    const handler = this.dispatch.get(apiKey);
+    if (!handler) {
+      throw new ProtocolViolation(`unsupported API key ${apiKey} (version ${version}, correlation id ${header.correlationId})`);
+    }
+    const codec = apis[apiKey]!;
+    const ctx = this.contextFor(header);
+    const fill = this.responses.reserve();
+    const respond = (response: unknown, errorCode: number) => {
+      const frame = encodeResponseFrame(apiKey, version, header.correlationId, codec.encodeResponse, response);
+      this.record(codec.name, errorCode, started);
+      fill(frame);
+    };
+
+    if (version < handler.minVersion || version > handler.maxVersion) {
+      this.answerUnsupportedVersion(header, handler, reader, ctx, respond, fill);
+      return;
+    }
+    const request = codec.decodeRequest(reader, version);
+    void this.run(handler, request, ctx, respond, fill, started, codec.name);
+  }
+
+  private async run(
+    handler: ApiHandler,
+    request: unknown,
+    ctx: RequestContext,
+    respond: (response: unknown, errorCode: number) => void,
+    fill: (frame: Buffer | null) => void,
+    started: number,
+    apiName: string,
+  ): Promise<void> {
+    let response: unknown;
+    try {
+      response = await handler.handle(request, ctx);
+    } catch (err) {
+      ctx.logger.error({ err, api: apiName }, "request failed");
+      response = handler.errorResponse(request, ErrorCode.UNKNOWN_SERVER_ERROR, ctx);
+    }
+    if (response === null) {
+      this.record(apiName, 0, started);
+      fill(null);
+      return;
+    }
+    try {
+      respond(response, topLevelErrorCode(response));
+    } catch (err) {
+      // An unencodable response is our bug; the client cannot be answered consistently any more.
+      ctx.logger.error({ err, api: apiName }, "response encoding failed");
+      fill(null);
+      this.close("response encoding failed");
+    }
+  }
+
+  /**
+   * Versions outside what the agent serves: ApiVersions answers in its v0 format with the
+   * supported ranges (clients then retry with a version both sides know); other APIs get their
+   * error response when the codec can still read that version, else the connection closes.
+   */
+  private answerUnsupportedVersion(
+    header: RequestHeader,
+    handler: ApiHandler,
+    reader: Reader,
+    ctx: RequestContext,
+    respond: (response: unknown, errorCode: number) => void,
+    fill: (frame: Buffer | null) => void,
+  ): void {
+    const codec = apis[header.requestApiKey]!;
+    if (header.requestApiKey === ApiKey.ApiVersions) {
+      const response = handler.errorResponse({}, ErrorCode.UNSUPPORTED_VERSION, ctx);
+      this.record(codec.name, ErrorCode.UNSUPPORTED_VERSION, performance.now());
+      fill(encodeResponseFrame(ApiKey.ApiVersions, 0, header.correlationId, codec.encodeResponse, response));
+      return;
+    }
+    if (header.requestApiVersion < codec.minVersion || header.requestApiVersion > codec.maxVersion) {
+      fill(null);
+      throw new ProtocolViolation(`${codec.name} v${header.requestApiVersion} is unknown to this agent`);
+    }
+    const request = codec.decodeRequest(reader, header.requestApiVersion);
+    respond(handler.errorResponse(request, ErrorCode.UNSUPPORTED_VERSION, ctx), ErrorCode.UNSUPPORTED_VERSION);
+  }
+
+  private contextFor(header: RequestHeader): RequestContext {
+    return {
+      apiVersion: header.requestApiVersion,
+      correlationId: header.correlationId,
+      clientId: header.clientId,
+      clientZone: zoneFromClientId(header.clientId),
+      connection: this.info,
+      services: this.services,
+      logger: this.logger,
+      signal: this.aborter.signal,
+    };
+  }
+
+  private record(api: string, errorCode: number, started: number): void {
+    const { metrics } = this.services;
+    metrics.requests.inc({ api, error_code: String(errorCode) });
+    metrics.requestLatency.observe({ api }, (performance.now() - started) / 1000);
+  }
+
+  private afterResponse(): void {
+    if (this.responses.pending === 0 && this.idleWaiters.length > 0) {
+      for (const resolve of this.idleWaiters) resolve();
+      this.idleWaiters = [];
+    }
+    if (this.responses.pending < MAX_IN_FLIGHT) this.resume("in-flight");
+  }
+
+  /** Pauses reading while this connection has too much in flight or the produce buffer is full. */
+  private applyBackpressure(): void {
+    if (this.responses.pending >= MAX_IN_FLIGHT) this.pause("in-flight");
+    const { produceBuffer, config } = this.services;
+    if (produceBuffer.bufferedBytes > config.maxBufferedProduceBytes && !this.pauseReasons.has("backpressure")) {
+      this.pause("backpressure");
+      void produceBuffer.whenBufferedBelow(config.maxBufferedProduceBytes).then(() => this.resume("backpressure"));
+    }
+  }
+
+  private pause(reason: "backpressure" | "in-flight" | "draining"): void {
+    this.pauseReasons.add(reason);
+    this.socket.pause();
+  }
+
+  private resume(reason: "backpressure" | "in-flight"): void {
+    if (!this.pauseReasons.delete(reason)) return;
+    if (this.pauseReasons.size === 0 && !this.closed) this.socket.resume();
+  }
+}
+
+/** The top-level error code of a response, when it has one, for the requests metric. */
+function topLevelErrorCode(response: unknown): number {
+  const code = (response as { errorCode?: unknown }).errorCode;
+  return typeof code === "number" ? code : 0;
+}
