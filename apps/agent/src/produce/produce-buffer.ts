@@ -71,6 +71,8 @@ export class ProduceBuffer {
   private readonly pending = new Map<string, PendingFlush>();
   private readonly sealed: PendingFlush[] = [];
   private readonly running = new Set<Promise<void>>();
+  /** Per cluster, the commit of the most recently started flush (settled, never rejects). */
+  private readonly lastCommit = new Map<string, Promise<void>>();
   private buffered = 0;
   private drainWaiters: { below: number; resolve: () => void }[] = [];
   private closed = false;
@@ -137,7 +139,16 @@ export class ProduceBuffer {
     while (this.running.size < this.options.maxFlushesInFlight) {
       const flush = this.sealed.shift();
       if (!flush) return;
-      const run: Promise<void> = this.write(flush).finally(() => {
+      const previousCommit = this.lastCommit.get(flush.clusterId) ?? Promise.resolve();
+      let committed!: () => void;
+      const commit = new Promise<void>((resolve) => (committed = resolve));
+      this.lastCommit.set(flush.clusterId, commit);
+      const run: Promise<void> = this.write(flush, previousCommit, committed)
+        // Only a bug gets here (write answers its own failures); still answer every producer.
+        .catch((error: unknown) => this.fail(flush, new FlushFailedError("put", error)))
+        .finally(() => {
+        committed();
+        if (this.lastCommit.get(flush.clusterId) === commit) this.lastCommit.delete(flush.clusterId);
         this.running.delete(run);
         this.release(flush.bytes);
         this.startFlushes();
@@ -154,8 +165,12 @@ export class ProduceBuffer {
     for (const w of ready) w.resolve();
   }
 
-  /** PUT the object, commit it, answer the appends. Never rejects. */
-  private async write(flush: PendingFlush): Promise<void> {
+  /**
+   * PUT the object, commit it, answer the appends. Never rejects. PUTs run in parallel, but a
+   * cluster's commits go in the order its flushes were sealed (after `previousCommit` settles),
+   * so records of a partition get offsets in the order they arrived.
+   */
+  private async write(flush: PendingFlush, previousCommit: Promise<void>, commitSettled: () => void): Promise<void> {
     const { store, metadata, metrics } = this.options;
     const started = performance.now();
     const { sectionInputs, entryOrder } = groupByPartition(flush.appends);
@@ -166,11 +181,13 @@ export class ProduceBuffer {
     try {
       await store.put(key, object.parts);
     } catch (error) {
+      commitSettled();
       this.fail(flush, new FlushFailedError("put", error));
       // A timed-out PUT may still have landed: record it so it gets deleted.
       await metadata.recordOrphanedObject(flush.clusterId, key, object.size).catch(() => undefined);
       return;
     }
+    await previousCommit;
     let commit: CommitResult;
     const commitStarted = performance.now();
     try {
@@ -178,6 +195,8 @@ export class ProduceBuffer {
     } catch (error) {
       this.fail(flush, new FlushFailedError("commit", error));
       return;
+    } finally {
+      commitSettled();
     }
     metrics?.commitSeconds.observe((performance.now() - commitStarted) / 1000);
     metrics?.flushBytes.observe(flush.bytes);

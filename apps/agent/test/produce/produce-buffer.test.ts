@@ -92,6 +92,25 @@ describe("ProduceBuffer", () => {
     await buffer.flushAndClose();
   });
 
+  it("commits flushes in the order they were sealed, even when an earlier PUT is slower", async () => {
+    const topic = await metadata.createTopic(cluster, "ordered", 1, {});
+    let puts = 0;
+    // The local store, with the first PUT held back so later flushes' PUTs finish first.
+    const slowFirst: ObjectStore = Object.assign(Object.create(store) as ObjectStore, {
+      put: async (key: string, body: Buffer | readonly Buffer[]) => {
+        if (puts++ === 0) await new Promise((r) => setTimeout(r, 300));
+        return store.put(key, body);
+      },
+    });
+    const buffer = new ProduceBuffer({ store: slowFirst, metadata, batchTimeoutMs: 1, batchMaxBytes: 1 });
+    const batch = await batchOf("o", 2);
+    const appends = Array.from({ length: 6 }, () => buffer.append(cluster, [entryOf(topic, 0, batch)]));
+    const offsets = (await Promise.all(appends)).map((r) => offsetsOf(r)[0]);
+    expect(puts).toBe(6);
+    expect(offsets).toEqual([0n, 2n, 4n, 6n, 8n, 10n]);
+    await buffer.flushAndClose();
+  });
+
   it("answers entries of unknown partitions without failing the rest", async () => {
     const topic = await metadata.createTopic(cluster, "unknown-partition", 1, {});
     const buffer = new ProduceBuffer({ store, metadata, batchTimeoutMs: 5 });
