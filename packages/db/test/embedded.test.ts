@@ -6,7 +6,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DataDirInUseError, startEmbeddedPostgres, type EmbeddedPostgres } from "../src/embedded.ts";
+import { createServer, type AddressInfo } from "node:net";
+import { DataDirInUseError, EmbeddedPostgresStartError, startEmbeddedPostgres, type EmbeddedPostgres } from "../src/embedded.ts";
 import { isAlive } from "../src/embedded/leftover-server.ts";
 
 let root: string;
@@ -60,6 +61,19 @@ describe("startEmbeddedPostgres", { timeout: 90_000 }, () => {
     expect(second.port).toBe(first.port);
     expect(await query(second.url, "SELECT v FROM kept")).toEqual([{ v: "hello" }]);
     await second.stop();
+  });
+
+  it("fails with the server's log when the requested port is taken", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const start = startEmbeddedPostgres({ dataDir: path.join(root, "port-taken"), port, initdbFlags: ["--no-sync"] });
+      await expect(start).rejects.toBeInstanceOf(EmbeddedPostgresStartError);
+      await expect(start).rejects.toThrow(/could not bind|Address already in use/);
+    } finally {
+      blocker.close();
+    }
   });
 
   it("refuses a data dir that a live process is still using", async () => {

