@@ -60,7 +60,7 @@ export function SignInForm() {
         <Link className="text-primary hover:underline" href="/forgot-password">
           Forgot password?
         </Link>
-        <Link className="text-primary hover:underline" href="/sign-up">
+        <Link className="text-primary hover:underline" href={next ? `/sign-up?next=${encodeURIComponent(next)}` : "/sign-up"}>
           Create an account
         </Link>
       </div>

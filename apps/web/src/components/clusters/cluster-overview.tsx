@@ -1,0 +1,114 @@
+"use client";
+import { Cpu } from "lucide-react";
+import Link from "next/link";
+import { PageHeader } from "@/components/shell/page-header";
+import { QueryError, TableSkeleton } from "@/components/shell/query-state";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { CopyField } from "@/components/ui/copy-button";
+import { DataTable } from "@/components/ui/data-table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { formatAgo, formatDate, formatRetention } from "@/lib/format";
+import { ClusterStatus } from "./cluster-list";
+import { useCluster } from "./use-cluster";
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs uppercase tracking-wide text-muted-foreground">{label}</dt>
+      <dd className="mt-0.5 text-sm font-medium">{children}</dd>
+    </div>
+  );
+}
+
+export function ClusterOverview({ clusterId }: { clusterId: string }) {
+  const { cluster, crumbs } = useCluster(clusterId);
+  if (cluster.isPending) return <TableSkeleton />;
+  if (cluster.error) return <QueryError error={cluster.error} />;
+  const c = cluster.data;
+  return (
+    <>
+      <PageHeader
+        crumbs={crumbs.slice(0, 1).concat({ label: c.name })}
+        title={
+          <span className="flex items-center gap-3">
+            {c.name} <ClusterStatus liveAgents={c.agents.length} />
+          </span>
+        }
+        description={`Virtual cluster · ${c.region} · created ${formatDate(c.createdAt)}`}
+        actions={
+          <Button asChild variant="outline">
+            <Link href={`/clusters/${c.id}/connect`}>Connect a client</Link>
+          </Button>
+        }
+      />
+      <div className="grid gap-6">
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Card>
+            <CardHeader>
+              <CardTitle>Bootstrap address</CardTitle>
+              <CardDescription>Point any Kafka client here and authenticate with a credential of this cluster.</CardDescription>
+            </CardHeader>
+            <CardContent className="grid gap-3">
+              <CopyField value={c.bootstrapAddress} label="bootstrap address" testId="bootstrap-address" />
+              <p className="text-xs text-muted-foreground">
+                SASL mechanisms: SCRAM-SHA-256, SCRAM-SHA-512, PLAIN ·{" "}
+                <Link className="text-primary hover:underline" href={`/clusters/${c.id}/credentials`}>
+                  manage credentials
+                </Link>
+              </p>
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle>Settings</CardTitle>
+              <CardDescription>
+                <Link className="text-primary hover:underline" href={`/clusters/${c.id}/settings`}>
+                  Change settings
+                </Link>
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3">
+                <Fact label="Auto-create topics">{c.autoCreateTopics ? "On" : "Off"}</Fact>
+                <Fact label="Default partitions">{c.defaultPartitions}</Fact>
+                <Fact label="Default retention">{formatRetention(c.defaultRetentionMs)}</Fact>
+                <Fact label="Require SASL">{c.requireSasl ? "Yes" : "No"}</Fact>
+                <Fact label="Deletion protection">{c.deletionProtection ? "On" : "Off"}</Fact>
+                <Fact label="Cluster id">
+                  <code className="font-mono text-xs">{c.id}</code>
+                </Fact>
+              </dl>
+            </CardContent>
+          </Card>
+        </div>
+        <section className="grid gap-3">
+          <h2 className="text-lg font-semibold">Live agents</h2>
+          {c.agents.length === 0 ? (
+            <EmptyState
+              icon={Cpu}
+              title="No live agents"
+              description="No agent has sent a heartbeat in the last 15 seconds. Start one with `npm run agent` or create an agent key for a bring-your-own-cloud agent."
+            />
+          ) : (
+            <DataTable
+              testId="agents-table"
+              rows={c.agents}
+              rowKey={(a) => a.id}
+              columns={[
+                { key: "id", header: "Agent", sortValue: (a) => a.id, cell: (a) => <code className="font-mono text-xs">{a.id}</code> },
+                { key: "zone", header: "Zone", sortValue: (a) => a.zone, cell: (a) => a.zone },
+                { key: "address", header: "Address", cell: (a) => <code className="font-mono text-xs">{`${a.host}:${a.port}`}</code> },
+                { key: "roles", header: "Roles", cell: (a) => a.roles.map((r) => <Badge key={r} variant="muted" className="mr-1">{r}</Badge>) },
+                { key: "mode", header: "Mode", cell: (a) => (a.clusterId ? "Dedicated" : "Shared") },
+                { key: "version", header: "Version", sortValue: (a) => a.version, cell: (a) => a.version },
+                { key: "heartbeat", header: "Last heartbeat", sortValue: (a) => a.lastHeartbeatAt.getTime(), cell: (a) => formatAgo(a.lastHeartbeatAt) },
+              ]}
+            />
+          )}
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,90 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { useCluster } from "@/components/clusters/use-cluster";
+import { PageHeader } from "@/components/shell/page-header";
+import { QueryError, TableSkeleton } from "@/components/shell/query-state";
+import { Card, CardContent } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
+import { formatAgo, formatCount } from "@/lib/format";
+import { useTRPC } from "@/lib/trpc/client";
+import { GroupState } from "./group-state";
+
+export function GroupDetail({ clusterId, groupId }: { clusterId: string; groupId: string }) {
+  const trpc = useTRPC();
+  const { crumbs } = useCluster(clusterId);
+  const group = useQuery(trpc.groups.get.queryOptions({ clusterId, groupId }, { refetchInterval: 5_000 }));
+  const header = (
+    <PageHeader
+      crumbs={[...crumbs, { label: "Consumer groups", href: `/clusters/${clusterId}/groups` }, { label: groupId }]}
+      title={<span className="font-mono">{groupId}</span>}
+    />
+  );
+  if (group.isPending) return <>{header}<TableSkeleton /></>;
+  if (group.error) return <>{header}<QueryError error={group.error} /></>;
+  const g = group.data;
+  const totalLag = g.offsets.reduce((s, o) => s + (o.lag ?? 0n), 0n);
+  return (
+    <>
+      {header}
+      <div className="grid gap-6">
+        <Card>
+          <CardContent className="grid grid-cols-2 gap-4 sm:grid-cols-5">
+            <div>
+              <p className="text-xs uppercase text-muted-foreground">State</p>
+              <GroupState state={g.state} />
+            </div>
+            <div>
+              <p className="text-xs uppercase text-muted-foreground">Members</p>
+              <p className="font-medium">{g.members.length}</p>
+            </div>
+            <div>
+              <p className="text-xs uppercase text-muted-foreground">Assignor</p>
+              <p className="font-medium">{g.protocol ?? "—"}</p>
+            </div>
+            <div>
+              <p className="text-xs uppercase text-muted-foreground">Generation</p>
+              <p className="font-medium">{g.generationId}</p>
+            </div>
+            <div>
+              <p className="text-xs uppercase text-muted-foreground">Total lag</p>
+              <p className="font-medium" data-testid="group-total-lag">
+                {formatCount(totalLag)}
+              </p>
+            </div>
+          </CardContent>
+        </Card>
+        <section className="grid gap-3">
+          <h2 className="text-lg font-semibold">Committed offsets</h2>
+          <DataTable
+            testId="group-offsets-table"
+            rows={g.offsets}
+            rowKey={(o) => `${o.topic}/${o.partition}`}
+            pageSize={50}
+            columns={[
+              { key: "topic", header: "Topic", sortValue: (o) => o.topic, cell: (o) => <span className="font-mono text-xs">{o.topic}</span> },
+              { key: "partition", header: "Partition", align: "right", sortValue: (o) => o.partition, cell: (o) => o.partition },
+              { key: "committed", header: "Committed offset", align: "right", sortValue: (o) => o.committedOffset, cell: (o) => formatCount(o.committedOffset) },
+              { key: "hwm", header: "High watermark", align: "right", cell: (o) => (o.highWatermark === null ? "—" : formatCount(o.highWatermark)) },
+              { key: "lag", header: "Lag", align: "right", sortValue: (o) => o.lag ?? -1n, cell: (o) => (o.lag === null ? "—" : formatCount(o.lag)) },
+              { key: "at", header: "Committed", sortValue: (o) => o.committedAt.getTime(), cell: (o) => formatAgo(o.committedAt) },
+            ]}
+          />
+        </section>
+        {g.members.length > 0 && (
+          <section className="grid gap-3">
+            <h2 className="text-lg font-semibold">Members</h2>
+            <DataTable
+              rows={g.members}
+              rowKey={(m) => m.memberId}
+              columns={[
+                { key: "member", header: "Member id", cell: (m) => <span className="font-mono text-xs">{m.memberId}</span> },
+                { key: "client", header: "Client id", cell: (m) => m.clientId },
+                { key: "host", header: "Host", cell: (m) => m.clientHost },
+              ]}
+            />
+          </section>
+        )}
+      </div>
+    </>
+  );
+}
