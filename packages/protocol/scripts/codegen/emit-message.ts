@@ -307,7 +307,15 @@ function nonDefault(field: FieldDef, value: string, ctx: Context): string {
       ? `(${value} === null || ${value}.length !== 0)`
       : `${value}.length !== 0`;
   }
-  if (type.kind === "struct") return d === "null" ? `${value} !== null` : "true";
+  if (type.kind === "struct") {
+    if (d === "null") return `${value} !== null`;
+    // Field by field against the struct's defaults, so default-valued tagged structs (such as
+    // Fetch's CurrentLeader) stay off the wire as in Kafka.
+    const parts = type.struct.fields.map((f) => nonDefault(f, `${value}.${f.property}`, ctx));
+    if (parts.includes("true")) return "true";
+    parts.push(`${value}.unknownTaggedFields !== undefined`);
+    return `(${parts.join(" || ")})`;
+  }
   if (type.name === "bytes" || type.name === "records") {
     if (d === "null") return `${value} !== null`;
     return field.nullableVersions
@@ -320,7 +328,6 @@ function nonDefault(field: FieldDef, value: string, ctx: Context): string {
 /**
  * As Kafka does: a field the version cannot carry must hold its default unless it is ignorable,
  * so a message shaped for the wrong version fails loudly instead of silently losing data.
- * (Structs with a non-null default are not compared.)
  */
 function rejectIfSet(field: FieldDef, ctx: Context): string[] {
   if (field.ignorable) return [];

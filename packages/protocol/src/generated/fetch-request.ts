@@ -366,11 +366,13 @@ export function encodeFetchRequest(w: Writer, msg: FetchRequest, version: number
       }
     }
     if (version >= 15) {
-      if (true) {
+      if ((msg.replicaState.replicaId !== -1 || msg.replicaState.replicaEpoch !== -1n || msg.replicaState.unknownTaggedFields !== undefined)) {
         const tw = new Writer(64);
         encodeFetchRequestReplicaState(tw, msg.replicaState, version);
         (tagged ??= []).push({ tag: 1, data: tw.finish() });
       }
+    } else {
+      if ((msg.replicaState.replicaId !== -1 || msg.replicaState.replicaEpoch !== -1n || msg.replicaState.unknownTaggedFields !== undefined)) throw new UnsupportedFieldError("FetchRequest.ReplicaState", version);
     }
     writeTaggedFields(w, tagged, msg.unknownTaggedFields);
   }

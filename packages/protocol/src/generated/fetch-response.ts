@@ -486,25 +486,31 @@ export function encodeFetchResponsePartitionData(w: Writer, msg: FetchResponsePa
   if (flexible) {
     let tagged: RawTaggedField[] | undefined;
     if (version >= 12) {
-      if (true) {
+      if ((msg.divergingEpoch.epoch !== -1 || msg.divergingEpoch.endOffset !== -1n || msg.divergingEpoch.unknownTaggedFields !== undefined)) {
         const tw = new Writer(64);
         encodeFetchResponseEpochEndOffset(tw, msg.divergingEpoch, version);
         (tagged ??= []).push({ tag: 0, data: tw.finish() });
       }
+    } else {
+      if ((msg.divergingEpoch.epoch !== -1 || msg.divergingEpoch.endOffset !== -1n || msg.divergingEpoch.unknownTaggedFields !== undefined)) throw new UnsupportedFieldError("FetchResponse.DivergingEpoch", version);
     }
     if (version >= 12) {
-      if (true) {
+      if ((msg.currentLeader.leaderId !== -1 || msg.currentLeader.leaderEpoch !== -1 || msg.currentLeader.unknownTaggedFields !== undefined)) {
         const tw = new Writer(64);
         encodeFetchResponseLeaderIdAndEpoch(tw, msg.currentLeader, version);
         (tagged ??= []).push({ tag: 1, data: tw.finish() });
       }
+    } else {
+      if ((msg.currentLeader.leaderId !== -1 || msg.currentLeader.leaderEpoch !== -1 || msg.currentLeader.unknownTaggedFields !== undefined)) throw new UnsupportedFieldError("FetchResponse.CurrentLeader", version);
     }
     if (version >= 12) {
-      if (true) {
+      if ((msg.snapshotId.endOffset !== -1n || msg.snapshotId.epoch !== -1 || msg.snapshotId.unknownTaggedFields !== undefined)) {
         const tw = new Writer(64);
         encodeFetchResponseSnapshotId(tw, msg.snapshotId, version);
         (tagged ??= []).push({ tag: 2, data: tw.finish() });
       }
+    } else {
+      if ((msg.snapshotId.endOffset !== -1n || msg.snapshotId.epoch !== -1 || msg.snapshotId.unknownTaggedFields !== undefined)) throw new UnsupportedFieldError("FetchResponse.SnapshotId", version);
     }
     writeTaggedFields(w, tagged, msg.unknownTaggedFields);
   }

@@ -302,7 +302,7 @@ export function encodeFetchSnapshotResponsePartitionSnapshot(w: Writer, msg: Fet
   w.int64(msg.position);
   w.compactBytes(msg.unalignedRecords);
   let tagged: RawTaggedField[] | undefined;
-  if (true) {
+  if ((msg.currentLeader.leaderId !== 0 || msg.currentLeader.leaderEpoch !== 0 || msg.currentLeader.unknownTaggedFields !== undefined)) {
     const tw = new Writer(64);
     encodeFetchSnapshotResponseLeaderIdAndEpoch(tw, msg.currentLeader, version);
     (tagged ??= []).push({ tag: 0, data: tw.finish() });

@@ -353,11 +353,13 @@ export function encodeProduceResponsePartitionProduceResponse(w: Writer, msg: Pr
   if (flexible) {
     let tagged: RawTaggedField[] | undefined;
     if (version >= 10) {
-      if (true) {
+      if ((msg.currentLeader.leaderId !== -1 || msg.currentLeader.leaderEpoch !== -1 || msg.currentLeader.unknownTaggedFields !== undefined)) {
         const tw = new Writer(64);
         encodeProduceResponseLeaderIdAndEpoch(tw, msg.currentLeader, version);
         (tagged ??= []).push({ tag: 0, data: tw.finish() });
       }
+    } else {
+      if ((msg.currentLeader.leaderId !== -1 || msg.currentLeader.leaderEpoch !== -1 || msg.currentLeader.unknownTaggedFields !== undefined)) throw new UnsupportedFieldError("ProduceResponse.CurrentLeader", version);
     }
     writeTaggedFields(w, tagged, msg.unknownTaggedFields);
   }

@@ -95,7 +95,7 @@ export function encodeUpdateRaftVoterResponse(w: Writer, msg: UpdateRaftVoterRes
   w.int32(msg.throttleTimeMs);
   w.int16(msg.errorCode);
   let tagged: RawTaggedField[] | undefined;
-  if (true) {
+  if ((msg.currentLeader.leaderId !== -1 || msg.currentLeader.leaderEpoch !== -1 || msg.currentLeader.host !== "" || msg.currentLeader.port !== 0 || msg.currentLeader.unknownTaggedFields !== undefined)) {
     const tw = new Writer(64);
     encodeUpdateRaftVoterResponseCurrentLeader(tw, msg.currentLeader, version);
     (tagged ??= []).push({ tag: 0, data: tw.finish() });
