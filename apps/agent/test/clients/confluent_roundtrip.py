@@ -1,6 +1,9 @@
 """Produce records with confluent-kafka (librdkafka), then read every partition back from the start.
 
-Prints one JSON object: {"produced": n, "acked": [[partition, offset], ...], "consumed": [...] , "errors": [...]}.
+Prints one JSON object: {"produced": n, "acked": [[partition, offset], ...], "consumed": [...],
+"errors": [...producer errors], "consumerErrors": [...]}. The consumer assigns partitions itself;
+librdkafka still looks up the group coordinator because group.id is mandatory, and what that
+lookup reports goes to consumerErrors.
 Usage: confluent_roundtrip.py BOOTSTRAP TOPIC COUNT COMPRESSION [PARTITIONS]
 """
 import json
@@ -46,13 +49,14 @@ consumer = Consumer({
 })
 consumer.assign([TopicPartition(topic, p, 0) for p in range(partitions)])
 consumed = []
+consumer_errors = []
 deadline = time.time() + 30
 while len(consumed) < count and time.time() < deadline:
     msg = consumer.poll(0.5)
     if msg is None:
         continue
     if msg.error():
-        errors.append(str(msg.error()))
+        consumer_errors.append(str(msg.error()))
         continue
     headers = dict((k, v.decode()) for k, v in (msg.headers() or []))
     consumed.append({
@@ -63,4 +67,5 @@ while len(consumed) < count and time.time() < deadline:
         "h": headers.get("h"),
     })
 consumer.close()
-print(json.dumps({"produced": count, "acked": acked, "consumed": consumed, "errors": errors}))
+print(json.dumps({"produced": count, "acked": acked, "consumed": consumed, "errors": errors,
+                  "consumerErrors": consumer_errors}))
