@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type AddressInfo } from "node:net";
 import { DataDirInUseError, EmbeddedPostgresStartError, startEmbeddedPostgres, type EmbeddedPostgres } from "../src/embedded.ts";
-import { isAlive } from "../src/embedded/leftover-server.ts";
+import { isAlive } from "../src/embedded/server-process.ts";
 
 let root: string;
 const running: EmbeddedPostgres[] = [];
@@ -74,6 +74,13 @@ describe("startEmbeddedPostgres", { timeout: 90_000 }, () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it("stop() settles even when the server already died", async () => {
+    const dataDir = path.join(root, "died");
+    const server = await start(dataDir);
+    process.kill(await postmasterPid(dataDir), "SIGKILL");
+    await server.stop();
   });
 
   it("refuses a data dir that a live process is still using", async () => {

