@@ -1,20 +1,29 @@
+import { randomUUID } from "node:crypto";
 import { ulid } from "ulid";
 import type { Logger } from "pino";
 import { createPgPool } from "@streambed/db";
 import { TopicLookup } from "./apis/topic-lookup.ts";
+import { CredentialCache } from "./auth/credential-cache.ts";
+import { FailureLimiter } from "./auth/failure-limiter.ts";
+import { SaslAuthenticator } from "./auth/sasl-authenticator.ts";
 import { AgentRegistry } from "./cluster/agent-registry.ts";
 import type { AgentConfig } from "./config.ts";
 import { BlockCache } from "./fetch/block-cache.ts";
 import { FetchReader } from "./fetch/fetch-reader.ts";
 import { PartitionHeadCache } from "./fetch/partition-heads.ts";
+import { GroupCoordinator } from "./groups/group-coordinator.ts";
+import { GroupStore } from "./groups/group-store.ts";
+import { defaultGroupSettings, realTimers } from "./groups/group-types.ts";
 import { AgentHttpServer } from "./http/http-server.ts";
 import { AgentMetrics } from "./http/metrics.ts";
 import { PostgresMetadataStore } from "./metadata/postgres/postgres-metadata-store.ts";
 import { ProduceBuffer } from "./produce/produce-buffer.ts";
+import { ProducerIdAllocator } from "./producers/producer-ids.ts";
 import type { AgentServices } from "./server/agent-services.ts";
 import { ClusterSettingsReader } from "./server/cluster-settings.ts";
 import { dispatchTable } from "./server/dispatch.ts";
 import { KafkaServer } from "./server/kafka-server.ts";
+import { loadTlsOptions } from "./server/tls-options.ts";
 import { instrumentObjectStore } from "./storage/instrumented-object-store.ts";
 import { openObjectStore } from "./storage/open-object-store.ts";
 
@@ -63,6 +72,14 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     version: AGENT_VERSION,
   };
   const registry = new AgentRegistry({ metadata, logger, self });
+  const groups = new GroupCoordinator({
+    store: new GroupStore(pool),
+    agents: registry,
+    settings: { ...defaultGroupSettings, initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs },
+    timers: realTimers,
+    newMemberId: (clientId) => `${clientId}-${randomUUID()}`,
+    logger,
+  });
 
   const kafkaServer = new KafkaServer(
     dispatchTable,
@@ -77,8 +94,12 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       clusterSettings: new ClusterSettingsReader(pool),
       topics: new TopicLookup(metadata),
       metrics,
+      groups,
+      producerIds: new ProducerIdAllocator(pool),
+      sasl: new SaslAuthenticator({ credentials: new CredentialCache(pool), limiter: new FailureLimiter(), dedicatedClusterId: config.clusterId, logger }),
     } satisfies AgentServices,
     logger,
+    await loadTlsOptions(config),
   );
   const httpServer = new AgentHttpServer({
     metrics,
@@ -108,6 +129,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
         (stopping ??= (async () => {
           logger.info("agent stopping");
           await kafkaServer.close();
+          await groups.close();
           await produceBuffer.flushAndClose();
           await registry.stop().catch((err: unknown) => logger.warn({ err }, "deregistration failed"));
           await httpServer.close();
@@ -119,7 +141,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
         })()),
     };
   } catch (err) {
-    await Promise.allSettled([kafkaServer.close(), httpServer.close(), heads.close()]);
+    await Promise.allSettled([kafkaServer.close(), httpServer.close(), heads.close(), groups.close()]);
     await metadata.close().catch(() => undefined);
     await pool.end().catch(() => undefined);
     throw err;

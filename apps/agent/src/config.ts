@@ -31,6 +31,13 @@ export interface AgentConfig {
   /** Socket reads pause while the produce buffer holds more than this many bytes. */
   maxBufferedProduceBytes: number;
   logLevel: LogLevel;
+  /** Kafka's group.initial.rebalance.delay.ms: a new group waits this long for more members. */
+  groupInitialRebalanceDelayMs: number;
+  /** PEM files of the Kafka listener's TLS certificate and key; both null = plaintext. */
+  tlsCert: string | null;
+  tlsKey: string | null;
+  /** PEM file of the CA client certificates must chain to (mTLS); null = no client certificates. */
+  tlsClientCa: string | null;
 }
 
 export const agentRoles = ["produce", "fetch", "groups", "jobs"] as const;
@@ -101,6 +108,15 @@ const options = {
     defaultText: String(64 * MiB),
   },
   logLevel: { flag: "log-level", env: ["STREAMBED_LOG_LEVEL", "LOG_LEVEL"], help: logLevels.join("|"), defaultText: "info" },
+  groupInitialRebalanceDelayMs: {
+    flag: "group-initial-rebalance-delay-ms",
+    env: ["STREAMBED_GROUP_INITIAL_REBALANCE_DELAY_MS"],
+    help: "how long the first rebalance of an empty consumer group waits for more members",
+    defaultText: "3000",
+  },
+  tlsCert: { flag: "tls-cert", env: ["STREAMBED_TLS_CERT"], help: "PEM certificate (chain) file: the Kafka port speaks TLS (with --tls-key)" },
+  tlsKey: { flag: "tls-key", env: ["STREAMBED_TLS_KEY"], help: "PEM private key file of --tls-cert" },
+  tlsClientCa: { flag: "tls-client-ca", env: ["STREAMBED_TLS_CLIENT_CA"], help: "PEM CA file: require client certificates signed by it (mTLS)" },
 } satisfies Record<keyof AgentConfig, Option>;
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -133,7 +149,12 @@ const schema = z
     maxConnections: positiveInt.default(10_000),
     maxBufferedProduceBytes: positiveInt.default(64 * MiB),
     logLevel: z.enum(logLevels).default("info"),
+    groupInitialRebalanceDelayMs: z.coerce.number().int().min(0).default(3000),
+    tlsCert: z.string().optional().transform((v) => (v ? v : null)),
+    tlsKey: z.string().optional().transform((v) => (v ? v : null)),
+    tlsClientCa: z.string().optional().transform((v) => (v ? v : null)),
   })
+  .refine((c) => (c.tlsCert === null) === (c.tlsKey === null), { message: "--tls-cert and --tls-key go together", path: ["tlsCert"] })
   .transform(
     (c): AgentConfig => ({
       ...c,

@@ -1,11 +1,14 @@
+import type { SaslAuthenticator } from "../auth/sasl-authenticator.ts";
 import type { AgentRegistry } from "../cluster/agent-registry.ts";
 import type { AgentConfig } from "../config.ts";
 import type { BlockCache } from "../fetch/block-cache.ts";
 import type { FetchReader } from "../fetch/fetch-reader.ts";
 import type { PartitionHeadCache } from "../fetch/partition-heads.ts";
 import type { AgentMetrics } from "../http/metrics.ts";
-import type { MetadataStore } from "../metadata/metadata-store.ts";
+import type { GroupCoordinator } from "../groups/group-coordinator.ts";
+import type { LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
 import type { ProduceBuffer } from "../produce/produce-buffer.ts";
+import type { ProducerIdAllocator } from "../producers/producer-ids.ts";
 import type { TopicLookup } from "../apis/topic-lookup.ts";
 import type { ClusterSettingsReader } from "./cluster-settings.ts";
 
@@ -21,4 +24,7 @@ export interface AgentServices {
   clusterSettings: ClusterSettingsReader;
   topics: TopicLookup;
   metrics: AgentMetrics;
+  groups: GroupCoordinator<LiveAgent>;
+  producerIds: ProducerIdAllocator;
+  sasl: SaslAuthenticator;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { SaslSession } from "../auth/sasl-authenticator.ts";
 import type { AgentServices } from "./agent-services.ts";
 
 /** What a handler knows about the connection a request came on. */
@@ -7,6 +8,8 @@ export interface ConnectionInfo {
   remoteAddress: string;
   /** The virtual cluster this connection belongs to (the agent's default until SASL exists). */
   clusterId: string;
+  /** The connection's SASL exchange; once authenticated, clusterId is the credential's cluster. */
+  sasl: SaslSession;
 }
 
 export interface RequestContext {

@@ -5,6 +5,8 @@ export interface ClusterSettings {
   autoCreateTopics: boolean;
   defaultPartitions: number;
   defaultRetentionMs: bigint;
+  /** Connections must authenticate (SASL) before anything but ApiVersions and SASL requests. */
+  requireSasl: boolean;
 }
 
 /** Settings of a cluster with no virtual_clusters row (an agent started with an ad-hoc cluster id). */
@@ -12,6 +14,7 @@ export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
   autoCreateTopics: true,
   defaultPartitions: 1,
   defaultRetentionMs: 604_800_000n,
+  requireSasl: false,
 };
 
 const CACHE_MS = 2000;
@@ -39,8 +42,9 @@ export class ClusterSettingsReader {
       auto_create_topics: boolean;
       default_partitions: number;
       default_retention_ms: string;
+      require_sasl: boolean;
     }>(
-      `SELECT auto_create_topics, default_partitions, default_retention_ms::text AS default_retention_ms
+      `SELECT auto_create_topics, default_partitions, default_retention_ms::text AS default_retention_ms, require_sasl
          FROM virtual_clusters WHERE id = $1 AND deleted_at IS NULL`,
       [clusterId],
     );
@@ -50,6 +54,7 @@ export class ClusterSettingsReader {
       autoCreateTopics: row.auto_create_topics,
       defaultPartitions: row.default_partitions,
       defaultRetentionMs: BigInt(row.default_retention_ms),
+      requireSasl: row.require_sasl,
     };
   }
 }

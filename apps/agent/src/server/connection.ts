@@ -11,6 +11,8 @@ import {
   type RequestHeader,
 } from "@streambed/protocol";
 import { ErrorCode } from "../apis/error-codes.ts";
+import { saslRefusal } from "../auth/request-gate.ts";
+import { SaslSession } from "../auth/sasl-authenticator.ts";
 import { zoneFromClientId } from "../cluster/agent-registry.ts";
 import type { AgentServices } from "./agent-services.ts";
 import type { ApiHandler, ConnectionInfo, RequestContext } from "./api-handler.ts";
@@ -50,6 +52,7 @@ export class Connection {
       id,
       remoteAddress: `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`,
       clusterId: services.config.defaultClusterId ?? "",
+      sasl: new SaslSession(),
     };
     this.logger = logger.child({ conn: id, remote: this.info.remoteAddress });
     this.responses = new ResponseQueue((frame) => {
@@ -79,6 +82,11 @@ export class Connection {
     if (reason) this.logger.warn({ reason }, "closing connection");
     this.closed = true;
     this.socket.destroy();
+  }
+
+  private endAfterWrites(): void {
+    this.closed = true;
+    this.socket.end();
   }
 
   private onClose(): void {
@@ -148,6 +156,12 @@ export class Connection {
   ): Promise<void> {
     let response: unknown;
     try {
+      const refusal = await saslRefusal(handler.apiKey, this.info, async (id) => (await this.services.clusterSettings.get(id)).requireSasl);
+      if (refusal) {
+        fill(null);
+        this.close(refusal);
+        return;
+      }
       response = await handler.handle(request, ctx);
     } catch (err) {
       ctx.logger.error({ err, api: apiName }, "request failed");
@@ -160,6 +174,8 @@ export class Connection {
     }
     try {
       respond(response, topLevelErrorCode(response));
+      // A failed SASL exchange ends the connection once its error is written (as in Kafka).
+      if (this.info.sasl.failed) this.endAfterWrites();
     } catch (err) {
       // An unencodable response is our bug; the client cannot be answered consistently any more.
       ctx.logger.error({ err, api: apiName }, "response encoding failed");

@@ -1,4 +1,5 @@
 import net from "node:net";
+import tls from "node:tls";
 import type { Logger } from "pino";
 import type { AgentServices } from "./agent-services.ts";
 import { Connection } from "./connection.ts";
@@ -14,8 +15,12 @@ export class KafkaServer {
     private readonly dispatch: DispatchTable,
     private readonly services: AgentServices,
     private readonly logger: Logger,
+    /** When set, the listener speaks TLS only (SSL / SASL_SSL clients). */
+    tlsOptions: tls.TlsOptions | null = null,
   ) {
-    this.server = net.createServer((socket) => this.accept(socket));
+    this.server = tlsOptions
+      ? tls.createServer(tlsOptions, (socket) => this.accept(socket)).on("tlsClientError", (err) => logger.debug({ err }, "TLS handshake failed"))
+      : net.createServer((socket) => this.accept(socket));
     this.server.on("error", (err) => logger.error({ err }, "kafka listener error"));
   }
 

@@ -1,0 +1,35 @@
+import {
+  ApiKey,
+  ErrorCode,
+  defaultDeleteGroupsResponse,
+  type DeleteGroupsRequest,
+  type DeleteGroupsResponse,
+} from "@streambed/protocol";
+import { defineApi } from "../server/api-handler.ts";
+import { groupErrorCode } from "./group-errors.ts";
+
+export const deleteGroupsApi = defineApi<DeleteGroupsRequest, DeleteGroupsResponse>({
+  apiKey: ApiKey.DeleteGroups,
+  minVersion: 0,
+  maxVersion: 2,
+  async handle(request, ctx) {
+    const results = await Promise.all(
+      request.groupsNames.map(async (groupId) => ({
+        groupId,
+        errorCode:
+          groupId === ""
+            ? ErrorCode.INVALID_GROUP_ID
+            : groupErrorCode(
+                await ctx.services.groups.deleteGroup(ctx.connection.clusterId, groupId),
+              ),
+      })),
+    );
+    return { ...defaultDeleteGroupsResponse(), results };
+  },
+  errorResponse(request, errorCode) {
+    return {
+      ...defaultDeleteGroupsResponse(),
+      results: request.groupsNames.map((groupId) => ({ groupId, errorCode })),
+    };
+  },
+});

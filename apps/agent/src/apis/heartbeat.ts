@@ -1,0 +1,27 @@
+import {
+  ApiKey,
+  ErrorCode,
+  defaultHeartbeatResponse,
+  type HeartbeatRequest,
+  type HeartbeatResponse,
+} from "@streambed/protocol";
+import { defineApi } from "../server/api-handler.ts";
+import { groupErrorCode } from "./group-errors.ts";
+
+export const heartbeatApi = defineApi<HeartbeatRequest, HeartbeatResponse>({
+  apiKey: ApiKey.Heartbeat,
+  minVersion: 0,
+  maxVersion: 4,
+  async handle(request, ctx) {
+    if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    const error = await ctx.services.groups.heartbeat(ctx.connection.clusterId, request.groupId, {
+      memberId: request.memberId,
+      groupInstanceId: request.groupInstanceId,
+      generationId: request.generationId,
+    });
+    return { ...defaultHeartbeatResponse(), errorCode: groupErrorCode(error) };
+  },
+  errorResponse(_request, errorCode) {
+    return { ...defaultHeartbeatResponse(), errorCode };
+  },
+});

@@ -1,0 +1,72 @@
+import {
+  ApiKey,
+  ErrorCode,
+  defaultOffsetCommitResponse,
+  type OffsetCommitRequest,
+  type OffsetCommitResponse,
+} from "@streambed/protocol";
+import { defineApi } from "../server/api-handler.ts";
+import { groupErrorCode } from "./group-errors.ts";
+
+/** Kafka's offset.metadata.max.bytes default. */
+const maxMetadataBytes = 4096;
+
+function everyPartition(
+  request: OffsetCommitRequest,
+  errorCode: (metadata: string | null) => number,
+): OffsetCommitResponse {
+  return {
+    ...defaultOffsetCommitResponse(),
+    topics: request.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({
+        partitionIndex: p.partitionIndex,
+        errorCode: errorCode(p.committedMetadata),
+      })),
+    })),
+  };
+}
+
+const tooLarge = (metadata: string | null) =>
+  metadata !== null && Buffer.byteLength(metadata) > maxMetadataBytes;
+
+export const offsetCommitApi = defineApi<OffsetCommitRequest, OffsetCommitResponse>({
+  apiKey: ApiKey.OffsetCommit,
+  // Kafka 4 dropped OffsetCommit v0-1.
+  minVersion: 2,
+  maxVersion: 9,
+  async handle(request, ctx) {
+    if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    const offsets = request.topics.flatMap((t) =>
+      t.partitions
+        .filter((p) => !tooLarge(p.committedMetadata))
+        .map((p) => ({
+          topic: t.name,
+          partition: p.partitionIndex,
+          offset: p.committedOffset,
+          leaderEpoch: p.committedLeaderEpoch,
+          metadata: p.committedMetadata,
+        })),
+    );
+    const error = await ctx.services.groups.commitOffsets(
+      ctx.connection.clusterId,
+      request.groupId,
+      {
+        memberId: request.memberId,
+        groupInstanceId: request.groupInstanceId,
+        generationId: request.generationIdOrMemberEpoch,
+      },
+      offsets,
+    );
+    return everyPartition(request, (metadata) =>
+      error
+        ? groupErrorCode(error)
+        : tooLarge(metadata)
+          ? ErrorCode.OFFSET_METADATA_TOO_LARGE
+          : ErrorCode.NONE,
+    );
+  },
+  errorResponse(request, errorCode) {
+    return everyPartition(request, () => errorCode);
+  },
+});

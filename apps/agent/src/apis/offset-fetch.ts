@@ -1,0 +1,105 @@
+import {
+  ApiKey,
+  ErrorCode,
+  defaultOffsetFetchResponse,
+  type OffsetFetchRequest,
+  type OffsetFetchResponse,
+  type OffsetFetchResponseTopics,
+} from "@streambed/protocol";
+import type { CommittedOffset } from "../groups/group-store.ts";
+import { defineApi, type RequestContext } from "../server/api-handler.ts";
+import { groupErrorCode } from "./group-errors.ts";
+
+type WantedTopics = { name: string; partitionIndexes: number[] }[] | null;
+
+const noOffset = { committedOffset: -1n, committedLeaderEpoch: -1, metadata: "" };
+
+/** The offsets asked for: every committed one (topics null), or each asked partition (-1 when none). */
+function answer(
+  wanted: WantedTopics,
+  committed: CommittedOffset[],
+  errorCode: number = ErrorCode.NONE,
+): OffsetFetchResponseTopics[] {
+  if (wanted === null) {
+    const byTopic = new Map<string, OffsetFetchResponseTopics>();
+    for (const c of committed) {
+      const topic = byTopic.get(c.topic) ?? { name: c.topic, partitions: [] };
+      topic.partitions.push({
+        partitionIndex: c.partition,
+        committedOffset: c.offset,
+        committedLeaderEpoch: c.leaderEpoch,
+        metadata: c.metadata ?? "",
+        errorCode,
+      });
+      byTopic.set(c.topic, topic);
+    }
+    return [...byTopic.values()];
+  }
+  const found = new Map(committed.map((c) => [`${c.topic}\u0000${c.partition}`, c]));
+  return wanted.map((t) => ({
+    name: t.name,
+    partitions: t.partitionIndexes.map((partitionIndex) => {
+      const c = found.get(`${t.name}\u0000${partitionIndex}`);
+      return c
+        ? {
+            partitionIndex,
+            committedOffset: c.offset,
+            committedLeaderEpoch: c.leaderEpoch,
+            metadata: c.metadata ?? "",
+            errorCode,
+          }
+        : { partitionIndex, ...noOffset, errorCode };
+    }),
+  }));
+}
+
+async function fetchGroup(
+  groupId: string,
+  wanted: WantedTopics,
+  ctx: RequestContext,
+): Promise<{ errorCode: number; topics: OffsetFetchResponseTopics[] }> {
+  if (groupId === "") return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
+  // require_stable concerns pending transactional offsets, which do not exist before transactions.
+  const committed = await ctx.services.groups.fetchOffsets(
+    ctx.connection.clusterId,
+    groupId,
+    wanted?.map((t) => t.name) ?? null,
+  );
+  if (committed === "NOT_COORDINATOR") return { errorCode: groupErrorCode(committed), topics: [] };
+  return { errorCode: ErrorCode.NONE, topics: answer(wanted, committed) };
+}
+
+export const offsetFetchApi = defineApi<OffsetFetchRequest, OffsetFetchResponse>({
+  apiKey: ApiKey.OffsetFetch,
+  // Kafka 4 dropped OffsetFetch v0.
+  minVersion: 1,
+  maxVersion: 9,
+  async handle(request, ctx) {
+    if (ctx.apiVersion >= 8) {
+      const groups = await Promise.all(
+        request.groups.map(async (g) => ({
+          groupId: g.groupId,
+          ...(await fetchGroup(g.groupId, g.topics, ctx)),
+        })),
+      );
+      return { ...defaultOffsetFetchResponse(), groups };
+    }
+    const { errorCode, topics } = await fetchGroup(request.groupId, request.topics, ctx);
+    if (errorCode !== ErrorCode.NONE) return this.errorResponse(request, errorCode, ctx);
+    return { ...defaultOffsetFetchResponse(), topics };
+  },
+  errorResponse(request, errorCode, ctx) {
+    if (ctx.apiVersion >= 8) {
+      return {
+        ...defaultOffsetFetchResponse(),
+        groups: request.groups.map((g) => ({ groupId: g.groupId, errorCode, topics: [] })),
+      };
+    }
+    // v1 has no top-level error: the error goes on every partition asked for.
+    return {
+      ...defaultOffsetFetchResponse(),
+      errorCode,
+      topics: ctx.apiVersion < 2 ? answer(request.topics ?? [], [], errorCode) : [],
+    };
+  },
+});

@@ -1,0 +1,29 @@
+import {
+  ApiKey,
+  ErrorCode,
+  defaultSaslHandshakeResponse,
+  type SaslHandshakeRequest,
+  type SaslHandshakeResponse,
+} from "@streambed/protocol";
+import { isSaslMechanism, saslMechanisms } from "../auth/sasl-authenticator.ts";
+import { defineApi } from "../server/api-handler.ts";
+
+export const saslHandshakeApi = defineApi<SaslHandshakeRequest, SaslHandshakeResponse>({
+  apiKey: ApiKey.SaslHandshake,
+  // v0 is followed by raw SASL tokens outside Kafka framing; clients that can use v1 + SaslAuthenticate.
+  minVersion: 1,
+  maxVersion: 1,
+  async handle(request, ctx) {
+    const session = ctx.connection.sasl;
+    const mechanisms = [...saslMechanisms];
+    if (session.mechanism !== null || session.principal !== null)
+      return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms };
+    if (!isSaslMechanism(request.mechanism))
+      return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms };
+    session.mechanism = request.mechanism;
+    return { errorCode: ErrorCode.NONE, mechanisms };
+  },
+  errorResponse(_request, errorCode) {
+    return { ...defaultSaslHandshakeResponse(), errorCode, mechanisms: [...saslMechanisms] };
+  },
+});
