@@ -4,6 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readPlatformConfig } from "./platform/config.ts";
@@ -69,10 +70,12 @@ try {
 
   step("starting the console and agents");
   const webUrl = `http://localhost:${config.webPort}`;
+  // `next start` serves in its own process when run directly (npx would add a layer to stop).
+  const nextBin = createRequire(join(repoRoot, "apps/web/package.json")).resolve("next/dist/bin/next");
   const web = spawnChild(
     "web",
-    "npx",
-    ["next", "start", "--port", String(config.webPort), "--hostname", "0.0.0.0"],
+    process.execPath,
+    [nextBin, "start", "--port", String(config.webPort), "--hostname", "0.0.0.0"],
     {
       cwd: join(repoRoot, "apps/web"),
       logDir,

@@ -20,6 +20,13 @@ export interface SpawnOptions {
  * Each child gets its own process group so that stopping it also stops whatever it spawned
  * (npx, next-server, ...), and a Ctrl-C in the terminal reaches only us: we stop children in order.
  */
+const running = new Set<number>();
+// Last resort when the launcher exits without stopping its children (an uncaught error, a
+// second signal): nothing may outlive it.
+process.on("exit", () => {
+  for (const pid of running) signalGroup(pid, "SIGKILL");
+});
+
 export function spawnChild(name: string, command: string, args: string[], opts: SpawnOptions): Child {
   mkdirSync(opts.logDir, { recursive: true });
   const log = createWriteStream(join(opts.logDir, `${name}.log`), { flags: "a" });
@@ -35,6 +42,7 @@ export function spawnChild(name: string, command: string, args: string[], opts: 
       if (opts.echo) process.stdout.write(`[${name}] ${chunk.toString()}`);
     });
   }
+  if (child.pid !== undefined) running.add(child.pid);
   const exited = new Promise<number | null>((resolve) => {
     child.on("exit", (code) => {
       log.end();
@@ -46,15 +54,16 @@ export function spawnChild(name: string, command: string, args: string[], opts: 
 
 export async function stopChild(child: Child, graceMs = 10_000): Promise<void> {
   const pid = child.process.pid;
-  if (pid === undefined || child.process.exitCode !== null || child.process.signalCode !== null) {
-    return;
+  if (pid === undefined) return;
+  if (child.process.exitCode === null && child.process.signalCode === null) {
+    signalGroup(pid, "SIGTERM");
+    const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
+    await child.exited;
+    clearTimeout(timer);
   }
-  signalGroup(pid, "SIGTERM");
-  const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
-  await child.exited;
-  clearTimeout(timer);
-  // The leader may exit before its group (npx → next-server): make sure nothing is left behind.
+  // The leader may exit before the rest of its group: make sure nothing is left behind.
   signalGroup(pid, "SIGKILL");
+  running.delete(pid);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
