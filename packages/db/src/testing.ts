@@ -103,8 +103,12 @@ export async function createTestDatabase(adminUrl: string | undefined = process.
   }
   const template = await ensureTemplateDatabase(adminUrl);
   const name = `test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+  // FILE_COPY copies the small template's files instead of WAL-logging every block: about twice
+  // as fast here, and its checkpoint is cheap on the fsync=off test server.
   await withAdminClient(adminUrl, (admin) =>
-    admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)}`),
+    admin.query(
+      `CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)} STRATEGY FILE_COPY`,
+    ),
   );
   const url = databaseUrl(adminUrl, name);
   const prisma = createPrismaClient(url);
