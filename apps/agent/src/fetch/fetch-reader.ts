@@ -1,6 +1,7 @@
 import { LOG_OVERHEAD, patchBaseOffset, patchPartitionLeaderEpoch } from "@streambed/protocol";
 import type { IndexRow, MetadataStore, PartitionHead } from "../metadata/metadata-store.ts";
 import type { BlockCache } from "./block-cache.ts";
+import { IndexRowCache } from "./index-row-cache.ts";
 import { partitionKey, type HeadWait, type PartitionHeadCache } from "./partition-heads.ts";
 
 export interface FetchPartitionRequest {
@@ -38,6 +39,8 @@ export interface FetchReaderOptions {
   metadata: MetadataStore;
   heads: PartitionHeadCache;
   blocks: BlockCache;
+  /** Default: a private IndexRowCache with its defaults. */
+  indexRows?: IndexRowCache;
 }
 
 /** Bytes of a batch header needed to size it and count its offsets (through lastOffsetDelta). */
@@ -59,11 +62,13 @@ export class FetchReader {
   private readonly metadata: MetadataStore;
   private readonly heads: PartitionHeadCache;
   private readonly blocks: BlockCache;
+  private readonly indexRows: IndexRowCache;
 
   constructor(options: FetchReaderOptions) {
     this.metadata = options.metadata;
     this.heads = options.heads;
     this.blocks = options.blocks;
+    this.indexRows = options.indexRows ?? new IndexRowCache();
   }
 
   async read(request: FetchRequest): Promise<FetchPartitionResult[]> {
@@ -100,7 +105,8 @@ export class FetchReader {
       .map((p, i) => ({ p, i }))
       .filter(({ p, i }) => results[i]!.errorCode === undefined && p.fetchOffset < results[i]!.highWatermark);
     if (wanted.length === 0) return results;
-    const rows = await this.metadata.findIndexRows(
+    const rows = await this.indexRows.find(
+      this.metadata,
       request.clusterId,
       wanted.map(({ p }) => ({
         topicId: p.topicId,
@@ -108,6 +114,7 @@ export class FetchReader {
         fromOffset: p.fetchOffset,
         maxBytes: Math.max(1, Math.min(p.partitionMaxBytes, request.maxBytes)),
       })),
+      wanted.map(({ i }) => results[i]!.highWatermark),
     );
     await this.recheckMissingRows(request.clusterId, wanted, rows, results);
     let used = 0;

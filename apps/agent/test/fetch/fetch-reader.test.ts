@@ -132,7 +132,9 @@ describe.each(["local", "s3"])("FetchReader over the %s store", (kind) => {
   it("answers OFFSET_OUT_OF_RANGE and UNKNOWN_TOPIC_OR_PARTITION", async () => {
     const results = await reader.read(request([[0, 10n, 1 << 20], [7, 0n, 1 << 20]]));
     expect(results.map((r) => r.errorCode)).toEqual(["OFFSET_OUT_OF_RANGE", "UNKNOWN_TOPIC_OR_PARTITION"]);
-    await metadata.deleteRecordsBefore(cluster, { topicId: topic.id, partition: 1 }, 1n);
+    // As the DeleteRecords handler does: the agent applies the new head at once (other agents
+    // learn it from the notification).
+    heads.apply([(await metadata.deleteRecordsBefore(cluster, { topicId: topic.id, partition: 1 }, 1n))!]);
     const [below] = await reader.read(request([[1, 0n, 1 << 20]]));
     expect(below).toMatchObject({ errorCode: "OFFSET_OUT_OF_RANGE", logStartOffset: 1n, highWatermark: 1n });
   });
