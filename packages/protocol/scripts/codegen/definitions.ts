@@ -62,6 +62,8 @@ export interface MessageDef {
   apiKey: number | null;
   validVersions: VersionRange;
   flexibleVersions: VersionRange | null;
+  /** The highest version is still under development in Kafka (not to be advertised). */
+  latestVersionUnstable: boolean;
   root: StructDef;
   /** Every struct of the message except the root, in first-use order. */
   structs: StructDef[];
@@ -153,6 +155,7 @@ interface JsonMessage {
   name: string;
   validVersions: string;
   flexibleVersions: string;
+  latestVersionUnstable?: boolean;
   fields: JsonField[];
   commonStructs?: Array<{ name: string; fields: JsonField[] }>;
 }
@@ -214,6 +217,7 @@ export function parseMessage(json: JsonMessage): MessageDef {
     apiKey: json.apiKey ?? null,
     validVersions,
     flexibleVersions: parseVersions(json.flexibleVersions),
+    latestVersionUnstable: json.latestVersionUnstable ?? false,
     root,
     structs,
     fileName: kebabCase(json.name),

@@ -22,8 +22,8 @@ export function emitApis(messages: MessageDef[]): string {
     const res = responses.get(req.apiKey);
     if (!res) throw new Error(`no response for ${req.name}`);
     lines.push(
-      `import { decode${req.name}, encode${req.name} } from "./${req.fileName}.ts";`,
-      `import { decode${res.name}, encode${res.name} } from "./${res.fileName}.ts";`,
+      `import { type ${req.name}, decode${req.name}, encode${req.name} } from "./${req.fileName}.ts";`,
+      `import { type ${res.name}, decode${res.name}, encode${res.name} } from "./${res.fileName}.ts";`,
     );
   }
   lines.push(
@@ -34,6 +34,13 @@ export function emitApis(messages: MessageDef[]): string {
     "} as const;",
     "export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];",
     "",
+    '/** Request and response types by API key, e.g. `ApiMessages[typeof ApiKey.Produce]["request"]`. */',
+    "export interface ApiMessages {",
+    ...requests.map(
+      (r) => `  ${r.apiKey}: { request: ${r.name}; response: ${responses.get(r.apiKey)!.name} };`,
+    ),
+    "}",
+    "",
     "/** One Kafka API: its versions and codecs. Methods take `unknown` so the table is uniform; use the typed functions when the API is known statically. */",
     "export interface ApiInfo {",
     "  apiKey: number;",
@@ -42,6 +49,8 @@ export function emitApis(messages: MessageDef[]): string {
     "  maxVersion: number;",
     "  /** First flexible version, or null when the API has none. */",
     "  flexibleMinVersion: number | null;",
+    "  /** Kafka marks maxVersion as still in development: do not advertise it. */",
+    "  latestVersionUnstable: boolean;",
     "  encodeRequest(w: Writer, msg: unknown, version: number): void;",
     "  decodeRequest(r: Reader, version: number): unknown;",
     "  encodeResponse(w: Writer, msg: unknown, version: number): void;",
@@ -62,6 +71,7 @@ export function emitApis(messages: MessageDef[]): string {
       `    minVersion: ${v.min},`,
       `    maxVersion: ${v.max},`,
       `    flexibleMinVersion: ${req.flexibleVersions ? req.flexibleVersions.min : "null"},`,
+      `    latestVersionUnstable: ${req.latestVersionUnstable},`,
       `    encodeRequest: encode${req.name} as ApiInfo["encodeRequest"],`,
       `    decodeRequest: decode${req.name},`,
       `    encodeResponse: encode${res.name} as ApiInfo["encodeResponse"],`,

@@ -3,182 +3,182 @@ import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
 import { type RequestHeader, decodeRequestHeaderAtVersion, encodeRequestHeaderAtVersion } from "./request-header.ts";
 import { type ResponseHeader, decodeResponseHeaderAtVersion, encodeResponseHeaderAtVersion } from "./response-header.ts";
-import { decodeProduceRequest, encodeProduceRequest } from "./produce-request.ts";
-import { decodeProduceResponse, encodeProduceResponse } from "./produce-response.ts";
-import { decodeFetchRequest, encodeFetchRequest } from "./fetch-request.ts";
-import { decodeFetchResponse, encodeFetchResponse } from "./fetch-response.ts";
-import { decodeListOffsetsRequest, encodeListOffsetsRequest } from "./list-offsets-request.ts";
-import { decodeListOffsetsResponse, encodeListOffsetsResponse } from "./list-offsets-response.ts";
-import { decodeMetadataRequest, encodeMetadataRequest } from "./metadata-request.ts";
-import { decodeMetadataResponse, encodeMetadataResponse } from "./metadata-response.ts";
-import { decodeLeaderAndIsrRequest, encodeLeaderAndIsrRequest } from "./leader-and-isr-request.ts";
-import { decodeLeaderAndIsrResponse, encodeLeaderAndIsrResponse } from "./leader-and-isr-response.ts";
-import { decodeStopReplicaRequest, encodeStopReplicaRequest } from "./stop-replica-request.ts";
-import { decodeStopReplicaResponse, encodeStopReplicaResponse } from "./stop-replica-response.ts";
-import { decodeUpdateMetadataRequest, encodeUpdateMetadataRequest } from "./update-metadata-request.ts";
-import { decodeUpdateMetadataResponse, encodeUpdateMetadataResponse } from "./update-metadata-response.ts";
-import { decodeControlledShutdownRequest, encodeControlledShutdownRequest } from "./controlled-shutdown-request.ts";
-import { decodeControlledShutdownResponse, encodeControlledShutdownResponse } from "./controlled-shutdown-response.ts";
-import { decodeOffsetCommitRequest, encodeOffsetCommitRequest } from "./offset-commit-request.ts";
-import { decodeOffsetCommitResponse, encodeOffsetCommitResponse } from "./offset-commit-response.ts";
-import { decodeOffsetFetchRequest, encodeOffsetFetchRequest } from "./offset-fetch-request.ts";
-import { decodeOffsetFetchResponse, encodeOffsetFetchResponse } from "./offset-fetch-response.ts";
-import { decodeFindCoordinatorRequest, encodeFindCoordinatorRequest } from "./find-coordinator-request.ts";
-import { decodeFindCoordinatorResponse, encodeFindCoordinatorResponse } from "./find-coordinator-response.ts";
-import { decodeJoinGroupRequest, encodeJoinGroupRequest } from "./join-group-request.ts";
-import { decodeJoinGroupResponse, encodeJoinGroupResponse } from "./join-group-response.ts";
-import { decodeHeartbeatRequest, encodeHeartbeatRequest } from "./heartbeat-request.ts";
-import { decodeHeartbeatResponse, encodeHeartbeatResponse } from "./heartbeat-response.ts";
-import { decodeLeaveGroupRequest, encodeLeaveGroupRequest } from "./leave-group-request.ts";
-import { decodeLeaveGroupResponse, encodeLeaveGroupResponse } from "./leave-group-response.ts";
-import { decodeSyncGroupRequest, encodeSyncGroupRequest } from "./sync-group-request.ts";
-import { decodeSyncGroupResponse, encodeSyncGroupResponse } from "./sync-group-response.ts";
-import { decodeDescribeGroupsRequest, encodeDescribeGroupsRequest } from "./describe-groups-request.ts";
-import { decodeDescribeGroupsResponse, encodeDescribeGroupsResponse } from "./describe-groups-response.ts";
-import { decodeListGroupsRequest, encodeListGroupsRequest } from "./list-groups-request.ts";
-import { decodeListGroupsResponse, encodeListGroupsResponse } from "./list-groups-response.ts";
-import { decodeSaslHandshakeRequest, encodeSaslHandshakeRequest } from "./sasl-handshake-request.ts";
-import { decodeSaslHandshakeResponse, encodeSaslHandshakeResponse } from "./sasl-handshake-response.ts";
-import { decodeApiVersionsRequest, encodeApiVersionsRequest } from "./api-versions-request.ts";
-import { decodeApiVersionsResponse, encodeApiVersionsResponse } from "./api-versions-response.ts";
-import { decodeCreateTopicsRequest, encodeCreateTopicsRequest } from "./create-topics-request.ts";
-import { decodeCreateTopicsResponse, encodeCreateTopicsResponse } from "./create-topics-response.ts";
-import { decodeDeleteTopicsRequest, encodeDeleteTopicsRequest } from "./delete-topics-request.ts";
-import { decodeDeleteTopicsResponse, encodeDeleteTopicsResponse } from "./delete-topics-response.ts";
-import { decodeDeleteRecordsRequest, encodeDeleteRecordsRequest } from "./delete-records-request.ts";
-import { decodeDeleteRecordsResponse, encodeDeleteRecordsResponse } from "./delete-records-response.ts";
-import { decodeInitProducerIdRequest, encodeInitProducerIdRequest } from "./init-producer-id-request.ts";
-import { decodeInitProducerIdResponse, encodeInitProducerIdResponse } from "./init-producer-id-response.ts";
-import { decodeOffsetForLeaderEpochRequest, encodeOffsetForLeaderEpochRequest } from "./offset-for-leader-epoch-request.ts";
-import { decodeOffsetForLeaderEpochResponse, encodeOffsetForLeaderEpochResponse } from "./offset-for-leader-epoch-response.ts";
-import { decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest } from "./add-partitions-to-txn-request.ts";
-import { decodeAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse } from "./add-partitions-to-txn-response.ts";
-import { decodeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest } from "./add-offsets-to-txn-request.ts";
-import { decodeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse } from "./add-offsets-to-txn-response.ts";
-import { decodeEndTxnRequest, encodeEndTxnRequest } from "./end-txn-request.ts";
-import { decodeEndTxnResponse, encodeEndTxnResponse } from "./end-txn-response.ts";
-import { decodeWriteTxnMarkersRequest, encodeWriteTxnMarkersRequest } from "./write-txn-markers-request.ts";
-import { decodeWriteTxnMarkersResponse, encodeWriteTxnMarkersResponse } from "./write-txn-markers-response.ts";
-import { decodeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest } from "./txn-offset-commit-request.ts";
-import { decodeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse } from "./txn-offset-commit-response.ts";
-import { decodeDescribeAclsRequest, encodeDescribeAclsRequest } from "./describe-acls-request.ts";
-import { decodeDescribeAclsResponse, encodeDescribeAclsResponse } from "./describe-acls-response.ts";
-import { decodeCreateAclsRequest, encodeCreateAclsRequest } from "./create-acls-request.ts";
-import { decodeCreateAclsResponse, encodeCreateAclsResponse } from "./create-acls-response.ts";
-import { decodeDeleteAclsRequest, encodeDeleteAclsRequest } from "./delete-acls-request.ts";
-import { decodeDeleteAclsResponse, encodeDeleteAclsResponse } from "./delete-acls-response.ts";
-import { decodeDescribeConfigsRequest, encodeDescribeConfigsRequest } from "./describe-configs-request.ts";
-import { decodeDescribeConfigsResponse, encodeDescribeConfigsResponse } from "./describe-configs-response.ts";
-import { decodeAlterConfigsRequest, encodeAlterConfigsRequest } from "./alter-configs-request.ts";
-import { decodeAlterConfigsResponse, encodeAlterConfigsResponse } from "./alter-configs-response.ts";
-import { decodeAlterReplicaLogDirsRequest, encodeAlterReplicaLogDirsRequest } from "./alter-replica-log-dirs-request.ts";
-import { decodeAlterReplicaLogDirsResponse, encodeAlterReplicaLogDirsResponse } from "./alter-replica-log-dirs-response.ts";
-import { decodeDescribeLogDirsRequest, encodeDescribeLogDirsRequest } from "./describe-log-dirs-request.ts";
-import { decodeDescribeLogDirsResponse, encodeDescribeLogDirsResponse } from "./describe-log-dirs-response.ts";
-import { decodeSaslAuthenticateRequest, encodeSaslAuthenticateRequest } from "./sasl-authenticate-request.ts";
-import { decodeSaslAuthenticateResponse, encodeSaslAuthenticateResponse } from "./sasl-authenticate-response.ts";
-import { decodeCreatePartitionsRequest, encodeCreatePartitionsRequest } from "./create-partitions-request.ts";
-import { decodeCreatePartitionsResponse, encodeCreatePartitionsResponse } from "./create-partitions-response.ts";
-import { decodeCreateDelegationTokenRequest, encodeCreateDelegationTokenRequest } from "./create-delegation-token-request.ts";
-import { decodeCreateDelegationTokenResponse, encodeCreateDelegationTokenResponse } from "./create-delegation-token-response.ts";
-import { decodeRenewDelegationTokenRequest, encodeRenewDelegationTokenRequest } from "./renew-delegation-token-request.ts";
-import { decodeRenewDelegationTokenResponse, encodeRenewDelegationTokenResponse } from "./renew-delegation-token-response.ts";
-import { decodeExpireDelegationTokenRequest, encodeExpireDelegationTokenRequest } from "./expire-delegation-token-request.ts";
-import { decodeExpireDelegationTokenResponse, encodeExpireDelegationTokenResponse } from "./expire-delegation-token-response.ts";
-import { decodeDescribeDelegationTokenRequest, encodeDescribeDelegationTokenRequest } from "./describe-delegation-token-request.ts";
-import { decodeDescribeDelegationTokenResponse, encodeDescribeDelegationTokenResponse } from "./describe-delegation-token-response.ts";
-import { decodeDeleteGroupsRequest, encodeDeleteGroupsRequest } from "./delete-groups-request.ts";
-import { decodeDeleteGroupsResponse, encodeDeleteGroupsResponse } from "./delete-groups-response.ts";
-import { decodeElectLeadersRequest, encodeElectLeadersRequest } from "./elect-leaders-request.ts";
-import { decodeElectLeadersResponse, encodeElectLeadersResponse } from "./elect-leaders-response.ts";
-import { decodeIncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest } from "./incremental-alter-configs-request.ts";
-import { decodeIncrementalAlterConfigsResponse, encodeIncrementalAlterConfigsResponse } from "./incremental-alter-configs-response.ts";
-import { decodeAlterPartitionReassignmentsRequest, encodeAlterPartitionReassignmentsRequest } from "./alter-partition-reassignments-request.ts";
-import { decodeAlterPartitionReassignmentsResponse, encodeAlterPartitionReassignmentsResponse } from "./alter-partition-reassignments-response.ts";
-import { decodeListPartitionReassignmentsRequest, encodeListPartitionReassignmentsRequest } from "./list-partition-reassignments-request.ts";
-import { decodeListPartitionReassignmentsResponse, encodeListPartitionReassignmentsResponse } from "./list-partition-reassignments-response.ts";
-import { decodeOffsetDeleteRequest, encodeOffsetDeleteRequest } from "./offset-delete-request.ts";
-import { decodeOffsetDeleteResponse, encodeOffsetDeleteResponse } from "./offset-delete-response.ts";
-import { decodeDescribeClientQuotasRequest, encodeDescribeClientQuotasRequest } from "./describe-client-quotas-request.ts";
-import { decodeDescribeClientQuotasResponse, encodeDescribeClientQuotasResponse } from "./describe-client-quotas-response.ts";
-import { decodeAlterClientQuotasRequest, encodeAlterClientQuotasRequest } from "./alter-client-quotas-request.ts";
-import { decodeAlterClientQuotasResponse, encodeAlterClientQuotasResponse } from "./alter-client-quotas-response.ts";
-import { decodeDescribeUserScramCredentialsRequest, encodeDescribeUserScramCredentialsRequest } from "./describe-user-scram-credentials-request.ts";
-import { decodeDescribeUserScramCredentialsResponse, encodeDescribeUserScramCredentialsResponse } from "./describe-user-scram-credentials-response.ts";
-import { decodeAlterUserScramCredentialsRequest, encodeAlterUserScramCredentialsRequest } from "./alter-user-scram-credentials-request.ts";
-import { decodeAlterUserScramCredentialsResponse, encodeAlterUserScramCredentialsResponse } from "./alter-user-scram-credentials-response.ts";
-import { decodeVoteRequest, encodeVoteRequest } from "./vote-request.ts";
-import { decodeVoteResponse, encodeVoteResponse } from "./vote-response.ts";
-import { decodeBeginQuorumEpochRequest, encodeBeginQuorumEpochRequest } from "./begin-quorum-epoch-request.ts";
-import { decodeBeginQuorumEpochResponse, encodeBeginQuorumEpochResponse } from "./begin-quorum-epoch-response.ts";
-import { decodeEndQuorumEpochRequest, encodeEndQuorumEpochRequest } from "./end-quorum-epoch-request.ts";
-import { decodeEndQuorumEpochResponse, encodeEndQuorumEpochResponse } from "./end-quorum-epoch-response.ts";
-import { decodeDescribeQuorumRequest, encodeDescribeQuorumRequest } from "./describe-quorum-request.ts";
-import { decodeDescribeQuorumResponse, encodeDescribeQuorumResponse } from "./describe-quorum-response.ts";
-import { decodeAlterPartitionRequest, encodeAlterPartitionRequest } from "./alter-partition-request.ts";
-import { decodeAlterPartitionResponse, encodeAlterPartitionResponse } from "./alter-partition-response.ts";
-import { decodeUpdateFeaturesRequest, encodeUpdateFeaturesRequest } from "./update-features-request.ts";
-import { decodeUpdateFeaturesResponse, encodeUpdateFeaturesResponse } from "./update-features-response.ts";
-import { decodeEnvelopeRequest, encodeEnvelopeRequest } from "./envelope-request.ts";
-import { decodeEnvelopeResponse, encodeEnvelopeResponse } from "./envelope-response.ts";
-import { decodeFetchSnapshotRequest, encodeFetchSnapshotRequest } from "./fetch-snapshot-request.ts";
-import { decodeFetchSnapshotResponse, encodeFetchSnapshotResponse } from "./fetch-snapshot-response.ts";
-import { decodeDescribeClusterRequest, encodeDescribeClusterRequest } from "./describe-cluster-request.ts";
-import { decodeDescribeClusterResponse, encodeDescribeClusterResponse } from "./describe-cluster-response.ts";
-import { decodeDescribeProducersRequest, encodeDescribeProducersRequest } from "./describe-producers-request.ts";
-import { decodeDescribeProducersResponse, encodeDescribeProducersResponse } from "./describe-producers-response.ts";
-import { decodeBrokerRegistrationRequest, encodeBrokerRegistrationRequest } from "./broker-registration-request.ts";
-import { decodeBrokerRegistrationResponse, encodeBrokerRegistrationResponse } from "./broker-registration-response.ts";
-import { decodeBrokerHeartbeatRequest, encodeBrokerHeartbeatRequest } from "./broker-heartbeat-request.ts";
-import { decodeBrokerHeartbeatResponse, encodeBrokerHeartbeatResponse } from "./broker-heartbeat-response.ts";
-import { decodeUnregisterBrokerRequest, encodeUnregisterBrokerRequest } from "./unregister-broker-request.ts";
-import { decodeUnregisterBrokerResponse, encodeUnregisterBrokerResponse } from "./unregister-broker-response.ts";
-import { decodeDescribeTransactionsRequest, encodeDescribeTransactionsRequest } from "./describe-transactions-request.ts";
-import { decodeDescribeTransactionsResponse, encodeDescribeTransactionsResponse } from "./describe-transactions-response.ts";
-import { decodeListTransactionsRequest, encodeListTransactionsRequest } from "./list-transactions-request.ts";
-import { decodeListTransactionsResponse, encodeListTransactionsResponse } from "./list-transactions-response.ts";
-import { decodeAllocateProducerIdsRequest, encodeAllocateProducerIdsRequest } from "./allocate-producer-ids-request.ts";
-import { decodeAllocateProducerIdsResponse, encodeAllocateProducerIdsResponse } from "./allocate-producer-ids-response.ts";
-import { decodeConsumerGroupHeartbeatRequest, encodeConsumerGroupHeartbeatRequest } from "./consumer-group-heartbeat-request.ts";
-import { decodeConsumerGroupHeartbeatResponse, encodeConsumerGroupHeartbeatResponse } from "./consumer-group-heartbeat-response.ts";
-import { decodeConsumerGroupDescribeRequest, encodeConsumerGroupDescribeRequest } from "./consumer-group-describe-request.ts";
-import { decodeConsumerGroupDescribeResponse, encodeConsumerGroupDescribeResponse } from "./consumer-group-describe-response.ts";
-import { decodeControllerRegistrationRequest, encodeControllerRegistrationRequest } from "./controller-registration-request.ts";
-import { decodeControllerRegistrationResponse, encodeControllerRegistrationResponse } from "./controller-registration-response.ts";
-import { decodeGetTelemetrySubscriptionsRequest, encodeGetTelemetrySubscriptionsRequest } from "./get-telemetry-subscriptions-request.ts";
-import { decodeGetTelemetrySubscriptionsResponse, encodeGetTelemetrySubscriptionsResponse } from "./get-telemetry-subscriptions-response.ts";
-import { decodePushTelemetryRequest, encodePushTelemetryRequest } from "./push-telemetry-request.ts";
-import { decodePushTelemetryResponse, encodePushTelemetryResponse } from "./push-telemetry-response.ts";
-import { decodeAssignReplicasToDirsRequest, encodeAssignReplicasToDirsRequest } from "./assign-replicas-to-dirs-request.ts";
-import { decodeAssignReplicasToDirsResponse, encodeAssignReplicasToDirsResponse } from "./assign-replicas-to-dirs-response.ts";
-import { decodeListClientMetricsResourcesRequest, encodeListClientMetricsResourcesRequest } from "./list-client-metrics-resources-request.ts";
-import { decodeListClientMetricsResourcesResponse, encodeListClientMetricsResourcesResponse } from "./list-client-metrics-resources-response.ts";
-import { decodeDescribeTopicPartitionsRequest, encodeDescribeTopicPartitionsRequest } from "./describe-topic-partitions-request.ts";
-import { decodeDescribeTopicPartitionsResponse, encodeDescribeTopicPartitionsResponse } from "./describe-topic-partitions-response.ts";
-import { decodeShareGroupHeartbeatRequest, encodeShareGroupHeartbeatRequest } from "./share-group-heartbeat-request.ts";
-import { decodeShareGroupHeartbeatResponse, encodeShareGroupHeartbeatResponse } from "./share-group-heartbeat-response.ts";
-import { decodeShareGroupDescribeRequest, encodeShareGroupDescribeRequest } from "./share-group-describe-request.ts";
-import { decodeShareGroupDescribeResponse, encodeShareGroupDescribeResponse } from "./share-group-describe-response.ts";
-import { decodeShareFetchRequest, encodeShareFetchRequest } from "./share-fetch-request.ts";
-import { decodeShareFetchResponse, encodeShareFetchResponse } from "./share-fetch-response.ts";
-import { decodeShareAcknowledgeRequest, encodeShareAcknowledgeRequest } from "./share-acknowledge-request.ts";
-import { decodeShareAcknowledgeResponse, encodeShareAcknowledgeResponse } from "./share-acknowledge-response.ts";
-import { decodeAddRaftVoterRequest, encodeAddRaftVoterRequest } from "./add-raft-voter-request.ts";
-import { decodeAddRaftVoterResponse, encodeAddRaftVoterResponse } from "./add-raft-voter-response.ts";
-import { decodeRemoveRaftVoterRequest, encodeRemoveRaftVoterRequest } from "./remove-raft-voter-request.ts";
-import { decodeRemoveRaftVoterResponse, encodeRemoveRaftVoterResponse } from "./remove-raft-voter-response.ts";
-import { decodeUpdateRaftVoterRequest, encodeUpdateRaftVoterRequest } from "./update-raft-voter-request.ts";
-import { decodeUpdateRaftVoterResponse, encodeUpdateRaftVoterResponse } from "./update-raft-voter-response.ts";
-import { decodeInitializeShareGroupStateRequest, encodeInitializeShareGroupStateRequest } from "./initialize-share-group-state-request.ts";
-import { decodeInitializeShareGroupStateResponse, encodeInitializeShareGroupStateResponse } from "./initialize-share-group-state-response.ts";
-import { decodeReadShareGroupStateRequest, encodeReadShareGroupStateRequest } from "./read-share-group-state-request.ts";
-import { decodeReadShareGroupStateResponse, encodeReadShareGroupStateResponse } from "./read-share-group-state-response.ts";
-import { decodeWriteShareGroupStateRequest, encodeWriteShareGroupStateRequest } from "./write-share-group-state-request.ts";
-import { decodeWriteShareGroupStateResponse, encodeWriteShareGroupStateResponse } from "./write-share-group-state-response.ts";
-import { decodeDeleteShareGroupStateRequest, encodeDeleteShareGroupStateRequest } from "./delete-share-group-state-request.ts";
-import { decodeDeleteShareGroupStateResponse, encodeDeleteShareGroupStateResponse } from "./delete-share-group-state-response.ts";
-import { decodeReadShareGroupStateSummaryRequest, encodeReadShareGroupStateSummaryRequest } from "./read-share-group-state-summary-request.ts";
-import { decodeReadShareGroupStateSummaryResponse, encodeReadShareGroupStateSummaryResponse } from "./read-share-group-state-summary-response.ts";
+import { type ProduceRequest, decodeProduceRequest, encodeProduceRequest } from "./produce-request.ts";
+import { type ProduceResponse, decodeProduceResponse, encodeProduceResponse } from "./produce-response.ts";
+import { type FetchRequest, decodeFetchRequest, encodeFetchRequest } from "./fetch-request.ts";
+import { type FetchResponse, decodeFetchResponse, encodeFetchResponse } from "./fetch-response.ts";
+import { type ListOffsetsRequest, decodeListOffsetsRequest, encodeListOffsetsRequest } from "./list-offsets-request.ts";
+import { type ListOffsetsResponse, decodeListOffsetsResponse, encodeListOffsetsResponse } from "./list-offsets-response.ts";
+import { type MetadataRequest, decodeMetadataRequest, encodeMetadataRequest } from "./metadata-request.ts";
+import { type MetadataResponse, decodeMetadataResponse, encodeMetadataResponse } from "./metadata-response.ts";
+import { type LeaderAndIsrRequest, decodeLeaderAndIsrRequest, encodeLeaderAndIsrRequest } from "./leader-and-isr-request.ts";
+import { type LeaderAndIsrResponse, decodeLeaderAndIsrResponse, encodeLeaderAndIsrResponse } from "./leader-and-isr-response.ts";
+import { type StopReplicaRequest, decodeStopReplicaRequest, encodeStopReplicaRequest } from "./stop-replica-request.ts";
+import { type StopReplicaResponse, decodeStopReplicaResponse, encodeStopReplicaResponse } from "./stop-replica-response.ts";
+import { type UpdateMetadataRequest, decodeUpdateMetadataRequest, encodeUpdateMetadataRequest } from "./update-metadata-request.ts";
+import { type UpdateMetadataResponse, decodeUpdateMetadataResponse, encodeUpdateMetadataResponse } from "./update-metadata-response.ts";
+import { type ControlledShutdownRequest, decodeControlledShutdownRequest, encodeControlledShutdownRequest } from "./controlled-shutdown-request.ts";
+import { type ControlledShutdownResponse, decodeControlledShutdownResponse, encodeControlledShutdownResponse } from "./controlled-shutdown-response.ts";
+import { type OffsetCommitRequest, decodeOffsetCommitRequest, encodeOffsetCommitRequest } from "./offset-commit-request.ts";
+import { type OffsetCommitResponse, decodeOffsetCommitResponse, encodeOffsetCommitResponse } from "./offset-commit-response.ts";
+import { type OffsetFetchRequest, decodeOffsetFetchRequest, encodeOffsetFetchRequest } from "./offset-fetch-request.ts";
+import { type OffsetFetchResponse, decodeOffsetFetchResponse, encodeOffsetFetchResponse } from "./offset-fetch-response.ts";
+import { type FindCoordinatorRequest, decodeFindCoordinatorRequest, encodeFindCoordinatorRequest } from "./find-coordinator-request.ts";
+import { type FindCoordinatorResponse, decodeFindCoordinatorResponse, encodeFindCoordinatorResponse } from "./find-coordinator-response.ts";
+import { type JoinGroupRequest, decodeJoinGroupRequest, encodeJoinGroupRequest } from "./join-group-request.ts";
+import { type JoinGroupResponse, decodeJoinGroupResponse, encodeJoinGroupResponse } from "./join-group-response.ts";
+import { type HeartbeatRequest, decodeHeartbeatRequest, encodeHeartbeatRequest } from "./heartbeat-request.ts";
+import { type HeartbeatResponse, decodeHeartbeatResponse, encodeHeartbeatResponse } from "./heartbeat-response.ts";
+import { type LeaveGroupRequest, decodeLeaveGroupRequest, encodeLeaveGroupRequest } from "./leave-group-request.ts";
+import { type LeaveGroupResponse, decodeLeaveGroupResponse, encodeLeaveGroupResponse } from "./leave-group-response.ts";
+import { type SyncGroupRequest, decodeSyncGroupRequest, encodeSyncGroupRequest } from "./sync-group-request.ts";
+import { type SyncGroupResponse, decodeSyncGroupResponse, encodeSyncGroupResponse } from "./sync-group-response.ts";
+import { type DescribeGroupsRequest, decodeDescribeGroupsRequest, encodeDescribeGroupsRequest } from "./describe-groups-request.ts";
+import { type DescribeGroupsResponse, decodeDescribeGroupsResponse, encodeDescribeGroupsResponse } from "./describe-groups-response.ts";
+import { type ListGroupsRequest, decodeListGroupsRequest, encodeListGroupsRequest } from "./list-groups-request.ts";
+import { type ListGroupsResponse, decodeListGroupsResponse, encodeListGroupsResponse } from "./list-groups-response.ts";
+import { type SaslHandshakeRequest, decodeSaslHandshakeRequest, encodeSaslHandshakeRequest } from "./sasl-handshake-request.ts";
+import { type SaslHandshakeResponse, decodeSaslHandshakeResponse, encodeSaslHandshakeResponse } from "./sasl-handshake-response.ts";
+import { type ApiVersionsRequest, decodeApiVersionsRequest, encodeApiVersionsRequest } from "./api-versions-request.ts";
+import { type ApiVersionsResponse, decodeApiVersionsResponse, encodeApiVersionsResponse } from "./api-versions-response.ts";
+import { type CreateTopicsRequest, decodeCreateTopicsRequest, encodeCreateTopicsRequest } from "./create-topics-request.ts";
+import { type CreateTopicsResponse, decodeCreateTopicsResponse, encodeCreateTopicsResponse } from "./create-topics-response.ts";
+import { type DeleteTopicsRequest, decodeDeleteTopicsRequest, encodeDeleteTopicsRequest } from "./delete-topics-request.ts";
+import { type DeleteTopicsResponse, decodeDeleteTopicsResponse, encodeDeleteTopicsResponse } from "./delete-topics-response.ts";
+import { type DeleteRecordsRequest, decodeDeleteRecordsRequest, encodeDeleteRecordsRequest } from "./delete-records-request.ts";
+import { type DeleteRecordsResponse, decodeDeleteRecordsResponse, encodeDeleteRecordsResponse } from "./delete-records-response.ts";
+import { type InitProducerIdRequest, decodeInitProducerIdRequest, encodeInitProducerIdRequest } from "./init-producer-id-request.ts";
+import { type InitProducerIdResponse, decodeInitProducerIdResponse, encodeInitProducerIdResponse } from "./init-producer-id-response.ts";
+import { type OffsetForLeaderEpochRequest, decodeOffsetForLeaderEpochRequest, encodeOffsetForLeaderEpochRequest } from "./offset-for-leader-epoch-request.ts";
+import { type OffsetForLeaderEpochResponse, decodeOffsetForLeaderEpochResponse, encodeOffsetForLeaderEpochResponse } from "./offset-for-leader-epoch-response.ts";
+import { type AddPartitionsToTxnRequest, decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest } from "./add-partitions-to-txn-request.ts";
+import { type AddPartitionsToTxnResponse, decodeAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse } from "./add-partitions-to-txn-response.ts";
+import { type AddOffsetsToTxnRequest, decodeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest } from "./add-offsets-to-txn-request.ts";
+import { type AddOffsetsToTxnResponse, decodeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse } from "./add-offsets-to-txn-response.ts";
+import { type EndTxnRequest, decodeEndTxnRequest, encodeEndTxnRequest } from "./end-txn-request.ts";
+import { type EndTxnResponse, decodeEndTxnResponse, encodeEndTxnResponse } from "./end-txn-response.ts";
+import { type WriteTxnMarkersRequest, decodeWriteTxnMarkersRequest, encodeWriteTxnMarkersRequest } from "./write-txn-markers-request.ts";
+import { type WriteTxnMarkersResponse, decodeWriteTxnMarkersResponse, encodeWriteTxnMarkersResponse } from "./write-txn-markers-response.ts";
+import { type TxnOffsetCommitRequest, decodeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest } from "./txn-offset-commit-request.ts";
+import { type TxnOffsetCommitResponse, decodeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse } from "./txn-offset-commit-response.ts";
+import { type DescribeAclsRequest, decodeDescribeAclsRequest, encodeDescribeAclsRequest } from "./describe-acls-request.ts";
+import { type DescribeAclsResponse, decodeDescribeAclsResponse, encodeDescribeAclsResponse } from "./describe-acls-response.ts";
+import { type CreateAclsRequest, decodeCreateAclsRequest, encodeCreateAclsRequest } from "./create-acls-request.ts";
+import { type CreateAclsResponse, decodeCreateAclsResponse, encodeCreateAclsResponse } from "./create-acls-response.ts";
+import { type DeleteAclsRequest, decodeDeleteAclsRequest, encodeDeleteAclsRequest } from "./delete-acls-request.ts";
+import { type DeleteAclsResponse, decodeDeleteAclsResponse, encodeDeleteAclsResponse } from "./delete-acls-response.ts";
+import { type DescribeConfigsRequest, decodeDescribeConfigsRequest, encodeDescribeConfigsRequest } from "./describe-configs-request.ts";
+import { type DescribeConfigsResponse, decodeDescribeConfigsResponse, encodeDescribeConfigsResponse } from "./describe-configs-response.ts";
+import { type AlterConfigsRequest, decodeAlterConfigsRequest, encodeAlterConfigsRequest } from "./alter-configs-request.ts";
+import { type AlterConfigsResponse, decodeAlterConfigsResponse, encodeAlterConfigsResponse } from "./alter-configs-response.ts";
+import { type AlterReplicaLogDirsRequest, decodeAlterReplicaLogDirsRequest, encodeAlterReplicaLogDirsRequest } from "./alter-replica-log-dirs-request.ts";
+import { type AlterReplicaLogDirsResponse, decodeAlterReplicaLogDirsResponse, encodeAlterReplicaLogDirsResponse } from "./alter-replica-log-dirs-response.ts";
+import { type DescribeLogDirsRequest, decodeDescribeLogDirsRequest, encodeDescribeLogDirsRequest } from "./describe-log-dirs-request.ts";
+import { type DescribeLogDirsResponse, decodeDescribeLogDirsResponse, encodeDescribeLogDirsResponse } from "./describe-log-dirs-response.ts";
+import { type SaslAuthenticateRequest, decodeSaslAuthenticateRequest, encodeSaslAuthenticateRequest } from "./sasl-authenticate-request.ts";
+import { type SaslAuthenticateResponse, decodeSaslAuthenticateResponse, encodeSaslAuthenticateResponse } from "./sasl-authenticate-response.ts";
+import { type CreatePartitionsRequest, decodeCreatePartitionsRequest, encodeCreatePartitionsRequest } from "./create-partitions-request.ts";
+import { type CreatePartitionsResponse, decodeCreatePartitionsResponse, encodeCreatePartitionsResponse } from "./create-partitions-response.ts";
+import { type CreateDelegationTokenRequest, decodeCreateDelegationTokenRequest, encodeCreateDelegationTokenRequest } from "./create-delegation-token-request.ts";
+import { type CreateDelegationTokenResponse, decodeCreateDelegationTokenResponse, encodeCreateDelegationTokenResponse } from "./create-delegation-token-response.ts";
+import { type RenewDelegationTokenRequest, decodeRenewDelegationTokenRequest, encodeRenewDelegationTokenRequest } from "./renew-delegation-token-request.ts";
+import { type RenewDelegationTokenResponse, decodeRenewDelegationTokenResponse, encodeRenewDelegationTokenResponse } from "./renew-delegation-token-response.ts";
+import { type ExpireDelegationTokenRequest, decodeExpireDelegationTokenRequest, encodeExpireDelegationTokenRequest } from "./expire-delegation-token-request.ts";
+import { type ExpireDelegationTokenResponse, decodeExpireDelegationTokenResponse, encodeExpireDelegationTokenResponse } from "./expire-delegation-token-response.ts";
+import { type DescribeDelegationTokenRequest, decodeDescribeDelegationTokenRequest, encodeDescribeDelegationTokenRequest } from "./describe-delegation-token-request.ts";
+import { type DescribeDelegationTokenResponse, decodeDescribeDelegationTokenResponse, encodeDescribeDelegationTokenResponse } from "./describe-delegation-token-response.ts";
+import { type DeleteGroupsRequest, decodeDeleteGroupsRequest, encodeDeleteGroupsRequest } from "./delete-groups-request.ts";
+import { type DeleteGroupsResponse, decodeDeleteGroupsResponse, encodeDeleteGroupsResponse } from "./delete-groups-response.ts";
+import { type ElectLeadersRequest, decodeElectLeadersRequest, encodeElectLeadersRequest } from "./elect-leaders-request.ts";
+import { type ElectLeadersResponse, decodeElectLeadersResponse, encodeElectLeadersResponse } from "./elect-leaders-response.ts";
+import { type IncrementalAlterConfigsRequest, decodeIncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest } from "./incremental-alter-configs-request.ts";
+import { type IncrementalAlterConfigsResponse, decodeIncrementalAlterConfigsResponse, encodeIncrementalAlterConfigsResponse } from "./incremental-alter-configs-response.ts";
+import { type AlterPartitionReassignmentsRequest, decodeAlterPartitionReassignmentsRequest, encodeAlterPartitionReassignmentsRequest } from "./alter-partition-reassignments-request.ts";
+import { type AlterPartitionReassignmentsResponse, decodeAlterPartitionReassignmentsResponse, encodeAlterPartitionReassignmentsResponse } from "./alter-partition-reassignments-response.ts";
+import { type ListPartitionReassignmentsRequest, decodeListPartitionReassignmentsRequest, encodeListPartitionReassignmentsRequest } from "./list-partition-reassignments-request.ts";
+import { type ListPartitionReassignmentsResponse, decodeListPartitionReassignmentsResponse, encodeListPartitionReassignmentsResponse } from "./list-partition-reassignments-response.ts";
+import { type OffsetDeleteRequest, decodeOffsetDeleteRequest, encodeOffsetDeleteRequest } from "./offset-delete-request.ts";
+import { type OffsetDeleteResponse, decodeOffsetDeleteResponse, encodeOffsetDeleteResponse } from "./offset-delete-response.ts";
+import { type DescribeClientQuotasRequest, decodeDescribeClientQuotasRequest, encodeDescribeClientQuotasRequest } from "./describe-client-quotas-request.ts";
+import { type DescribeClientQuotasResponse, decodeDescribeClientQuotasResponse, encodeDescribeClientQuotasResponse } from "./describe-client-quotas-response.ts";
+import { type AlterClientQuotasRequest, decodeAlterClientQuotasRequest, encodeAlterClientQuotasRequest } from "./alter-client-quotas-request.ts";
+import { type AlterClientQuotasResponse, decodeAlterClientQuotasResponse, encodeAlterClientQuotasResponse } from "./alter-client-quotas-response.ts";
+import { type DescribeUserScramCredentialsRequest, decodeDescribeUserScramCredentialsRequest, encodeDescribeUserScramCredentialsRequest } from "./describe-user-scram-credentials-request.ts";
+import { type DescribeUserScramCredentialsResponse, decodeDescribeUserScramCredentialsResponse, encodeDescribeUserScramCredentialsResponse } from "./describe-user-scram-credentials-response.ts";
+import { type AlterUserScramCredentialsRequest, decodeAlterUserScramCredentialsRequest, encodeAlterUserScramCredentialsRequest } from "./alter-user-scram-credentials-request.ts";
+import { type AlterUserScramCredentialsResponse, decodeAlterUserScramCredentialsResponse, encodeAlterUserScramCredentialsResponse } from "./alter-user-scram-credentials-response.ts";
+import { type VoteRequest, decodeVoteRequest, encodeVoteRequest } from "./vote-request.ts";
+import { type VoteResponse, decodeVoteResponse, encodeVoteResponse } from "./vote-response.ts";
+import { type BeginQuorumEpochRequest, decodeBeginQuorumEpochRequest, encodeBeginQuorumEpochRequest } from "./begin-quorum-epoch-request.ts";
+import { type BeginQuorumEpochResponse, decodeBeginQuorumEpochResponse, encodeBeginQuorumEpochResponse } from "./begin-quorum-epoch-response.ts";
+import { type EndQuorumEpochRequest, decodeEndQuorumEpochRequest, encodeEndQuorumEpochRequest } from "./end-quorum-epoch-request.ts";
+import { type EndQuorumEpochResponse, decodeEndQuorumEpochResponse, encodeEndQuorumEpochResponse } from "./end-quorum-epoch-response.ts";
+import { type DescribeQuorumRequest, decodeDescribeQuorumRequest, encodeDescribeQuorumRequest } from "./describe-quorum-request.ts";
+import { type DescribeQuorumResponse, decodeDescribeQuorumResponse, encodeDescribeQuorumResponse } from "./describe-quorum-response.ts";
+import { type AlterPartitionRequest, decodeAlterPartitionRequest, encodeAlterPartitionRequest } from "./alter-partition-request.ts";
+import { type AlterPartitionResponse, decodeAlterPartitionResponse, encodeAlterPartitionResponse } from "./alter-partition-response.ts";
+import { type UpdateFeaturesRequest, decodeUpdateFeaturesRequest, encodeUpdateFeaturesRequest } from "./update-features-request.ts";
+import { type UpdateFeaturesResponse, decodeUpdateFeaturesResponse, encodeUpdateFeaturesResponse } from "./update-features-response.ts";
+import { type EnvelopeRequest, decodeEnvelopeRequest, encodeEnvelopeRequest } from "./envelope-request.ts";
+import { type EnvelopeResponse, decodeEnvelopeResponse, encodeEnvelopeResponse } from "./envelope-response.ts";
+import { type FetchSnapshotRequest, decodeFetchSnapshotRequest, encodeFetchSnapshotRequest } from "./fetch-snapshot-request.ts";
+import { type FetchSnapshotResponse, decodeFetchSnapshotResponse, encodeFetchSnapshotResponse } from "./fetch-snapshot-response.ts";
+import { type DescribeClusterRequest, decodeDescribeClusterRequest, encodeDescribeClusterRequest } from "./describe-cluster-request.ts";
+import { type DescribeClusterResponse, decodeDescribeClusterResponse, encodeDescribeClusterResponse } from "./describe-cluster-response.ts";
+import { type DescribeProducersRequest, decodeDescribeProducersRequest, encodeDescribeProducersRequest } from "./describe-producers-request.ts";
+import { type DescribeProducersResponse, decodeDescribeProducersResponse, encodeDescribeProducersResponse } from "./describe-producers-response.ts";
+import { type BrokerRegistrationRequest, decodeBrokerRegistrationRequest, encodeBrokerRegistrationRequest } from "./broker-registration-request.ts";
+import { type BrokerRegistrationResponse, decodeBrokerRegistrationResponse, encodeBrokerRegistrationResponse } from "./broker-registration-response.ts";
+import { type BrokerHeartbeatRequest, decodeBrokerHeartbeatRequest, encodeBrokerHeartbeatRequest } from "./broker-heartbeat-request.ts";
+import { type BrokerHeartbeatResponse, decodeBrokerHeartbeatResponse, encodeBrokerHeartbeatResponse } from "./broker-heartbeat-response.ts";
+import { type UnregisterBrokerRequest, decodeUnregisterBrokerRequest, encodeUnregisterBrokerRequest } from "./unregister-broker-request.ts";
+import { type UnregisterBrokerResponse, decodeUnregisterBrokerResponse, encodeUnregisterBrokerResponse } from "./unregister-broker-response.ts";
+import { type DescribeTransactionsRequest, decodeDescribeTransactionsRequest, encodeDescribeTransactionsRequest } from "./describe-transactions-request.ts";
+import { type DescribeTransactionsResponse, decodeDescribeTransactionsResponse, encodeDescribeTransactionsResponse } from "./describe-transactions-response.ts";
+import { type ListTransactionsRequest, decodeListTransactionsRequest, encodeListTransactionsRequest } from "./list-transactions-request.ts";
+import { type ListTransactionsResponse, decodeListTransactionsResponse, encodeListTransactionsResponse } from "./list-transactions-response.ts";
+import { type AllocateProducerIdsRequest, decodeAllocateProducerIdsRequest, encodeAllocateProducerIdsRequest } from "./allocate-producer-ids-request.ts";
+import { type AllocateProducerIdsResponse, decodeAllocateProducerIdsResponse, encodeAllocateProducerIdsResponse } from "./allocate-producer-ids-response.ts";
+import { type ConsumerGroupHeartbeatRequest, decodeConsumerGroupHeartbeatRequest, encodeConsumerGroupHeartbeatRequest } from "./consumer-group-heartbeat-request.ts";
+import { type ConsumerGroupHeartbeatResponse, decodeConsumerGroupHeartbeatResponse, encodeConsumerGroupHeartbeatResponse } from "./consumer-group-heartbeat-response.ts";
+import { type ConsumerGroupDescribeRequest, decodeConsumerGroupDescribeRequest, encodeConsumerGroupDescribeRequest } from "./consumer-group-describe-request.ts";
+import { type ConsumerGroupDescribeResponse, decodeConsumerGroupDescribeResponse, encodeConsumerGroupDescribeResponse } from "./consumer-group-describe-response.ts";
+import { type ControllerRegistrationRequest, decodeControllerRegistrationRequest, encodeControllerRegistrationRequest } from "./controller-registration-request.ts";
+import { type ControllerRegistrationResponse, decodeControllerRegistrationResponse, encodeControllerRegistrationResponse } from "./controller-registration-response.ts";
+import { type GetTelemetrySubscriptionsRequest, decodeGetTelemetrySubscriptionsRequest, encodeGetTelemetrySubscriptionsRequest } from "./get-telemetry-subscriptions-request.ts";
+import { type GetTelemetrySubscriptionsResponse, decodeGetTelemetrySubscriptionsResponse, encodeGetTelemetrySubscriptionsResponse } from "./get-telemetry-subscriptions-response.ts";
+import { type PushTelemetryRequest, decodePushTelemetryRequest, encodePushTelemetryRequest } from "./push-telemetry-request.ts";
+import { type PushTelemetryResponse, decodePushTelemetryResponse, encodePushTelemetryResponse } from "./push-telemetry-response.ts";
+import { type AssignReplicasToDirsRequest, decodeAssignReplicasToDirsRequest, encodeAssignReplicasToDirsRequest } from "./assign-replicas-to-dirs-request.ts";
+import { type AssignReplicasToDirsResponse, decodeAssignReplicasToDirsResponse, encodeAssignReplicasToDirsResponse } from "./assign-replicas-to-dirs-response.ts";
+import { type ListClientMetricsResourcesRequest, decodeListClientMetricsResourcesRequest, encodeListClientMetricsResourcesRequest } from "./list-client-metrics-resources-request.ts";
+import { type ListClientMetricsResourcesResponse, decodeListClientMetricsResourcesResponse, encodeListClientMetricsResourcesResponse } from "./list-client-metrics-resources-response.ts";
+import { type DescribeTopicPartitionsRequest, decodeDescribeTopicPartitionsRequest, encodeDescribeTopicPartitionsRequest } from "./describe-topic-partitions-request.ts";
+import { type DescribeTopicPartitionsResponse, decodeDescribeTopicPartitionsResponse, encodeDescribeTopicPartitionsResponse } from "./describe-topic-partitions-response.ts";
+import { type ShareGroupHeartbeatRequest, decodeShareGroupHeartbeatRequest, encodeShareGroupHeartbeatRequest } from "./share-group-heartbeat-request.ts";
+import { type ShareGroupHeartbeatResponse, decodeShareGroupHeartbeatResponse, encodeShareGroupHeartbeatResponse } from "./share-group-heartbeat-response.ts";
+import { type ShareGroupDescribeRequest, decodeShareGroupDescribeRequest, encodeShareGroupDescribeRequest } from "./share-group-describe-request.ts";
+import { type ShareGroupDescribeResponse, decodeShareGroupDescribeResponse, encodeShareGroupDescribeResponse } from "./share-group-describe-response.ts";
+import { type ShareFetchRequest, decodeShareFetchRequest, encodeShareFetchRequest } from "./share-fetch-request.ts";
+import { type ShareFetchResponse, decodeShareFetchResponse, encodeShareFetchResponse } from "./share-fetch-response.ts";
+import { type ShareAcknowledgeRequest, decodeShareAcknowledgeRequest, encodeShareAcknowledgeRequest } from "./share-acknowledge-request.ts";
+import { type ShareAcknowledgeResponse, decodeShareAcknowledgeResponse, encodeShareAcknowledgeResponse } from "./share-acknowledge-response.ts";
+import { type AddRaftVoterRequest, decodeAddRaftVoterRequest, encodeAddRaftVoterRequest } from "./add-raft-voter-request.ts";
+import { type AddRaftVoterResponse, decodeAddRaftVoterResponse, encodeAddRaftVoterResponse } from "./add-raft-voter-response.ts";
+import { type RemoveRaftVoterRequest, decodeRemoveRaftVoterRequest, encodeRemoveRaftVoterRequest } from "./remove-raft-voter-request.ts";
+import { type RemoveRaftVoterResponse, decodeRemoveRaftVoterResponse, encodeRemoveRaftVoterResponse } from "./remove-raft-voter-response.ts";
+import { type UpdateRaftVoterRequest, decodeUpdateRaftVoterRequest, encodeUpdateRaftVoterRequest } from "./update-raft-voter-request.ts";
+import { type UpdateRaftVoterResponse, decodeUpdateRaftVoterResponse, encodeUpdateRaftVoterResponse } from "./update-raft-voter-response.ts";
+import { type InitializeShareGroupStateRequest, decodeInitializeShareGroupStateRequest, encodeInitializeShareGroupStateRequest } from "./initialize-share-group-state-request.ts";
+import { type InitializeShareGroupStateResponse, decodeInitializeShareGroupStateResponse, encodeInitializeShareGroupStateResponse } from "./initialize-share-group-state-response.ts";
+import { type ReadShareGroupStateRequest, decodeReadShareGroupStateRequest, encodeReadShareGroupStateRequest } from "./read-share-group-state-request.ts";
+import { type ReadShareGroupStateResponse, decodeReadShareGroupStateResponse, encodeReadShareGroupStateResponse } from "./read-share-group-state-response.ts";
+import { type WriteShareGroupStateRequest, decodeWriteShareGroupStateRequest, encodeWriteShareGroupStateRequest } from "./write-share-group-state-request.ts";
+import { type WriteShareGroupStateResponse, decodeWriteShareGroupStateResponse, encodeWriteShareGroupStateResponse } from "./write-share-group-state-response.ts";
+import { type DeleteShareGroupStateRequest, decodeDeleteShareGroupStateRequest, encodeDeleteShareGroupStateRequest } from "./delete-share-group-state-request.ts";
+import { type DeleteShareGroupStateResponse, decodeDeleteShareGroupStateResponse, encodeDeleteShareGroupStateResponse } from "./delete-share-group-state-response.ts";
+import { type ReadShareGroupStateSummaryRequest, decodeReadShareGroupStateSummaryRequest, encodeReadShareGroupStateSummaryRequest } from "./read-share-group-state-summary-request.ts";
+import { type ReadShareGroupStateSummaryResponse, decodeReadShareGroupStateSummaryResponse, encodeReadShareGroupStateSummaryResponse } from "./read-share-group-state-summary-response.ts";
 
 /** Kafka API keys by name. */
 export const ApiKey = {
@@ -273,6 +273,98 @@ export const ApiKey = {
 } as const;
 export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];
 
+/** Request and response types by API key, e.g. `ApiMessages[typeof ApiKey.Produce]["request"]`. */
+export interface ApiMessages {
+  0: { request: ProduceRequest; response: ProduceResponse };
+  1: { request: FetchRequest; response: FetchResponse };
+  2: { request: ListOffsetsRequest; response: ListOffsetsResponse };
+  3: { request: MetadataRequest; response: MetadataResponse };
+  4: { request: LeaderAndIsrRequest; response: LeaderAndIsrResponse };
+  5: { request: StopReplicaRequest; response: StopReplicaResponse };
+  6: { request: UpdateMetadataRequest; response: UpdateMetadataResponse };
+  7: { request: ControlledShutdownRequest; response: ControlledShutdownResponse };
+  8: { request: OffsetCommitRequest; response: OffsetCommitResponse };
+  9: { request: OffsetFetchRequest; response: OffsetFetchResponse };
+  10: { request: FindCoordinatorRequest; response: FindCoordinatorResponse };
+  11: { request: JoinGroupRequest; response: JoinGroupResponse };
+  12: { request: HeartbeatRequest; response: HeartbeatResponse };
+  13: { request: LeaveGroupRequest; response: LeaveGroupResponse };
+  14: { request: SyncGroupRequest; response: SyncGroupResponse };
+  15: { request: DescribeGroupsRequest; response: DescribeGroupsResponse };
+  16: { request: ListGroupsRequest; response: ListGroupsResponse };
+  17: { request: SaslHandshakeRequest; response: SaslHandshakeResponse };
+  18: { request: ApiVersionsRequest; response: ApiVersionsResponse };
+  19: { request: CreateTopicsRequest; response: CreateTopicsResponse };
+  20: { request: DeleteTopicsRequest; response: DeleteTopicsResponse };
+  21: { request: DeleteRecordsRequest; response: DeleteRecordsResponse };
+  22: { request: InitProducerIdRequest; response: InitProducerIdResponse };
+  23: { request: OffsetForLeaderEpochRequest; response: OffsetForLeaderEpochResponse };
+  24: { request: AddPartitionsToTxnRequest; response: AddPartitionsToTxnResponse };
+  25: { request: AddOffsetsToTxnRequest; response: AddOffsetsToTxnResponse };
+  26: { request: EndTxnRequest; response: EndTxnResponse };
+  27: { request: WriteTxnMarkersRequest; response: WriteTxnMarkersResponse };
+  28: { request: TxnOffsetCommitRequest; response: TxnOffsetCommitResponse };
+  29: { request: DescribeAclsRequest; response: DescribeAclsResponse };
+  30: { request: CreateAclsRequest; response: CreateAclsResponse };
+  31: { request: DeleteAclsRequest; response: DeleteAclsResponse };
+  32: { request: DescribeConfigsRequest; response: DescribeConfigsResponse };
+  33: { request: AlterConfigsRequest; response: AlterConfigsResponse };
+  34: { request: AlterReplicaLogDirsRequest; response: AlterReplicaLogDirsResponse };
+  35: { request: DescribeLogDirsRequest; response: DescribeLogDirsResponse };
+  36: { request: SaslAuthenticateRequest; response: SaslAuthenticateResponse };
+  37: { request: CreatePartitionsRequest; response: CreatePartitionsResponse };
+  38: { request: CreateDelegationTokenRequest; response: CreateDelegationTokenResponse };
+  39: { request: RenewDelegationTokenRequest; response: RenewDelegationTokenResponse };
+  40: { request: ExpireDelegationTokenRequest; response: ExpireDelegationTokenResponse };
+  41: { request: DescribeDelegationTokenRequest; response: DescribeDelegationTokenResponse };
+  42: { request: DeleteGroupsRequest; response: DeleteGroupsResponse };
+  43: { request: ElectLeadersRequest; response: ElectLeadersResponse };
+  44: { request: IncrementalAlterConfigsRequest; response: IncrementalAlterConfigsResponse };
+  45: { request: AlterPartitionReassignmentsRequest; response: AlterPartitionReassignmentsResponse };
+  46: { request: ListPartitionReassignmentsRequest; response: ListPartitionReassignmentsResponse };
+  47: { request: OffsetDeleteRequest; response: OffsetDeleteResponse };
+  48: { request: DescribeClientQuotasRequest; response: DescribeClientQuotasResponse };
+  49: { request: AlterClientQuotasRequest; response: AlterClientQuotasResponse };
+  50: { request: DescribeUserScramCredentialsRequest; response: DescribeUserScramCredentialsResponse };
+  51: { request: AlterUserScramCredentialsRequest; response: AlterUserScramCredentialsResponse };
+  52: { request: VoteRequest; response: VoteResponse };
+  53: { request: BeginQuorumEpochRequest; response: BeginQuorumEpochResponse };
+  54: { request: EndQuorumEpochRequest; response: EndQuorumEpochResponse };
+  55: { request: DescribeQuorumRequest; response: DescribeQuorumResponse };
+  56: { request: AlterPartitionRequest; response: AlterPartitionResponse };
+  57: { request: UpdateFeaturesRequest; response: UpdateFeaturesResponse };
+  58: { request: EnvelopeRequest; response: EnvelopeResponse };
+  59: { request: FetchSnapshotRequest; response: FetchSnapshotResponse };
+  60: { request: DescribeClusterRequest; response: DescribeClusterResponse };
+  61: { request: DescribeProducersRequest; response: DescribeProducersResponse };
+  62: { request: BrokerRegistrationRequest; response: BrokerRegistrationResponse };
+  63: { request: BrokerHeartbeatRequest; response: BrokerHeartbeatResponse };
+  64: { request: UnregisterBrokerRequest; response: UnregisterBrokerResponse };
+  65: { request: DescribeTransactionsRequest; response: DescribeTransactionsResponse };
+  66: { request: ListTransactionsRequest; response: ListTransactionsResponse };
+  67: { request: AllocateProducerIdsRequest; response: AllocateProducerIdsResponse };
+  68: { request: ConsumerGroupHeartbeatRequest; response: ConsumerGroupHeartbeatResponse };
+  69: { request: ConsumerGroupDescribeRequest; response: ConsumerGroupDescribeResponse };
+  70: { request: ControllerRegistrationRequest; response: ControllerRegistrationResponse };
+  71: { request: GetTelemetrySubscriptionsRequest; response: GetTelemetrySubscriptionsResponse };
+  72: { request: PushTelemetryRequest; response: PushTelemetryResponse };
+  73: { request: AssignReplicasToDirsRequest; response: AssignReplicasToDirsResponse };
+  74: { request: ListClientMetricsResourcesRequest; response: ListClientMetricsResourcesResponse };
+  75: { request: DescribeTopicPartitionsRequest; response: DescribeTopicPartitionsResponse };
+  76: { request: ShareGroupHeartbeatRequest; response: ShareGroupHeartbeatResponse };
+  77: { request: ShareGroupDescribeRequest; response: ShareGroupDescribeResponse };
+  78: { request: ShareFetchRequest; response: ShareFetchResponse };
+  79: { request: ShareAcknowledgeRequest; response: ShareAcknowledgeResponse };
+  80: { request: AddRaftVoterRequest; response: AddRaftVoterResponse };
+  81: { request: RemoveRaftVoterRequest; response: RemoveRaftVoterResponse };
+  82: { request: UpdateRaftVoterRequest; response: UpdateRaftVoterResponse };
+  83: { request: InitializeShareGroupStateRequest; response: InitializeShareGroupStateResponse };
+  84: { request: ReadShareGroupStateRequest; response: ReadShareGroupStateResponse };
+  85: { request: WriteShareGroupStateRequest; response: WriteShareGroupStateResponse };
+  86: { request: DeleteShareGroupStateRequest; response: DeleteShareGroupStateResponse };
+  87: { request: ReadShareGroupStateSummaryRequest; response: ReadShareGroupStateSummaryResponse };
+}
+
 /** One Kafka API: its versions and codecs. Methods take `unknown` so the table is uniform; use the typed functions when the API is known statically. */
 export interface ApiInfo {
   apiKey: number;
@@ -281,6 +373,8 @@ export interface ApiInfo {
   maxVersion: number;
   /** First flexible version, or null when the API has none. */
   flexibleMinVersion: number | null;
+  /** Kafka marks maxVersion as still in development: do not advertise it. */
+  latestVersionUnstable: boolean;
   encodeRequest(w: Writer, msg: unknown, version: number): void;
   decodeRequest(r: Reader, version: number): unknown;
   encodeResponse(w: Writer, msg: unknown, version: number): void;
@@ -296,6 +390,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 11,
     flexibleMinVersion: 9,
+    latestVersionUnstable: false,
     encodeRequest: encodeProduceRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeProduceRequest,
     encodeResponse: encodeProduceResponse as ApiInfo["encodeResponse"],
@@ -307,6 +402,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 17,
     flexibleMinVersion: 12,
+    latestVersionUnstable: false,
     encodeRequest: encodeFetchRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeFetchRequest,
     encodeResponse: encodeFetchResponse as ApiInfo["encodeResponse"],
@@ -318,6 +414,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 10,
     flexibleMinVersion: 6,
+    latestVersionUnstable: false,
     encodeRequest: encodeListOffsetsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeListOffsetsRequest,
     encodeResponse: encodeListOffsetsResponse as ApiInfo["encodeResponse"],
@@ -329,6 +426,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 12,
     flexibleMinVersion: 9,
+    latestVersionUnstable: false,
     encodeRequest: encodeMetadataRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeMetadataRequest,
     encodeResponse: encodeMetadataResponse as ApiInfo["encodeResponse"],
@@ -340,6 +438,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 7,
     flexibleMinVersion: 4,
+    latestVersionUnstable: false,
     encodeRequest: encodeLeaderAndIsrRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeLeaderAndIsrRequest,
     encodeResponse: encodeLeaderAndIsrResponse as ApiInfo["encodeResponse"],
@@ -351,6 +450,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 4,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeStopReplicaRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeStopReplicaRequest,
     encodeResponse: encodeStopReplicaResponse as ApiInfo["encodeResponse"],
@@ -362,6 +462,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 8,
     flexibleMinVersion: 6,
+    latestVersionUnstable: false,
     encodeRequest: encodeUpdateMetadataRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeUpdateMetadataRequest,
     encodeResponse: encodeUpdateMetadataResponse as ApiInfo["encodeResponse"],
@@ -373,6 +474,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 3,
     flexibleMinVersion: 3,
+    latestVersionUnstable: false,
     encodeRequest: encodeControlledShutdownRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeControlledShutdownRequest,
     encodeResponse: encodeControlledShutdownResponse as ApiInfo["encodeResponse"],
@@ -384,6 +486,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 9,
     flexibleMinVersion: 8,
+    latestVersionUnstable: false,
     encodeRequest: encodeOffsetCommitRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeOffsetCommitRequest,
     encodeResponse: encodeOffsetCommitResponse as ApiInfo["encodeResponse"],
@@ -395,6 +498,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 9,
     flexibleMinVersion: 6,
+    latestVersionUnstable: false,
     encodeRequest: encodeOffsetFetchRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeOffsetFetchRequest,
     encodeResponse: encodeOffsetFetchResponse as ApiInfo["encodeResponse"],
@@ -406,6 +510,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 6,
     flexibleMinVersion: 3,
+    latestVersionUnstable: false,
     encodeRequest: encodeFindCoordinatorRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeFindCoordinatorRequest,
     encodeResponse: encodeFindCoordinatorResponse as ApiInfo["encodeResponse"],
@@ -417,6 +522,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 9,
     flexibleMinVersion: 6,
+    latestVersionUnstable: false,
     encodeRequest: encodeJoinGroupRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeJoinGroupRequest,
     encodeResponse: encodeJoinGroupResponse as ApiInfo["encodeResponse"],
@@ -428,6 +534,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 4,
     flexibleMinVersion: 4,
+    latestVersionUnstable: false,
     encodeRequest: encodeHeartbeatRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeHeartbeatRequest,
     encodeResponse: encodeHeartbeatResponse as ApiInfo["encodeResponse"],
@@ -439,6 +546,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 5,
     flexibleMinVersion: 4,
+    latestVersionUnstable: false,
     encodeRequest: encodeLeaveGroupRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeLeaveGroupRequest,
     encodeResponse: encodeLeaveGroupResponse as ApiInfo["encodeResponse"],
@@ -450,6 +558,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 5,
     flexibleMinVersion: 4,
+    latestVersionUnstable: false,
     encodeRequest: encodeSyncGroupRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeSyncGroupRequest,
     encodeResponse: encodeSyncGroupResponse as ApiInfo["encodeResponse"],
@@ -461,6 +570,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 5,
     flexibleMinVersion: 5,
+    latestVersionUnstable: false,
     encodeRequest: encodeDescribeGroupsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDescribeGroupsRequest,
     encodeResponse: encodeDescribeGroupsResponse as ApiInfo["encodeResponse"],
@@ -472,6 +582,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 5,
     flexibleMinVersion: 3,
+    latestVersionUnstable: false,
     encodeRequest: encodeListGroupsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeListGroupsRequest,
     encodeResponse: encodeListGroupsResponse as ApiInfo["encodeResponse"],
@@ -483,6 +594,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 1,
     flexibleMinVersion: null,
+    latestVersionUnstable: false,
     encodeRequest: encodeSaslHandshakeRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeSaslHandshakeRequest,
     encodeResponse: encodeSaslHandshakeResponse as ApiInfo["encodeResponse"],
@@ -494,6 +606,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 4,
     flexibleMinVersion: 3,
+    latestVersionUnstable: false,
     encodeRequest: encodeApiVersionsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeApiVersionsRequest,
     encodeResponse: encodeApiVersionsResponse as ApiInfo["encodeResponse"],
@@ -505,6 +618,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 7,
     flexibleMinVersion: 5,
+    latestVersionUnstable: false,
     encodeRequest: encodeCreateTopicsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeCreateTopicsRequest,
     encodeResponse: encodeCreateTopicsResponse as ApiInfo["encodeResponse"],
@@ -516,6 +630,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 6,
     flexibleMinVersion: 4,
+    latestVersionUnstable: false,
     encodeRequest: encodeDeleteTopicsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDeleteTopicsRequest,
     encodeResponse: encodeDeleteTopicsResponse as ApiInfo["encodeResponse"],
@@ -527,6 +642,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 2,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeDeleteRecordsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDeleteRecordsRequest,
     encodeResponse: encodeDeleteRecordsResponse as ApiInfo["encodeResponse"],
@@ -538,6 +654,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 5,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeInitProducerIdRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeInitProducerIdRequest,
     encodeResponse: encodeInitProducerIdResponse as ApiInfo["encodeResponse"],
@@ -549,6 +666,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 4,
     flexibleMinVersion: 4,
+    latestVersionUnstable: false,
     encodeRequest: encodeOffsetForLeaderEpochRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeOffsetForLeaderEpochRequest,
     encodeResponse: encodeOffsetForLeaderEpochResponse as ApiInfo["encodeResponse"],
@@ -560,6 +678,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 5,
     flexibleMinVersion: 3,
+    latestVersionUnstable: false,
     encodeRequest: encodeAddPartitionsToTxnRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeAddPartitionsToTxnRequest,
     encodeResponse: encodeAddPartitionsToTxnResponse as ApiInfo["encodeResponse"],
@@ -571,6 +690,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 4,
     flexibleMinVersion: 3,
+    latestVersionUnstable: false,
     encodeRequest: encodeAddOffsetsToTxnRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeAddOffsetsToTxnRequest,
     encodeResponse: encodeAddOffsetsToTxnResponse as ApiInfo["encodeResponse"],
@@ -582,6 +702,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 5,
     flexibleMinVersion: 3,
+    latestVersionUnstable: true,
     encodeRequest: encodeEndTxnRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeEndTxnRequest,
     encodeResponse: encodeEndTxnResponse as ApiInfo["encodeResponse"],
@@ -593,6 +714,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 1,
     flexibleMinVersion: 1,
+    latestVersionUnstable: false,
     encodeRequest: encodeWriteTxnMarkersRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeWriteTxnMarkersRequest,
     encodeResponse: encodeWriteTxnMarkersResponse as ApiInfo["encodeResponse"],
@@ -604,6 +726,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 4,
     flexibleMinVersion: 3,
+    latestVersionUnstable: false,
     encodeRequest: encodeTxnOffsetCommitRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeTxnOffsetCommitRequest,
     encodeResponse: encodeTxnOffsetCommitResponse as ApiInfo["encodeResponse"],
@@ -615,6 +738,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 3,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeDescribeAclsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDescribeAclsRequest,
     encodeResponse: encodeDescribeAclsResponse as ApiInfo["encodeResponse"],
@@ -626,6 +750,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 3,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeCreateAclsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeCreateAclsRequest,
     encodeResponse: encodeCreateAclsResponse as ApiInfo["encodeResponse"],
@@ -637,6 +762,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 3,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeDeleteAclsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDeleteAclsRequest,
     encodeResponse: encodeDeleteAclsResponse as ApiInfo["encodeResponse"],
@@ -648,6 +774,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 4,
     flexibleMinVersion: 4,
+    latestVersionUnstable: false,
     encodeRequest: encodeDescribeConfigsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDescribeConfigsRequest,
     encodeResponse: encodeDescribeConfigsResponse as ApiInfo["encodeResponse"],
@@ -659,6 +786,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 2,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeAlterConfigsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeAlterConfigsRequest,
     encodeResponse: encodeAlterConfigsResponse as ApiInfo["encodeResponse"],
@@ -670,6 +798,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 2,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeAlterReplicaLogDirsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeAlterReplicaLogDirsRequest,
     encodeResponse: encodeAlterReplicaLogDirsResponse as ApiInfo["encodeResponse"],
@@ -681,6 +810,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 4,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeDescribeLogDirsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDescribeLogDirsRequest,
     encodeResponse: encodeDescribeLogDirsResponse as ApiInfo["encodeResponse"],
@@ -692,6 +822,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 2,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeSaslAuthenticateRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeSaslAuthenticateRequest,
     encodeResponse: encodeSaslAuthenticateResponse as ApiInfo["encodeResponse"],
@@ -703,6 +834,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 3,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeCreatePartitionsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeCreatePartitionsRequest,
     encodeResponse: encodeCreatePartitionsResponse as ApiInfo["encodeResponse"],
@@ -714,6 +846,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 3,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeCreateDelegationTokenRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeCreateDelegationTokenRequest,
     encodeResponse: encodeCreateDelegationTokenResponse as ApiInfo["encodeResponse"],
@@ -725,6 +858,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 2,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeRenewDelegationTokenRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeRenewDelegationTokenRequest,
     encodeResponse: encodeRenewDelegationTokenResponse as ApiInfo["encodeResponse"],
@@ -736,6 +870,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 2,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeExpireDelegationTokenRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeExpireDelegationTokenRequest,
     encodeResponse: encodeExpireDelegationTokenResponse as ApiInfo["encodeResponse"],
@@ -747,6 +882,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 3,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeDescribeDelegationTokenRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDescribeDelegationTokenRequest,
     encodeResponse: encodeDescribeDelegationTokenResponse as ApiInfo["encodeResponse"],
@@ -758,6 +894,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 2,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeDeleteGroupsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDeleteGroupsRequest,
     encodeResponse: encodeDeleteGroupsResponse as ApiInfo["encodeResponse"],
@@ -769,6 +906,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 2,
     flexibleMinVersion: 2,
+    latestVersionUnstable: false,
     encodeRequest: encodeElectLeadersRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeElectLeadersRequest,
     encodeResponse: encodeElectLeadersResponse as ApiInfo["encodeResponse"],
@@ -780,6 +918,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 1,
     flexibleMinVersion: 1,
+    latestVersionUnstable: false,
     encodeRequest: encodeIncrementalAlterConfigsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeIncrementalAlterConfigsRequest,
     encodeResponse: encodeIncrementalAlterConfigsResponse as ApiInfo["encodeResponse"],
@@ -791,6 +930,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeAlterPartitionReassignmentsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeAlterPartitionReassignmentsRequest,
     encodeResponse: encodeAlterPartitionReassignmentsResponse as ApiInfo["encodeResponse"],
@@ -802,6 +942,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeListPartitionReassignmentsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeListPartitionReassignmentsRequest,
     encodeResponse: encodeListPartitionReassignmentsResponse as ApiInfo["encodeResponse"],
@@ -813,6 +954,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: null,
+    latestVersionUnstable: false,
     encodeRequest: encodeOffsetDeleteRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeOffsetDeleteRequest,
     encodeResponse: encodeOffsetDeleteResponse as ApiInfo["encodeResponse"],
@@ -824,6 +966,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 1,
     flexibleMinVersion: 1,
+    latestVersionUnstable: false,
     encodeRequest: encodeDescribeClientQuotasRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDescribeClientQuotasRequest,
     encodeResponse: encodeDescribeClientQuotasResponse as ApiInfo["encodeResponse"],
@@ -835,6 +978,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 1,
     flexibleMinVersion: 1,
+    latestVersionUnstable: false,
     encodeRequest: encodeAlterClientQuotasRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeAlterClientQuotasRequest,
     encodeResponse: encodeAlterClientQuotasResponse as ApiInfo["encodeResponse"],
@@ -846,6 +990,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeDescribeUserScramCredentialsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDescribeUserScramCredentialsRequest,
     encodeResponse: encodeDescribeUserScramCredentialsResponse as ApiInfo["encodeResponse"],
@@ -857,6 +1002,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeAlterUserScramCredentialsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeAlterUserScramCredentialsRequest,
     encodeResponse: encodeAlterUserScramCredentialsResponse as ApiInfo["encodeResponse"],
@@ -868,6 +1014,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 1,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeVoteRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeVoteRequest,
     encodeResponse: encodeVoteResponse as ApiInfo["encodeResponse"],
@@ -879,6 +1026,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 1,
     flexibleMinVersion: 1,
+    latestVersionUnstable: false,
     encodeRequest: encodeBeginQuorumEpochRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeBeginQuorumEpochRequest,
     encodeResponse: encodeBeginQuorumEpochResponse as ApiInfo["encodeResponse"],
@@ -890,6 +1038,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 1,
     flexibleMinVersion: 1,
+    latestVersionUnstable: false,
     encodeRequest: encodeEndQuorumEpochRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeEndQuorumEpochRequest,
     encodeResponse: encodeEndQuorumEpochResponse as ApiInfo["encodeResponse"],
@@ -901,6 +1050,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 2,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeDescribeQuorumRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDescribeQuorumRequest,
     encodeResponse: encodeDescribeQuorumResponse as ApiInfo["encodeResponse"],
@@ -912,6 +1062,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 3,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeAlterPartitionRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeAlterPartitionRequest,
     encodeResponse: encodeAlterPartitionResponse as ApiInfo["encodeResponse"],
@@ -923,6 +1074,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 2,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeUpdateFeaturesRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeUpdateFeaturesRequest,
     encodeResponse: encodeUpdateFeaturesResponse as ApiInfo["encodeResponse"],
@@ -934,6 +1086,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeEnvelopeRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeEnvelopeRequest,
     encodeResponse: encodeEnvelopeResponse as ApiInfo["encodeResponse"],
@@ -945,6 +1098,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 1,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeFetchSnapshotRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeFetchSnapshotRequest,
     encodeResponse: encodeFetchSnapshotResponse as ApiInfo["encodeResponse"],
@@ -956,6 +1110,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 1,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeDescribeClusterRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDescribeClusterRequest,
     encodeResponse: encodeDescribeClusterResponse as ApiInfo["encodeResponse"],
@@ -967,6 +1122,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeDescribeProducersRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDescribeProducersRequest,
     encodeResponse: encodeDescribeProducersResponse as ApiInfo["encodeResponse"],
@@ -978,6 +1134,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 4,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeBrokerRegistrationRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeBrokerRegistrationRequest,
     encodeResponse: encodeBrokerRegistrationResponse as ApiInfo["encodeResponse"],
@@ -989,6 +1146,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 1,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeBrokerHeartbeatRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeBrokerHeartbeatRequest,
     encodeResponse: encodeBrokerHeartbeatResponse as ApiInfo["encodeResponse"],
@@ -1000,6 +1158,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeUnregisterBrokerRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeUnregisterBrokerRequest,
     encodeResponse: encodeUnregisterBrokerResponse as ApiInfo["encodeResponse"],
@@ -1011,6 +1170,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeDescribeTransactionsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDescribeTransactionsRequest,
     encodeResponse: encodeDescribeTransactionsResponse as ApiInfo["encodeResponse"],
@@ -1022,6 +1182,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 1,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeListTransactionsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeListTransactionsRequest,
     encodeResponse: encodeListTransactionsResponse as ApiInfo["encodeResponse"],
@@ -1033,6 +1194,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeAllocateProducerIdsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeAllocateProducerIdsRequest,
     encodeResponse: encodeAllocateProducerIdsResponse as ApiInfo["encodeResponse"],
@@ -1044,6 +1206,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 1,
     flexibleMinVersion: 0,
+    latestVersionUnstable: true,
     encodeRequest: encodeConsumerGroupHeartbeatRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeConsumerGroupHeartbeatRequest,
     encodeResponse: encodeConsumerGroupHeartbeatResponse as ApiInfo["encodeResponse"],
@@ -1055,6 +1218,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeConsumerGroupDescribeRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeConsumerGroupDescribeRequest,
     encodeResponse: encodeConsumerGroupDescribeResponse as ApiInfo["encodeResponse"],
@@ -1066,6 +1230,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeControllerRegistrationRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeControllerRegistrationRequest,
     encodeResponse: encodeControllerRegistrationResponse as ApiInfo["encodeResponse"],
@@ -1077,6 +1242,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeGetTelemetrySubscriptionsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeGetTelemetrySubscriptionsRequest,
     encodeResponse: encodeGetTelemetrySubscriptionsResponse as ApiInfo["encodeResponse"],
@@ -1088,6 +1254,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodePushTelemetryRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodePushTelemetryRequest,
     encodeResponse: encodePushTelemetryResponse as ApiInfo["encodeResponse"],
@@ -1099,6 +1266,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeAssignReplicasToDirsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeAssignReplicasToDirsRequest,
     encodeResponse: encodeAssignReplicasToDirsResponse as ApiInfo["encodeResponse"],
@@ -1110,6 +1278,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeListClientMetricsResourcesRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeListClientMetricsResourcesRequest,
     encodeResponse: encodeListClientMetricsResourcesResponse as ApiInfo["encodeResponse"],
@@ -1121,6 +1290,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeDescribeTopicPartitionsRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDescribeTopicPartitionsRequest,
     encodeResponse: encodeDescribeTopicPartitionsResponse as ApiInfo["encodeResponse"],
@@ -1132,6 +1302,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: true,
     encodeRequest: encodeShareGroupHeartbeatRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeShareGroupHeartbeatRequest,
     encodeResponse: encodeShareGroupHeartbeatResponse as ApiInfo["encodeResponse"],
@@ -1143,6 +1314,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: true,
     encodeRequest: encodeShareGroupDescribeRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeShareGroupDescribeRequest,
     encodeResponse: encodeShareGroupDescribeResponse as ApiInfo["encodeResponse"],
@@ -1154,6 +1326,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: true,
     encodeRequest: encodeShareFetchRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeShareFetchRequest,
     encodeResponse: encodeShareFetchResponse as ApiInfo["encodeResponse"],
@@ -1165,6 +1338,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: true,
     encodeRequest: encodeShareAcknowledgeRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeShareAcknowledgeRequest,
     encodeResponse: encodeShareAcknowledgeResponse as ApiInfo["encodeResponse"],
@@ -1176,6 +1350,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeAddRaftVoterRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeAddRaftVoterRequest,
     encodeResponse: encodeAddRaftVoterResponse as ApiInfo["encodeResponse"],
@@ -1187,6 +1362,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeRemoveRaftVoterRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeRemoveRaftVoterRequest,
     encodeResponse: encodeRemoveRaftVoterResponse as ApiInfo["encodeResponse"],
@@ -1198,6 +1374,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: false,
     encodeRequest: encodeUpdateRaftVoterRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeUpdateRaftVoterRequest,
     encodeResponse: encodeUpdateRaftVoterResponse as ApiInfo["encodeResponse"],
@@ -1209,6 +1386,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: true,
     encodeRequest: encodeInitializeShareGroupStateRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeInitializeShareGroupStateRequest,
     encodeResponse: encodeInitializeShareGroupStateResponse as ApiInfo["encodeResponse"],
@@ -1220,6 +1398,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: true,
     encodeRequest: encodeReadShareGroupStateRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeReadShareGroupStateRequest,
     encodeResponse: encodeReadShareGroupStateResponse as ApiInfo["encodeResponse"],
@@ -1231,6 +1410,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: true,
     encodeRequest: encodeWriteShareGroupStateRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeWriteShareGroupStateRequest,
     encodeResponse: encodeWriteShareGroupStateResponse as ApiInfo["encodeResponse"],
@@ -1242,6 +1422,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: true,
     encodeRequest: encodeDeleteShareGroupStateRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeDeleteShareGroupStateRequest,
     encodeResponse: encodeDeleteShareGroupStateResponse as ApiInfo["encodeResponse"],
@@ -1253,6 +1434,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     minVersion: 0,
     maxVersion: 0,
     flexibleMinVersion: 0,
+    latestVersionUnstable: true,
     encodeRequest: encodeReadShareGroupStateSummaryRequest as ApiInfo["encodeRequest"],
     decodeRequest: decodeReadShareGroupStateSummaryRequest,
     encodeResponse: encodeReadShareGroupStateSummaryResponse as ApiInfo["encodeResponse"],
