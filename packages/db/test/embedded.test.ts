@@ -1,13 +1,13 @@
 import { spawn, type ChildProcessByStdio } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type AddressInfo } from "node:net";
-import { DataDirInUseError, EmbeddedPostgresStartError, startEmbeddedPostgres, type EmbeddedPostgres } from "../src/embedded.ts";
+import { DataDirInUseError, EmbeddedPostgresStartError, PostgresUserAccessError, startEmbeddedPostgres, type EmbeddedPostgres } from "../src/embedded.ts";
 import { isAlive } from "../src/embedded/server-process.ts";
 
 let root: string;
@@ -81,6 +81,15 @@ describe("startEmbeddedPostgres", { timeout: 90_000 }, () => {
     const server = await start(dataDir);
     process.kill(await postmasterPid(dataDir), "SIGKILL");
     await server.stop();
+  });
+
+  it.runIf(process.getuid?.() === 0)("as root, names the directory the postgres user cannot enter", async () => {
+    const locked = path.join(root, "locked");
+    await mkdir(locked, { mode: 0o700 });
+    await chmod(locked, 0o700);
+    const start = startEmbeddedPostgres({ dataDir: path.join(locked, "data") });
+    await expect(start).rejects.toBeInstanceOf(PostgresUserAccessError);
+    await expect(start).rejects.toThrow(`chmod o+x ${locked}`);
   });
 
   it("refuses a data dir that a live process is still using", async () => {
