@@ -1,11 +1,16 @@
-import { mkdtempSync } from "node:fs";
+import { chmodSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { defineConfig } from "@playwright/test";
 import { e2ePorts } from "./platform/ports.ts";
 
 // Workers re-evaluate this file; the data dir chosen by the main process reaches them through env.
-process.env.STREAMBED_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "streambed-e2e-"));
+if (!process.env.STREAMBED_E2E_DATA_DIR) {
+  const dir = mkdtempSync(join(tmpdir(), "streambed-e2e-"));
+  // Embedded Postgres runs as the `postgres` user when we are root: it must be able to enter.
+  chmodSync(dir, 0o755);
+  process.env.STREAMBED_E2E_DATA_DIR = dir;
+}
 const dataDir = process.env.STREAMBED_E2E_DATA_DIR;
 const repoRoot = resolve(import.meta.dirname, "..");
 
