@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { fieldInVersion, inRange } from "../scripts/codegen/definitions.ts";
 import type { FieldDef, FieldType, MessageDef, StructDef } from "../scripts/codegen/definitions.ts";
-import { functionSuffix } from "../scripts/codegen/emit-message.ts";
+import { functionSuffix } from "../scripts/codegen/fields.ts";
 import * as generated from "../src/generated/index.ts";
 import type { Reader } from "../src/primitives/reader.ts";
 import type { Writer } from "../src/primitives/writer.ts";
