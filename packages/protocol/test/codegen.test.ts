@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_MESSAGES_DIR, GENERATED_DIR, writeGenerated } from "../scripts/codegen.ts";
+import { parseVersions, stripJsonComments } from "../scripts/codegen/definitions.ts";
 
 const haveDefinitions = existsSync(DEFAULT_MESSAGES_DIR);
 if (!haveDefinitions) {
@@ -27,5 +28,25 @@ describe.skipIf(!haveDefinitions)("generated codecs", () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe("definition parsing", () => {
+  it("strips // comments but keeps // inside strings (escaped quotes included)", () => {
+    const text = `{ // comment
+      "about": "see http://kafka.apache.org // not a comment", // trailing
+      "q": "say \\"//\\" here" }`;
+    expect(JSON.parse(stripJsonComments(text))).toEqual({
+      about: "see http://kafka.apache.org // not a comment",
+      q: 'say "//" here',
+    });
+  });
+
+  it("parses version specs", () => {
+    expect(parseVersions("3+")).toEqual({ min: 3, max: Infinity });
+    expect(parseVersions("0-8")).toEqual({ min: 0, max: 8 });
+    expect(parseVersions("4")).toEqual({ min: 4, max: 4 });
+    expect(parseVersions("none")).toBeNull();
+    expect(() => parseVersions("x")).toThrow(/bad version spec/);
   });
 });
