@@ -45,15 +45,18 @@ try {
   const { recordCount, maxTimestamp } = validateRecordBatches(batch, 1 << 20);
   const heads = new PartitionHeadCache(metadata);
   await heads.start();
-  let objects = 0;
+  const commits = { count: 0, seconds: 0 };
   const buffer = new ProduceBuffer({
     store,
     metadata,
     batchTimeoutMs: 20,
-    onCommitted: (_, h) => {
-      objects++;
-      heads.apply(h);
+    metrics: {
+      flushBytes: { observe: () => undefined },
+      flushSeconds: { observe: () => undefined },
+      commitSeconds: { observe: (s) => ((commits.count += 1), (commits.seconds += s)) },
+      flushFailures: { inc: () => undefined },
     },
+    onCommitted: (_, h) => heads.apply(h),
   });
 
   const appendsWanted = Math.ceil((totalMiB * 1024 * 1024) / batch.length / ENTRIES_PER_APPEND);
@@ -81,13 +84,16 @@ try {
     }),
   );
   const produceSeconds = (performance.now() - started) / 1000;
+  const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM objects");
+  const objects = rows[0]!.n;
   await buffer.flushAndClose();
   latencies.sort((a, b) => a - b);
   const producedMiB = (issued * ENTRIES_PER_APPEND * batch.length) / 1024 / 1024;
   console.log(
     `produce, ${partitions} partitions: ${(producedMiB / produceSeconds).toFixed(1)} MiB/s ` +
       `(${producedMiB.toFixed(0)} MiB in ${produceSeconds.toFixed(2)} s), ${(objects / produceSeconds).toFixed(1)} objects/s, ` +
-      `append latency p50 ${percentile(latencies, 50).toFixed(1)} ms p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+      `append latency p50 ${percentile(latencies, 50).toFixed(1)} ms p99 ${percentile(latencies, 99).toFixed(1)} ms; ` +
+      `${commits.count} commits, ${((commits.seconds / commits.count) * 1000).toFixed(1)} ms each`,
   );
 
   // The same cache twice: first read cold (every block from the store), then warm.

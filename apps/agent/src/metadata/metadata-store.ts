@@ -81,6 +81,13 @@ export interface CommitResult {
   committedAtMs: bigint;
 }
 
+/** One flushed object to commit: its key, size and entries (in object order). */
+export interface FlushedObject {
+  objectKey: string;
+  sizeBytes: number;
+  entries: readonly FlushEntry[];
+}
+
 export interface IndexRow extends PartitionRef {
   baseOffset: bigint;
   lastOffset: bigint;
@@ -180,6 +187,12 @@ export interface MetadataStore {
    * transaction fails the object is recorded as orphaned (best effort) and the error rethrown.
    */
   commitFlush(clusterId: string, objectKey: string, sizeBytes: number, entries: readonly FlushEntry[]): Promise<CommitResult>;
+  /**
+   * commitFlush for several objects in ONE transaction (group commit): offsets are assigned
+   * object after object in the order given, each partition's row locked and updated once. On
+   * failure every object is recorded as orphaned. One result per object.
+   */
+  commitFlushes(clusterId: string, objects: readonly FlushedObject[]): Promise<CommitResult[]>;
   /** Records an object that no index row will ever reference, for later deletion. */
   recordOrphanedObject(clusterId: string, objectKey: string, sizeBytes: number): Promise<void>;
   /**

@@ -2,13 +2,12 @@ import type { Logger } from "pino";
 import type {
   CommitEntryErrorCode,
   CommitResult,
-  FlushEntry,
   MetadataStore,
   PartitionHead,
   ProducerBatchInfo,
 } from "../metadata/metadata-store.ts";
 import { newObjectKey, type ObjectStore } from "../storage/object-store.ts";
-import { encodeFlushObject, type FlushSectionInput } from "./flush-object.ts";
+import { type FlushLayout, layOutFlush } from "./flush-layout.ts";
 import { FlushFailedError, ProduceBufferClosedError } from "./produce-errors.ts";
 import type { ProduceMetrics } from "./produce-metrics.ts";
 
@@ -36,7 +35,11 @@ export interface ProduceBufferOptions {
   batchMaxBytes?: number;
   /** Flush a cluster's buffer once its oldest entry is this old. */
   batchTimeoutMs: number;
-  /** Flushes (PUT + commit) running at once; further sealed flushes queue. Default 4. */
+  /**
+   * Flushes (PUT + commit) in progress at once; further sealed flushes queue. PUTs run in
+   * parallel; a cluster's commits go one at a time, in seal order, each taking every flush whose
+   * PUT is done (group commit). Default 4.
+   */
   maxFlushesInFlight?: number;
   metrics?: ProduceMetrics;
   logger?: Pick<Logger, "warn" | "error">;
@@ -60,10 +63,22 @@ interface PendingFlush {
   timer: NodeJS.Timeout | undefined;
 }
 
+/** A sealed flush on its way: PUT, then commit (in seal order, grouped), then answered. */
+interface FlushInFlight {
+  flush: PendingFlush;
+  key: string;
+  layout: FlushLayout;
+  state: "writing" | "written" | "failed";
+  startedAt: number;
+  /** Frees its in-flight slot (after it is answered). */
+  finished: () => void;
+}
+
 /**
  * The agent's single produce buffer, shared by all connections, clusters, topics and partitions.
  * Appends of a cluster accumulate until `batchMaxBytes` or `batchTimeoutMs`; then they are sealed
- * into one object, PUT, committed in one metadata transaction, and only then answered.
+ * into one object, PUT, committed to the metadata store, and only then answered. A cluster's
+ * flushes commit in the order they were sealed, so a partition's records keep arrival order.
  */
 export class ProduceBuffer {
   private readonly options: Required<Pick<ProduceBufferOptions, "batchMaxBytes" | "maxFlushesInFlight">> &
@@ -71,8 +86,10 @@ export class ProduceBuffer {
   private readonly pending = new Map<string, PendingFlush>();
   private readonly sealed: PendingFlush[] = [];
   private readonly running = new Set<Promise<void>>();
-  /** Per cluster, the commit of the most recently started flush (settled, never rejects). */
-  private readonly lastCommit = new Map<string, Promise<void>>();
+  /** Per cluster, started flushes not yet committed, in seal order. */
+  private readonly commitOrder = new Map<string, FlushInFlight[]>();
+  /** Clusters with a commit transaction under way. */
+  private readonly committing = new Set<string>();
   private buffered = 0;
   private drainWaiters: { below: number; resolve: () => void }[] = [];
   private closed = false;
@@ -139,21 +156,34 @@ export class ProduceBuffer {
     while (this.running.size < this.options.maxFlushesInFlight) {
       const flush = this.sealed.shift();
       if (!flush) return;
-      const previousCommit = this.lastCommit.get(flush.clusterId) ?? Promise.resolve();
-      let committed!: () => void;
-      const commit = new Promise<void>((resolve) => (committed = resolve));
-      this.lastCommit.set(flush.clusterId, commit);
-      const run: Promise<void> = this.write(flush, previousCommit, committed)
-        // Only a bug gets here (write answers its own failures); still answer every producer.
-        .catch((error: unknown) => this.fail(flush, new FlushFailedError("put", error)))
-        .finally(() => {
-        committed();
-        if (this.lastCommit.get(flush.clusterId) === commit) this.lastCommit.delete(flush.clusterId);
+      let finished!: () => void;
+      const run = new Promise<void>((resolve) => (finished = resolve));
+      this.running.add(run);
+      void run.then(() => {
         this.running.delete(run);
         this.release(flush.bytes);
         this.startFlushes();
       });
-      this.running.add(run);
+      let inFlight: FlushInFlight;
+      try {
+        inFlight = {
+          flush,
+          key: newObjectKey(flush.clusterId, "flush"),
+          layout: layOutFlush(flush.appends),
+          state: "writing",
+          startedAt: performance.now(),
+          finished,
+        };
+      } catch (error) {
+        // Only a bug gets here (entries are validated); still answer every producer.
+        this.fail(flush, new FlushFailedError("put", error));
+        finished();
+        continue;
+      }
+      const queue = this.commitOrder.get(flush.clusterId) ?? [];
+      queue.push(inFlight);
+      this.commitOrder.set(flush.clusterId, queue);
+      void this.write(inFlight);
     }
   }
 
@@ -165,52 +195,63 @@ export class ProduceBuffer {
     for (const w of ready) w.resolve();
   }
 
-  /**
-   * PUT the object, commit it, answer the appends. Never rejects. PUTs run in parallel, but a
-   * cluster's commits go in the order its flushes were sealed (after `previousCommit` settles),
-   * so records of a partition get offsets in the order they arrived.
-   */
-  private async write(flush: PendingFlush, previousCommit: Promise<void>, commitSettled: () => void): Promise<void> {
-    const { store, metadata, metrics } = this.options;
-    const started = performance.now();
-    const { sectionInputs, entryOrder } = groupByPartition(flush.appends);
-    const object = encodeFlushObject(sectionInputs);
-    const key = newObjectKey(flush.clusterId, "flush");
-    const flushEntries = flushEntriesOf(object.sections, entryOrder);
-
+  /** PUTs the object, then lets the cluster's commits proceed. Never rejects. */
+  private async write(f: FlushInFlight): Promise<void> {
     try {
-      await store.put(key, object.parts);
+      await this.options.store.put(f.key, f.layout.parts);
+      f.state = "written";
     } catch (error) {
-      commitSettled();
-      this.fail(flush, new FlushFailedError("put", error));
+      f.state = "failed";
+      this.fail(f.flush, new FlushFailedError("put", error));
+      f.finished();
       // A timed-out PUT may still have landed: record it so it gets deleted.
-      await metadata.recordOrphanedObject(flush.clusterId, key, object.size).catch(() => undefined);
-      return;
+      void this.options.metadata.recordOrphanedObject(f.flush.clusterId, f.key, f.layout.size).catch(() => undefined);
     }
-    await previousCommit;
-    let commit: CommitResult;
-    const commitStarted = performance.now();
-    try {
-      commit = await metadata.commitFlush(flush.clusterId, key, object.size, flushEntries);
-    } catch (error) {
-      this.fail(flush, new FlushFailedError("commit", error));
-      return;
-    } finally {
-      commitSettled();
-    }
-    metrics?.commitSeconds.observe((performance.now() - commitStarted) / 1000);
-    metrics?.flushBytes.observe(flush.bytes);
-    this.options.onCommitted?.(flush.clusterId, commit.heads);
+    this.commitNext(f.flush.clusterId);
+  }
 
-    const resultsByAppend = flush.appends.map((a) => new Array<AppendResult>(a.entries.length));
-    commit.entries.forEach((result, i) => {
-      const { appendIndex, entryIndex } = entryOrder[i]!;
-      resultsByAppend[appendIndex]![entryIndex] = result.ok
-        ? { ok: true, baseOffset: result.baseOffset, logAppendTimeMs: commit.committedAtMs }
-        : result;
+  /** Commits, in one transaction, the written flushes at the head of the cluster's seal order. */
+  private commitNext(clusterId: string): void {
+    if (this.committing.has(clusterId)) return;
+    const queue = this.commitOrder.get(clusterId) ?? [];
+    const group: FlushInFlight[] = [];
+    while (queue.length > 0 && queue[0]!.state !== "writing") {
+      const f = queue.shift()!;
+      if (f.state === "written") group.push(f);
+    }
+    if (queue.length === 0) this.commitOrder.delete(clusterId);
+    if (group.length === 0) return;
+    this.committing.add(clusterId);
+    void this.commit(clusterId, group).finally(() => {
+      this.committing.delete(clusterId);
+      this.commitNext(clusterId);
     });
-    flush.appends.forEach((a, i) => a.resolve(resultsByAppend[i]!));
-    metrics?.flushSeconds.observe((performance.now() - started) / 1000);
+  }
+
+  private async commit(clusterId: string, group: readonly FlushInFlight[]): Promise<void> {
+    const { metadata, metrics } = this.options;
+    const started = performance.now();
+    let results: CommitResult[];
+    try {
+      results = await metadata.commitFlushes(
+        clusterId,
+        group.map((f) => ({ objectKey: f.key, sizeBytes: f.layout.size, entries: f.layout.entries })),
+      );
+    } catch (error) {
+      for (const f of group) {
+        this.fail(f.flush, new FlushFailedError("commit", error));
+        f.finished();
+      }
+      return;
+    }
+    metrics?.commitSeconds.observe((performance.now() - started) / 1000);
+    this.options.onCommitted?.(clusterId, results.at(-1)!.heads);
+    group.forEach((f, i) => {
+      answer(f, results[i]!);
+      metrics?.flushBytes.observe(f.flush.bytes);
+      metrics?.flushSeconds.observe((performance.now() - f.startedAt) / 1000);
+      f.finished();
+    });
   }
 
   private fail(flush: PendingFlush, error: FlushFailedError): void {
@@ -220,71 +261,14 @@ export class ProduceBuffer {
   }
 }
 
-interface EntryPosition {
-  appendIndex: number;
-  entryIndex: number;
-  section: number;
-  /** Byte offset of the entry inside its section. */
-  offsetInSection: number;
-  entry: ProduceEntry;
-}
-
-/** Sections sorted by (topicId, partition), entries in arrival order; plus each entry's place. */
-function groupByPartition(appends: readonly Append[]): {
-  sectionInputs: FlushSectionInput[];
-  entryOrder: EntryPosition[];
-} {
-  const byPartition = new Map<string, { topicId: string; partition: number; positions: EntryPosition[] }>();
-  appends.forEach((append, appendIndex) => {
-    append.entries.forEach((entry, entryIndex) => {
-      const id = `${entry.topicId}:${entry.partition}`;
-      let group = byPartition.get(id);
-      if (!group) {
-        group = { topicId: entry.topicId, partition: entry.partition, positions: [] };
-        byPartition.set(id, group);
-      }
-      group.positions.push({ appendIndex, entryIndex, section: 0, offsetInSection: 0, entry });
-    });
+/** Resolves every append of the flush with its entries' results. */
+function answer(f: FlushInFlight, commit: CommitResult): void {
+  const results = f.flush.appends.map((a) => new Array<AppendResult>(a.entries.length));
+  commit.entries.forEach((result, i) => {
+    const { appendIndex, entryIndex } = f.layout.positions[i]!;
+    results[appendIndex]![entryIndex] = result.ok
+      ? { ok: true, baseOffset: result.baseOffset, logAppendTimeMs: commit.committedAtMs }
+      : result;
   });
-  const groups = [...byPartition.values()].sort((a, b) =>
-    a.topicId < b.topicId ? -1 : a.topicId > b.topicId ? 1 : a.partition - b.partition,
-  );
-  const sectionInputs: FlushSectionInput[] = [];
-  const entryOrder: EntryPosition[] = [];
-  groups.forEach((group, section) => {
-    let offsetInSection = 0;
-    let recordCount = 0;
-    let maxTimestamp = -1n;
-    for (const position of group.positions) {
-      position.section = section;
-      position.offsetInSection = offsetInSection;
-      offsetInSection += position.entry.batches.length;
-      recordCount += position.entry.recordCount;
-      if (position.entry.maxTimestamp > maxTimestamp) maxTimestamp = position.entry.maxTimestamp;
-      entryOrder.push(position);
-    }
-    sectionInputs.push({
-      topicId: group.topicId,
-      partition: group.partition,
-      chunks: group.positions.map((p) => p.entry.batches),
-      recordCount,
-      maxTimestamp,
-    });
-  });
-  return { sectionInputs, entryOrder };
-}
-
-function flushEntriesOf(
-  sections: readonly { byteOffset: number }[],
-  entryOrder: readonly EntryPosition[],
-): FlushEntry[] {
-  return entryOrder.map(({ entry, section, offsetInSection }) => ({
-    topicId: entry.topicId,
-    partition: entry.partition,
-    byteOffset: sections[section]!.byteOffset + offsetInSection,
-    byteLength: entry.batches.length,
-    recordCount: entry.recordCount,
-    maxTimestamp: entry.maxTimestamp,
-    ...(entry.producer ? { producer: entry.producer } : {}),
-  }));
+  f.flush.appends.forEach((a, i) => a.resolve(results[i]!));
 }

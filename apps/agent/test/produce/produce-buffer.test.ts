@@ -92,7 +92,7 @@ describe("ProduceBuffer", () => {
     await buffer.flushAndClose();
   });
 
-  it("commits flushes in the order they were sealed, even when an earlier PUT is slower", async () => {
+  it("commits flushes in the order they were sealed, grouping those written meanwhile, even when an earlier PUT is slower", async () => {
     const topic = await metadata.createTopic(cluster, "ordered", 1, {});
     let puts = 0;
     // The local store, with the first PUT held back so later flushes' PUTs finish first.
@@ -102,12 +102,28 @@ describe("ProduceBuffer", () => {
         return store.put(key, body);
       },
     });
-    const buffer = new ProduceBuffer({ store: slowFirst, metadata, batchTimeoutMs: 1, batchMaxBytes: 1 });
+    const observed = { commits: 0, flushes: 0 };
+    const buffer = new ProduceBuffer({
+      store: slowFirst,
+      metadata,
+      batchTimeoutMs: 1,
+      batchMaxBytes: 1,
+      maxFlushesInFlight: 6,
+      metrics: {
+        flushBytes: { observe: () => observed.flushes++ },
+        flushSeconds: { observe: () => undefined },
+        commitSeconds: { observe: () => observed.commits++ },
+        flushFailures: { inc: () => undefined },
+      },
+    });
     const batch = await batchOf("o", 2);
     const appends = Array.from({ length: 6 }, () => buffer.append(cluster, [entryOf(topic, 0, batch)]));
     const offsets = (await Promise.all(appends)).map((r) => offsetsOf(r)[0]);
     expect(puts).toBe(6);
     expect(offsets).toEqual([0n, 2n, 4n, 6n, 8n, 10n]);
+    // The flushes written while the first PUT was slow were committed together, after it.
+    expect(observed.flushes).toBe(6);
+    expect(observed.commits).toBeLessThan(6);
     await buffer.flushAndClose();
   });
 

@@ -1,13 +1,14 @@
 import type pg from "pg";
-import type { CommitEntryResult, CommitResult, FlushEntry, PartitionHead } from "../metadata-store.ts";
+import type { CommitEntryResult, CommitResult, FlushedObject, FlushEntry, PartitionHead } from "../metadata-store.ts";
+import { SequenceGate } from "../../producers/sequence-gate.ts";
 import { notifyHeadChanges } from "./head-notifications.ts";
 import { type HeadRow, type Int8, type Queryable, refArrays, toHead } from "./rows.ts";
 import { inTransaction } from "./transaction.ts";
-import { SequenceGate } from "../../producers/sequence-gate.ts";
 
 interface NewIndexRow {
   topicId: string;
   partition: number;
+  objectKey: string;
   baseOffset: bigint;
   lastOffset: bigint;
   byteOffset: number;
@@ -17,25 +18,20 @@ interface NewIndexRow {
 }
 
 /**
- * Assigns offsets to a flushed object in ONE transaction:
- *   1. lock the object's partitions in (topic_id, partition) order, the same order on every
+ * Assigns offsets to flushed objects in ONE transaction:
+ *   1. lock the objects' partitions in (topic_id, partition) order, the same order on every
  *      agent, so concurrent flushes queue behind each other instead of deadlocking;
- *   2. give each entry the partition's next offsets (entries of a partition in object order);
- *   3. record the object, advance next_offset, insert the index rows (one statement each);
+ *   2. give each entry the partition's next offsets (objects in the order given, entries of a
+ *      partition in object order), after the idempotent-producer check;
+ *   3. record the objects, advance next_offset, insert the index rows (one statement each);
  *   4. queue NOTIFYs so fetchers on every agent wake when it commits.
- * On failure the object is recorded as orphaned for later deletion and the error rethrown.
+ * On failure the objects are recorded as orphaned for later deletion and the error rethrown.
  */
-export async function commitFlush(
-  pool: pg.Pool,
-  clusterId: string,
-  objectKey: string,
-  sizeBytes: number,
-  entries: readonly FlushEntry[],
-): Promise<CommitResult> {
+export async function commitFlushes(pool: pg.Pool, clusterId: string, objects: readonly FlushedObject[]): Promise<CommitResult[]> {
   try {
-    return await inTransaction(pool, (tx) => assignOffsets(tx, clusterId, objectKey, sizeBytes, entries));
+    return await inTransaction(pool, (tx) => assignOffsets(tx, clusterId, objects));
   } catch (error) {
-    await recordOrphanedObject(pool, clusterId, objectKey, sizeBytes).catch(() => undefined);
+    for (const o of objects) await recordOrphanedObject(pool, clusterId, o.objectKey, o.sizeBytes).catch(() => undefined);
     throw error;
   }
 }
@@ -49,15 +45,10 @@ export async function recordOrphanedObject(db: Queryable, clusterId: string, obj
   );
 }
 
-async function assignOffsets(
-  tx: pg.PoolClient,
-  clusterId: string,
-  objectKey: string,
-  sizeBytes: number,
-  entries: readonly FlushEntry[],
-): Promise<CommitResult> {
+async function assignOffsets(tx: pg.PoolClient, clusterId: string, objects: readonly FlushedObject[]): Promise<CommitResult[]> {
+  const allEntries: FlushEntry[] = objects.flatMap((o) => o.entries);
   const partitions = new Map<string, { topicId: string; partition: number }>();
-  for (const e of entries) partitions.set(`${e.topicId}:${e.partition}`, { topicId: e.topicId, partition: e.partition });
+  for (const e of allEntries) partitions.set(`${e.topicId}:${e.partition}`, { topicId: e.topicId, partition: e.partition });
   const { rows: locked } = await tx.query<HeadRow>(
     `SELECT p.topic_id, p.partition, p.next_offset, p.log_start_offset, p.leader_epoch
      FROM partitions p JOIN unnest($2::uuid[], $3::int[]) AS u(topic_id, partition)
@@ -71,34 +62,35 @@ async function assignOffsets(
 
   // Idempotent producers: each entry's sequence is checked against the locked partitions'
   // producer states; duplicates get their original offsets and take no new ones.
-  const gate = await SequenceGate.load(tx, clusterId, entries.filter((e) => heads.has(`${e.topicId}:${e.partition}`)));
-  const results: CommitEntryResult[] = [];
+  const gate = await SequenceGate.load(tx, clusterId, allEntries.filter((e) => heads.has(`${e.topicId}:${e.partition}`)));
   const indexRows: NewIndexRow[] = [];
-  for (const entry of entries) {
-    const head = heads.get(`${entry.topicId}:${entry.partition}`);
-    if (!head) {
-      results.push({ ok: false, errorCode: "UNKNOWN_TOPIC_OR_PARTITION" });
-      continue;
-    }
-    const baseOffset = head.highWatermark;
-    const verdict = gate.admit(entry, baseOffset);
-    if (verdict.kind === "duplicate") {
-      results.push({ ok: true, baseOffset: verdict.baseOffset, duplicate: true });
-      continue;
-    }
-    if (verdict.kind === "reject") {
-      results.push({ ok: false, errorCode: verdict.errorCode });
-      continue;
-    }
-    head.highWatermark += BigInt(entry.recordCount);
-    results.push({ ok: true, baseOffset });
-    appendIndexRow(indexRows, entry, baseOffset);
-  }
+  const referenced = new Set<string>();
+  const results = objects.map((object) =>
+    object.entries.map((entry): CommitEntryResult => {
+      const head = heads.get(`${entry.topicId}:${entry.partition}`);
+      if (!head) return { ok: false, errorCode: "UNKNOWN_TOPIC_OR_PARTITION" };
+      const baseOffset = head.highWatermark;
+      const verdict = gate.admit(entry, baseOffset);
+      if (verdict.kind === "duplicate") return { ok: true, baseOffset: verdict.baseOffset, duplicate: true };
+      if (verdict.kind === "reject") return { ok: false, errorCode: verdict.errorCode };
+      head.highWatermark += BigInt(entry.recordCount);
+      appendIndexRow(indexRows, object.objectKey, entry, baseOffset);
+      referenced.add(object.objectKey);
+      return { ok: true, baseOffset };
+    }),
+  );
 
   const { rows: inserted } = await tx.query<{ committed_at_ms: Int8 }>(
-    `INSERT INTO objects (key, cluster_id, size_bytes, level, state) VALUES ($1, $2, $3, 0, $4)
+    `INSERT INTO objects (key, cluster_id, size_bytes, level, state)
+     SELECT u.key, $1, u.size_bytes, 0, u.state FROM unnest($2::text[], $3::int8[], $4::text[]) AS u(key, size_bytes, state)
      RETURNING (extract(epoch FROM created_at) * 1000)::int8 AS committed_at_ms`,
-    [objectKey, clusterId, sizeBytes, indexRows.length > 0 ? "committed" : "orphaned"],
+    [
+      clusterId,
+      objects.map((o) => o.objectKey),
+      objects.map((o) => String(o.sizeBytes)),
+      // An object none of whose entries was taken is garbage from the start.
+      objects.map((o) => (referenced.has(o.objectKey) ? "committed" : "orphaned")),
+    ],
   );
   const advanced: PartitionHead[] = [...heads.values()];
   if (indexRows.length > 0) {
@@ -111,16 +103,16 @@ async function assignOffsets(
     await tx.query(
       `INSERT INTO partition_index (topic_id, partition, base_offset, last_offset, cluster_id, object_key,
          byte_offset, byte_length, max_timestamp, record_count)
-       SELECT u.topic_id, u.partition, u.base_offset, u.last_offset, $1, $2, u.byte_offset, u.byte_length,
+       SELECT u.topic_id, u.partition, u.base_offset, u.last_offset, $1, u.object_key, u.byte_offset, u.byte_length,
          u.max_timestamp, u.record_count
-       FROM unnest($3::uuid[], $4::int[], $5::int8[], $6::int8[], $7::int8[], $8::int[], $9::int8[], $10::int[])
-         AS u(topic_id, partition, base_offset, last_offset, byte_offset, byte_length, max_timestamp, record_count)`,
+       FROM unnest($2::uuid[], $3::int[], $4::int8[], $5::int8[], $6::text[], $7::int8[], $8::int[], $9::int8[], $10::int[])
+         AS u(topic_id, partition, base_offset, last_offset, object_key, byte_offset, byte_length, max_timestamp, record_count)`,
       [
         clusterId,
-        objectKey,
         ...refArrays(indexRows),
         indexRows.map((r) => r.baseOffset.toString()),
         indexRows.map((r) => r.lastOffset.toString()),
+        indexRows.map((r) => r.objectKey),
         indexRows.map((r) => r.byteOffset.toString()),
         indexRows.map((r) => r.byteLength),
         indexRows.map((r) => r.maxTimestamp.toString()),
@@ -130,15 +122,17 @@ async function assignOffsets(
     await notifyHeadChanges(tx, clusterId, advanced);
   }
   await gate.save(tx);
-  return { entries: results, heads: advanced, committedAtMs: BigInt(inserted[0]!.committed_at_ms) };
+  const committedAtMs = BigInt(inserted[0]!.committed_at_ms);
+  return results.map((entries) => ({ entries, heads: advanced, committedAtMs }));
 }
 
 /** Adds the entry's index row, merged into the previous one when it directly continues it. */
-function appendIndexRow(rows: NewIndexRow[], entry: FlushEntry, baseOffset: bigint): void {
+function appendIndexRow(rows: NewIndexRow[], objectKey: string, entry: FlushEntry, baseOffset: bigint): void {
   const lastOffset = baseOffset + BigInt(entry.recordCount) - 1n;
   const previous = rows.at(-1);
   if (
     previous &&
+    previous.objectKey === objectKey &&
     previous.topicId === entry.topicId &&
     previous.partition === entry.partition &&
     previous.byteOffset + previous.byteLength === entry.byteOffset &&
@@ -153,6 +147,7 @@ function appendIndexRow(rows: NewIndexRow[], entry: FlushEntry, baseOffset: bigi
   rows.push({
     topicId: entry.topicId,
     partition: entry.partition,
+    objectKey,
     baseOffset,
     lastOffset,
     byteOffset: entry.byteOffset,

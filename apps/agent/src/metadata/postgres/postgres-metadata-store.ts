@@ -2,6 +2,7 @@ import type pg from "pg";
 import type {
   AgentRegistration,
   CommitResult,
+  FlushedObject,
   FlushEntry,
   HeadChangeHandlers,
   HeadChangeSubscription,
@@ -94,8 +95,13 @@ export class PostgresMetadataStore implements MetadataStore {
     return index.partitionHeads(this.pool, clusterId, partitions);
   }
 
-  commitFlush(clusterId: string, objectKey: string, sizeBytes: number, entries: readonly FlushEntry[]): Promise<CommitResult> {
-    return commit.commitFlush(this.pool, clusterId, objectKey, sizeBytes, entries);
+  async commitFlush(clusterId: string, objectKey: string, sizeBytes: number, entries: readonly FlushEntry[]): Promise<CommitResult> {
+    const [result] = await commit.commitFlushes(this.pool, clusterId, [{ objectKey, sizeBytes, entries }]);
+    return result!;
+  }
+
+  commitFlushes(clusterId: string, objects: readonly FlushedObject[]): Promise<CommitResult[]> {
+    return commit.commitFlushes(this.pool, clusterId, objects);
   }
 
   recordOrphanedObject(clusterId: string, objectKey: string, sizeBytes: number): Promise<void> {
