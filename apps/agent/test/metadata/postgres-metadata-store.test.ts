@@ -1,7 +1,7 @@
 import { createPgPool } from "@streambed/db";
 import type { TestDatabase } from "@streambed/db/testing";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type FlushEntry,
   type HeadChange,
@@ -123,6 +123,38 @@ describe("commitFlush", () => {
     expect(rows1!.map((r) => [r.baseOffset, r.lastOffset, r.recordCount])).toEqual([[0n, 3n, 4]]);
   });
 
+  it("commits several objects in one transaction, in the order given (group commit)", async () => {
+    const t = await store.createTopic(cluster, "group-commit", 2, {});
+    const results = await store.commitFlushes(cluster, [
+      { objectKey: "cluster-a/flush/group-1", sizeBytes: 500, entries: [entry(t.id, 0, 0, 2), entry(t.id, 1, 200, 1)] },
+      { objectKey: "cluster-a/flush/group-2", sizeBytes: 300, entries: [entry(t.id, 0, 0, 3)] },
+    ]);
+    expect(results.map((r) => r.entries)).toEqual([
+      [
+        { ok: true, baseOffset: 0n },
+        { ok: true, baseOffset: 0n },
+      ],
+      [{ ok: true, baseOffset: 2n }],
+    ]);
+    const [rows] = await store.findIndexRows(cluster, [{ topicId: t.id, partition: 0, fromOffset: 0n, maxBytes: 1 << 20 }]);
+    expect(rows!.map((r) => [r.objectKey, r.baseOffset, r.lastOffset])).toEqual([
+      ["cluster-a/flush/group-1", 0n, 1n],
+      ["cluster-a/flush/group-2", 2n, 4n],
+    ]);
+
+    const bad = { ...entry(t.id, 0, 0, 1), byteLength: 2 ** 31 };
+    await expect(
+      store.commitFlushes(cluster, [
+        { objectKey: "cluster-a/flush/group-3", sizeBytes: 1, entries: [entry(t.id, 0, 0, 1)] },
+        { objectKey: "cluster-a/flush/group-4", sizeBytes: 1, entries: [bad] },
+      ]),
+    ).rejects.toThrow();
+    const { rows: states } = await database.db.pool.query(
+      "SELECT key, state FROM objects WHERE key IN ('cluster-a/flush/group-3', 'cluster-a/flush/group-4') ORDER BY key",
+    );
+    expect(states.map((r: { state: string }) => r.state)).toEqual(["orphaned", "orphaned"]);
+  });
+
   it("records the object as orphaned and changes nothing when the transaction fails", async () => {
     const t = await store.createTopic(cluster, "commit-fails", 1, {});
     const tooLong = { ...entry(t.id, 0, 0, 1), byteLength: 2 ** 31 }; // out of int4 range
@@ -231,5 +263,33 @@ describe("head change notifications", () => {
       { clusterId: cluster, topicId: t.id, partition: 0, highWatermark: 7n, logStartOffset: 0n },
       { clusterId: cluster, topicId: t.id, partition: 0, highWatermark: 7n, logStartOffset: 3n },
     ]);
+  });
+});
+
+describe("head change listener", () => {
+  it("re-listens after its connection is killed, asks for a resync, and keeps delivering", async () => {
+    const t = await store.createTopic(cluster, "relisten", 1, {});
+    const listenerPool = createPgPool(database.db.url, { max: 2 });
+    const listening = new PostgresMetadataStore({ pool: listenerPool, ownsPool: true, listener: { retryMs: 50 } });
+    const seen: bigint[] = [];
+    let resyncs = 0;
+    const subscription = listening.subscribeHeadChanges({
+      onChange: (c) => {
+        if (c.topicId === t.id) seen.push(c.highWatermark);
+      },
+      onResync: () => resyncs++,
+    });
+    await subscription.ready;
+    try {
+      await database.db.pool.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN streambed_heads' AND pid <> pg_backend_pid()",
+      );
+      await vi.waitFor(() => expect(resyncs).toBeGreaterThan(0), { timeout: 10_000 });
+      await store.commitFlush(cluster, "cluster-a/flush/relisten", 100, [entry(t.id, 0, 0, 4)]);
+      await vi.waitFor(() => expect(seen).toContain(4n), { timeout: 10_000 });
+    } finally {
+      await subscription.close();
+      await listening.close();
+    }
   });
 });
