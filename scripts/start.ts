@@ -105,7 +105,7 @@ try {
         config.advertisedHost,
         "--bucket-url",
         config.bucketUrl,
-        "--cluster-id",
+        "--default-cluster-id",
         demo.clusterId,
       ],
       { cwd: repoRoot, logDir, env: baseEnv },

@@ -10,9 +10,13 @@ export async function createRequestContext(auth: Auth, prisma: PrismaClient, hea
   if (!session) return { prisma, user: null, sessionId: null, activeOrganizationId: null, ip, origin };
   let activeOrganizationId = (session.session.activeOrganizationId as string | null | undefined) ?? null;
   if (!activeOrganizationId) {
-    // Sessions made before the user had an organization fall back to the oldest membership.
+    // The sign-up session is created before the sign-up hook makes the user's organization:
+    // settle it on the oldest membership once.
     const first = await prisma.member.findFirst({ where: { userId: session.user.id }, orderBy: { createdAt: "asc" } });
     activeOrganizationId = first?.organizationId ?? null;
+    if (activeOrganizationId) {
+      await prisma.session.update({ where: { id: session.session.id }, data: { activeOrganizationId } });
+    }
   }
   return {
     prisma,

@@ -10,6 +10,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDate } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc/client";
+import { useOrganizationAccess } from "@/components/shell/use-organization-role";
 
 export function ClusterStatus({ liveAgents }: { liveAgents: number }) {
   return liveAgents > 0 ? (
@@ -26,7 +27,8 @@ export function ClusterStatus({ liveAgents }: { liveAgents: number }) {
 export function ClusterList() {
   const trpc = useTRPC();
   const clusters = useQuery(trpc.clusters.list.queryOptions(undefined, { refetchInterval: 10_000 }));
-  const create = (
+  const canWrite = useOrganizationAccess("write");
+  const create = canWrite && (
     <Button asChild>
       <Link href="/clusters/new">
         <Plus /> Create cluster
@@ -41,7 +43,7 @@ export function ClusterList() {
       ) : clusters.error ? (
         <QueryError error={clusters.error} />
       ) : clusters.data.length === 0 ? (
-        <EmptyState icon={Server} title="No clusters yet" description="Create a virtual cluster, then connect any Kafka client to it." action={create} />
+        <EmptyState icon={Server} title="No clusters yet" description={canWrite ? "Create a virtual cluster, then connect any Kafka client to it." : "Ask an owner or admin of this organization to create one."} action={create} />
       ) : (
         <DataTable
           testId="clusters-table"

@@ -77,7 +77,7 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
                 <Fact label="Require SASL">{c.requireSasl ? "Yes" : "No"}</Fact>
                 <Fact label="Deletion protection">{c.deletionProtection ? "On" : "Off"}</Fact>
                 <Fact label="Cluster id">
-                  <code className="font-mono text-xs">{c.id}</code>
+                  <code className="break-all font-mono text-xs">{c.id}</code>
                 </Fact>
               </dl>
             </CardContent>

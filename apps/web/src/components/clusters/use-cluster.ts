@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { Crumb } from "@/components/shell/page-header";
 import { useTRPC } from "@/lib/trpc/client";
+import { roleAllows } from "@/server/organizations/roles";
 
 /** The cluster a page is about, and the breadcrumbs leading to it. */
 export function useCluster(clusterId: string) {
@@ -11,5 +12,5 @@ export function useCluster(clusterId: string) {
     { label: "Clusters", href: "/clusters" },
     { label: cluster.data?.name ?? "…", href: `/clusters/${clusterId}` },
   ];
-  return { cluster, crumbs, canWrite: cluster.data ? ["owner", "admin", "member"].includes(cluster.data.role) : false };
+  return { cluster, crumbs, canWrite: cluster.data ? roleAllows(cluster.data.role, "write") : false };
 }

@@ -92,7 +92,7 @@ export function AgentKeys({ clusterId }: { clusterId: string }) {
       ) : keys.error ? (
         <QueryError error={keys.error} />
       ) : keys.data.length === 0 ? (
-        <EmptyState icon={KeyRound} title="No agent keys" description="Shared agents need none. Create a key to run dedicated agents in your own cloud account." action={createButton} />
+        <EmptyState icon={KeyRound} title="No agent keys" description="Shared agents need none. Create a key to run dedicated agents in your own cloud account." />
       ) : (
         <DataTable
           testId="agent-keys-table"

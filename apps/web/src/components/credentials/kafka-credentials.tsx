@@ -103,7 +103,7 @@ export function KafkaCredentials({ clusterId }: { clusterId: string }) {
       ) : credentials.error ? (
         <QueryError error={credentials.error} />
       ) : credentials.data.length === 0 ? (
-        <EmptyState icon={ShieldCheck} title="No credentials yet" description="Create a credential, then use it in any Kafka client with SASL_PLAINTEXT." action={createButton} />
+        <EmptyState icon={ShieldCheck} title="No credentials yet" description="Create a credential, then use it in any Kafka client with SASL_PLAINTEXT." />
       ) : (
         <DataTable
           testId="credentials-table"
