@@ -19,6 +19,8 @@ export interface S3ObjectStoreOptions {
   forcePathStyle: boolean;
   /** Explicit credentials; otherwise the SDK's default chain (AWS_ACCESS_KEY_ID, profiles, ...). */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** A request (PUT, GET...) taking longer fails, so a stalled store cannot hang producers. Default 30 s. */
+  requestTimeoutMs?: number;
 }
 
 const DELETE_BATCH = 1000;
@@ -43,6 +45,13 @@ export class S3ObjectStore implements ObjectStore {
       // (aws-chunked) trailer checksums the SDK would otherwise add.
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
+      requestHandler: {
+        connectionTimeout: 5_000,
+        requestTimeout: options.requestTimeoutMs ?? 30_000,
+        throwOnRequestTimeout: true,
+        // Flush PUTs and block GETs run in parallel; don't queue them behind a small socket pool.
+        httpAgent: { keepAlive: true, maxSockets: 64 },
+      },
     });
   }
 

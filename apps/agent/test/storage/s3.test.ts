@@ -1,3 +1,4 @@
+import { createServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ObjectStore } from "../../src/storage/object-store.ts";
 import { BucketUrlError, openObjectStore } from "../../src/storage/open-object-store.ts";
@@ -33,6 +34,31 @@ describe("S3ObjectStore", () => {
       });
     } finally {
       await root.close();
+    }
+  });
+
+  it("fails requests to an endpoint that accepts connections but never answers, within its timeout", async () => {
+    const sockets: Socket[] = [];
+    const stalled = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => stalled.listen(0, "127.0.0.1", resolve));
+    const { port } = stalled.address() as { port: number };
+    const hung = new S3ObjectStore({
+      bucket: "b",
+      prefix: "",
+      endpoint: `http://127.0.0.1:${port}`,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: server.credentials,
+      requestTimeoutMs: 300,
+    });
+    try {
+      const started = performance.now();
+      await expect(hung.put("c/flush/x", Buffer.from("x"))).rejects.toThrow();
+      expect(performance.now() - started).toBeLessThan(10_000);
+    } finally {
+      await hung.close();
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => stalled.close(resolve));
     }
   });
 
