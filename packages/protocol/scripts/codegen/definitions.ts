@@ -163,8 +163,9 @@ interface JsonMessage {
 function structTypeName(messageName: string, structName: string): string {
   if (structName.startsWith(messageName)) return structName;
   const base = messageName.replace(/(Request|Response)$/, "");
-  if (base !== messageName && structName.startsWith(base)) {
-    return messageName + structName.slice(base.length);
+  const rest = structName.slice(base.length);
+  if (base !== messageName && structName.startsWith(base) && /^[A-Z]/.test(rest)) {
+    return messageName + rest;
   }
   return messageName + structName;
 }

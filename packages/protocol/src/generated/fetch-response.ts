@@ -13,14 +13,14 @@ export interface FetchResponse {
   /** The fetch session ID, or 0 if this is not part of a fetch session. (v7+) */
   sessionId: number;
   /** The response topics. (v0+) */
-  responses: FetchResponseableTopicResponse[];
+  responses: FetchResponseFetchableTopicResponse[];
   /** Endpoints for all current-leaders enumerated in PartitionData, with errors NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH. (v16+, tag 0) */
   nodeEndpoints: FetchResponseNodeEndpoint[];
   /** Tagged fields this codec does not know, preserved on re-encode. */
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export interface FetchResponseableTopicResponse {
+export interface FetchResponseFetchableTopicResponse {
   /** The topic name. (v0-12) */
   topic: string;
   /** The unique topic ID (v13+) */
@@ -117,7 +117,7 @@ export function defaultFetchResponse(): FetchResponse {
   };
 }
 
-export function defaultFetchResponseableTopicResponse(): FetchResponseableTopicResponse {
+export function defaultFetchResponseFetchableTopicResponse(): FetchResponseFetchableTopicResponse {
   return {
     topic: "",
     topicId: ZERO_UUID,
@@ -183,7 +183,7 @@ export function decodeFetchResponse(r: Reader, version: number): FetchResponse {
   let throttleTimeMs: number = 0;
   let errorCode: number = 0;
   let sessionId: number = 0;
-  let responses: FetchResponseableTopicResponse[];
+  let responses: FetchResponseFetchableTopicResponse[];
   let nodeEndpoints: FetchResponseNodeEndpoint[] = [];
   if (version >= 1) {
     throttleTimeMs = r.int32();
@@ -195,8 +195,8 @@ export function decodeFetchResponse(r: Reader, version: number): FetchResponse {
     sessionId = r.int32();
   }
   const n0 = (flexible ? r.compactArrayLength() : r.arrayLength());
-  const a0: FetchResponseableTopicResponse[] = [];
-  for (let i = 0; i < n0; i++) a0.push(decodeFetchResponseableTopicResponse(r, version));
+  const a0: FetchResponseFetchableTopicResponse[] = [];
+  for (let i = 0; i < n0; i++) a0.push(decodeFetchResponseFetchableTopicResponse(r, version));
   responses = a0;
   let unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
@@ -221,7 +221,7 @@ export function decodeFetchResponse(r: Reader, version: number): FetchResponse {
   return { throttleTimeMs, errorCode, sessionId, responses, nodeEndpoints, unknownTaggedFields };
 }
 
-export function decodeFetchResponseableTopicResponse(r: Reader, version: number): FetchResponseableTopicResponse {
+export function decodeFetchResponseFetchableTopicResponse(r: Reader, version: number): FetchResponseFetchableTopicResponse {
   const flexible = version >= 12;
   let topic: string = "";
   let topicId: string = ZERO_UUID;
@@ -424,7 +424,7 @@ export function encodeFetchResponse(w: Writer, msg: FetchResponse, version: numb
   }
   const a4 = msg.responses;
   (flexible ? w.uvarint(a4.length + 1) : w.int32(a4.length));
-  for (let i = 0; i < a4.length; i++) encodeFetchResponseableTopicResponse(w, a4[i]!, version);
+  for (let i = 0; i < a4.length; i++) encodeFetchResponseFetchableTopicResponse(w, a4[i]!, version);
   if (flexible) {
     let tagged: RawTaggedField[] | undefined;
     if (version >= 16) {
@@ -442,7 +442,7 @@ export function encodeFetchResponse(w: Writer, msg: FetchResponse, version: numb
   }
 }
 
-export function encodeFetchResponseableTopicResponse(w: Writer, msg: FetchResponseableTopicResponse, version: number): void {
+export function encodeFetchResponseFetchableTopicResponse(w: Writer, msg: FetchResponseFetchableTopicResponse, version: number): void {
   const flexible = version >= 12;
   if (version <= 12) {
     (flexible ? w.compactString(msg.topic) : w.string(msg.topic));

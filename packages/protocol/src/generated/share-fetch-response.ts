@@ -13,14 +13,14 @@ export interface ShareFetchResponse {
   /** The top-level error message, or null if there was no error. (v0+) */
   errorMessage: string | null;
   /** The response topics. (v0+) */
-  responses: ShareFetchResponseableTopicResponse[];
+  responses: ShareFetchResponseShareFetchableTopicResponse[];
   /** Endpoints for all current leaders enumerated in PartitionData with error NOT_LEADER_OR_FOLLOWER. (v0+) */
   nodeEndpoints: ShareFetchResponseNodeEndpoint[];
   /** Tagged fields this codec does not know, preserved on re-encode. */
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export interface ShareFetchResponseableTopicResponse {
+export interface ShareFetchResponseShareFetchableTopicResponse {
   /** The unique topic ID. (v0+) */
   topicId: string;
   /** The topic partitions. (v0+) */
@@ -93,7 +93,7 @@ export function defaultShareFetchResponse(): ShareFetchResponse {
   };
 }
 
-export function defaultShareFetchResponseableTopicResponse(): ShareFetchResponseableTopicResponse {
+export function defaultShareFetchResponseShareFetchableTopicResponse(): ShareFetchResponseShareFetchableTopicResponse {
   return {
     topicId: ZERO_UUID,
     partitions: [],
@@ -141,14 +141,14 @@ export function decodeShareFetchResponse(r: Reader, version: number): ShareFetch
   let throttleTimeMs: number;
   let errorCode: number;
   let errorMessage: string | null;
-  let responses: ShareFetchResponseableTopicResponse[];
+  let responses: ShareFetchResponseShareFetchableTopicResponse[];
   let nodeEndpoints: ShareFetchResponseNodeEndpoint[];
   throttleTimeMs = r.int32();
   errorCode = r.int16();
   errorMessage = r.compactNullableString();
   const n0 = r.compactArrayLength();
-  const a0: ShareFetchResponseableTopicResponse[] = [];
-  for (let i = 0; i < n0; i++) a0.push(decodeShareFetchResponseableTopicResponse(r, version));
+  const a0: ShareFetchResponseShareFetchableTopicResponse[] = [];
+  for (let i = 0; i < n0; i++) a0.push(decodeShareFetchResponseShareFetchableTopicResponse(r, version));
   responses = a0;
   const n1 = r.compactArrayLength();
   const a1: ShareFetchResponseNodeEndpoint[] = [];
@@ -167,7 +167,7 @@ export function decodeShareFetchResponse(r: Reader, version: number): ShareFetch
   return { throttleTimeMs, errorCode, errorMessage, responses, nodeEndpoints, unknownTaggedFields };
 }
 
-export function decodeShareFetchResponseableTopicResponse(r: Reader, version: number): ShareFetchResponseableTopicResponse {
+export function decodeShareFetchResponseShareFetchableTopicResponse(r: Reader, version: number): ShareFetchResponseShareFetchableTopicResponse {
   let topicId: string;
   let partitions: ShareFetchResponsePartitionData[];
   topicId = r.uuid();
@@ -287,14 +287,14 @@ export function encodeShareFetchResponse(w: Writer, msg: ShareFetchResponse, ver
   w.compactNullableString(msg.errorMessage);
   const a4 = msg.responses;
   w.uvarint(a4.length + 1);
-  for (let i = 0; i < a4.length; i++) encodeShareFetchResponseableTopicResponse(w, a4[i]!, version);
+  for (let i = 0; i < a4.length; i++) encodeShareFetchResponseShareFetchableTopicResponse(w, a4[i]!, version);
   const a5 = msg.nodeEndpoints;
   w.uvarint(a5.length + 1);
   for (let i = 0; i < a5.length; i++) encodeShareFetchResponseNodeEndpoint(w, a5[i]!, version);
   writeTaggedFields(w, undefined, msg.unknownTaggedFields);
 }
 
-export function encodeShareFetchResponseableTopicResponse(w: Writer, msg: ShareFetchResponseableTopicResponse, version: number): void {
+export function encodeShareFetchResponseShareFetchableTopicResponse(w: Writer, msg: ShareFetchResponseShareFetchableTopicResponse, version: number): void {
   w.uuid(msg.topicId);
   const a6 = msg.partitions;
   w.uvarint(a6.length + 1);
