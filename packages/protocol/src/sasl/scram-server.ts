@@ -195,7 +195,9 @@ export class ScramServerSession {
           "Authentication failed: channel binding data does not match",
         );
       }
-      if (values[1] !== `${this.clientFirst!.clientNonce}${this.serverNonce}`) {
+      // Kafka checks only that the nonce ends with the server-first one: librdkafka 2.0 sends its
+      // client nonce in front of the full combined nonce, and Kafka brokers accept that.
+      if (!values[1]!.endsWith(`${this.clientFirst!.clientNonce}${this.serverNonce}`)) {
         throw new ScramNonceMismatchError("Authentication failed: nonce mismatch");
       }
       const proof = base64(finalMessage.slice(proofAt + 3), "proof");
