@@ -71,6 +71,21 @@ export class BlockCache {
     return Buffer.concat(pieces);
   }
 
+  /**
+   * Starts loading the blocks of [start, end) that are neither cached nor loading, without
+   * waiting; returns the bytes of blocks it started (errors surface when the range is read).
+   */
+  prefetch(key: string, start: number, end: number): number {
+    let started = 0;
+    for (let i = Math.floor(start / this.blockSize); i * this.blockSize < end; i++) {
+      const id = `${i}@${key}`;
+      if (this.blocks.has(id) || this.loading.has(id)) continue;
+      this.block(key, i).catch(() => undefined);
+      started += this.blockSize;
+    }
+    return started;
+  }
+
   private block(key: string, index: number): Promise<Buffer> {
     const id = `${index}@${key}`;
     const cached = this.blocks.get(id);

@@ -117,6 +117,7 @@ export class FetchReader {
       wanted.map(({ i }) => results[i]!.highWatermark),
     );
     await this.recheckMissingRows(request.clusterId, wanted, rows, results);
+    this.prefetch(request, wanted.map(({ p }) => p), rows);
     let used = 0;
     for (const [n, { p, i }] of wanted.entries()) {
       if (results[i]!.errorCode !== undefined) continue;
@@ -148,6 +149,26 @@ export class FetchReader {
         ? emptyResult(p, undefined, "UNKNOWN_TOPIC_OR_PARTITION")
         : emptyResult(p, head, p.fetchOffset < head.logStartOffset ? "OFFSET_OUT_OF_RANGE" : undefined);
     }
+  }
+
+  /**
+   * Starts the block loads the response will need, so that reads from several objects overlap
+   * instead of running one after another, plus the rest of each row read into (read-ahead);
+   * bounded by about the response's byte budget.
+   */
+  private prefetch(request: FetchRequest, partitions: readonly FetchPartitionRequest[], rows: readonly IndexRow[][]): void {
+    let loads = 0;
+    let budget = request.maxBytes;
+    partitions.forEach((p, n) => {
+      let partitionBudget = Math.min(p.partitionMaxBytes, budget);
+      for (const row of rows[n]!) {
+        if (partitionBudget <= 0 || loads >= Math.max(request.maxBytes, 4 * this.blocks.blockSize)) return;
+        // The whole row: a consumer reading on will want the rest of it next (read-ahead).
+        loads += this.blocks.prefetch(row.objectKey, row.byteOffset, row.byteOffset + row.byteLength);
+        budget -= Math.min(row.byteLength, partitionBudget);
+        partitionBudget -= row.byteLength;
+      }
+    });
   }
 
   /** Cached heads, re-read from the store where the request is beyond them (the cache may lag). */
