@@ -10,8 +10,8 @@ import { defineApi } from "../server/api-handler.ts";
 
 export const saslHandshakeApi = defineApi<SaslHandshakeRequest, SaslHandshakeResponse>({
   apiKey: ApiKey.SaslHandshake,
-  // v0 is followed by raw SASL tokens outside Kafka framing; clients that can use v1 + SaslAuthenticate.
-  minVersion: 1,
+  // librdkafka requires v0 in ApiVersions although it then uses v1 + SaslAuthenticate.
+  minVersion: 0,
   maxVersion: 1,
   async handle(request, ctx) {
     const session = ctx.connection.sasl;

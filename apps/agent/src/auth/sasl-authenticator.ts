@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import {
   SaslAuthenticationError,
+  SaslInvalidCredentialsError,
   SaslStateError,
   ScramServerSession,
   parsePlainMessage,
@@ -120,13 +121,17 @@ export class SaslAuthenticator {
       const serverFinal = server.receiveClientFinal(token);
       return this.succeed(session, credential, Buffer.from(serverFinal), source);
     } catch (err) {
-      if (err instanceof SaslAuthenticationError)
+      // A wrong proof reads like an unknown user; other failures (malformed messages) keep their reason.
+      if (err instanceof SaslInvalidCredentialsError) {
         return this.fail(
           session,
           source,
           new SaslAuthenticationError(invalidCredentials),
           credential.username,
         );
+      }
+      if (err instanceof SaslAuthenticationError)
+        return this.fail(session, source, err, credential.username);
       throw err;
     }
   }
