@@ -1,0 +1,181 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { Kafka, logLevel } from "kafkajs";
+import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
+import { createClusterWithCredential, type TestCluster } from "./support/console-credentials.ts";
+import { runClient } from "./support/run-client.ts";
+import { startTestAgent, tempBucket, type TestAgent } from "./support/test-agents.ts";
+
+const run = promisify(execFile);
+
+let db: TestDatabase;
+let bucket: Awaited<ReturnType<typeof tempBucket>>;
+let certs: string;
+let tlsAgent: TestAgent;
+let mtlsAgent: TestAgent;
+let cluster: TestCluster;
+
+/** A self-signed CA, a server certificate for 127.0.0.1 and a client certificate, all signed by it. */
+async function makeCertificates(dir: string): Promise<void> {
+  const openssl = (...args: string[]) => run("openssl", args, { cwd: dir });
+  await openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=Streambed Test CA",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+  );
+  await writeFile(path.join(dir, "server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  for (const [name, subject, ext] of [
+    ["server", "/CN=127.0.0.1", ["-extfile", "server.ext"]],
+    ["client", "/CN=test-client", []],
+  ] as const) {
+    await openssl(
+      "req",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-subj",
+      subject,
+      "-keyout",
+      `${name}.key`,
+      "-out",
+      `${name}.csr`,
+    );
+    await openssl(
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      "ca.pem",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-days",
+      "2",
+      "-out",
+      `${name}.pem`,
+      ...ext,
+    );
+  }
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase(inject("postgresAdminUrl"));
+  bucket = await tempBucket();
+  certs = await mkdtemp(path.join(tmpdir(), "streambed-tls-"));
+  await makeCertificates(certs);
+  cluster = await createClusterWithCredential(db.pool);
+  const tls = [
+    "--tls-cert",
+    path.join(certs, "server.pem"),
+    "--tls-key",
+    path.join(certs, "server.key"),
+  ];
+  const common = { databaseUrl: db.url, bucketUrl: bucket.url, clusterId: "" };
+  tlsAgent = await startTestAgent({ ...common, extra: tls });
+  mtlsAgent = await startTestAgent({
+    ...common,
+    extra: [...tls, "--tls-client-ca", path.join(certs, "ca.pem")],
+  });
+});
+
+afterAll(async () => {
+  await tlsAgent?.stop();
+  await mtlsAgent?.stop();
+  await db?.drop();
+  await bucket?.remove();
+  if (certs) await rm(certs, { recursive: true, force: true });
+});
+
+function kcat(bootstrap: string, extra: string[], args: string[], input?: string): Promise<string> {
+  const sasl = [
+    "-X",
+    "security.protocol=SASL_SSL",
+    "-X",
+    "sasl.mechanisms=SCRAM-SHA-512",
+    "-X",
+    `sasl.username=${cluster.username}`,
+    "-X",
+    `sasl.password=${cluster.password}`,
+  ];
+  return runClient(
+    "kcat",
+    [
+      "-b",
+      bootstrap,
+      ...sasl,
+      "-X",
+      `ssl.ca.location=${path.join(certs, "ca.pem")}`,
+      ...extra,
+      ...args,
+    ],
+    { input, timeoutMs: 20_000 },
+  );
+}
+
+describe("TLS listener", () => {
+  it("serves kcat over SASL_SSL with a certificate from a self-signed CA", async () => {
+    await kcat(tlsAgent.bootstrap, [], ["-P", "-t", "secure", "-p", "0"], "a\nb\n");
+    const out = await kcat(
+      tlsAgent.bootstrap,
+      [],
+      ["-C", "-t", "secure", "-p", "0", "-o", "beginning", "-c", "2", "-e", "-q"],
+    );
+    expect(out.trim().split("\n")).toEqual(["a", "b"]);
+  });
+
+  it("serves KafkaJS over TLS and refuses plaintext on the TLS port", async () => {
+    const ca = await readFile(path.join(certs, "ca.pem"), "utf8");
+    const sasl = {
+      mechanism: "plain" as const,
+      username: cluster.username,
+      password: cluster.password,
+    };
+    const secure = new Kafka({
+      brokers: [tlsAgent.bootstrap],
+      ssl: { ca: [ca] },
+      sasl,
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = secure.admin();
+    await admin.connect();
+    try {
+      expect(await admin.listTopics()).toContain("secure");
+    } finally {
+      await admin.disconnect();
+    }
+    const plaintext = new Kafka({
+      brokers: [tlsAgent.bootstrap],
+      sasl,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+      connectionTimeout: 2000,
+    });
+    await expect(plaintext.admin().connect()).rejects.toThrow();
+  });
+
+  it("requires a client certificate signed by the client CA when one is configured (mTLS)", async () => {
+    const clientCert = [
+      "-X",
+      `ssl.certificate.location=${path.join(certs, "client.pem")}`,
+      "-X",
+      `ssl.key.location=${path.join(certs, "client.key")}`,
+    ];
+    expect(await kcat(mtlsAgent.bootstrap, clientCert, ["-L", "-m", "5"])).toContain("topic \"secure\"");
+    await expect(kcat(mtlsAgent.bootstrap, [], ["-L", "-m", "3"])).rejects.toThrow();
+  });
+});
