@@ -3,6 +3,7 @@
  * produce and consume with KafkaJS using that credential, see offsets and lag in the console,
  * revoke the credential, and invite a read-only colleague.
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
@@ -15,7 +16,11 @@ test.describe.configure({ mode: "serial" });
 const artifacts = join(import.meta.dirname, "..", "artifacts");
 const run = randomBytes(3).toString("hex");
 const owner = { name: "Ada Owner", email: `owner-${run}@e2e.test`, password: "owner-password-1" };
-const reader = { name: "Rex Reader", email: `reader-${run}@e2e.test`, password: "reader-password-1" };
+const reader = {
+  name: "Rex Reader",
+  email: `reader-${run}@e2e.test`,
+  password: "reader-password-1",
+};
 const clusterName = `e2e-${run}`;
 const topicName = `orders-${run}`;
 const bootstrap = `127.0.0.1:${e2ePorts.kafka}`;
@@ -67,7 +72,9 @@ test("create a cluster and see its bootstrap address", async () => {
   await expect(page.getByText("At least 3 characters")).toBeVisible();
   await page.getByLabel("Cluster name").fill(clusterName);
   await page.getByRole("button", { name: "Create cluster" }).click();
-  await page.waitForURL((url) => /^\/clusters\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith("/new"));
+  await page.waitForURL(
+    (url) => /^\/clusters\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith("/new"),
+  );
   clusterId = page.url().split("/").at(-1)!;
   await expect(page.getByRole("heading", { name: clusterName })).toBeVisible();
   await expect(page.getByTestId("bootstrap-address")).toHaveText(/\d+\.\d+\.\d+\.\d+:\d+/);
@@ -117,11 +124,17 @@ test("create a topic from the console", async () => {
 
 test("produce and consume with KafkaJS using the credential; offsets and lag show in the console", async () => {
   test.setTimeout(120_000);
-  test.skip(!(await agentSpeaksSasl("127.0.0.1", e2ePorts.kafka)), "the agent does not advertise SaslHandshake (API key 17) yet");
+  test.skip(
+    !(await agentSpeaksSasl("127.0.0.1", e2ePorts.kafka)),
+    "the agent does not advertise SaslHandshake (API key 17) yet",
+  );
   const kafka = kafkaFor(credential.username, credential.password);
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send({ topic: topicName, messages: Array.from({ length: 5 }, (_, i) => ({ key: "k", value: `message ${i}` })) });
+  await producer.send({
+    topic: topicName,
+    messages: Array.from({ length: 5 }, (_, i) => ({ key: "k", value: `message ${i}` })),
+  });
   await producer.disconnect();
 
   const consumer = kafka.consumer({ groupId: `e2e-group-${run}` });
@@ -129,7 +142,10 @@ test("produce and consume with KafkaJS using the credential; offsets and lag sho
   await consumer.subscribe({ topic: topicName, fromBeginning: true });
   const received: string[] = [];
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`consumed only ${received.length} of 5`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`consumed only ${received.length} of 5`)),
+      60_000,
+    );
     void consumer.run({
       eachMessage: async ({ message }) => {
         received.push(message.value!.toString());
@@ -141,7 +157,13 @@ test("produce and consume with KafkaJS using the credential; offsets and lag sho
     });
   });
   await consumer.disconnect(); // commits the consumed offsets
-  expect(received.sort()).toEqual(["message 0", "message 1", "message 2", "message 3", "message 4"]);
+  expect(received.sort()).toEqual([
+    "message 0",
+    "message 1",
+    "message 2",
+    "message 3",
+    "message 4",
+  ]);
 
   await page.goto(`/clusters/${clusterId}/topics/${topicName}`);
   const partitions = page.getByTestId("partitions-table");
@@ -156,13 +178,29 @@ test("produce and consume with KafkaJS using the credential; offsets and lag sho
   await expect(page.getByTestId("groups-table")).toContainText(`e2e-group-${run}`);
   await shot(page, "groups");
 
+  // The Connect page's kcat snippet works as shown once the password is filled in.
+  await page.goto(`/clusters/${clusterId}/connect?username=${credential.username}`);
+  const kcat = (await page.getByTestId("snippet-kcat").textContent())!.replaceAll(
+    "<password>",
+    credential.password,
+  );
+  expect(execFileSync("bash", ["-c", kcat], { encoding: "utf8", timeout: 60_000 })).toContain(
+    "hello streambed",
+  );
+
   await page.goto(`/clusters/${clusterId}/credentials`);
   await page.getByRole("button", { name: "Revoke" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Revoke credential" }).click();
   await expect(page.getByTestId("credentials-table")).toContainText("Revoked");
-  const revoked = kafkaFor(credential.username, credential.password).producer();
-  await expect(revoked.connect()).rejects.toThrow(/SASL|authentication/i);
-  await revoked.disconnect().catch(() => undefined);
+  // Agents cache credentials for a few seconds, so the revocation lands within that window.
+  await expect(async () => {
+    const revoked = kafkaFor(credential.username, credential.password).producer();
+    try {
+      await expect(revoked.connect()).rejects.toThrow(/SASL|authentication/i);
+    } finally {
+      await revoked.disconnect().catch(() => undefined);
+    }
+  }).toPass({ timeout: 20_000, intervals: [1_000] });
 });
 
 test("invite a read-only member who can look but not change anything", async ({ browser }) => {
@@ -179,7 +217,9 @@ test("invite a read-only member who can look but not change anything", async ({ 
   await page.getByRole("button", { name: "Done" }).click();
   await shot(page, "members");
 
-  const readerPage = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  const readerPage = await (
+    await browser.newContext({ viewport: { width: 1440, height: 900 } })
+  ).newPage();
   await readerPage.goto(new URL(link).pathname);
   await expect(readerPage).toHaveURL(/\/sign-in\?next=/);
   await readerPage.getByRole("link", { name: "Create an account" }).click();

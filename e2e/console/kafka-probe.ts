@@ -7,7 +7,11 @@ const API_VERSIONS = 18;
  * Asks a broker for its ApiVersions (v0, understood by every Kafka broker) and returns the API
  * keys it advertises, so tests can skip what the agent does not speak yet.
  */
-export function advertisedApiKeys(host: string, port: number, timeoutMs = 5_000): Promise<Set<number>> {
+export function advertisedApiKeys(
+  host: string,
+  port: number,
+  timeoutMs = 5_000,
+): Promise<Set<number>> {
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     const clientId = Buffer.from("streambed-e2e-probe");

@@ -12,7 +12,11 @@ afterAll(() => db.drop());
 function signInRequest(email: string, password: string, ip: string) {
   return new Request("http://localhost:3000/api/auth/sign-in/email", {
     method: "POST",
-    headers: { "content-type": "application/json", origin: "http://localhost:3000", "x-forwarded-for": ip },
+    headers: {
+      "content-type": "application/json",
+      origin: "http://localhost:3000",
+      "x-forwarded-for": ip,
+    },
     body: JSON.stringify({ email, password }),
   });
 }
@@ -23,29 +27,47 @@ describe("accounts", () => {
     await signUp(db.prisma, "limited@auth.test");
     const statuses: number[] = [];
     for (let i = 0; i <= signInAttemptsPerMinute; i++) {
-      statuses.push((await auth.handler(signInRequest("limited@auth.test", "wrong-password", "10.0.0.7"))).status);
+      statuses.push(
+        (await auth.handler(signInRequest("limited@auth.test", "wrong-password", "10.0.0.7")))
+          .status,
+      );
     }
     expect(statuses.slice(0, signInAttemptsPerMinute).every((s) => s === 401)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
     // Another address is not affected.
-    expect((await auth.handler(signInRequest("limited@auth.test", "correct-horse-battery", "10.0.0.8"))).status).toBe(200);
+    expect(
+      (await auth.handler(signInRequest("limited@auth.test", "correct-horse-battery", "10.0.0.8")))
+        .status,
+    ).toBe(200);
   });
 
   it("resets a password with the emailed token", async () => {
     const auth = createAuth(db.prisma);
     await signUp(db.prisma, "forgetful@auth.test");
-    await auth.api.requestPasswordReset({ body: { email: "forgetful@auth.test", redirectTo: "http://localhost:3000/reset-password" } });
-    const verification = await db.prisma.verification.findFirstOrThrow({ where: { identifier: { startsWith: "reset-password:" } } });
+    await auth.api.requestPasswordReset({
+      body: { email: "forgetful@auth.test", redirectTo: "http://localhost:3000/reset-password" },
+    });
+    const verification = await db.prisma.verification.findFirstOrThrow({
+      where: { identifier: { startsWith: "reset-password:" } },
+    });
     const token = verification.identifier.slice("reset-password:".length);
     await auth.api.resetPassword({ body: { token, newPassword: "a-brand-new-password" } });
-    await expect(auth.api.signInEmail({ body: { email: "forgetful@auth.test", password: "correct-horse-battery" } })).rejects.toThrow();
-    const signedIn = await auth.api.signInEmail({ body: { email: "forgetful@auth.test", password: "a-brand-new-password" } });
+    await expect(
+      auth.api.signInEmail({
+        body: { email: "forgetful@auth.test", password: "correct-horse-battery" },
+      }),
+    ).rejects.toThrow();
+    const signedIn = await auth.api.signInEmail({
+      body: { email: "forgetful@auth.test", password: "a-brand-new-password" },
+    });
     expect(signedIn.user.email).toBe("forgetful@auth.test");
   });
 
   it("starts sessions in the user's organization", async () => {
     const user = await signUp(db.prisma, "sessions@auth.test");
-    const { token } = await createAuth(db.prisma).api.signInEmail({ body: { email: user.email, password: "correct-horse-battery" } });
+    const { token } = await createAuth(db.prisma).api.signInEmail({
+      body: { email: user.email, password: "correct-horse-battery" },
+    });
     const session = await db.prisma.session.findUniqueOrThrow({ where: { token } });
     expect(session.activeOrganizationId).toBe(user.organizationId);
   });

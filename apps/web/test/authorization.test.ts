@@ -11,7 +11,13 @@ let alice: TestUser; // owner of org A
 let bob: TestUser; // owner of org B
 let reader: TestUser; // read-only member of org B
 let biller: TestUser; // billing member of org B
-let b: { clusterId: string; credentialId: string; agentKeyId: string; memberId: string; invitationId: string };
+let b: {
+  clusterId: string;
+  credentialId: string;
+  agentKeyId: string;
+  memberId: string;
+  invitationId: string;
+};
 let aClusterId: string;
 
 beforeAll(async () => {
@@ -27,12 +33,17 @@ beforeAll(async () => {
   const bobApi = callerFor(db.prisma, bob);
   const clusterId = (await bobApi.clusters.create({ name: "b-cluster", region: "local" })).id;
   await bobApi.topics.create({ clusterId, name: "b-topic" });
-  await db.prisma.committedOffset.create({ data: { clusterId, groupId: "b-group", topic: "b-topic", partition: 0, committedOffset: 0n } });
+  await db.prisma.committedOffset.create({
+    data: { clusterId, groupId: "b-group", topic: "b-topic", partition: 0, committedOffset: 0n },
+  });
   const credentialId = (await bobApi.credentials.createKafkaCredential({ clusterId })).id;
   const agentKeyId = (await bobApi.credentials.createAgentKey({ clusterId, name: "k" })).id;
-  const invitationId = (await bobApi.members.invite({ email: "someone@b.test", role: "member" })).id;
+  const invitationId = (await bobApi.members.invite({ email: "someone@b.test", role: "member" }))
+    .id;
   b = { clusterId, credentialId, agentKeyId, memberId: billerMember.id, invitationId };
-  aClusterId = (await callerFor(db.prisma, alice).clusters.create({ name: "a-cluster", region: "local" })).id;
+  aClusterId = (
+    await callerFor(db.prisma, alice).clusters.create({ name: "a-cluster", region: "local" })
+  ).id;
 });
 afterAll(() => db.drop());
 
@@ -44,21 +55,34 @@ const reads: Record<string, Call> = {
   "topics.get": (api) => api.topics.get({ clusterId: b.clusterId, name: "b-topic" }),
   "groups.list": (api) => api.groups.list({ clusterId: b.clusterId }),
   "groups.get": (api) => api.groups.get({ clusterId: b.clusterId, groupId: "b-group" }),
-  "credentials.listKafkaCredentials": (api) => api.credentials.listKafkaCredentials({ clusterId: b.clusterId }),
+  "credentials.listKafkaCredentials": (api) =>
+    api.credentials.listKafkaCredentials({ clusterId: b.clusterId }),
   "credentials.listAgentKeys": (api) => api.credentials.listAgentKeys({ clusterId: b.clusterId }),
 };
 
 const mutations: Record<string, Call> = {
   "clusters.rename": (api) => api.clusters.rename({ clusterId: b.clusterId, name: "stolen" }),
   "clusters.updateSettings": (api) =>
-    api.clusters.updateSettings({ clusterId: b.clusterId, autoCreateTopics: false, defaultPartitions: 1, defaultRetentionMs: -1, requireSasl: false, deletionProtection: false }),
-  "clusters.delete": (api) => api.clusters.delete({ clusterId: b.clusterId, confirmName: "b-cluster" }),
+    api.clusters.updateSettings({
+      clusterId: b.clusterId,
+      autoCreateTopics: false,
+      defaultPartitions: 1,
+      defaultRetentionMs: -1,
+      requireSasl: false,
+      deletionProtection: false,
+    }),
+  "clusters.delete": (api) =>
+    api.clusters.delete({ clusterId: b.clusterId, confirmName: "b-cluster" }),
   "topics.create": (api) => api.topics.create({ clusterId: b.clusterId, name: "evil" }),
   "topics.delete": (api) => api.topics.delete({ clusterId: b.clusterId, name: "b-topic" }),
-  "credentials.createKafkaCredential": (api) => api.credentials.createKafkaCredential({ clusterId: b.clusterId }),
-  "credentials.revokeKafkaCredential": (api) => api.credentials.revokeKafkaCredential({ clusterId: b.clusterId, credentialId: b.credentialId }),
-  "credentials.createAgentKey": (api) => api.credentials.createAgentKey({ clusterId: b.clusterId, name: "evil" }),
-  "credentials.revokeAgentKey": (api) => api.credentials.revokeAgentKey({ clusterId: b.clusterId, agentKeyId: b.agentKeyId }),
+  "credentials.createKafkaCredential": (api) =>
+    api.credentials.createKafkaCredential({ clusterId: b.clusterId }),
+  "credentials.revokeKafkaCredential": (api) =>
+    api.credentials.revokeKafkaCredential({ clusterId: b.clusterId, credentialId: b.credentialId }),
+  "credentials.createAgentKey": (api) =>
+    api.credentials.createAgentKey({ clusterId: b.clusterId, name: "evil" }),
+  "credentials.revokeAgentKey": (api) =>
+    api.credentials.revokeAgentKey({ clusterId: b.clusterId, agentKeyId: b.agentKeyId }),
 };
 
 const orgMutations: Record<string, Call> = {
@@ -66,7 +90,8 @@ const orgMutations: Record<string, Call> = {
   "members.invite": (api) => api.members.invite({ email: "x@b.test", role: "member" }),
   "members.updateRole": (api) => api.members.updateRole({ memberId: b.memberId, role: "admin" }),
   "members.remove": (api) => api.members.remove({ memberId: b.memberId }),
-  "members.cancelInvitation": (api) => api.members.cancelInvitation({ invitationId: b.invitationId }),
+  "members.cancelInvitation": (api) =>
+    api.members.cancelInvitation({ invitationId: b.invitationId }),
 };
 
 async function codeOf(call: Promise<unknown>): Promise<string> {
@@ -92,10 +117,23 @@ async function organizationBState() {
   const [cluster, topics, credentials, keys, members, invitations] = await Promise.all([
     db.prisma.virtualCluster.findUniqueOrThrow({ where: { id: b.clusterId } }),
     db.prisma.topic.findMany({ where: { clusterId: b.clusterId }, select: { name: true } }),
-    db.prisma.kafkaCredential.findMany({ where: { clusterId: b.clusterId }, select: { id: true, revokedAt: true } }),
-    db.prisma.agentKey.findMany({ where: { clusterId: b.clusterId }, select: { id: true, revokedAt: true } }),
-    db.prisma.member.findMany({ where: { organizationId: bob.organizationId }, select: { id: true, role: true }, orderBy: { id: "asc" } }),
-    db.prisma.invitation.findMany({ where: { organizationId: bob.organizationId }, select: { id: true, status: true } }),
+    db.prisma.kafkaCredential.findMany({
+      where: { clusterId: b.clusterId },
+      select: { id: true, revokedAt: true },
+    }),
+    db.prisma.agentKey.findMany({
+      where: { clusterId: b.clusterId },
+      select: { id: true, revokedAt: true },
+    }),
+    db.prisma.member.findMany({
+      where: { organizationId: bob.organizationId },
+      select: { id: true, role: true },
+      orderBy: { id: "asc" },
+    }),
+    db.prisma.invitation.findMany({
+      where: { organizationId: bob.organizationId },
+      select: { id: true, status: true },
+    }),
   ]);
   return { cluster, topics, credentials, keys, members, invitations };
 }
@@ -107,19 +145,36 @@ describe("authorization matrix", () => {
     expect(await outcomes(alices, reads)).toEqual(all(reads, "NOT_FOUND"));
     expect(await outcomes(alices, mutations)).toEqual(all(mutations, "NOT_FOUND"));
     // Org-level ids of B (members, invitations) are not found from inside A either.
-    expect(await codeOf(alices.members.updateRole({ memberId: b.memberId, role: "admin" }))).toBe("NOT_FOUND");
+    expect(await codeOf(alices.members.updateRole({ memberId: b.memberId, role: "admin" }))).toBe(
+      "NOT_FOUND",
+    );
     expect(await codeOf(alices.members.remove({ memberId: b.memberId }))).toBe("NOT_FOUND");
-    expect(await codeOf(alices.members.cancelInvitation({ invitationId: b.invitationId }))).toBe("NOT_FOUND");
+    expect(await codeOf(alices.members.cancelInvitation({ invitationId: b.invitationId }))).toBe(
+      "NOT_FOUND",
+    );
     // B's credential or key ids under A's own cluster find nothing.
-    expect(await codeOf(alices.credentials.revokeKafkaCredential({ clusterId: aClusterId, credentialId: b.credentialId }))).toBe("NOT_FOUND");
-    expect(await codeOf(alices.credentials.revokeAgentKey({ clusterId: aClusterId, agentKeyId: b.agentKeyId }))).toBe("NOT_FOUND");
+    expect(
+      await codeOf(
+        alices.credentials.revokeKafkaCredential({
+          clusterId: aClusterId,
+          credentialId: b.credentialId,
+        }),
+      ),
+    ).toBe("NOT_FOUND");
+    expect(
+      await codeOf(
+        alices.credentials.revokeAgentKey({ clusterId: aClusterId, agentKeyId: b.agentKeyId }),
+      ),
+    ).toBe("NOT_FOUND");
     // Claiming B as the active organization does not help: membership is checked.
     const claiming = callerFor(db.prisma, alice, bob.organizationId);
     expect(await codeOf(claiming.clusters.list())).toBe("FORBIDDEN");
     expect(await outcomes(claiming, reads)).toEqual(all(reads, "FORBIDDEN"));
     expect(await codeOf(claiming.members.list())).toBe("FORBIDDEN");
     expect(await codeOf(claiming.audit.list({}))).toBe("FORBIDDEN");
-    expect(await codeOf(alices.organizations.switch({ organizationId: bob.organizationId }))).toBe("FORBIDDEN");
+    expect(await codeOf(alices.organizations.switch({ organizationId: bob.organizationId }))).toBe(
+      "FORBIDDEN",
+    );
     // Nor does B's invitation, which is for someone else.
     expect(await codeOf(alices.members.accept({ invitationId: b.invitationId }))).toBe("NOT_FOUND");
     expect(await organizationBState()).toEqual(before);
@@ -143,15 +198,23 @@ describe("authorization matrix", () => {
     const member = await signUp(db.prisma, "member@b.test");
     await addMember(db.prisma, bob.organizationId, member, "member");
     const api = callerFor(db.prisma, member, bob.organizationId);
-    expect(await codeOf(api.topics.create({ clusterId: b.clusterId, name: "by-member" }))).toBe("OK");
-    expect(await codeOf(api.clusters.delete({ clusterId: b.clusterId, confirmName: "b-cluster" }))).toBe("FORBIDDEN");
-    expect(await codeOf(api.members.invite({ email: "y@b.test", role: "member" }))).toBe("FORBIDDEN");
+    expect(await codeOf(api.topics.create({ clusterId: b.clusterId, name: "by-member" }))).toBe(
+      "OK",
+    );
+    expect(
+      await codeOf(api.clusters.delete({ clusterId: b.clusterId, confirmName: "b-cluster" })),
+    ).toBe("FORBIDDEN");
+    expect(await codeOf(api.members.invite({ email: "y@b.test", role: "member" }))).toBe(
+      "FORBIDDEN",
+    );
     expect(await codeOf(api.audit.list({}))).toBe("FORBIDDEN");
   });
 
   it("signed-out callers get UNAUTHORIZED everywhere", async () => {
     const anonymous = callerFor(db.prisma, null);
-    expect(await outcomes(anonymous, { ...reads, ...mutations, ...orgMutations })).toEqual(all({ ...reads, ...mutations, ...orgMutations }, "UNAUTHORIZED"));
+    expect(await outcomes(anonymous, { ...reads, ...mutations, ...orgMutations })).toEqual(
+      all({ ...reads, ...mutations, ...orgMutations }, "UNAUTHORIZED"),
+    );
     expect(await codeOf(anonymous.organizations.mine())).toBe("UNAUTHORIZED");
   });
 });

@@ -2,7 +2,10 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { verifyPlainPassword } from "@streambed/protocol/sasl/plain-hash";
-import { deriveScramVerifiers, fromStoredScramVerifiers } from "@streambed/protocol/sasl/scram-verifiers";
+import {
+  deriveScramVerifiers,
+  fromStoredScramVerifiers,
+} from "@streambed/protocol/sasl/scram-verifiers";
 import { callerFor, signUp, type TestUser } from "./harness.ts";
 
 let db: TestDatabase;
@@ -11,14 +14,19 @@ let clusterId: string;
 beforeAll(async () => {
   db = await createTestDatabase(inject("postgresAdminUrl"));
   owner = await signUp(db.prisma, "owner@credentials.test");
-  clusterId = (await callerFor(db.prisma, owner).clusters.create({ name: "payments", region: "local" })).id;
+  clusterId = (
+    await callerFor(db.prisma, owner).clusters.create({ name: "payments", region: "local" })
+  ).id;
 });
 afterAll(() => db.drop());
 
 describe("credentials router", () => {
   it("creates a Kafka credential whose password is returned once and stored only as verifiers and a hash", async () => {
     const api = callerFor(db.prisma, owner);
-    const created = await api.credentials.createKafkaCredential({ clusterId, description: "billing service" });
+    const created = await api.credentials.createKafkaCredential({
+      clusterId,
+      description: "billing service",
+    });
     expect(created.username).toMatch(/^sb-[0-9a-f]{12}$/);
     expect(created.password.length).toBeGreaterThanOrEqual(32);
 
@@ -31,12 +39,23 @@ describe("credentials router", () => {
     ] as const) {
       const verifiers = fromStoredScramVerifiers(stored, mechanism);
       expect(verifiers).not.toBeNull();
-      const again = await deriveScramVerifiers(created.password, mechanism, verifiers!.iterations, verifiers!.salt);
+      const again = await deriveScramVerifiers(
+        created.password,
+        mechanism,
+        verifiers!.iterations,
+        verifiers!.salt,
+      );
       expect(again.storedKey.equals(verifiers!.storedKey)).toBe(true);
     }
 
     const listed = await api.credentials.listKafkaCredentials({ clusterId });
-    expect(listed).toEqual([expect.objectContaining({ username: created.username, description: "billing service", revokedAt: null })]);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        username: created.username,
+        description: "billing service",
+        revokedAt: null,
+      }),
+    ]);
     expect(JSON.stringify(listed)).not.toMatch(/plainHash|scram/);
 
     await api.credentials.revokeKafkaCredential({ clusterId, credentialId: created.id });
@@ -53,6 +72,8 @@ describe("credentials router", () => {
     expect(row.keyPrefix).toBe(key.secret.slice(0, 12));
     await api.credentials.revokeAgentKey({ clusterId, agentKeyId: key.id });
     expect((await api.credentials.listAgentKeys({ clusterId }))[0]!.revokedAt).toBeInstanceOf(Date);
-    await expect(api.credentials.createAgentKey({ clusterId, name: "" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(api.credentials.createAgentKey({ clusterId, name: "" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
   });
 });

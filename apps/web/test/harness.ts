@@ -19,14 +19,26 @@ export interface TestUser {
 export async function signUp(prisma: PrismaClient, email: string): Promise<TestUser> {
   const auth = createAuth(prisma);
   const name = email.split("@")[0]!;
-  const { token } = await auth.api.signUpEmail({ body: { email, password: "correct-horse-battery", name } });
+  const { token } = await auth.api.signUpEmail({
+    body: { email, password: "correct-horse-battery", name },
+  });
   const session = await prisma.session.findUniqueOrThrow({ where: { token: token! } });
   const member = await prisma.member.findFirstOrThrow({ where: { userId: session.userId } });
-  return { id: session.userId, email, name, organizationId: member.organizationId, sessionId: session.id };
+  return {
+    id: session.userId,
+    email,
+    name,
+    organizationId: member.organizationId,
+    sessionId: session.id,
+  };
 }
 
 /** A tRPC caller acting as `user` inside `organizationId` (their own by default). */
-export function callerFor(prisma: PrismaClient, user: TestUser | null, organizationId = user?.organizationId ?? null): Caller {
+export function callerFor(
+  prisma: PrismaClient,
+  user: TestUser | null,
+  organizationId = user?.organizationId ?? null,
+): Caller {
   return createCaller({
     prisma,
     user: user ? { id: user.id, email: user.email, name: user.name } : null,
@@ -38,6 +50,11 @@ export function callerFor(prisma: PrismaClient, user: TestUser | null, organizat
 }
 
 /** Adds `user` to `organizationId` with `role`, as an accepted invitation would. */
-export async function addMember(prisma: PrismaClient, organizationId: string, user: TestUser, role: string) {
+export async function addMember(
+  prisma: PrismaClient,
+  organizationId: string,
+  user: TestUser,
+  role: string,
+) {
   return prisma.member.create({ data: { organizationId, userId: user.id, role } });
 }

@@ -10,7 +10,12 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-const input = { email: "demo@streambed.local", password: "demo-password-1", saslUsername: "demo-user", saslPassword: "sasl-secret" };
+const input = {
+  email: "demo@streambed.local",
+  password: "demo-password-1",
+  saslUsername: "demo-user",
+  saslPassword: "sasl-secret",
+};
 
 async function counts() {
   return Promise.all([
@@ -31,7 +36,9 @@ describe("seedDemo", () => {
     expect(await counts()).toEqual(before);
     expect(before.slice(0, 4)).toEqual([1, 1, 1, 1]);
 
-    const signIn = await createAuth(db.prisma).api.signInEmail({ body: { email: input.email, password: input.password } });
+    const signIn = await createAuth(db.prisma).api.signInEmail({
+      body: { email: input.email, password: input.password },
+    });
     expect(signIn.user.id).toBe(first.userId);
 
     const credential = before[4];
@@ -43,7 +50,9 @@ describe("seedDemo", () => {
 
   it("brings the credential in line when the SASL password changes", async () => {
     const result = await seedDemo(db.prisma, { ...input, saslPassword: "another-secret" });
-    const credential = await db.prisma.kafkaCredential.findUniqueOrThrow({ where: { username: input.saslUsername } });
+    const credential = await db.prisma.kafkaCredential.findUniqueOrThrow({
+      where: { username: input.saslUsername },
+    });
     expect(credential.clusterId).toBe(result.clusterId);
     expect(await verifyPlainPassword("another-secret", credential.plainHash)).toBe(true);
   });

@@ -8,15 +8,25 @@ let clusterId: string;
 beforeAll(async () => {
   db = await createTestDatabase(inject("postgresAdminUrl"));
   owner = await signUp(db.prisma, "owner@topics.test");
-  clusterId = (await callerFor(db.prisma, owner).clusters.create({ name: "events", region: "local" })).id;
+  clusterId = (
+    await callerFor(db.prisma, owner).clusters.create({ name: "events", region: "local" })
+  ).id;
 });
 afterAll(() => db.drop());
 
 describe("topics router", () => {
   it("creates a topic with its partition rows, shows offsets and stored bytes, and deletes it", async () => {
     const api = callerFor(db.prisma, owner);
-    const topic = await api.topics.create({ clusterId, name: "clicks", partitions: 3, retentionMs: 3_600_000 });
-    const partitions = await db.prisma.partition.findMany({ where: { topicId: topic.id }, orderBy: { partition: "asc" } });
+    const topic = await api.topics.create({
+      clusterId,
+      name: "clicks",
+      partitions: 3,
+      retentionMs: 3_600_000,
+    });
+    const partitions = await db.prisma.partition.findMany({
+      where: { topicId: topic.id },
+      orderBy: { partition: "asc" },
+    });
     expect(partitions.map((p) => [p.partition, p.clusterId, p.nextOffset])).toEqual([
       [0, clusterId, 0n],
       [1, clusterId, 0n],
@@ -24,14 +34,36 @@ describe("topics router", () => {
     ]);
 
     // What the agent does when it commits a flush: advance next_offset and index the batch.
-    await db.prisma.storedObject.create({ data: { key: "o/1", clusterId, sizeBytes: 4096n, state: "committed" } });
-    await db.prisma.partition.update({ where: { topicId_partition: { topicId: topic.id, partition: 1 } }, data: { nextOffset: 42n } });
+    await db.prisma.storedObject.create({
+      data: { key: "o/1", clusterId, sizeBytes: 4096n, state: "committed" },
+    });
+    await db.prisma.partition.update({
+      where: { topicId_partition: { topicId: topic.id, partition: 1 } },
+      data: { nextOffset: 42n },
+    });
     await db.prisma.partitionIndexRow.create({
-      data: { topicId: topic.id, partition: 1, baseOffset: 0n, lastOffset: 41n, clusterId, objectKey: "o/1", byteOffset: 0n, byteLength: 2048, maxTimestamp: 0n, recordCount: 42 },
+      data: {
+        topicId: topic.id,
+        partition: 1,
+        baseOffset: 0n,
+        lastOffset: 41n,
+        clusterId,
+        objectKey: "o/1",
+        byteOffset: 0n,
+        byteLength: 2048,
+        maxTimestamp: 0n,
+        recordCount: 42,
+      },
     });
 
     const [listed] = await api.topics.list({ clusterId });
-    expect(listed).toMatchObject({ name: "clicks", partitionCount: 3, highWatermark: 42n, storedBytes: 2048n, retentionMs: 3_600_000n });
+    expect(listed).toMatchObject({
+      name: "clicks",
+      partitionCount: 3,
+      highWatermark: 42n,
+      storedBytes: 2048n,
+      retentionMs: 3_600_000n,
+    });
     expect(await api.topics.list({ clusterId, search: "nomatch" })).toEqual([]);
     const detail = await api.topics.get({ clusterId, name: "clicks" });
     expect(detail.partitions.map((p) => [p.partition, p.highWatermark, p.storedBytes])).toEqual([
@@ -41,7 +73,9 @@ describe("topics router", () => {
     ]);
     expect(detail.configs).toEqual({ "cleanup.policy": "delete", "retention.ms": "3600000" });
 
-    await expect(api.topics.create({ clusterId, name: "clicks" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(api.topics.create({ clusterId, name: "clicks" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     await api.topics.delete({ clusterId, name: "clicks" });
     expect(await db.prisma.partition.count({ where: { topicId: topic.id } })).toBe(0);
   });
@@ -50,9 +84,15 @@ describe("topics router", () => {
     const api = callerFor(db.prisma, owner);
     const topic = await api.topics.create({ clusterId, name: "defaults" });
     expect(topic.partitionCount).toBe(1);
-    await expect(api.topics.create({ clusterId, name: "bad name!" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(api.topics.create({ clusterId, name: "..", partitions: 1 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(api.topics.create({ clusterId, name: "ok", partitions: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(api.topics.create({ clusterId, name: "bad name!" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(api.topics.create({ clusterId, name: "..", partitions: 1 })).rejects.toMatchObject(
+      { code: "BAD_REQUEST" },
+    );
+    await expect(api.topics.create({ clusterId, name: "ok", partitions: 0 })).rejects.toMatchObject(
+      { code: "BAD_REQUEST" },
+    );
   });
 });
 
@@ -60,9 +100,19 @@ describe("groups router", () => {
   it("lists groups with lag = high watermark - committed offset", async () => {
     const api = callerFor(db.prisma, owner);
     const topic = await api.topics.create({ clusterId, name: "orders", partitions: 2 });
-    await db.prisma.partition.updateMany({ where: { topicId: topic.id }, data: { nextOffset: 10n } });
+    await db.prisma.partition.updateMany({
+      where: { topicId: topic.id },
+      data: { nextOffset: 10n },
+    });
     await db.prisma.consumerGroup.create({
-      data: { clusterId, groupId: "billing", state: "Stable", protocolType: "consumer", protocolName: "range", members: [{ memberId: "m-1", clientId: "c", clientHost: "/127.0.0.1" }] },
+      data: {
+        clusterId,
+        groupId: "billing",
+        state: "Stable",
+        protocolType: "consumer",
+        protocolName: "range",
+        members: [{ memberId: "m-1", clientId: "c", clientHost: "/127.0.0.1" }],
+      },
     });
     await db.prisma.committedOffset.createMany({
       data: [
@@ -77,11 +127,15 @@ describe("groups router", () => {
       ["billing", "Stable", 1, 6n],
     ]);
     const billing = await api.groups.get({ clusterId, groupId: "billing" });
-    expect(billing.offsets.map((o) => [o.partition, o.committedOffset, o.highWatermark, o.lag])).toEqual([
+    expect(
+      billing.offsets.map((o) => [o.partition, o.committedOffset, o.highWatermark, o.lag]),
+    ).toEqual([
       [0, 10n, 10n, 0n],
       [1, 4n, 10n, 6n],
     ]);
     expect(billing.members).toEqual([{ memberId: "m-1", clientId: "c", clientHost: "/127.0.0.1" }]);
-    await expect(api.groups.get({ clusterId, groupId: "nobody" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(api.groups.get({ clusterId, groupId: "nobody" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });

@@ -18,7 +18,8 @@ export interface Context {
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
-    const fieldErrors = error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : null;
+    const fieldErrors =
+      error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : null;
     return { ...shape, data: { ...shape.data, fieldErrors } };
   },
 });
@@ -53,16 +54,27 @@ export function organizationProcedure(access: Access) {
   return authedProcedure.use(async ({ ctx, next, getRawInput }) => {
     const organizationId = ctx.activeOrganizationId;
     const member = organizationId
-      ? await ctx.prisma.member.findUnique({ where: { organizationId_userId: { organizationId, userId: ctx.user.id } } })
+      ? await ctx.prisma.member.findUnique({
+          where: { organizationId_userId: { organizationId, userId: ctx.user.id } },
+        })
       : null;
-    if (!organizationId || !member) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organization" });
+    if (!organizationId || !member)
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: "You are not a member of this organization",
+      });
     if (!roleAllows(member.role, access)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${member.role}) does not allow you to ${accessVerbs[access]}` });
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `Your role (${member.role}) does not allow you to ${accessVerbs[access]}`,
+      });
     }
     const clusterId = clusterIdOf(await getRawInput());
     let cluster: VirtualCluster | null = null;
     if (clusterId !== undefined) {
-      cluster = await ctx.prisma.virtualCluster.findFirst({ where: { id: clusterId, organizationId, deletedAt: null } });
+      cluster = await ctx.prisma.virtualCluster.findFirst({
+        where: { id: clusterId, organizationId, deletedAt: null },
+      });
       if (!cluster) throw new TRPCError({ code: "NOT_FOUND", message: "Cluster not found" });
     }
     return next({ ctx: { ...ctx, organizationId, role: member.role, cluster } });

@@ -10,7 +10,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const session = await requireSession();
   return (
     <TRPCReactProvider>
-      <ConsoleShell user={{ name: session.user.name, email: session.user.email }}>{children}</ConsoleShell>
+      <ConsoleShell user={{ name: session.user.name, email: session.user.email }}>
+        {children}
+      </ConsoleShell>
       <Toaster richColors position="top-right" />
     </TRPCReactProvider>
   );

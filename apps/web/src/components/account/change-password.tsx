@@ -11,8 +11,15 @@ import { Input } from "@/components/ui/input";
 import { authClient } from "@/lib/auth-client";
 
 const schema = z
-  .object({ currentPassword: z.string().min(1, "Enter your current password"), newPassword: passwordField, confirm: z.string() })
-  .refine((v) => v.newPassword === v.confirm, { path: ["confirm"], message: "The passwords differ" });
+  .object({
+    currentPassword: z.string().min(1, "Enter your current password"),
+    newPassword: passwordField,
+    confirm: z.string(),
+  })
+  .refine((v) => v.newPassword === v.confirm, {
+    path: ["confirm"],
+    message: "The passwords differ",
+  });
 
 export function AccountPage({ email }: { email: string }) {
   const [errors, setErrors] = useState<FormErrors>({});
@@ -32,7 +39,8 @@ export function AccountPage({ email }: { email: string }) {
     });
     setPending(false);
     if (error) {
-      if (error.code === "INVALID_PASSWORD") return setErrors({ currentPassword: ["Wrong password"] });
+      if (error.code === "INVALID_PASSWORD")
+        return setErrors({ currentPassword: ["Wrong password"] });
       return toast.error(error.message ?? "Could not change the password");
     }
     form.reset();
@@ -45,18 +53,43 @@ export function AccountPage({ email }: { email: string }) {
       <Card className="max-w-xl">
         <CardHeader>
           <CardTitle>Change password</CardTitle>
-          <CardDescription>Other sessions are signed out when the password changes.</CardDescription>
+          <CardDescription>
+            Other sessions are signed out when the password changes.
+          </CardDescription>
         </CardHeader>
         <CardContent>
           <form className="grid gap-4" onSubmit={onSubmit} noValidate>
             <Field id="current-password" label="Current password" error={errors.currentPassword}>
-              <Input id="current-password" name="currentPassword" type="password" autoComplete="current-password" aria-invalid={!!errors.currentPassword} />
+              <Input
+                id="current-password"
+                name="currentPassword"
+                type="password"
+                autoComplete="current-password"
+                aria-invalid={!!errors.currentPassword}
+              />
             </Field>
-            <Field id="new-password" label="New password" error={errors.newPassword} hint="At least 8 characters">
-              <Input id="new-password" name="newPassword" type="password" autoComplete="new-password" aria-invalid={!!errors.newPassword} />
+            <Field
+              id="new-password"
+              label="New password"
+              error={errors.newPassword}
+              hint="At least 8 characters"
+            >
+              <Input
+                id="new-password"
+                name="newPassword"
+                type="password"
+                autoComplete="new-password"
+                aria-invalid={!!errors.newPassword}
+              />
             </Field>
             <Field id="confirm-password" label="Confirm new password" error={errors.confirm}>
-              <Input id="confirm-password" name="confirm" type="password" autoComplete="new-password" aria-invalid={!!errors.confirm} />
+              <Input
+                id="confirm-password"
+                name="confirm"
+                type="password"
+                autoComplete="new-password"
+                aria-invalid={!!errors.confirm}
+              />
             </Field>
             <Button type="submit" className="justify-self-start" disabled={pending}>
               Change password

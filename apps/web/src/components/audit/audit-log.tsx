@@ -19,17 +19,30 @@ function describe(metadata: Record<string, unknown>): string {
 
 export function AuditLog() {
   const trpc = useTRPC();
-  const log = useInfiniteQuery(trpc.audit.list.infiniteQueryOptions({ limit: 50 }, { getNextPageParam: (page) => page.nextCursor }));
+  const log = useInfiniteQuery(
+    trpc.audit.list.infiniteQueryOptions(
+      { limit: 50 },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+  );
   const entries = log.data?.pages.flatMap((p) => p.entries) ?? [];
   return (
     <>
-      <PageHeader crumbs={[{ label: "Organization" }, { label: "Audit log" }]} title="Audit log" description="Security-relevant actions in this organization: who did what, when." />
+      <PageHeader
+        crumbs={[{ label: "Organization" }, { label: "Audit log" }]}
+        title="Audit log"
+        description="Security-relevant actions in this organization: who did what, when."
+      />
       {log.isPending ? (
         <TableSkeleton />
       ) : log.error ? (
         <QueryError error={log.error} />
       ) : entries.length === 0 ? (
-        <EmptyState icon={ScrollText} title="Nothing yet" description="Creating clusters, credentials or inviting members shows up here." />
+        <EmptyState
+          icon={ScrollText}
+          title="Nothing yet"
+          description="Creating clusters, credentials or inviting members shows up here."
+        />
       ) : (
         <div className="grid gap-3">
           <DataTable
@@ -38,16 +51,48 @@ export function AuditLog() {
             rowKey={(e) => e.id}
             pageSize={50}
             columns={[
-              { key: "when", header: "When", sortValue: (e) => e.createdAt.getTime(), cell: (e) => formatDate(e.createdAt) },
-              { key: "who", header: "Who", sortValue: (e) => e.actorEmail ?? "", cell: (e) => e.actorEmail ?? "system" },
-              { key: "action", header: "Action", sortValue: (e) => e.action, cell: (e) => <Badge variant="default">{e.action}</Badge> },
-              { key: "target", header: "Target", cell: (e) => <span className="font-mono text-xs">{`${e.targetType}/${e.targetId}`}</span> },
-              { key: "details", header: "Details", cell: (e) => <span className="text-xs text-muted-foreground">{describe(e.metadata)}</span> },
+              {
+                key: "when",
+                header: "When",
+                sortValue: (e) => e.createdAt.getTime(),
+                cell: (e) => formatDate(e.createdAt),
+              },
+              {
+                key: "who",
+                header: "Who",
+                sortValue: (e) => e.actorEmail ?? "",
+                cell: (e) => e.actorEmail ?? "system",
+              },
+              {
+                key: "action",
+                header: "Action",
+                sortValue: (e) => e.action,
+                cell: (e) => <Badge variant="default">{e.action}</Badge>,
+              },
+              {
+                key: "target",
+                header: "Target",
+                cell: (e) => (
+                  <span className="font-mono text-xs">{`${e.targetType}/${e.targetId}`}</span>
+                ),
+              },
+              {
+                key: "details",
+                header: "Details",
+                cell: (e) => (
+                  <span className="text-xs text-muted-foreground">{describe(e.metadata)}</span>
+                ),
+              },
               { key: "ip", header: "IP", cell: (e) => e.ip ?? "—" },
             ]}
           />
           {log.hasNextPage && (
-            <Button variant="outline" className="justify-self-center" onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>
+            <Button
+              variant="outline"
+              className="justify-self-center"
+              onClick={() => log.fetchNextPage()}
+              disabled={log.isFetchingNextPage}
+            >
               Load older entries
             </Button>
           )}

@@ -1,7 +1,10 @@
 import { z } from "zod";
 
 export const emailField = z.email("Enter a valid email address");
-export const passwordField = z.string().min(8, "At least 8 characters").max(128, "At most 128 characters");
+export const passwordField = z
+  .string()
+  .min(8, "At least 8 characters")
+  .max(128, "At most 128 characters");
 
 export type FormErrors = Record<string, string[] | undefined>;
 

@@ -40,7 +40,10 @@ export function ResetPasswordForm() {
     if (!parsed.success) return setErrors(formErrors(parsed.error));
     setErrors({});
     setPending(true);
-    const { error } = await authClient.resetPassword({ newPassword: parsed.data.password, token: token! });
+    const { error } = await authClient.resetPassword({
+      newPassword: parsed.data.password,
+      token: token!,
+    });
     setPending(false);
     if (error) return setFormError(error.message ?? "The link is invalid or has expired");
     toast.success("Password changed: sign in with your new password");
@@ -56,10 +59,22 @@ export function ResetPasswordForm() {
         </p>
       )}
       <Field id="password" label="New password" error={errors.password}>
-        <Input id="password" name="password" type="password" autoComplete="new-password" aria-invalid={!!errors.password} />
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          aria-invalid={!!errors.password}
+        />
       </Field>
       <Field id="confirm" label="Confirm password" error={errors.confirm}>
-        <Input id="confirm" name="confirm" type="password" autoComplete="new-password" aria-invalid={!!errors.confirm} />
+        <Input
+          id="confirm"
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          aria-invalid={!!errors.confirm}
+        />
       </Field>
       <Button type="submit" disabled={pending}>
         Set password

@@ -29,7 +29,11 @@ export function SignInForm() {
     const { error } = await authClient.signIn.email(parsed.data);
     setPending(false);
     if (error) {
-      setFormError(error.status === 429 ? "Too many attempts: wait a minute and try again" : (error.message ?? "Sign-in failed"));
+      setFormError(
+        error.status === 429
+          ? "Too many attempts: wait a minute and try again"
+          : (error.message ?? "Sign-in failed"),
+      );
       return;
     }
     router.push(next?.startsWith("/") ? next : "/clusters");
@@ -48,10 +52,22 @@ export function SignInForm() {
         </p>
       )}
       <Field id="email" label="Email" error={errors.email}>
-        <Input id="email" name="email" type="email" autoComplete="email" aria-invalid={!!errors.email} />
+        <Input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          aria-invalid={!!errors.email}
+        />
       </Field>
       <Field id="password" label="Password" error={errors.password}>
-        <Input id="password" name="password" type="password" autoComplete="current-password" aria-invalid={!!errors.password} />
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          aria-invalid={!!errors.password}
+        />
       </Field>
       <Button type="submit" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
@@ -60,7 +76,10 @@ export function SignInForm() {
         <Link className="text-primary hover:underline" href="/forgot-password">
           Forgot password?
         </Link>
-        <Link className="text-primary hover:underline" href={next ? `/sign-up?next=${encodeURIComponent(next)}` : "/sign-up"}>
+        <Link
+          className="text-primary hover:underline"
+          href={next ? `/sign-up?next=${encodeURIComponent(next)}` : "/sign-up"}
+        >
           Create an account
         </Link>
       </div>

@@ -52,10 +52,22 @@ export function SignUpForm() {
         <Input id="name" name="name" autoComplete="name" aria-invalid={!!errors.name} />
       </Field>
       <Field id="email" label="Email" error={errors.email}>
-        <Input id="email" name="email" type="email" autoComplete="email" aria-invalid={!!errors.email} />
+        <Input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          aria-invalid={!!errors.email}
+        />
       </Field>
       <Field id="password" label="Password" error={errors.password} hint="At least 8 characters">
-        <Input id="password" name="password" type="password" autoComplete="new-password" aria-invalid={!!errors.password} />
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          aria-invalid={!!errors.password}
+        />
       </Field>
       <Button type="submit" disabled={pending}>
         {pending ? "Creating…" : "Create account"}

@@ -48,13 +48,22 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
           <Card>
             <CardHeader>
               <CardTitle>Bootstrap address</CardTitle>
-              <CardDescription>Point any Kafka client here and authenticate with a credential of this cluster.</CardDescription>
+              <CardDescription>
+                Point any Kafka client here and authenticate with a credential of this cluster.
+              </CardDescription>
             </CardHeader>
             <CardContent className="grid gap-3">
-              <CopyField value={c.bootstrapAddress} label="bootstrap address" testId="bootstrap-address" />
+              <CopyField
+                value={c.bootstrapAddress}
+                label="bootstrap address"
+                testId="bootstrap-address"
+              />
               <p className="text-xs text-muted-foreground">
                 SASL mechanisms: SCRAM-SHA-256, SCRAM-SHA-512, PLAIN ·{" "}
-                <Link className="text-primary hover:underline" href={`/clusters/${c.id}/credentials`}>
+                <Link
+                  className="text-primary hover:underline"
+                  href={`/clusters/${c.id}/credentials`}
+                >
                   manage credentials
                 </Link>
               </p>
@@ -97,13 +106,45 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
               rows={c.agents}
               rowKey={(a) => a.id}
               columns={[
-                { key: "id", header: "Agent", sortValue: (a) => a.id, cell: (a) => <code className="font-mono text-xs">{a.id}</code> },
+                {
+                  key: "id",
+                  header: "Agent",
+                  sortValue: (a) => a.id,
+                  cell: (a) => <code className="font-mono text-xs">{a.id}</code>,
+                },
                 { key: "zone", header: "Zone", sortValue: (a) => a.zone, cell: (a) => a.zone },
-                { key: "address", header: "Address", cell: (a) => <code className="font-mono text-xs">{`${a.host}:${a.port}`}</code> },
-                { key: "roles", header: "Roles", cell: (a) => a.roles.map((r) => <Badge key={r} variant="muted" className="mr-1">{r}</Badge>) },
-                { key: "mode", header: "Mode", cell: (a) => (a.clusterId ? "Dedicated" : "Shared") },
-                { key: "version", header: "Version", sortValue: (a) => a.version, cell: (a) => a.version },
-                { key: "heartbeat", header: "Last heartbeat", sortValue: (a) => a.lastHeartbeatAt.getTime(), cell: (a) => formatAgo(a.lastHeartbeatAt) },
+                {
+                  key: "address",
+                  header: "Address",
+                  cell: (a) => <code className="font-mono text-xs">{`${a.host}:${a.port}`}</code>,
+                },
+                {
+                  key: "roles",
+                  header: "Roles",
+                  cell: (a) =>
+                    a.roles.map((r) => (
+                      <Badge key={r} variant="muted" className="mr-1">
+                        {r}
+                      </Badge>
+                    )),
+                },
+                {
+                  key: "mode",
+                  header: "Mode",
+                  cell: (a) => (a.clusterId ? "Dedicated" : "Shared"),
+                },
+                {
+                  key: "version",
+                  header: "Version",
+                  sortValue: (a) => a.version,
+                  cell: (a) => a.version,
+                },
+                {
+                  key: "heartbeat",
+                  header: "Last heartbeat",
+                  sortValue: (a) => a.lastHeartbeatAt.getTime(),
+                  cell: (a) => formatAgo(a.lastHeartbeatAt),
+                },
               ]}
             />
           )}

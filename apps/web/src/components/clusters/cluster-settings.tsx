@@ -18,7 +18,21 @@ import { useCluster } from "./use-cluster";
 
 const hourMs = 3_600_000;
 
-function ToggleRow({ id, label, description, checked, onChange, disabled }: { id: string; label: string; description: string; checked: boolean; onChange: (v: boolean) => void; disabled: boolean }) {
+function ToggleRow({
+  id,
+  label,
+  description,
+  checked,
+  onChange,
+  disabled,
+}: {
+  id: string;
+  label: string;
+  description: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  disabled: boolean;
+}) {
   return (
     <div className="flex items-start justify-between gap-6 py-3">
       <div>
@@ -52,13 +66,26 @@ export function ClusterSettings({ clusterId }: { clusterId: string }) {
           }}
           disabled={!canWrite}
         />
-        <DeleteCard clusterId={clusterId} name={c.name} protectedFromDeletion={c.deletionProtection} canDelete={c.role === "owner" || c.role === "admin"} />
+        <DeleteCard
+          clusterId={clusterId}
+          name={c.name}
+          protectedFromDeletion={c.deletionProtection}
+          canDelete={c.role === "owner" || c.role === "admin"}
+        />
       </div>
     </>
   );
 }
 
-function RenameCard({ clusterId, name, disabled }: { clusterId: string; name: string; disabled: boolean }) {
+function RenameCard({
+  clusterId,
+  name,
+  disabled,
+}: {
+  clusterId: string;
+  name: string;
+  disabled: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const rename = useMutation(
@@ -79,13 +106,21 @@ function RenameCard({ clusterId, name, disabled }: { clusterId: string; name: st
     <Card>
       <CardHeader>
         <CardTitle>Name</CardTitle>
-        <CardDescription>Clients do not use the name; renaming never disconnects anyone.</CardDescription>
+        <CardDescription>
+          Clients do not use the name; renaming never disconnects anyone.
+        </CardDescription>
       </CardHeader>
       <CardContent>
         <form className="flex items-start gap-2" onSubmit={onSubmit} noValidate>
           <div className="flex-1">
             <Field id="cluster-name" label="Cluster name" error={errors.name}>
-              <Input id="cluster-name" name="name" defaultValue={name} disabled={disabled} aria-invalid={!!errors.name} />
+              <Input
+                id="cluster-name"
+                name="name"
+                defaultValue={name}
+                disabled={disabled}
+                aria-invalid={!!errors.name}
+              />
             </Field>
           </div>
           <Button type="submit" className="mt-5" disabled={disabled || rename.isPending}>
@@ -105,12 +140,22 @@ interface Settings {
   deletionProtection: boolean;
 }
 
-function SettingsCard({ clusterId, initial, disabled }: { clusterId: string; initial: Settings; disabled: boolean }) {
+function SettingsCard({
+  clusterId,
+  initial,
+  disabled,
+}: {
+  clusterId: string;
+  initial: Settings;
+  disabled: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [settings, setSettings] = useState(initial);
   const [partitions, setPartitions] = useState(String(initial.defaultPartitions));
-  const [retentionHours, setRetentionHours] = useState(initial.defaultRetentionMs < 0 ? "-1" : String(initial.defaultRetentionMs / hourMs));
+  const [retentionHours, setRetentionHours] = useState(
+    initial.defaultRetentionMs < 0 ? "-1" : String(initial.defaultRetentionMs / hourMs),
+  );
   const save = useMutation(
     trpc.clusters.updateSettings.mutationOptions({
       onSuccess: async () => {
@@ -121,7 +166,10 @@ function SettingsCard({ clusterId, initial, disabled }: { clusterId: string; ini
     }),
   );
   const errors = fieldErrorsOf(save.error);
-  const set = <K extends keyof Settings>(key: K) => (value: Settings[K]) => setSettings((s) => ({ ...s, [key]: value }));
+  const set =
+    <K extends keyof Settings>(key: K) =>
+    (value: Settings[K]) =>
+      setSettings((s) => ({ ...s, [key]: value }));
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -143,16 +191,63 @@ function SettingsCard({ clusterId, initial, disabled }: { clusterId: string; ini
       <CardContent>
         <form onSubmit={onSubmit} noValidate className="grid gap-2">
           <div className="divide-y">
-            <ToggleRow id="auto-create" label="Auto-create topics" description="Create a topic when a client produces to or fetches metadata for an unknown one." checked={settings.autoCreateTopics} onChange={set("autoCreateTopics")} disabled={disabled} />
-            <ToggleRow id="require-sasl" label="Require SASL" description="Refuse unauthenticated connections to this cluster." checked={settings.requireSasl} onChange={set("requireSasl")} disabled={disabled} />
-            <ToggleRow id="deletion-protection" label="Deletion protection" description="The cluster cannot be deleted while this is on." checked={settings.deletionProtection} onChange={set("deletionProtection")} disabled={disabled} />
+            <ToggleRow
+              id="auto-create"
+              label="Auto-create topics"
+              description="Create a topic when a client produces to or fetches metadata for an unknown one."
+              checked={settings.autoCreateTopics}
+              onChange={set("autoCreateTopics")}
+              disabled={disabled}
+            />
+            <ToggleRow
+              id="require-sasl"
+              label="Require SASL"
+              description="Refuse unauthenticated connections to this cluster."
+              checked={settings.requireSasl}
+              onChange={set("requireSasl")}
+              disabled={disabled}
+            />
+            <ToggleRow
+              id="deletion-protection"
+              label="Deletion protection"
+              description="The cluster cannot be deleted while this is on."
+              checked={settings.deletionProtection}
+              onChange={set("deletionProtection")}
+              disabled={disabled}
+            />
           </div>
           <div className="grid grid-cols-2 gap-4 pt-2">
-            <Field id="default-partitions" label="Default partitions" error={errors.defaultPartitions}>
-              <Input id="default-partitions" type="number" min={1} max={1024} value={partitions} onChange={(e) => setPartitions(e.target.value)} disabled={disabled} aria-invalid={!!errors.defaultPartitions} />
+            <Field
+              id="default-partitions"
+              label="Default partitions"
+              error={errors.defaultPartitions}
+            >
+              <Input
+                id="default-partitions"
+                type="number"
+                min={1}
+                max={1024}
+                value={partitions}
+                onChange={(e) => setPartitions(e.target.value)}
+                disabled={disabled}
+                aria-invalid={!!errors.defaultPartitions}
+              />
             </Field>
-            <Field id="default-retention" label="Default retention (hours)" error={errors.defaultRetentionMs} hint="-1 keeps data forever">
-              <Input id="default-retention" type="number" step="any" value={retentionHours} onChange={(e) => setRetentionHours(e.target.value)} disabled={disabled} aria-invalid={!!errors.defaultRetentionMs} />
+            <Field
+              id="default-retention"
+              label="Default retention (hours)"
+              error={errors.defaultRetentionMs}
+              hint="-1 keeps data forever"
+            >
+              <Input
+                id="default-retention"
+                type="number"
+                step="any"
+                value={retentionHours}
+                onChange={(e) => setRetentionHours(e.target.value)}
+                disabled={disabled}
+                aria-invalid={!!errors.defaultRetentionMs}
+              />
             </Field>
           </div>
           <div className="pt-3">
@@ -166,7 +261,17 @@ function SettingsCard({ clusterId, initial, disabled }: { clusterId: string; ini
   );
 }
 
-function DeleteCard({ clusterId, name, protectedFromDeletion, canDelete }: { clusterId: string; name: string; protectedFromDeletion: boolean; canDelete: boolean }) {
+function DeleteCard({
+  clusterId,
+  name,
+  protectedFromDeletion,
+  canDelete,
+}: {
+  clusterId: string;
+  name: string;
+  protectedFromDeletion: boolean;
+  canDelete: boolean;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -202,9 +307,15 @@ function DeleteCard({ clusterId, name, protectedFromDeletion, canDelete }: { clu
           actionLabel="Delete cluster"
           confirmText={name}
           pending={remove.isPending}
-          onConfirm={() => remove.mutateAsync({ clusterId, confirmName: name }).catch(() => undefined)}
+          onConfirm={() =>
+            remove.mutateAsync({ clusterId, confirmName: name }).catch(() => undefined)
+          }
         />
-        {!canDelete && <p className="mt-2 text-xs text-muted-foreground">Only owners and admins can delete clusters.</p>}
+        {!canDelete && (
+          <p className="mt-2 text-xs text-muted-foreground">
+            Only owners and admins can delete clusters.
+          </p>
+        )}
       </CardContent>
     </Card>
   );

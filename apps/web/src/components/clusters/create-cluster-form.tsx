@@ -8,7 +8,13 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/components/ui/select";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
 import { regions } from "@/server/clusters/schemas";
@@ -45,8 +51,19 @@ export function CreateClusterForm() {
       <Card className="max-w-xl">
         <CardContent>
           <form className="grid gap-5" onSubmit={onSubmit} noValidate>
-            <Field id="name" label="Cluster name" error={errors.name} hint="Lowercase letters, digits and dashes, e.g. orders-prod">
-              <Input id="name" name="name" placeholder="orders-prod" autoFocus aria-invalid={!!errors.name} />
+            <Field
+              id="name"
+              label="Cluster name"
+              error={errors.name}
+              hint="Lowercase letters, digits and dashes, e.g. orders-prod"
+            >
+              <Input
+                id="name"
+                name="name"
+                placeholder="orders-prod"
+                autoFocus
+                aria-invalid={!!errors.name}
+              />
             </Field>
             <Field id="region" label="Region" error={errors.region}>
               <Select value={region} onValueChange={(v) => setRegion(v as typeof region)}>

@@ -7,10 +7,16 @@ import { roleAllows } from "@/server/organizations/roles";
 /** The cluster a page is about, and the breadcrumbs leading to it. */
 export function useCluster(clusterId: string) {
   const trpc = useTRPC();
-  const cluster = useQuery(trpc.clusters.get.queryOptions({ clusterId }, { refetchInterval: 5_000 }));
+  const cluster = useQuery(
+    trpc.clusters.get.queryOptions({ clusterId }, { refetchInterval: 5_000 }),
+  );
   const crumbs: Crumb[] = [
     { label: "Clusters", href: "/clusters" },
     { label: cluster.data?.name ?? "…", href: `/clusters/${clusterId}` },
   ];
-  return { cluster, crumbs, canWrite: cluster.data ? roleAllows(cluster.data.role, "write") : false };
+  return {
+    cluster,
+    crumbs,
+    canWrite: cluster.data ? roleAllows(cluster.data.role, "write") : false,
+  };
 }

@@ -9,7 +9,13 @@ import { QueryError, TableSkeleton } from "@/components/shell/query-state";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton, CopyField } from "@/components/ui/copy-button";
 import { Label } from "@/components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/components/ui/select";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { useTRPC } from "@/lib/trpc/client";
 import { connectSnippets } from "./snippets";
@@ -30,14 +36,22 @@ export function ConnectPage({ clusterId }: { clusterId: string }) {
 
   return (
     <>
-      <PageHeader crumbs={[...crumbs, { label: "Connect" }]} title="Connect a client" description="Copy a snippet and replace <password> with the password shown when the credential was created." />
-      <div className="grid gap-6">
+      <PageHeader
+        crumbs={[...crumbs, { label: "Connect" }]}
+        title="Connect a client"
+        description="Copy a snippet and replace <password> with the password shown when the credential was created."
+      />
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
         <Card>
           <CardHeader>
             <CardTitle>Connection</CardTitle>
             <CardDescription>
-              Security protocol SASL_PLAINTEXT · mechanism SCRAM-SHA-256 (SCRAM-SHA-512 and PLAIN also work).{" "}
-              <Link className="text-primary hover:underline" href={`/clusters/${clusterId}/credentials`}>
+              Security protocol SASL_PLAINTEXT · mechanism SCRAM-SHA-256 (SCRAM-SHA-512 and PLAIN
+              also work).{" "}
+              <Link
+                className="text-primary hover:underline"
+                href={`/clusters/${clusterId}/credentials`}
+              >
                 Create a credential
               </Link>
             </CardDescription>
@@ -69,8 +83,8 @@ export function ConnectPage({ clusterId }: { clusterId: string }) {
             </div>
           </CardContent>
         </Card>
-        <Tabs defaultValue="kcat">
-          <TabsList>
+        <Tabs defaultValue="kcat" className="min-w-0">
+          <TabsList className="flex-wrap">
             {snippets.map((s) => (
               <TabsTrigger key={s.id} value={s.id}>
                 {s.label}
@@ -83,7 +97,10 @@ export function ConnectPage({ clusterId }: { clusterId: string }) {
                 <div className="absolute right-2 top-2 rounded-md bg-slate-800 text-white">
                   <CopyButton value={s.code} label={`Copy ${s.label} snippet`} />
                 </div>
-                <pre className="overflow-x-auto p-4 pr-14 font-mono text-xs leading-relaxed" data-testid={`snippet-${s.id}`}>
+                <pre
+                  className="overflow-x-auto p-4 pr-14 font-mono text-xs leading-relaxed"
+                  data-testid={`snippet-${s.id}`}
+                >
                   {s.code}
                 </pre>
               </div>

@@ -14,8 +14,16 @@ export interface Snippet {
 }
 
 /** Ready-to-paste client configurations for a cluster, SCRAM-SHA-256 over SASL_PLAINTEXT. */
-export function connectSnippets({ bootstrap, username, password = "<password>", topic = "orders" }: ConnectParams): Snippet[] {
-  const brokers = bootstrap.split(",").map((b) => b.trim()).filter(Boolean);
+export function connectSnippets({
+  bootstrap,
+  username,
+  password = "<password>",
+  topic = "orders",
+}: ConnectParams): Snippet[] {
+  const brokers = bootstrap
+    .split(",")
+    .map((b) => b.trim())
+    .filter(Boolean);
   const librdkafka = [
     `bootstrap.servers=${bootstrap}`,
     "security.protocol=SASL_PLAINTEXT",
@@ -29,7 +37,9 @@ export function connectSnippets({ bootstrap, username, password = "<password>", 
       label: "kcat",
       language: "shell",
       code: [
-        `export KAFKA_OPTS="-b ${bootstrap} -X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=SCRAM-SHA-256 -X sasl.username=${username} -X sasl.password=${password}"`,
+        `export KAFKA_OPTS="-b ${bootstrap} \\`,
+        "  -X security.protocol=SASL_PLAINTEXT -X sasl.mechanisms=SCRAM-SHA-256 \\",
+        `  -X sasl.username=${username} -X sasl.password=${password}"`,
         "# list brokers and topics",
         "kcat $KAFKA_OPTS -L",
         "# produce one message per line",

@@ -9,7 +9,15 @@ import { QueryError, TableSkeleton } from "@/components/shell/query-state";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable } from "@/components/ui/data-table";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -26,7 +34,8 @@ export function AgentKeys({ clusterId }: { clusterId: string }) {
   const keys = useQuery(trpc.credentials.listAgentKeys.queryOptions({ clusterId }));
   const [createOpen, setCreateOpen] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.credentials.listAgentKeys.queryKey() });
+  const invalidate = () =>
+    queryClient.invalidateQueries({ queryKey: trpc.credentials.listAgentKeys.queryKey() });
   const create = useMutation(
     trpc.credentials.createAgentKey.mutationOptions({
       onSuccess: async (created) => {
@@ -63,11 +72,18 @@ export function AgentKeys({ clusterId }: { clusterId: string }) {
       <DialogContent>
         <DialogHeader>
           <DialogTitle>Create an agent key</DialogTitle>
-          <DialogDescription>A dedicated (bring-your-own-cloud) agent proves with this key which cluster it serves.</DialogDescription>
+          <DialogDescription>
+            A dedicated (bring-your-own-cloud) agent proves with this key which cluster it serves.
+          </DialogDescription>
         </DialogHeader>
         <form className="grid gap-4" onSubmit={onSubmit} noValidate>
           <Field id="agent-key-name" label="Name" error={errors.name}>
-            <Input id="agent-key-name" name="name" placeholder="eu-west-1 agents" aria-invalid={!!errors.name} />
+            <Input
+              id="agent-key-name"
+              name="name"
+              placeholder="eu-west-1 agents"
+              aria-invalid={!!errors.name}
+            />
           </Field>
           <DialogFooter>
             <Button type="submit" disabled={create.isPending}>
@@ -81,7 +97,12 @@ export function AgentKeys({ clusterId }: { clusterId: string }) {
 
   return (
     <>
-      <PageHeader crumbs={[...crumbs, { label: "Agent keys" }]} title="Agent keys" description="Keys for agents you run yourself. Only a SHA-256 of each key is stored." actions={createButton} />
+      <PageHeader
+        crumbs={[...crumbs, { label: "Agent keys" }]}
+        title="Agent keys"
+        description="Keys for agents you run yourself. Only a SHA-256 of each key is stored."
+        actions={createButton}
+      />
       <SecretReveal
         title="Agent key created"
         fields={secret ? [{ label: "Agent key", value: secret, testId: "new-agent-key" }] : null}
@@ -92,7 +113,11 @@ export function AgentKeys({ clusterId }: { clusterId: string }) {
       ) : keys.error ? (
         <QueryError error={keys.error} />
       ) : keys.data.length === 0 ? (
-        <EmptyState icon={KeyRound} title="No agent keys" description="Shared agents need none. Create a key to run dedicated agents in your own cloud account." />
+        <EmptyState
+          icon={KeyRound}
+          title="No agent keys"
+          description="Shared agents need none. Create a key to run dedicated agents in your own cloud account."
+        />
       ) : (
         <DataTable
           testId="agent-keys-table"
@@ -100,10 +125,28 @@ export function AgentKeys({ clusterId }: { clusterId: string }) {
           rowKey={(k) => k.id}
           columns={[
             { key: "name", header: "Name", sortValue: (k) => k.name, cell: (k) => k.name },
-            { key: "prefix", header: "Key", cell: (k) => <code className="font-mono text-xs">{k.keyPrefix}…</code> },
-            { key: "status", header: "Status", cell: (k) => <CredentialStatus revokedAt={k.revokedAt} /> },
-            { key: "created", header: "Created", sortValue: (k) => k.createdAt.getTime(), cell: (k) => formatDate(k.createdAt) },
-            { key: "used", header: "Last used", sortValue: (k) => k.lastUsedAt?.getTime() ?? 0, cell: (k) => formatAgo(k.lastUsedAt) },
+            {
+              key: "prefix",
+              header: "Key",
+              cell: (k) => <code className="font-mono text-xs">{k.keyPrefix}…</code>,
+            },
+            {
+              key: "status",
+              header: "Status",
+              cell: (k) => <CredentialStatus revokedAt={k.revokedAt} />,
+            },
+            {
+              key: "created",
+              header: "Created",
+              sortValue: (k) => k.createdAt.getTime(),
+              cell: (k) => formatDate(k.createdAt),
+            },
+            {
+              key: "used",
+              header: "Last used",
+              sortValue: (k) => k.lastUsedAt?.getTime() ?? 0,
+              cell: (k) => formatAgo(k.lastUsedAt),
+            },
             {
               key: "actions",
               header: "",
@@ -119,7 +162,9 @@ export function AgentKeys({ clusterId }: { clusterId: string }) {
                     title={`Revoke ${k.name}?`}
                     description="Agents using this key can no longer serve the cluster."
                     actionLabel="Revoke key"
-                    onConfirm={() => revoke.mutateAsync({ clusterId, agentKeyId: k.id }).catch(() => undefined)}
+                    onConfirm={() =>
+                      revoke.mutateAsync({ clusterId, agentKeyId: k.id }).catch(() => undefined)
+                    }
                   />
                 ),
             },

@@ -1,5 +1,9 @@
 import { Badge } from "@/components/ui/badge";
 
 export function CredentialStatus({ revokedAt }: { revokedAt: Date | null }) {
-  return revokedAt ? <Badge variant="destructive">Revoked</Badge> : <Badge variant="success">Active</Badge>;
+  return revokedAt ? (
+    <Badge variant="destructive">Revoked</Badge>
+  ) : (
+    <Badge variant="success">Active</Badge>
+  );
 }

@@ -10,7 +10,15 @@ import { QueryError, TableSkeleton } from "@/components/shell/query-state";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable } from "@/components/ui/data-table";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -24,10 +32,13 @@ export function KafkaCredentials({ clusterId }: { clusterId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { crumbs, canWrite } = useCluster(clusterId);
-  const credentials = useQuery(trpc.credentials.listKafkaCredentials.queryOptions({ clusterId }, { refetchInterval: 10_000 }));
+  const credentials = useQuery(
+    trpc.credentials.listKafkaCredentials.queryOptions({ clusterId }, { refetchInterval: 10_000 }),
+  );
   const [createOpen, setCreateOpen] = useState(false);
   const [revealed, setRevealed] = useState<{ username: string; password: string } | null>(null);
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.credentials.listKafkaCredentials.queryKey() });
+  const invalidate = () =>
+    queryClient.invalidateQueries({ queryKey: trpc.credentials.listKafkaCredentials.queryKey() });
   const create = useMutation(
     trpc.credentials.createKafkaCredential.mutationOptions({
       onSuccess: async (created) => {
@@ -51,7 +62,10 @@ export function KafkaCredentials({ clusterId }: { clusterId: string }) {
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    create.mutate({ clusterId, description: String(new FormData(event.currentTarget).get("description") ?? "") || undefined });
+    create.mutate({
+      clusterId,
+      description: String(new FormData(event.currentTarget).get("description") ?? "") || undefined,
+    });
   }
 
   const createButton = canWrite && (
@@ -64,11 +78,22 @@ export function KafkaCredentials({ clusterId }: { clusterId: string }) {
       <DialogContent>
         <DialogHeader>
           <DialogTitle>Create a Kafka credential</DialogTitle>
-          <DialogDescription>A SASL username and a generated password for this cluster (SCRAM-SHA-256, SCRAM-SHA-512 or PLAIN).</DialogDescription>
+          <DialogDescription>
+            A SASL username and a generated password for this cluster (SCRAM-SHA-256, SCRAM-SHA-512
+            or PLAIN).
+          </DialogDescription>
         </DialogHeader>
         <form className="grid gap-4" onSubmit={onSubmit} noValidate>
-          <Field id="credential-description" label="Description (optional)" error={errors.description}>
-            <Input id="credential-description" name="description" placeholder="orders service, production" />
+          <Field
+            id="credential-description"
+            label="Description (optional)"
+            error={errors.description}
+          >
+            <Input
+              id="credential-description"
+              name="description"
+              placeholder="orders service, production"
+            />
           </Field>
           <DialogFooter>
             <Button type="submit" disabled={create.isPending}>
@@ -82,17 +107,28 @@ export function KafkaCredentials({ clusterId }: { clusterId: string }) {
 
   return (
     <>
-      <PageHeader crumbs={[...crumbs, { label: "Credentials" }]} title="Kafka credentials" description="SASL users of this cluster. Passwords are stored only as SCRAM verifiers and a hash." actions={createButton} />
+      <PageHeader
+        crumbs={[...crumbs, { label: "Credentials" }]}
+        title="Kafka credentials"
+        description="SASL users of this cluster. Passwords are stored only as SCRAM verifiers and a hash."
+        actions={createButton}
+      />
       <SecretReveal
         title="Credential created"
-        fields={revealed && [
-          { label: "Username", value: revealed.username, testId: "new-credential-username" },
-          { label: "Password", value: revealed.password, testId: "new-credential-password" },
-        ]}
+        fields={
+          revealed && [
+            { label: "Username", value: revealed.username, testId: "new-credential-username" },
+            { label: "Password", value: revealed.password, testId: "new-credential-password" },
+          ]
+        }
         footer={
           revealed && (
             <Button asChild variant="outline">
-              <Link href={`/clusters/${clusterId}/connect?username=${encodeURIComponent(revealed.username)}`}>Connect snippets</Link>
+              <Link
+                href={`/clusters/${clusterId}/connect?username=${encodeURIComponent(revealed.username)}`}
+              >
+                Connect snippets
+              </Link>
             </Button>
           )
         }
@@ -103,18 +139,43 @@ export function KafkaCredentials({ clusterId }: { clusterId: string }) {
       ) : credentials.error ? (
         <QueryError error={credentials.error} />
       ) : credentials.data.length === 0 ? (
-        <EmptyState icon={ShieldCheck} title="No credentials yet" description="Create a credential, then use it in any Kafka client with SASL_PLAINTEXT." />
+        <EmptyState
+          icon={ShieldCheck}
+          title="No credentials yet"
+          description="Create a credential, then use it in any Kafka client with SASL_PLAINTEXT."
+        />
       ) : (
         <DataTable
           testId="credentials-table"
           rows={credentials.data}
           rowKey={(c) => c.id}
           columns={[
-            { key: "username", header: "Username", sortValue: (c) => c.username, cell: (c) => <code className="font-mono text-xs">{c.username}</code> },
+            {
+              key: "username",
+              header: "Username",
+              sortValue: (c) => c.username,
+              cell: (c) => <code className="font-mono text-xs">{c.username}</code>,
+            },
             { key: "description", header: "Description", cell: (c) => c.description ?? "—" },
-            { key: "status", header: "Status", sortValue: (c) => (c.revokedAt ? 1 : 0), cell: (c) => <CredentialStatus revokedAt={c.revokedAt} /> },
-            { key: "created", header: "Created", sortValue: (c) => c.createdAt.getTime(), cell: (c) => `${formatDate(c.createdAt)}${c.createdBy ? ` by ${c.createdBy.email}` : ""}` },
-            { key: "used", header: "Last used", sortValue: (c) => c.lastUsedAt?.getTime() ?? 0, cell: (c) => formatAgo(c.lastUsedAt) },
+            {
+              key: "status",
+              header: "Status",
+              sortValue: (c) => (c.revokedAt ? 1 : 0),
+              cell: (c) => <CredentialStatus revokedAt={c.revokedAt} />,
+            },
+            {
+              key: "created",
+              header: "Created",
+              sortValue: (c) => c.createdAt.getTime(),
+              cell: (c) =>
+                `${formatDate(c.createdAt)}${c.createdBy ? ` by ${c.createdBy.email}` : ""}`,
+            },
+            {
+              key: "used",
+              header: "Last used",
+              sortValue: (c) => c.lastUsedAt?.getTime() ?? 0,
+              cell: (c) => formatAgo(c.lastUsedAt),
+            },
             {
               key: "actions",
               header: "",
@@ -131,7 +192,9 @@ export function KafkaCredentials({ clusterId }: { clusterId: string }) {
                     description="Clients using this credential can no longer connect. This cannot be undone."
                     actionLabel="Revoke credential"
                     pending={revoke.isPending}
-                    onConfirm={() => revoke.mutateAsync({ clusterId, credentialId: c.id }).catch(() => undefined)}
+                    onConfirm={() =>
+                      revoke.mutateAsync({ clusterId, credentialId: c.id }).catch(() => undefined)
+                    }
                   />
                 ),
             },

@@ -12,15 +12,33 @@ import { GroupState } from "./group-state";
 export function GroupDetail({ clusterId, groupId }: { clusterId: string; groupId: string }) {
   const trpc = useTRPC();
   const { crumbs } = useCluster(clusterId);
-  const group = useQuery(trpc.groups.get.queryOptions({ clusterId, groupId }, { refetchInterval: 5_000 }));
+  const group = useQuery(
+    trpc.groups.get.queryOptions({ clusterId, groupId }, { refetchInterval: 5_000 }),
+  );
   const header = (
     <PageHeader
-      crumbs={[...crumbs, { label: "Consumer groups", href: `/clusters/${clusterId}/groups` }, { label: groupId }]}
+      crumbs={[
+        ...crumbs,
+        { label: "Consumer groups", href: `/clusters/${clusterId}/groups` },
+        { label: groupId },
+      ]}
       title={<span className="font-mono">{groupId}</span>}
     />
   );
-  if (group.isPending) return <>{header}<TableSkeleton /></>;
-  if (group.error) return <>{header}<QueryError error={group.error} /></>;
+  if (group.isPending)
+    return (
+      <>
+        {header}
+        <TableSkeleton />
+      </>
+    );
+  if (group.error)
+    return (
+      <>
+        {header}
+        <QueryError error={group.error} />
+      </>
+    );
   const g = group.data;
   const totalLag = g.offsets.reduce((s, o) => s + (o.lag ?? 0n), 0n);
   return (
@@ -61,12 +79,45 @@ export function GroupDetail({ clusterId, groupId }: { clusterId: string; groupId
             rowKey={(o) => `${o.topic}/${o.partition}`}
             pageSize={50}
             columns={[
-              { key: "topic", header: "Topic", sortValue: (o) => o.topic, cell: (o) => <span className="font-mono text-xs">{o.topic}</span> },
-              { key: "partition", header: "Partition", align: "right", sortValue: (o) => o.partition, cell: (o) => o.partition },
-              { key: "committed", header: "Committed offset", align: "right", sortValue: (o) => o.committedOffset, cell: (o) => formatCount(o.committedOffset) },
-              { key: "hwm", header: "High watermark", align: "right", cell: (o) => (o.highWatermark === null ? "—" : formatCount(o.highWatermark)) },
-              { key: "lag", header: "Lag", align: "right", sortValue: (o) => o.lag ?? -1n, cell: (o) => (o.lag === null ? "—" : formatCount(o.lag)) },
-              { key: "at", header: "Committed", sortValue: (o) => o.committedAt.getTime(), cell: (o) => formatAgo(o.committedAt) },
+              {
+                key: "topic",
+                header: "Topic",
+                sortValue: (o) => o.topic,
+                cell: (o) => <span className="font-mono text-xs">{o.topic}</span>,
+              },
+              {
+                key: "partition",
+                header: "Partition",
+                align: "right",
+                sortValue: (o) => o.partition,
+                cell: (o) => o.partition,
+              },
+              {
+                key: "committed",
+                header: "Committed offset",
+                align: "right",
+                sortValue: (o) => o.committedOffset,
+                cell: (o) => formatCount(o.committedOffset),
+              },
+              {
+                key: "hwm",
+                header: "High watermark",
+                align: "right",
+                cell: (o) => (o.highWatermark === null ? "—" : formatCount(o.highWatermark)),
+              },
+              {
+                key: "lag",
+                header: "Lag",
+                align: "right",
+                sortValue: (o) => o.lag ?? -1n,
+                cell: (o) => (o.lag === null ? "—" : formatCount(o.lag)),
+              },
+              {
+                key: "at",
+                header: "Committed",
+                sortValue: (o) => o.committedAt.getTime(),
+                cell: (o) => formatAgo(o.committedAt),
+              },
             ]}
           />
         </section>
@@ -77,7 +128,11 @@ export function GroupDetail({ clusterId, groupId }: { clusterId: string; groupId
               rows={g.members}
               rowKey={(m) => m.memberId}
               columns={[
-                { key: "member", header: "Member id", cell: (m) => <span className="font-mono text-xs">{m.memberId}</span> },
+                {
+                  key: "member",
+                  header: "Member id",
+                  cell: (m) => <span className="font-mono text-xs">{m.memberId}</span>,
+                },
                 { key: "client", header: "Client id", cell: (m) => m.clientId },
                 { key: "host", header: "Host", cell: (m) => m.clientHost },
               ]}

@@ -17,13 +17,21 @@ export function GroupList({ clusterId }: { clusterId: string }) {
   const groups = useQuery(trpc.groups.list.queryOptions({ clusterId }, { refetchInterval: 5_000 }));
   return (
     <>
-      <PageHeader crumbs={[...crumbs, { label: "Consumer groups" }]} title="Consumer groups" description="Lag is the high watermark minus the committed offset, summed over partitions." />
+      <PageHeader
+        crumbs={[...crumbs, { label: "Consumer groups" }]}
+        title="Consumer groups"
+        description="Lag is the high watermark minus the committed offset, summed over partitions."
+      />
       {groups.isPending ? (
         <TableSkeleton />
       ) : groups.error ? (
         <QueryError error={groups.error} />
       ) : groups.data.length === 0 ? (
-        <EmptyState icon={Boxes} title="No consumer groups yet" description="Groups appear as soon as a consumer with a group.id joins or commits offsets." />
+        <EmptyState
+          icon={Boxes}
+          title="No consumer groups yet"
+          description="Groups appear as soon as a consumer with a group.id joins or commits offsets."
+        />
       ) : (
         <DataTable
           testId="groups-table"
@@ -35,16 +43,41 @@ export function GroupList({ clusterId }: { clusterId: string }) {
               header: "Group",
               sortValue: (g) => g.groupId,
               cell: (g) => (
-                <Link href={`/clusters/${clusterId}/groups/${encodeURIComponent(g.groupId)}`} className="font-medium text-primary hover:underline">
+                <Link
+                  href={`/clusters/${clusterId}/groups/${encodeURIComponent(g.groupId)}`}
+                  className="font-medium text-primary hover:underline"
+                >
                   {g.groupId}
                 </Link>
               ),
             },
-            { key: "state", header: "State", sortValue: (g) => g.state, cell: (g) => <GroupState state={g.state} /> },
-            { key: "members", header: "Members", align: "right", sortValue: (g) => g.members, cell: (g) => g.members },
+            {
+              key: "state",
+              header: "State",
+              sortValue: (g) => g.state,
+              cell: (g) => <GroupState state={g.state} />,
+            },
+            {
+              key: "members",
+              header: "Members",
+              align: "right",
+              sortValue: (g) => g.members,
+              cell: (g) => g.members,
+            },
             { key: "topics", header: "Topics", cell: (g) => g.topics.join(", ") || "—" },
-            { key: "lag", header: "Lag", align: "right", sortValue: (g) => g.lag, cell: (g) => formatCount(g.lag) },
-            { key: "updated", header: "Last activity", sortValue: (g) => g.updatedAt?.getTime() ?? 0, cell: (g) => formatAgo(g.updatedAt) },
+            {
+              key: "lag",
+              header: "Lag",
+              align: "right",
+              sortValue: (g) => g.lag,
+              cell: (g) => formatCount(g.lag),
+            },
+            {
+              key: "updated",
+              header: "Last activity",
+              sortValue: (g) => g.updatedAt?.getTime() ?? 0,
+              cell: (g) => formatAgo(g.updatedAt),
+            },
           ]}
         />
       )}

@@ -13,7 +13,9 @@ export function AcceptInvitation({ invitationId }: { invitationId: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const invitation = useQuery(trpc.members.invitation.queryOptions({ invitationId }, { retry: false }));
+  const invitation = useQuery(
+    trpc.members.invitation.queryOptions({ invitationId }, { retry: false }),
+  );
   const accept = useMutation(
     trpc.members.accept.mutationOptions({
       onSuccess: async () => {

@@ -10,16 +10,40 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyField } from "@/components/ui/copy-button";
 import { DataTable } from "@/components/ui/data-table";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/components/ui/select";
 import { formatDate } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
 import { roleLabels, roles, type Role } from "@/server/organizations/roles";
 
-function RoleSelect({ id, value, onChange, disabled }: { id?: string; value: Role; onChange: (role: Role) => void; disabled?: boolean }) {
+function RoleSelect({
+  id,
+  value,
+  onChange,
+  disabled,
+}: {
+  id?: string;
+  value: Role;
+  onChange: (role: Role) => void;
+  disabled?: boolean;
+}) {
   return (
     <Select value={value} onValueChange={(v) => onChange(v as Role)} disabled={disabled}>
       <SelectTrigger id={id} className="w-36" aria-label="Role">
@@ -73,11 +97,16 @@ function InviteDialog() {
       <DialogContent>
         <DialogHeader>
           <DialogTitle>Invite a member</DialogTitle>
-          <DialogDescription>They accept by opening the link while signed in with this email address.</DialogDescription>
+          <DialogDescription>
+            They accept by opening the link while signed in with this email address.
+          </DialogDescription>
         </DialogHeader>
         {link ? (
           <div className="grid gap-2">
-            <p className="text-sm">Invitation created. Send this link (it is also emailed, or logged when SMTP is not configured):</p>
+            <p className="text-sm">
+              Invitation created. Send this link (it is also emailed, or logged when SMTP is not
+              configured):
+            </p>
             <CopyField value={link} label="invitation link" testId="invitation-link" />
             <DialogFooter>
               <Button onClick={() => setOpen(false)}>Done</Button>
@@ -107,11 +136,27 @@ export function MembersPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.members.list.queryOptions());
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.members.list.queryKey() });
+  const invalidate = () =>
+    queryClient.invalidateQueries({ queryKey: trpc.members.list.queryKey() });
   const onError = (err: unknown) => toast.error(messageOf(err));
-  const updateRole = useMutation(trpc.members.updateRole.mutationOptions({ onSuccess: async () => (toast.success("Role changed"), invalidate()), onError }));
-  const remove = useMutation(trpc.members.remove.mutationOptions({ onSuccess: async () => (toast.success("Member removed"), invalidate()), onError }));
-  const cancel = useMutation(trpc.members.cancelInvitation.mutationOptions({ onSuccess: async () => (toast.success("Invitation canceled"), invalidate()), onError }));
+  const updateRole = useMutation(
+    trpc.members.updateRole.mutationOptions({
+      onSuccess: async () => (toast.success("Role changed"), invalidate()),
+      onError,
+    }),
+  );
+  const remove = useMutation(
+    trpc.members.remove.mutationOptions({
+      onSuccess: async () => (toast.success("Member removed"), invalidate()),
+      onError,
+    }),
+  );
+  const cancel = useMutation(
+    trpc.members.cancelInvitation.mutationOptions({
+      onSuccess: async () => (toast.success("Invitation canceled"), invalidate()),
+      onError,
+    }),
+  );
 
   if (list.isPending) return <TableSkeleton />;
   if (list.error) return <QueryError error={list.error} />;
@@ -149,12 +194,20 @@ export function MembersPage() {
               sortValue: (m) => m.role,
               cell: (m) =>
                 canManage && !m.isYou ? (
-                  <RoleSelect value={m.role as Role} onChange={(role) => updateRole.mutate({ memberId: m.id, role })} />
+                  <RoleSelect
+                    value={m.role as Role}
+                    onChange={(role) => updateRole.mutate({ memberId: m.id, role })}
+                  />
                 ) : (
-                  roleLabels[m.role as Role] ?? m.role
+                  (roleLabels[m.role as Role] ?? m.role)
                 ),
             },
-            { key: "joined", header: "Joined", sortValue: (m) => m.createdAt.getTime(), cell: (m) => formatDate(m.createdAt) },
+            {
+              key: "joined",
+              header: "Joined",
+              sortValue: (m) => m.createdAt.getTime(),
+              cell: (m) => formatDate(m.createdAt),
+            },
             {
               key: "actions",
               header: "",
@@ -187,13 +240,25 @@ export function MembersPage() {
                 { key: "email", header: "Email", cell: (i) => i.email },
                 { key: "role", header: "Role", cell: (i) => roleLabels[i.role as Role] ?? i.role },
                 { key: "expires", header: "Expires", cell: (i) => formatDate(i.expiresAt) },
-                { key: "link", header: "Link", cell: (i) => <div className="max-w-72"><CopyField value={i.link} label="invitation link" /></div> },
+                {
+                  key: "link",
+                  header: "Link",
+                  cell: (i) => (
+                    <div className="max-w-72">
+                      <CopyField value={i.link} label="invitation link" />
+                    </div>
+                  ),
+                },
                 {
                   key: "actions",
                   header: "",
                   cell: (i) =>
                     canManage && (
-                      <Button variant="ghost" size="sm" onClick={() => cancel.mutate({ invitationId: i.id })}>
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        onClick={() => cancel.mutate({ invitationId: i.id })}
+                      >
                         Cancel
                       </Button>
                     ),

@@ -1,6 +1,19 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { Activity, Boxes, KeyRound, Layers, LogOut, Plug, ScrollText, Server, Settings, ShieldCheck, UserCog, Users } from "lucide-react";
+import {
+  Activity,
+  Boxes,
+  KeyRound,
+  Layers,
+  LogOut,
+  Plug,
+  ScrollText,
+  Server,
+  Settings,
+  ShieldCheck,
+  UserCog,
+  Users,
+} from "lucide-react";
 import Link from "next/link";
 import { useParams, usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
@@ -19,7 +32,9 @@ interface NavItem {
 
 function NavLink({ item }: { item: NavItem }) {
   const pathname = usePathname();
-  const active = item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
+  const active = item.exact
+    ? pathname === item.href
+    : pathname === item.href || pathname.startsWith(`${item.href}/`);
   return (
     <Link
       href={item.href}
@@ -48,11 +63,20 @@ function clusterNav(clusterId: string): NavItem[] {
   ];
 }
 
-export function ConsoleShell({ user, children }: { user: { name: string; email: string }; children: ReactNode }) {
+export function ConsoleShell({
+  user,
+  children,
+}: {
+  user: { name: string; email: string };
+  children: ReactNode;
+}) {
   const router = useRouter();
   const params = useParams<{ clusterId?: string }>();
   const trpc = useTRPC();
-  const cluster = useQuery({ ...trpc.clusters.get.queryOptions({ clusterId: params.clusterId ?? "" }), enabled: !!params.clusterId });
+  const cluster = useQuery({
+    ...trpc.clusters.get.queryOptions({ clusterId: params.clusterId ?? "" }),
+    enabled: !!params.clusterId,
+  });
 
   async function signOut() {
     await authClient.signOut();
@@ -92,7 +116,11 @@ export function ConsoleShell({ user, children }: { user: { name: string; email: 
             {user.name}
           </p>
           <p className="truncate text-slate-400">{user.email}</p>
-          <button type="button" onClick={signOut} className="mt-2 inline-flex items-center gap-1.5 text-slate-300 hover:text-white">
+          <button
+            type="button"
+            onClick={signOut}
+            className="mt-2 inline-flex items-center gap-1.5 text-slate-300 hover:text-white"
+          >
             <LogOut className="size-3.5" /> Sign out
           </button>
         </div>

@@ -4,10 +4,24 @@ import { Plus } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/components/ui/select";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
 
@@ -20,7 +34,13 @@ const retentionChoices = [
   { label: "Forever", value: "-1" },
 ];
 
-export function CreateTopicDialog({ clusterId, defaultPartitions }: { clusterId: string; defaultPartitions: number }) {
+export function CreateTopicDialog({
+  clusterId,
+  defaultPartitions,
+}: {
+  clusterId: string;
+  defaultPartitions: number;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
@@ -30,7 +50,9 @@ export function CreateTopicDialog({ clusterId, defaultPartitions }: { clusterId:
     trpc.topics.create.mutationOptions({
       onSuccess: async (topic) => {
         await queryClient.invalidateQueries({ queryKey: trpc.topics.list.queryKey() });
-        toast.success(`Topic ${topic.name} created with ${topic.partitionCount} partition${topic.partitionCount === 1 ? "" : "s"}`);
+        toast.success(
+          `Topic ${topic.name} created with ${topic.partitionCount} partition${topic.partitionCount === 1 ? "" : "s"}`,
+        );
         setOpen(false);
       },
       onError: (err) => toast.error(messageOf(err)),
@@ -71,14 +93,36 @@ export function CreateTopicDialog({ clusterId, defaultPartitions }: { clusterId:
         </DialogHeader>
         <form className="grid gap-4" onSubmit={onSubmit} noValidate>
           <Field id="topic-name" label="Topic name" error={errors.name}>
-            <Input id="topic-name" name="name" placeholder="orders.v1" autoFocus aria-invalid={!!errors.name} />
+            <Input
+              id="topic-name"
+              name="name"
+              placeholder="orders.v1"
+              autoFocus
+              aria-invalid={!!errors.name}
+            />
           </Field>
-          <Field id="topic-partitions" label="Partitions" error={errors.partitions} hint={`Cluster default: ${defaultPartitions}`}>
-            <Input id="topic-partitions" name="partitions" type="number" min={1} max={1024} placeholder={String(defaultPartitions)} aria-invalid={!!errors.partitions} />
+          <Field
+            id="topic-partitions"
+            label="Partitions"
+            error={errors.partitions}
+            hint={`Cluster default: ${defaultPartitions}`}
+          >
+            <Input
+              id="topic-partitions"
+              name="partitions"
+              type="number"
+              min={1}
+              max={1024}
+              placeholder={String(defaultPartitions)}
+              aria-invalid={!!errors.partitions}
+            />
           </Field>
           <div className="grid grid-cols-2 gap-4">
             <Field id="topic-retention" label="Retention" error={errors.retentionMs}>
-              <Select value={retention || "default"} onValueChange={(v) => setRetention(v === "default" ? "" : v)}>
+              <Select
+                value={retention || "default"}
+                onValueChange={(v) => setRetention(v === "default" ? "" : v)}
+              >
                 <SelectTrigger id="topic-retention">
                   <SelectValue />
                 </SelectTrigger>

@@ -11,18 +11,42 @@ import { useTRPC } from "@/lib/trpc/client";
 export function TopicDetail({ clusterId, name }: { clusterId: string; name: string }) {
   const trpc = useTRPC();
   const { crumbs } = useCluster(clusterId);
-  const topic = useQuery(trpc.topics.get.queryOptions({ clusterId, name }, { refetchInterval: 5_000 }));
+  const topic = useQuery(
+    trpc.topics.get.queryOptions({ clusterId, name }, { refetchInterval: 5_000 }),
+  );
   const header = (
     <PageHeader
-      crumbs={[...crumbs, { label: "Topics", href: `/clusters/${clusterId}/topics` }, { label: name }]}
+      crumbs={[
+        ...crumbs,
+        { label: "Topics", href: `/clusters/${clusterId}/topics` },
+        { label: name },
+      ]}
       title={<span className="font-mono">{name}</span>}
-      description={topic.data ? `Topic id ${topic.data.id} · created ${formatDate(topic.data.createdAt)}` : undefined}
+      description={
+        topic.data
+          ? `Topic id ${topic.data.id} · created ${formatDate(topic.data.createdAt)}`
+          : undefined
+      }
     />
   );
-  if (topic.isPending) return <>{header}<TableSkeleton /></>;
-  if (topic.error) return <>{header}<QueryError error={topic.error} /></>;
+  if (topic.isPending)
+    return (
+      <>
+        {header}
+        <TableSkeleton />
+      </>
+    );
+  if (topic.error)
+    return (
+      <>
+        {header}
+        <QueryError error={topic.error} />
+      </>
+    );
   const t = topic.data;
-  const configs = Object.entries({ "retention.ms": String(t.retentionMs), ...t.configs }).sort(([a], [b]) => a.localeCompare(b));
+  const configs = Object.entries({ "retention.ms": String(t.retentionMs), ...t.configs }).sort(
+    ([a], [b]) => a.localeCompare(b),
+  );
   const total = t.partitions.reduce((s, p) => s + p.highWatermark, 0n);
   return (
     <>
@@ -30,7 +54,10 @@ export function TopicDetail({ clusterId, name }: { clusterId: string; name: stri
       <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
         <section className="grid content-start gap-3">
           <h2 className="text-lg font-semibold">
-            Partitions <span className="text-sm font-normal text-muted-foreground">· {formatCount(total)} records produced in total</span>
+            Partitions{" "}
+            <span className="text-sm font-normal text-muted-foreground">
+              · {formatCount(total)} records produced in total
+            </span>
           </h2>
           <DataTable
             testId="partitions-table"
@@ -38,11 +65,40 @@ export function TopicDetail({ clusterId, name }: { clusterId: string; name: stri
             rowKey={(p) => String(p.partition)}
             pageSize={50}
             columns={[
-              { key: "partition", header: "Partition", sortValue: (p) => p.partition, cell: (p) => p.partition },
-              { key: "start", header: "Log start offset", align: "right", sortValue: (p) => p.logStartOffset, cell: (p) => formatCount(p.logStartOffset) },
-              { key: "hwm", header: "High watermark", align: "right", sortValue: (p) => p.highWatermark, cell: (p) => formatCount(p.highWatermark) },
-              { key: "messages", header: "Messages", align: "right", sortValue: (p) => p.highWatermark - p.logStartOffset, cell: (p) => formatCount(p.highWatermark - p.logStartOffset) },
-              { key: "bytes", header: "Stored", align: "right", sortValue: (p) => p.storedBytes, cell: (p) => formatBytes(p.storedBytes) },
+              {
+                key: "partition",
+                header: "Partition",
+                sortValue: (p) => p.partition,
+                cell: (p) => p.partition,
+              },
+              {
+                key: "start",
+                header: "Log start offset",
+                align: "right",
+                sortValue: (p) => p.logStartOffset,
+                cell: (p) => formatCount(p.logStartOffset),
+              },
+              {
+                key: "hwm",
+                header: "High watermark",
+                align: "right",
+                sortValue: (p) => p.highWatermark,
+                cell: (p) => formatCount(p.highWatermark),
+              },
+              {
+                key: "messages",
+                header: "Messages",
+                align: "right",
+                sortValue: (p) => p.highWatermark - p.logStartOffset,
+                cell: (p) => formatCount(p.highWatermark - p.logStartOffset),
+              },
+              {
+                key: "bytes",
+                header: "Stored",
+                align: "right",
+                sortValue: (p) => p.storedBytes,
+                cell: (p) => formatBytes(p.storedBytes),
+              },
               { key: "epoch", header: "Leader epoch", align: "right", cell: (p) => p.leaderEpoch },
             ]}
           />
@@ -56,7 +112,11 @@ export function TopicDetail({ clusterId, name }: { clusterId: string; name: stri
               {configs.map(([key, value]) => (
                 <div key={key} className="flex justify-between gap-4">
                   <dt className="font-mono text-xs text-muted-foreground">{key}</dt>
-                  <dd className="font-mono text-xs">{key === "retention.ms" ? `${value} (${formatRetention(BigInt(value))})` : value}</dd>
+                  <dd className="font-mono text-xs">
+                    {key === "retention.ms"
+                      ? `${value} (${formatRetention(BigInt(value))})`
+                      : value}
+                  </dd>
                 </div>
               ))}
             </dl>

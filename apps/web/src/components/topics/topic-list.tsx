@@ -23,7 +23,12 @@ export function TopicList({ clusterId }: { clusterId: string }) {
   const { cluster, crumbs, canWrite } = useCluster(clusterId);
   const [search, setSearch] = useState("");
   const deferred = useDeferredValue(search.trim());
-  const topics = useQuery(trpc.topics.list.queryOptions({ clusterId, search: deferred || undefined }, { refetchInterval: 5_000, placeholderData: (prev) => prev }));
+  const topics = useQuery(
+    trpc.topics.list.queryOptions(
+      { clusterId, search: deferred || undefined },
+      { refetchInterval: 5_000, placeholderData: (prev) => prev },
+    ),
+  );
   const remove = useMutation(
     trpc.topics.delete.mutationOptions({
       onSuccess: async (_, { name }) => {
@@ -40,12 +45,25 @@ export function TopicList({ clusterId }: { clusterId: string }) {
         crumbs={[...crumbs, { label: "Topics" }]}
         title="Topics"
         description="High watermarks and stored bytes come straight from the metadata store."
-        actions={canWrite && cluster.data ? <CreateTopicDialog clusterId={clusterId} defaultPartitions={cluster.data.defaultPartitions} /> : null}
+        actions={
+          canWrite && cluster.data ? (
+            <CreateTopicDialog
+              clusterId={clusterId}
+              defaultPartitions={cluster.data.defaultPartitions}
+            />
+          ) : null
+        }
       />
       <div className="mb-4 flex items-center gap-2">
         <div className="relative w-full max-w-sm">
           <Search className="absolute left-2.5 top-2.5 size-4 text-muted-foreground" />
-          <Input className="pl-8" placeholder="Search topics" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search topics" />
+          <Input
+            className="pl-8"
+            placeholder="Search topics"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            aria-label="Search topics"
+          />
         </div>
       </div>
       {topics.isPending ? (
@@ -56,7 +74,11 @@ export function TopicList({ clusterId }: { clusterId: string }) {
         <EmptyState
           icon={Layers}
           title={deferred ? "No matching topics" : "No topics yet"}
-          description={deferred ? `No topic name contains “${deferred}”.` : "Create one here, or let producers auto-create topics when the cluster allows it."}
+          description={
+            deferred
+              ? `No topic name contains “${deferred}”.`
+              : "Create one here, or let producers auto-create topics when the cluster allows it."
+          }
         />
       ) : (
         <DataTable
@@ -70,17 +92,54 @@ export function TopicList({ clusterId }: { clusterId: string }) {
               header: "Topic",
               sortValue: (t) => t.name,
               cell: (t) => (
-                <Link href={`/clusters/${clusterId}/topics/${encodeURIComponent(t.name)}`} className="font-medium text-primary hover:underline">
+                <Link
+                  href={`/clusters/${clusterId}/topics/${encodeURIComponent(t.name)}`}
+                  className="font-medium text-primary hover:underline"
+                >
                   {t.name}
                 </Link>
               ),
             },
-            { key: "partitions", header: "Partitions", align: "right", sortValue: (t) => t.partitionCount, cell: (t) => t.partitionCount },
-            { key: "hwm", header: "High watermark", align: "right", sortValue: (t) => t.highWatermark, cell: (t) => formatCount(t.highWatermark) },
-            { key: "messages", header: "Messages", align: "right", sortValue: (t) => t.messages, cell: (t) => formatCount(t.messages) },
-            { key: "bytes", header: "Stored", align: "right", sortValue: (t) => t.storedBytes, cell: (t) => formatBytes(t.storedBytes) },
-            { key: "retention", header: "Retention", sortValue: (t) => t.retentionMs, cell: (t) => formatRetention(t.retentionMs) },
-            { key: "created", header: "Created", sortValue: (t) => t.createdAt.getTime(), cell: (t) => formatDate(t.createdAt) },
+            {
+              key: "partitions",
+              header: "Partitions",
+              align: "right",
+              sortValue: (t) => t.partitionCount,
+              cell: (t) => t.partitionCount,
+            },
+            {
+              key: "hwm",
+              header: "High watermark",
+              align: "right",
+              sortValue: (t) => t.highWatermark,
+              cell: (t) => formatCount(t.highWatermark),
+            },
+            {
+              key: "messages",
+              header: "Messages",
+              align: "right",
+              sortValue: (t) => t.messages,
+              cell: (t) => formatCount(t.messages),
+            },
+            {
+              key: "bytes",
+              header: "Stored",
+              align: "right",
+              sortValue: (t) => t.storedBytes,
+              cell: (t) => formatBytes(t.storedBytes),
+            },
+            {
+              key: "retention",
+              header: "Retention",
+              sortValue: (t) => t.retentionMs,
+              cell: (t) => formatRetention(t.retentionMs),
+            },
+            {
+              key: "created",
+              header: "Created",
+              sortValue: (t) => t.createdAt.getTime(),
+              cell: (t) => formatDate(t.createdAt),
+            },
             {
               key: "actions",
               header: "",
@@ -97,7 +156,9 @@ export function TopicList({ clusterId }: { clusterId: string }) {
                     actionLabel="Delete topic"
                     confirmText={t.name}
                     pending={remove.isPending}
-                    onConfirm={() => remove.mutateAsync({ clusterId, name: t.name }).catch(() => undefined)}
+                    onConfirm={() =>
+                      remove.mutateAsync({ clusterId, name: t.name }).catch(() => undefined)
+                    }
                   />
                 ),
             },

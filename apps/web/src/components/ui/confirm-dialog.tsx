@@ -1,7 +1,15 @@
 "use client";
 import { useState, type ReactNode } from "react";
 import { Button } from "./button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "./dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "./dialog";
 import { Input } from "./input";
 import { Label } from "./label";
 
@@ -45,7 +53,12 @@ export function ConfirmDialog({
             <Label htmlFor="confirm-text">
               Type <code className="font-mono">{confirmText}</code> to confirm
             </Label>
-            <Input id="confirm-text" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
+            <Input
+              id="confirm-text"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              autoComplete="off"
+            />
           </div>
         )}
         <DialogFooter>

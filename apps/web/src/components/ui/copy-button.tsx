@@ -17,14 +17,29 @@ export function CopyButton({ value, label = "Copy" }: { value: string; label?: s
     }
   }
   return (
-    <Button type="button" variant="ghost" size="icon" onClick={copy} aria-label={label} title={label}>
+    <Button
+      type="button"
+      variant="ghost"
+      size="icon"
+      onClick={copy}
+      aria-label={label}
+      title={label}
+    >
       {copied ? <Check className="text-success" /> : <Copy />}
     </Button>
   );
 }
 
 /** A monospace value with a copy button, for addresses, usernames and secrets. */
-export function CopyField({ value, label, testId }: { value: string; label?: string; testId?: string }) {
+export function CopyField({
+  value,
+  label,
+  testId,
+}: {
+  value: string;
+  label?: string;
+  testId?: string;
+}) {
   return (
     <div className="flex items-center gap-1 rounded-md border bg-muted px-3 py-1.5">
       <code className="flex-1 truncate font-mono text-sm" data-testid={testId}>

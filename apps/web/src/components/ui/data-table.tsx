@@ -55,7 +55,11 @@ export function DataTable<Row>({
   const visible = sorted.slice(current * pageSize, (current + 1) * pageSize);
 
   function toggle(key: string) {
-    setSort((s) => (s?.key === key ? { key, direction: s.direction === "asc" ? "desc" : "asc" } : { key, direction: "asc" }));
+    setSort((s) =>
+      s?.key === key
+        ? { key, direction: s.direction === "asc" ? "desc" : "asc" }
+        : { key, direction: "asc" },
+    );
   }
 
   return (
@@ -65,9 +69,17 @@ export function DataTable<Row>({
           <thead className="border-b bg-muted/60 text-left text-xs uppercase tracking-wide text-muted-foreground">
             <tr>
               {columns.map((c) => (
-                <th key={c.key} className={cn("px-4 py-2 font-medium", c.align === "right" && "text-right")} scope="col">
+                <th
+                  key={c.key}
+                  className={cn("px-4 py-2 font-medium", c.align === "right" && "text-right")}
+                  scope="col"
+                >
                   {c.sortValue ? (
-                    <button type="button" className="inline-flex items-center gap-1 hover:text-foreground" onClick={() => toggle(c.key)}>
+                    <button
+                      type="button"
+                      className="inline-flex items-center gap-1 uppercase tracking-wide hover:text-foreground"
+                      onClick={() => toggle(c.key)}
+                    >
                       {c.header}
                       {sort?.key === c.key ? (
                         sort.direction === "asc" ? (
@@ -90,7 +102,10 @@ export function DataTable<Row>({
             {visible.map((row) => (
               <tr key={rowKey(row)} className="border-b last:border-0 hover:bg-muted/40">
                 {columns.map((c) => (
-                  <td key={c.key} className={cn("px-4 py-2.5", c.align === "right" && "text-right tabular-nums")}>
+                  <td
+                    key={c.key}
+                    className={cn("px-4 py-2.5", c.align === "right" && "text-right tabular-nums")}
+                  >
                     {c.cell(row)}
                   </td>
                 ))}
@@ -102,13 +117,24 @@ export function DataTable<Row>({
       {pageCount > 1 && (
         <div className="flex items-center justify-between border-t px-4 py-2 text-xs text-muted-foreground">
           <span>
-            {current * pageSize + 1}–{Math.min((current + 1) * pageSize, sorted.length)} of {sorted.length}
+            {current * pageSize + 1}–{Math.min((current + 1) * pageSize, sorted.length)} of{" "}
+            {sorted.length}
           </span>
           <div className="flex gap-2">
-            <Button variant="outline" size="sm" disabled={current === 0} onClick={() => setPage(current - 1)}>
+            <Button
+              variant="outline"
+              size="sm"
+              disabled={current === 0}
+              onClick={() => setPage(current - 1)}
+            >
               Previous
             </Button>
-            <Button variant="outline" size="sm" disabled={current >= pageCount - 1} onClick={() => setPage(current + 1)}>
+            <Button
+              variant="outline"
+              size="sm"
+              disabled={current >= pageCount - 1}
+              onClick={() => setPage(current + 1)}
+            >
               Next
             </Button>
           </div>

@@ -14,7 +14,8 @@ function makeQueryClient() {
       queries: {
         staleTime: 5_000,
         // Authorization and validation errors do not get better by retrying.
-        retry: (count, err) => !(err instanceof TRPCClientError && err.data?.httpStatus < 500) && count < 2,
+        retry: (count, err) =>
+          !(err instanceof TRPCClientError && err.data?.httpStatus < 500) && count < 2,
       },
     },
   });
@@ -23,7 +24,9 @@ function makeQueryClient() {
 export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }),
+    createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })],
+    }),
   );
   return (
     <QueryClientProvider client={queryClient}>

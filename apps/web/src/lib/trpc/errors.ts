@@ -6,7 +6,8 @@ export type FieldErrors = Record<string, string[] | undefined>;
 /** The zod field errors a procedure rejected the input with, keyed by field name. */
 export function fieldErrorsOf(err: unknown): FieldErrors {
   if (err instanceof TRPCClientError) {
-    const data = (err as TRPCClientError<AppRouter>).data as { fieldErrors?: FieldErrors | null } | undefined;
+    const data = (err as TRPCClientError<AppRouter>).data as
+      { fieldErrors?: FieldErrors | null } | undefined;
     return data?.fieldErrors ?? {};
   }
   return {};

@@ -29,5 +29,7 @@ export interface AuditEntry {
 
 /** Appends one row to the organization's audit log (inside the caller's transaction when given one). */
 export async function recordAudit(db: Prisma.TransactionClient, entry: AuditEntry): Promise<void> {
-  await db.auditLog.create({ data: { ...entry, metadata: entry.metadata ?? {}, ip: entry.ip ?? null } });
+  await db.auditLog.create({
+    data: { ...entry, metadata: entry.metadata ?? {}, ip: entry.ip ?? null },
+  });
 }

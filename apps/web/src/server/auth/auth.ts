@@ -64,7 +64,9 @@ export function createAuth(prisma: PrismaClient) {
               where: { userId: session.userId },
               orderBy: { createdAt: "asc" },
             });
-            return { data: { ...session, activeOrganizationId: membership?.organizationId ?? null } };
+            return {
+              data: { ...session, activeOrganizationId: membership?.organizationId ?? null },
+            };
           },
         },
       },

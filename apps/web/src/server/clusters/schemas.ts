@@ -5,9 +5,19 @@ export const clusterName = z
   .trim()
   .min(3, "At least 3 characters")
   .max(48, "At most 48 characters")
-  .regex(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/, "Lowercase letters, digits and dashes; starts and ends with a letter or digit");
+  .regex(
+    /^[a-z0-9][a-z0-9-]*[a-z0-9]$/,
+    "Lowercase letters, digits and dashes; starts and ends with a letter or digit",
+  );
 
-export const regions = ["local", "us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"] as const;
+export const regions = [
+  "local",
+  "us-east-1",
+  "us-west-2",
+  "eu-west-1",
+  "eu-central-1",
+  "ap-southeast-1",
+] as const;
 
 export const createClusterInput = z.object({
   name: clusterName,
@@ -23,7 +33,10 @@ export const clusterSettingsInput = z.object({
   defaultRetentionMs: z
     .number()
     .int()
-    .refine((v) => v === -1 || (v >= 60_000 && v <= 3650 * dayMs), "Between 1 minute and 10 years, or -1 for forever"),
+    .refine(
+      (v) => v === -1 || (v >= 60_000 && v <= 3650 * dayMs),
+      "Between 1 minute and 10 years, or -1 for forever",
+    ),
   requireSasl: z.boolean(),
   deletionProtection: z.boolean(),
 });

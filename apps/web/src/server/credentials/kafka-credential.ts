@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { deriveScramVerifiers, toStoredScramVerifiers } from "@streambed/protocol/sasl/scram-verifiers";
+import {
+  deriveScramVerifiers,
+  toStoredScramVerifiers,
+} from "@streambed/protocol/sasl/scram-verifiers";
 import { hashPlainPassword } from "@streambed/protocol/sasl/plain-hash";
 
 /** SCRAM iteration count for new credentials (Kafka's minimum is 4096). */
@@ -20,5 +23,9 @@ export async function credentialSecrets(password: string) {
     deriveScramVerifiers(password, "SCRAM-SHA-512", scramIterations),
     hashPlainPassword(password),
   ]);
-  return { scramSha256: { ...toStoredScramVerifiers(scramSha256) }, scramSha512: { ...toStoredScramVerifiers(scramSha512) }, plainHash };
+  return {
+    scramSha256: { ...toStoredScramVerifiers(scramSha256) },
+    scramSha512: { ...toStoredScramVerifiers(scramSha512) },
+    plainHash,
+  };
 }

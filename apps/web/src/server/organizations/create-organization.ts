@@ -16,6 +16,10 @@ export async function createOrganization(
   { name, ownerUserId }: { name: string; ownerUserId: string },
 ) {
   return db.organization.create({
-    data: { name, slug: slugify(name), members: { create: { userId: ownerUserId, role: "owner" } } },
+    data: {
+      name,
+      slug: slugify(name),
+      members: { create: { userId: ownerUserId, role: "owner" } },
+    },
   });
 }

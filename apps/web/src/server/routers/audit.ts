@@ -3,7 +3,12 @@ import { organizationProcedure, router } from "../trpc.ts";
 
 export const auditRouter = router({
   list: organizationProcedure("manage")
-    .input(z.object({ cursor: z.string().optional(), limit: z.number().int().min(1).max(200).default(50) }))
+    .input(
+      z.object({
+        cursor: z.string().optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+      }),
+    )
     .query(async ({ ctx, input }) => {
       const rows = await ctx.prisma.auditLog.findMany({
         where: { organizationId: ctx.organizationId },

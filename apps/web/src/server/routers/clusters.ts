@@ -11,7 +11,11 @@ function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
 }
 
-const nameTaken = () => new TRPCError({ code: "CONFLICT", message: "A cluster with this name already exists in the organization" });
+const nameTaken = () =>
+  new TRPCError({
+    code: "CONFLICT",
+    message: "A cluster with this name already exists in the organization",
+  });
 
 export const clustersRouter = router({
   list: organizationProcedure("read").query(async ({ ctx }) => {
@@ -35,7 +39,12 @@ export const clustersRouter = router({
 
   get: clusterProcedure("read").query(async ({ ctx }) => {
     const agents = await liveAgents(ctx.prisma, ctx.cluster.id);
-    return { ...ctx.cluster, bootstrapAddress: webConfig().bootstrapAddress, agents, role: ctx.role };
+    return {
+      ...ctx.cluster,
+      bootstrapAddress: webConfig().bootstrapAddress,
+      agents,
+      role: ctx.role,
+    };
   }),
 
   create: organizationProcedure("write")
@@ -43,7 +52,9 @@ export const clustersRouter = router({
     .mutation(async ({ ctx, input }) => {
       try {
         return await ctx.prisma.$transaction(async (tx) => {
-          const cluster = await tx.virtualCluster.create({ data: { organizationId: ctx.organizationId, ...input } });
+          const cluster = await tx.virtualCluster.create({
+            data: { organizationId: ctx.organizationId, ...input },
+          });
           await recordAudit(tx, {
             organizationId: ctx.organizationId,
             actorUserId: ctx.user.id,
@@ -65,7 +76,10 @@ export const clustersRouter = router({
     .mutation(async ({ ctx, input }) => {
       try {
         return await ctx.prisma.$transaction(async (tx) => {
-          const cluster = await tx.virtualCluster.update({ where: { id: ctx.cluster.id }, data: { name: input.name } });
+          const cluster = await tx.virtualCluster.update({
+            where: { id: ctx.cluster.id },
+            data: { name: input.name },
+          });
           await recordAudit(tx, {
             organizationId: ctx.organizationId,
             actorUserId: ctx.user.id,
@@ -109,7 +123,10 @@ export const clustersRouter = router({
     .mutation(async ({ ctx, input }) => {
       const cluster = ctx.cluster;
       if (cluster.deletionProtection) {
-        throw new TRPCError({ code: "PRECONDITION_FAILED", message: "Deletion protection is on: turn it off in Settings first" });
+        throw new TRPCError({
+          code: "PRECONDITION_FAILED",
+          message: "Deletion protection is on: turn it off in Settings first",
+        });
       }
       if (input.confirmName !== cluster.name) {
         throw new TRPCError({ code: "BAD_REQUEST", message: "Type the cluster's name to confirm" });
@@ -121,8 +138,14 @@ export const clustersRouter = router({
           where: { id: cluster.id },
           data: { deletedAt: now, name: `${cluster.name}.deleted.${cluster.id}` },
         });
-        await tx.kafkaCredential.updateMany({ where: { clusterId: cluster.id, revokedAt: null }, data: { revokedAt: now } });
-        await tx.agentKey.updateMany({ where: { clusterId: cluster.id, revokedAt: null }, data: { revokedAt: now } });
+        await tx.kafkaCredential.updateMany({
+          where: { clusterId: cluster.id, revokedAt: null },
+          data: { revokedAt: now },
+        });
+        await tx.agentKey.updateMany({
+          where: { clusterId: cluster.id, revokedAt: null },
+          data: { revokedAt: now },
+        });
         await recordAudit(tx, {
           organizationId: ctx.organizationId,
           actorUserId: ctx.user.id,

@@ -2,11 +2,19 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit.ts";
 import { generateAgentKey } from "../credentials/agent-key.ts";
-import { credentialSecrets, generateSaslPassword, generateSaslUsername } from "../credentials/kafka-credential.ts";
+import {
+  credentialSecrets,
+  generateSaslPassword,
+  generateSaslUsername,
+} from "../credentials/kafka-credential.ts";
 import { clusterProcedure, router } from "../trpc.ts";
 
 const description = z.string().trim().max(200, "At most 200 characters").optional();
-const agentKeyName = z.string().trim().min(1, "Give the key a name").max(64, "At most 64 characters");
+const agentKeyName = z
+  .string()
+  .trim()
+  .min(1, "Give the key a name")
+  .max(64, "At most 64 characters");
 
 export const credentialsRouter = router({
   listKafkaCredentials: clusterProcedure("read").query(({ ctx }) =>
@@ -34,7 +42,13 @@ export const credentialsRouter = router({
       const secrets = await credentialSecrets(password);
       const credential = await ctx.prisma.$transaction(async (tx) => {
         const created = await tx.kafkaCredential.create({
-          data: { clusterId: ctx.cluster.id, username, description: input.description || null, createdById: ctx.user.id, ...secrets },
+          data: {
+            clusterId: ctx.cluster.id,
+            username,
+            description: input.description || null,
+            createdById: ctx.user.id,
+            ...secrets,
+          },
         });
         await recordAudit(tx, {
           organizationId: ctx.organizationId,
@@ -53,11 +67,16 @@ export const credentialsRouter = router({
   revokeKafkaCredential: clusterProcedure("write")
     .input(z.object({ credentialId: z.string().min(1) }))
     .mutation(async ({ ctx, input }) => {
-      const credential = await ctx.prisma.kafkaCredential.findFirst({ where: { id: input.credentialId, clusterId: ctx.cluster.id } });
+      const credential = await ctx.prisma.kafkaCredential.findFirst({
+        where: { id: input.credentialId, clusterId: ctx.cluster.id },
+      });
       if (!credential) throw new TRPCError({ code: "NOT_FOUND", message: "Credential not found" });
       if (credential.revokedAt) return { id: credential.id };
       await ctx.prisma.$transaction(async (tx) => {
-        await tx.kafkaCredential.update({ where: { id: credential.id }, data: { revokedAt: new Date() } });
+        await tx.kafkaCredential.update({
+          where: { id: credential.id },
+          data: { revokedAt: new Date() },
+        });
         await recordAudit(tx, {
           organizationId: ctx.organizationId,
           actorUserId: ctx.user.id,
@@ -74,7 +93,15 @@ export const credentialsRouter = router({
   listAgentKeys: clusterProcedure("read").query(({ ctx }) =>
     ctx.prisma.agentKey.findMany({
       where: { clusterId: ctx.cluster.id },
-      select: { id: true, name: true, keyPrefix: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { email: true } } },
+      select: {
+        id: true,
+        name: true,
+        keyPrefix: true,
+        createdAt: true,
+        lastUsedAt: true,
+        revokedAt: true,
+        createdBy: { select: { email: true } },
+      },
       orderBy: { createdAt: "desc" },
     }),
   ),
@@ -86,7 +113,13 @@ export const credentialsRouter = router({
       const { secret, keyPrefix, keyHash } = generateAgentKey();
       const key = await ctx.prisma.$transaction(async (tx) => {
         const created = await tx.agentKey.create({
-          data: { clusterId: ctx.cluster.id, name: input.name, keyPrefix, keyHash, createdById: ctx.user.id },
+          data: {
+            clusterId: ctx.cluster.id,
+            name: input.name,
+            keyPrefix,
+            keyHash,
+            createdById: ctx.user.id,
+          },
         });
         await recordAudit(tx, {
           organizationId: ctx.organizationId,
@@ -105,7 +138,9 @@ export const credentialsRouter = router({
   revokeAgentKey: clusterProcedure("write")
     .input(z.object({ agentKeyId: z.string().min(1) }))
     .mutation(async ({ ctx, input }) => {
-      const key = await ctx.prisma.agentKey.findFirst({ where: { id: input.agentKeyId, clusterId: ctx.cluster.id } });
+      const key = await ctx.prisma.agentKey.findFirst({
+        where: { id: input.agentKeyId, clusterId: ctx.cluster.id },
+      });
       if (!key) throw new TRPCError({ code: "NOT_FOUND", message: "Agent key not found" });
       if (key.revokedAt) return { id: key.id };
       await ctx.prisma.$transaction(async (tx) => {

@@ -13,15 +13,26 @@ export const groupsRouter = router({
     const [groups, offsets, partitions] = await Promise.all([
       ctx.prisma.consumerGroup.findMany({ where: { clusterId } }),
       ctx.prisma.committedOffset.findMany({ where: { clusterId } }),
-      ctx.prisma.partition.findMany({ where: { clusterId }, select: { partition: true, nextOffset: true, topic: { select: { name: true } } } }),
+      ctx.prisma.partition.findMany({
+        where: { clusterId },
+        select: { partition: true, nextOffset: true, topic: { select: { name: true } } },
+      }),
     ]);
-    const hwm = new Map(partitions.map((p) => [`${p.topic.name}\u0000${p.partition}`, p.nextOffset]));
+    const hwm = new Map(
+      partitions.map((p) => [`${p.topic.name}\u0000${p.partition}`, p.nextOffset]),
+    );
     // Groups that only commit offsets (manual assignment) have no consumer_groups row but still show up.
-    const ids = [...new Set([...groups.map((g) => g.groupId), ...offsets.map((o) => o.groupId)])].sort();
+    const ids = [
+      ...new Set([...groups.map((g) => g.groupId), ...offsets.map((o) => o.groupId)]),
+    ].sort();
     return ids.map((groupId) => {
       const group = groups.find((g) => g.groupId === groupId);
       const committed = offsets.filter((o) => o.groupId === groupId);
-      const lag = committed.reduce((sum, o) => sum + (partitionLag(hwm.get(`${o.topic}\u0000${o.partition}`), o.committedOffset) ?? 0n), 0n);
+      const lag = committed.reduce(
+        (sum, o) =>
+          sum + (partitionLag(hwm.get(`${o.topic}\u0000${o.partition}`), o.committedOffset) ?? 0n),
+        0n,
+      );
       return {
         groupId,
         state: group?.state ?? "Empty",
@@ -29,7 +40,12 @@ export const groupsRouter = router({
         members: memberCount(group?.members),
         topics: [...new Set(committed.map((o) => o.topic))].sort(),
         lag,
-        updatedAt: group?.updatedAt ?? committed.reduce<Date | null>((max, o) => (!max || o.committedAt > max ? o.committedAt : max), null),
+        updatedAt:
+          group?.updatedAt ??
+          committed.reduce<Date | null>(
+            (max, o) => (!max || o.committedAt > max ? o.committedAt : max),
+            null,
+          ),
       };
     });
   }),
@@ -39,16 +55,26 @@ export const groupsRouter = router({
     .query(async ({ ctx, input }) => {
       const clusterId = ctx.cluster.id;
       const [group, offsets] = await Promise.all([
-        ctx.prisma.consumerGroup.findUnique({ where: { clusterId_groupId: { clusterId, groupId: input.groupId } } }),
-        ctx.prisma.committedOffset.findMany({ where: { clusterId, groupId: input.groupId }, orderBy: [{ topic: "asc" }, { partition: "asc" }] }),
+        ctx.prisma.consumerGroup.findUnique({
+          where: { clusterId_groupId: { clusterId, groupId: input.groupId } },
+        }),
+        ctx.prisma.committedOffset.findMany({
+          where: { clusterId, groupId: input.groupId },
+          orderBy: [{ topic: "asc" }, { partition: "asc" }],
+        }),
       ]);
-      if (!group && offsets.length === 0) throw new TRPCError({ code: "NOT_FOUND", message: "Consumer group not found" });
+      if (!group && offsets.length === 0)
+        throw new TRPCError({ code: "NOT_FOUND", message: "Consumer group not found" });
       const partitions = await ctx.prisma.partition.findMany({
         where: { clusterId, topic: { name: { in: [...new Set(offsets.map((o) => o.topic))] } } },
         select: { partition: true, nextOffset: true, topic: { select: { name: true } } },
       });
-      const hwm = new Map(partitions.map((p) => [`${p.topic.name}\u0000${p.partition}`, p.nextOffset]));
-      const members = Array.isArray(group?.members) ? (group.members as Array<Record<string, unknown>>) : [];
+      const hwm = new Map(
+        partitions.map((p) => [`${p.topic.name}\u0000${p.partition}`, p.nextOffset]),
+      );
+      const members = Array.isArray(group?.members)
+        ? (group.members as Array<Record<string, unknown>>)
+        : [];
       return {
         groupId: input.groupId,
         state: group?.state ?? "Empty",

@@ -17,23 +17,39 @@ export const membersRouter = router({
         orderBy: { createdAt: "asc" },
       }),
       ctx.prisma.invitation.findMany({
-        where: { organizationId: ctx.organizationId, status: "pending", expiresAt: { gt: new Date() } },
+        where: {
+          organizationId: ctx.organizationId,
+          status: "pending",
+          expiresAt: { gt: new Date() },
+        },
         orderBy: { createdAt: "desc" },
       }),
     ]);
     return {
-      members: members.map((m) => ({ id: m.id, role: m.role, createdAt: m.createdAt, user: m.user, isYou: m.userId === ctx.user.id })),
+      members: members.map((m) => ({
+        id: m.id,
+        role: m.role,
+        createdAt: m.createdAt,
+        user: m.user,
+        isYou: m.userId === ctx.user.id,
+      })),
       invitations: invitations.map((i) => ({ ...i, link: `${ctx.origin}/invite/${i.id}` })),
       yourRole: ctx.role,
     };
   }),
 
   invite: organizationProcedure("manage")
-    .input(z.object({ email: z.email("Enter an email address").trim().toLowerCase(), role: roleSchema }))
+    .input(
+      z.object({ email: z.email("Enter an email address").trim().toLowerCase(), role: roleSchema }),
+    )
     .mutation(async ({ ctx, input }) => {
-      if (input.role === "owner" && ctx.role !== "owner") throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can invite owners" });
-      const already = await ctx.prisma.member.findFirst({ where: { organizationId: ctx.organizationId, user: { email: input.email } } });
-      if (already) throw new TRPCError({ code: "CONFLICT", message: `${input.email} is already a member` });
+      if (input.role === "owner" && ctx.role !== "owner")
+        throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can invite owners" });
+      const already = await ctx.prisma.member.findFirst({
+        where: { organizationId: ctx.organizationId, user: { email: input.email } },
+      });
+      if (already)
+        throw new TRPCError({ code: "CONFLICT", message: `${input.email} is already a member` });
       const invitation = await ctx.prisma.$transaction(async (tx) => {
         const created = await tx.invitation.create({
           data: {
@@ -86,14 +102,27 @@ export const membersRouter = router({
   updateRole: organizationProcedure("manage")
     .input(z.object({ memberId: z.string().min(1), role: roleSchema }))
     .mutation(async ({ ctx, input }) => {
-      const member = await ctx.prisma.member.findFirst({ where: { id: input.memberId, organizationId: ctx.organizationId } });
+      const member = await ctx.prisma.member.findFirst({
+        where: { id: input.memberId, organizationId: ctx.organizationId },
+      });
       if (!member) throw new TRPCError({ code: "NOT_FOUND", message: "Member not found" });
       if ((member.role === "owner" || input.role === "owner") && ctx.role !== "owner") {
-        throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can grant or take away the owner role" });
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message: "Only owners can grant or take away the owner role",
+        });
       }
-      await assertAnotherOwnerRemains(ctx.prisma, ctx.organizationId, member, input.role === "owner");
+      await assertAnotherOwnerRemains(
+        ctx.prisma,
+        ctx.organizationId,
+        member,
+        input.role === "owner",
+      );
       return ctx.prisma.$transaction(async (tx) => {
-        const updated = await tx.member.update({ where: { id: member.id }, data: { role: input.role } });
+        const updated = await tx.member.update({
+          where: { id: member.id },
+          data: { role: input.role },
+        });
         await recordAudit(tx, {
           organizationId: ctx.organizationId,
           actorUserId: ctx.user.id,
@@ -110,9 +139,12 @@ export const membersRouter = router({
   remove: organizationProcedure("manage")
     .input(z.object({ memberId: z.string().min(1) }))
     .mutation(async ({ ctx, input }) => {
-      const member = await ctx.prisma.member.findFirst({ where: { id: input.memberId, organizationId: ctx.organizationId } });
+      const member = await ctx.prisma.member.findFirst({
+        where: { id: input.memberId, organizationId: ctx.organizationId },
+      });
       if (!member) throw new TRPCError({ code: "NOT_FOUND", message: "Member not found" });
-      if (member.role === "owner" && ctx.role !== "owner") throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can remove owners" });
+      if (member.role === "owner" && ctx.role !== "owner")
+        throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can remove owners" });
       await assertAnotherOwnerRemains(ctx.prisma, ctx.organizationId, member, false);
       await ctx.prisma.$transaction(async (tx) => {
         await tx.member.delete({ where: { id: member.id } });
@@ -130,52 +162,80 @@ export const membersRouter = router({
     }),
 
   /** The invitation page: who invited whom to what, before accepting. */
-  invitation: authedProcedure.input(z.object({ invitationId: z.string().min(1) })).query(async ({ ctx, input }) => {
-    const invitation = await ctx.prisma.invitation.findUnique({
-      where: { id: input.invitationId },
-      include: { organization: { select: { name: true } }, inviter: { select: { email: true } } },
-    });
-    if (!invitation || invitation.email.toLowerCase() !== ctx.user.email.toLowerCase()) {
-      throw new TRPCError({ code: "NOT_FOUND", message: "This invitation does not exist or is for another email address" });
-    }
-    return {
-      id: invitation.id,
-      organizationName: invitation.organization.name,
-      inviterEmail: invitation.inviter.email,
-      role: invitation.role,
-      status: invitation.expiresAt < new Date() && invitation.status === "pending" ? "expired" : invitation.status,
-    };
-  }),
+  invitation: authedProcedure
+    .input(z.object({ invitationId: z.string().min(1) }))
+    .query(async ({ ctx, input }) => {
+      const invitation = await ctx.prisma.invitation.findUnique({
+        where: { id: input.invitationId },
+        include: { organization: { select: { name: true } }, inviter: { select: { email: true } } },
+      });
+      if (!invitation || invitation.email.toLowerCase() !== ctx.user.email.toLowerCase()) {
+        throw new TRPCError({
+          code: "NOT_FOUND",
+          message: "This invitation does not exist or is for another email address",
+        });
+      }
+      return {
+        id: invitation.id,
+        organizationName: invitation.organization.name,
+        inviterEmail: invitation.inviter.email,
+        role: invitation.role,
+        status:
+          invitation.expiresAt < new Date() && invitation.status === "pending"
+            ? "expired"
+            : invitation.status,
+      };
+    }),
 
-  accept: authedProcedure.input(z.object({ invitationId: z.string().min(1) })).mutation(async ({ ctx, input }) => {
-    const invitation = await ctx.prisma.invitation.findUnique({ where: { id: input.invitationId } });
-    if (!invitation || invitation.email.toLowerCase() !== ctx.user.email.toLowerCase()) {
-      throw new TRPCError({ code: "NOT_FOUND", message: "This invitation does not exist or is for another email address" });
-    }
-    if (invitation.status !== "pending" || invitation.expiresAt < new Date()) {
-      throw new TRPCError({ code: "PRECONDITION_FAILED", message: "This invitation is no longer valid" });
-    }
-    const user = ctx.user;
-    await ctx.prisma.$transaction(async (tx) => {
-      await tx.invitation.update({ where: { id: invitation.id }, data: { status: "accepted" } });
-      const member = await tx.member.upsert({
-        where: { organizationId_userId: { organizationId: invitation.organizationId, userId: user.id } },
-        create: { organizationId: invitation.organizationId, userId: user.id, role: invitation.role },
-        update: {},
+  accept: authedProcedure
+    .input(z.object({ invitationId: z.string().min(1) }))
+    .mutation(async ({ ctx, input }) => {
+      const invitation = await ctx.prisma.invitation.findUnique({
+        where: { id: input.invitationId },
       });
-      if (ctx.sessionId) await tx.session.update({ where: { id: ctx.sessionId }, data: { activeOrganizationId: invitation.organizationId } });
-      await recordAudit(tx, {
-        organizationId: invitation.organizationId,
-        actorUserId: user.id,
-        action: "member.joined",
-        targetType: "member",
-        targetId: member.id,
-        metadata: { email: user.email, role: invitation.role, invitationId: invitation.id },
-        ip: ctx.ip,
+      if (!invitation || invitation.email.toLowerCase() !== ctx.user.email.toLowerCase()) {
+        throw new TRPCError({
+          code: "NOT_FOUND",
+          message: "This invitation does not exist or is for another email address",
+        });
+      }
+      if (invitation.status !== "pending" || invitation.expiresAt < new Date()) {
+        throw new TRPCError({
+          code: "PRECONDITION_FAILED",
+          message: "This invitation is no longer valid",
+        });
+      }
+      const user = ctx.user;
+      await ctx.prisma.$transaction(async (tx) => {
+        await tx.invitation.update({ where: { id: invitation.id }, data: { status: "accepted" } });
+        const member = await tx.member.upsert({
+          where: {
+            organizationId_userId: { organizationId: invitation.organizationId, userId: user.id },
+          },
+          create: {
+            organizationId: invitation.organizationId,
+            userId: user.id,
+            role: invitation.role,
+          },
+          update: {},
+        });
+        if (ctx.sessionId)
+          await tx.session.update({
+            where: { id: ctx.sessionId },
+            data: { activeOrganizationId: invitation.organizationId },
+          });
+        await recordAudit(tx, {
+          organizationId: invitation.organizationId,
+          actorUserId: user.id,
+          action: "member.joined",
+          targetType: "member",
+          targetId: member.id,
+          metadata: { email: user.email, role: invitation.role, invitationId: invitation.id },
+          ip: ctx.ip,
+        });
       });
-    });
-    return { organizationId: invitation.organizationId };
-  }),
+      return { organizationId: invitation.organizationId };
+    }),
 });
 
 async function assertAnotherOwnerRemains(
@@ -186,5 +246,9 @@ async function assertAnotherOwnerRemains(
 ) {
   if (member.role !== "owner" || staysOwner) return;
   const owners = await prisma.member.count({ where: { organizationId, role: "owner" } });
-  if (owners <= 1) throw new TRPCError({ code: "PRECONDITION_FAILED", message: "An organization needs at least one owner" });
+  if (owners <= 1)
+    throw new TRPCError({
+      code: "PRECONDITION_FAILED",
+      message: "An organization needs at least one owner",
+    });
 }

@@ -18,20 +18,42 @@ export const organizationsRouter = router({
     };
   }),
 
-  switch: authedProcedure.input(z.object({ organizationId: z.string().min(1) })).mutation(async ({ ctx, input }) => {
-    const member = await ctx.prisma.member.findUnique({
-      where: { organizationId_userId: { organizationId: input.organizationId, userId: ctx.user.id } },
-    });
-    if (!member || !ctx.sessionId) throw new TRPCError({ code: "FORBIDDEN", message: "You are not a member of this organization" });
-    await ctx.prisma.session.update({ where: { id: ctx.sessionId }, data: { activeOrganizationId: input.organizationId } });
-    return { organizationId: input.organizationId };
-  }),
+  switch: authedProcedure
+    .input(z.object({ organizationId: z.string().min(1) }))
+    .mutation(async ({ ctx, input }) => {
+      const member = await ctx.prisma.member.findUnique({
+        where: {
+          organizationId_userId: { organizationId: input.organizationId, userId: ctx.user.id },
+        },
+      });
+      if (!member || !ctx.sessionId)
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message: "You are not a member of this organization",
+        });
+      await ctx.prisma.session.update({
+        where: { id: ctx.sessionId },
+        data: { activeOrganizationId: input.organizationId },
+      });
+      return { organizationId: input.organizationId };
+    }),
 
   create: authedProcedure
-    .input(z.object({ name: z.string().trim().min(2, "At least 2 characters").max(64, "At most 64 characters") }))
+    .input(
+      z.object({
+        name: z.string().trim().min(2, "At least 2 characters").max(64, "At most 64 characters"),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
-      const organization = await createOrganization(ctx.prisma, { name: input.name, ownerUserId: ctx.user.id });
-      if (ctx.sessionId) await ctx.prisma.session.update({ where: { id: ctx.sessionId }, data: { activeOrganizationId: organization.id } });
+      const organization = await createOrganization(ctx.prisma, {
+        name: input.name,
+        ownerUserId: ctx.user.id,
+      });
+      if (ctx.sessionId)
+        await ctx.prisma.session.update({
+          where: { id: ctx.sessionId },
+          data: { activeOrganizationId: organization.id },
+        });
       return { id: organization.id, name: organization.name };
     }),
 });

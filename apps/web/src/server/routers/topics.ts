@@ -11,11 +11,20 @@ export const topicsRouter = router({
     .input(z.object({ search: z.string().trim().max(249).optional() }))
     .query(async ({ ctx, input }) => {
       const topics = await ctx.prisma.topic.findMany({
-        where: { clusterId: ctx.cluster.id, ...(input.search ? { name: { contains: input.search, mode: "insensitive" } } : {}) },
-        include: { partitions: { select: { partition: true, nextOffset: true, logStartOffset: true } } },
+        where: {
+          clusterId: ctx.cluster.id,
+          ...(input.search ? { name: { contains: input.search, mode: "insensitive" } } : {}),
+        },
+        include: {
+          partitions: { select: { partition: true, nextOffset: true, logStartOffset: true } },
+        },
         orderBy: { name: "asc" },
       });
-      const bytes = await storedBytes(ctx.prisma, ctx.cluster.id, topics.map((t) => t.id));
+      const bytes = await storedBytes(
+        ctx.prisma,
+        ctx.cluster.id,
+        topics.map((t) => t.id),
+      );
       return topics.map((t) => ({
         id: t.id,
         name: t.name,
@@ -68,7 +77,12 @@ export const topicsRouter = router({
               name: input.name,
               partitionCount: partitions,
               configs,
-              partitions: { create: Array.from({ length: partitions }, (_, partition) => ({ partition, clusterId: ctx.cluster.id })) },
+              partitions: {
+                create: Array.from({ length: partitions }, (_, partition) => ({
+                  partition,
+                  clusterId: ctx.cluster.id,
+                })),
+              },
             },
           });
           await recordAudit(tx, {
@@ -93,12 +107,16 @@ export const topicsRouter = router({
   delete: clusterProcedure("write")
     .input(z.object({ name: topicName }))
     .mutation(async ({ ctx, input }) => {
-      const topic = await ctx.prisma.topic.findUnique({ where: { clusterId_name: { clusterId: ctx.cluster.id, name: input.name } } });
+      const topic = await ctx.prisma.topic.findUnique({
+        where: { clusterId_name: { clusterId: ctx.cluster.id, name: input.name } },
+      });
       if (!topic) throw new TRPCError({ code: "NOT_FOUND", message: "Topic not found" });
       await ctx.prisma.$transaction(async (tx) => {
         // Partitions and their index rows go with the topic (cascade); the objects become garbage for retention.
         await tx.topic.delete({ where: { id: topic.id } });
-        await tx.committedOffset.deleteMany({ where: { clusterId: ctx.cluster.id, topic: topic.name } });
+        await tx.committedOffset.deleteMany({
+          where: { clusterId: ctx.cluster.id, topic: topic.name },
+        });
         await recordAudit(tx, {
           organizationId: ctx.organizationId,
           actorUserId: ctx.user.id,

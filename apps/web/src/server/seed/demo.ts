@@ -24,23 +24,37 @@ export const demoClusterName = "demo";
  * hash is the library's), their organization, a cluster and a SASL credential. Idempotent: with
  * the same inputs a second run changes nothing and returns the same ids.
  */
-export async function seedDemo(prisma: PrismaClient, input: DemoSeedInput): Promise<DemoSeedResult> {
+export async function seedDemo(
+  prisma: PrismaClient,
+  input: DemoSeedInput,
+): Promise<DemoSeedResult> {
   const email = input.email.toLowerCase();
   let user = await prisma.user.findUnique({ where: { email } });
   if (!user) {
-    await createAuth(prisma).api.signUpEmail({ body: { email, password: input.password, name: "Demo" } });
+    await createAuth(prisma).api.signUpEmail({
+      body: { email, password: input.password, name: "Demo" },
+    });
     user = await prisma.user.findUniqueOrThrow({ where: { email } });
   }
 
-  const membership = await prisma.member.findFirst({ where: { userId: user.id, role: "owner" }, orderBy: { createdAt: "asc" } });
+  const membership = await prisma.member.findFirst({
+    where: { userId: user.id, role: "owner" },
+    orderBy: { createdAt: "asc" },
+  });
   if (!membership) throw new Error(`demo user ${email} owns no organization`);
   const organizationId = membership.organizationId;
 
   const cluster =
-    (await prisma.virtualCluster.findFirst({ where: { organizationId, name: demoClusterName, deletedAt: null } })) ??
-    (await prisma.virtualCluster.create({ data: { organizationId, name: demoClusterName, region: "local" } }));
+    (await prisma.virtualCluster.findFirst({
+      where: { organizationId, name: demoClusterName, deletedAt: null },
+    })) ??
+    (await prisma.virtualCluster.create({
+      data: { organizationId, name: demoClusterName, region: "local" },
+    }));
 
-  const credential = await prisma.kafkaCredential.findUnique({ where: { username: input.saslUsername } });
+  const credential = await prisma.kafkaCredential.findUnique({
+    where: { username: input.saslUsername },
+  });
   if (!credential) {
     await prisma.kafkaCredential.create({
       data: {
@@ -51,13 +65,26 @@ export async function seedDemo(prisma: PrismaClient, input: DemoSeedInput): Prom
         ...(await credentialSecrets(input.saslPassword)),
       },
     });
-  } else if (credential.clusterId !== cluster.id || credential.revokedAt || !(await verifyPlainPassword(input.saslPassword, credential.plainHash))) {
+  } else if (
+    credential.clusterId !== cluster.id ||
+    credential.revokedAt ||
+    !(await verifyPlainPassword(input.saslPassword, credential.plainHash))
+  ) {
     // Same username, different password or cluster: bring the credential in line with the inputs.
     await prisma.kafkaCredential.update({
       where: { id: credential.id },
-      data: { clusterId: cluster.id, revokedAt: null, ...(await credentialSecrets(input.saslPassword)) },
+      data: {
+        clusterId: cluster.id,
+        revokedAt: null,
+        ...(await credentialSecrets(input.saslPassword)),
+      },
     });
   }
 
-  return { userId: user.id, organizationId, clusterId: cluster.id, saslUsername: input.saslUsername };
+  return {
+    userId: user.id,
+    organizationId,
+    clusterId: cluster.id,
+    saslUsername: input.saslUsername,
+  };
 }

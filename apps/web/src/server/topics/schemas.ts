@@ -13,7 +13,12 @@ export const cleanupPolicies = ["delete", "compact"] as const;
 
 export const createTopicInput = z.object({
   name: topicName,
-  partitions: z.number().int().min(1, "At least 1 partition").max(1024, "At most 1024 partitions").optional(),
+  partitions: z
+    .number()
+    .int()
+    .min(1, "At least 1 partition")
+    .max(1024, "At most 1024 partitions")
+    .optional(),
   retentionMs: z
     .number()
     .int()

@@ -23,5 +23,9 @@ export async function storedBytes(prisma: PrismaClient, clusterId: string, topic
     where: { clusterId, topicId: { in: topicIds } },
     _sum: { byteLength: true },
   });
-  return rows.map((r) => ({ topicId: r.topicId, partition: r.partition, bytes: BigInt(r._sum.byteLength ?? 0) }));
+  return rows.map((r) => ({
+    topicId: r.topicId,
+    partition: r.partition,
+    bytes: BigInt(r._sum.byteLength ?? 0),
+  }));
 }

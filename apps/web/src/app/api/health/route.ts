@@ -9,6 +9,9 @@ export async function GET() {
     await prisma().$queryRaw`SELECT 1`;
     return Response.json({ ok: true, db: { ok: true, latencyMs: Date.now() - started } });
   } catch (err) {
-    return Response.json({ ok: false, db: { ok: false, error: err instanceof Error ? err.message : String(err) } }, { status: 503 });
+    return Response.json(
+      { ok: false, db: { ok: false, error: err instanceof Error ? err.message : String(err) } },
+      { status: 503 },
+    );
   }
 }

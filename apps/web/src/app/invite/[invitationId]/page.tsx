@@ -9,7 +9,11 @@ import { currentSession } from "@/server/auth/session";
 export const metadata: Metadata = { title: "Invitation" };
 
 /** Outside the console layout so a signed-out invitee comes back here after signing in or up. */
-export default async function InvitePage({ params }: { params: Promise<{ invitationId: string }> }) {
+export default async function InvitePage({
+  params,
+}: {
+  params: Promise<{ invitationId: string }>;
+}) {
   const { invitationId } = await params;
   const session = await currentSession();
   if (!session) redirect(`/sign-in?next=${encodeURIComponent(`/invite/${invitationId}`)}`);

@@ -12,7 +12,8 @@ function handler(req: Request) {
     router: appRouter,
     createContext: () => createRequestContext(getAuth(), prisma(), req.headers, req.url),
     onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path }, "tRPC procedure failed");
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        log.error({ err: error, path }, "tRPC procedure failed");
     },
   });
 }

@@ -4,7 +4,11 @@ import { ConnectPage } from "@/components/connect/connect-page";
 
 export const metadata: Metadata = { title: "Connect" };
 
-export default async function ClusterConnectPage({ params }: { params: Promise<{ clusterId: string }> }) {
+export default async function ClusterConnectPage({
+  params,
+}: {
+  params: Promise<{ clusterId: string }>;
+}) {
   const { clusterId } = await params;
   return (
     <Suspense>
