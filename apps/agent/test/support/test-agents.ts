@@ -58,7 +58,9 @@ export interface ChildAgent {
  */
 export async function startChildAgent(options: { databaseUrl: string; bucketUrl: string; clusterId: string; extra?: string[] }): Promise<ChildAgent> {
   const args = agentArgs({ ...options, extra: ["--log-level", "info", ...(options.extra ?? [])] });
-  const child = spawn(path.join(agentRoot, "../../node_modules/.bin/tsx"), ["src/main.ts", ...args], {
+  // Node itself with tsx's loader (not the tsx CLI, which runs the agent in a grandchild that a
+  // SIGKILL of the CLI would leave running).
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
     cwd: agentRoot,
     stdio: ["ignore", "pipe", "pipe"],
   });
