@@ -1,4 +1,5 @@
 import {
+  ErrorCode,
   ApiKey,
   ZERO_UUID,
   defaultCreateTopicsResponse,
@@ -7,7 +8,6 @@ import {
   type CreateTopicsResponse,
   type CreateTopicsResponseCreatableTopicResult,
 } from "@streambed/protocol";
-import { ErrorCode } from "./error-codes.ts";
 import { TopicExistsError, type TopicConfigs } from "../metadata/metadata-store.ts";
 import type { ClusterSettings } from "../server/cluster-settings.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";

@@ -1,4 +1,5 @@
 import {
+  ErrorCode,
   ApiKey,
   ZERO_UUID,
   defaultFetchResponse,
@@ -7,7 +8,6 @@ import {
   type FetchResponse,
   type FetchResponsePartitionData,
 } from "@streambed/protocol";
-import { ErrorCode } from "./error-codes.ts";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import type { FetchPartitionRequest } from "../fetch/fetch-reader.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";

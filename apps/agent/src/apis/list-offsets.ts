@@ -1,4 +1,5 @@
 import {
+  ErrorCode,
   ApiKey,
   defaultListOffsetsResponse,
   defaultListOffsetsResponsePartitionResponse,
@@ -7,7 +8,6 @@ import {
   type ListOffsetsResponse,
   type ListOffsetsResponsePartitionResponse,
 } from "@streambed/protocol";
-import { ErrorCode } from "./error-codes.ts";
 import type { PartitionHead, TopicInfo } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { firstRecordAtOrAfter, recordWithMaxTimestamp, type RecordPosition } from "./record-positions.ts";

@@ -1,4 +1,5 @@
 import {
+  ErrorCode,
   ApiKey,
   ZERO_UUID,
   defaultMetadataResponse,
@@ -6,7 +7,6 @@ import {
   type MetadataResponse,
   type MetadataResponseTopic,
 } from "@streambed/protocol";
-import { ErrorCode } from "./error-codes.ts";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { brokersFor, leaderOf, type Broker } from "./brokers.ts";

@@ -1,4 +1,5 @@
 import {
+  ErrorCode,
   ApiKey,
   defaultProduceResponse,
   defaultProduceResponsePartitionProduceResponse,
@@ -6,7 +7,6 @@ import {
   type ProduceResponse,
   type ProduceResponsePartitionProduceResponse,
 } from "@streambed/protocol";
-import { ErrorCode } from "./error-codes.ts";
 import type { AppendResult, ProduceEntry } from "../produce/produce-buffer.ts";
 import { FlushFailedError, ProduceBufferClosedError, ProduceValidationError } from "../produce/produce-errors.ts";
 import { validateRecordBatches } from "../produce/validate-records.ts";

@@ -1,5 +1,7 @@
 import type { TopicConfigs } from "../metadata/metadata-store.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../produce/validate-records.ts";
+
+export const DEFAULT_MAX_MESSAGE_BYTES_TEXT = String(DEFAULT_MAX_MESSAGE_BYTES);
 import type { ClusterSettings } from "../server/cluster-settings.ts";
 
 /** A topic config the agent understands, with its Kafka default and validation. */
@@ -47,7 +49,7 @@ export const topicConfigDefinitions: Record<string, TopicConfigDefinition> = {
     },
   },
   "max.message.bytes": {
-    defaultValue: String(DEFAULT_MAX_MESSAGE_BYTES),
+    defaultValue: DEFAULT_MAX_MESSAGE_BYTES_TEXT,
     type: 3,
     documentation: "Largest record batch accepted by Produce.",
     problem: (value) => long(0n)(value) ?? (BigInt(value) > 0x7fffffffn ? "must fit in an int32" : null),

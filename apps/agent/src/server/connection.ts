@@ -1,6 +1,7 @@
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import {
+  ErrorCode,
   ApiKey,
   DecodeError,
   FrameDecoder,
@@ -10,7 +11,6 @@ import {
   encodeResponseFrame,
   type RequestHeader,
 } from "@streambed/protocol";
-import { ErrorCode } from "../apis/error-codes.ts";
 import { saslRefusal } from "../auth/request-gate.ts";
 import { SaslSession } from "../auth/sasl-authenticator.ts";
 import { zoneFromClientId } from "../cluster/agent-registry.ts";

@@ -1,5 +1,14 @@
+import { alterConfigsApi } from "../apis/alter-configs.ts";
 import { apiVersionsApi } from "../apis/api-versions.ts";
+import { createPartitionsApi } from "../apis/create-partitions.ts";
 import { createTopicsApi } from "../apis/create-topics.ts";
+import { deleteRecordsApi } from "../apis/delete-records.ts";
+import { deleteTopicsApi } from "../apis/delete-topics.ts";
+import { describeClusterApi } from "../apis/describe-cluster.ts";
+import { describeConfigsApi } from "../apis/describe-configs.ts";
+import { describeTopicPartitionsApi } from "../apis/describe-topic-partitions.ts";
+import { incrementalAlterConfigsApi } from "../apis/incremental-alter-configs.ts";
+import { offsetForLeaderEpochApi } from "../apis/offset-for-leader-epoch.ts";
 import { fetchApi } from "../apis/fetch.ts";
 import { listOffsetsApi } from "../apis/list-offsets.ts";
 import { metadataApi } from "../apis/metadata.ts";
@@ -31,6 +40,15 @@ export const dispatchTable: DispatchTable = new Map(
     metadataApi,
     apiVersionsApi,
     createTopicsApi,
+    deleteTopicsApi,
+    createPartitionsApi,
+    deleteRecordsApi,
+    offsetForLeaderEpochApi,
+    describeConfigsApi,
+    alterConfigsApi,
+    incrementalAlterConfigsApi,
+    describeClusterApi,
+    describeTopicPartitionsApi,
     // Consumer groups, idempotent producers, SASL.
     findCoordinatorApi,
     joinGroupApi,
