@@ -39,16 +39,19 @@ export class RawKafkaClient {
     return new RawKafkaClient(socket);
   }
 
-  /** Sends a request and resolves with the decoded response body. */
-  request<T>(apiKey: number, version: number, body: unknown, clientId: string | null = "raw-client"): Promise<T> {
+  /**
+   * Sends a request and resolves with the decoded response body (read at `responseVersion`, which
+   * differs only for an ApiVersions request the server cannot parse: it answers in v0).
+   */
+  request<T>(apiKey: number, version: number, body: unknown, responseVersion = version): Promise<T> {
     const correlationId = this.correlationId++;
     const frame = encodeRequestFrame(
-      { requestApiKey: apiKey, requestApiVersion: version, correlationId, clientId },
+      { requestApiKey: apiKey, requestApiVersion: version, correlationId, clientId: "raw-client" },
       apis[apiKey]!.encodeRequest,
       body,
     );
     const response = new Promise<T>((resolve, reject) => {
-      this.waiting.push({ apiKey, version, correlationId, resolve: resolve as (body: unknown) => void, reject });
+      this.waiting.push({ apiKey, version: responseVersion, correlationId, resolve: resolve as (body: unknown) => void, reject });
     });
     this.socket.write(frame);
     return response;
