@@ -215,6 +215,7 @@ test("invite a read-only member who can look but not change anything", async ({ 
   const link = (await page.getByTestId("invitation-link").textContent())!.trim();
   expect(link).toContain("/invite/");
   await page.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByTestId("invitations-table")).toContainText(reader.email);
   await shot(page, "members");
 
   const readerPage = await (

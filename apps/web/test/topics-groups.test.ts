@@ -64,6 +64,8 @@ describe("topics router", () => {
       storedBytes: 2048n,
       retentionMs: 3_600_000n,
     });
+    expect(listed!.recordsPerSecond).toBeCloseTo(42 / 300);
+    expect(listed!.bytesPerSecond).toBeCloseTo(2048 / 300);
     expect(await api.topics.list({ clusterId, search: "nomatch" })).toEqual([]);
     const detail = await api.topics.get({ clusterId, name: "clicks" });
     expect(detail.partitions.map((p) => [p.partition, p.highWatermark, p.storedBytes])).toEqual([

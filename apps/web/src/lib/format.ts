@@ -37,3 +37,10 @@ export function formatAgo(date: Date | string | null | undefined, now = Date.now
   if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
   return `${Math.floor(seconds / 86400)} d ago`;
 }
+
+/** A per-second rate with at most one decimal below 10 ("0.1", "3.4", "1,250"). */
+export function formatRate(perSecond: number): string {
+  if (perSecond === 0) return "0";
+  if (perSecond < 10) return perSecond.toFixed(1);
+  return formatCount(Math.round(perSecond));
+}

@@ -79,6 +79,7 @@ export function AuditLog() {
               {
                 key: "details",
                 header: "Details",
+                wrap: true,
                 cell: (e) => (
                   <span className="text-xs text-muted-foreground">{describe(e.metadata)}</span>
                 ),

@@ -156,7 +156,12 @@ export function KafkaCredentials({ clusterId }: { clusterId: string }) {
               sortValue: (c) => c.username,
               cell: (c) => <code className="font-mono text-xs">{c.username}</code>,
             },
-            { key: "description", header: "Description", cell: (c) => c.description ?? "—" },
+            {
+              key: "description",
+              header: "Description",
+              wrap: true,
+              cell: (c) => c.description ?? "—",
+            },
             {
               key: "status",
               header: "Status",

@@ -12,7 +12,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
-import { formatBytes, formatCount, formatDate, formatRetention } from "@/lib/format";
+import { formatBytes, formatCount, formatDate, formatRate, formatRetention } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc/client";
 import { messageOf } from "@/lib/trpc/errors";
 import { CreateTopicDialog } from "./create-topic-dialog";
@@ -127,6 +127,14 @@ export function TopicList({ clusterId }: { clusterId: string }) {
               align: "right",
               sortValue: (t) => t.storedBytes,
               cell: (t) => formatBytes(t.storedBytes),
+            },
+            {
+              key: "throughput",
+              header: "In (5 min)",
+              align: "right",
+              sortValue: (t) => t.bytesPerSecond,
+              cell: (t) =>
+                `${formatRate(t.recordsPerSecond)} rec/s · ${formatBytes(Math.round(t.bytesPerSecond))}/s`,
             },
             {
               key: "retention",

@@ -11,6 +11,8 @@ export interface Column<Row> {
   /** Present when the column sorts; returns the value compared. */
   sortValue?: (row: Row) => string | number | bigint | null;
   align?: "left" | "right";
+  /** Let long text wrap; cells stay on one line otherwise. */
+  wrap?: boolean;
 }
 
 type Sort = { key: string; direction: "asc" | "desc" } | null;
@@ -104,7 +106,11 @@ export function DataTable<Row>({
                 {columns.map((c) => (
                   <td
                     key={c.key}
-                    className={cn("px-4 py-2.5", c.align === "right" && "text-right tabular-nums")}
+                    className={cn(
+                      "px-4 py-2.5",
+                      !c.wrap && "whitespace-nowrap",
+                      c.align === "right" && "text-right tabular-nums",
+                    )}
                   >
                     {c.cell(row)}
                   </td>

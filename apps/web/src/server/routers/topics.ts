@@ -3,7 +3,7 @@ import { z } from "zod";
 import { Prisma } from "@streambed/db";
 import { recordAudit } from "../audit/record-audit.ts";
 import { createTopicInput, topicName } from "../topics/schemas.ts";
-import { retentionOf, storedBytes } from "../topics/topic-stats.ts";
+import { recentThroughput, retentionOf, storedBytes } from "../topics/topic-stats.ts";
 import { clusterProcedure, router } from "../trpc.ts";
 
 export const topicsRouter = router({
@@ -20,11 +20,11 @@ export const topicsRouter = router({
         },
         orderBy: { name: "asc" },
       });
-      const bytes = await storedBytes(
-        ctx.prisma,
-        ctx.cluster.id,
-        topics.map((t) => t.id),
-      );
+      const ids = topics.map((t) => t.id);
+      const [bytes, throughput] = await Promise.all([
+        storedBytes(ctx.prisma, ctx.cluster.id, ids),
+        recentThroughput(ctx.prisma, ctx.cluster.id, ids),
+      ]);
       return topics.map((t) => ({
         id: t.id,
         name: t.name,
@@ -33,6 +33,8 @@ export const topicsRouter = router({
         messages: t.partitions.reduce((sum, p) => sum + (p.nextOffset - p.logStartOffset), 0n),
         storedBytes: bytes.filter((b) => b.topicId === t.id).reduce((sum, b) => sum + b.bytes, 0n),
         retentionMs: retentionOf(t.configs, ctx.cluster.defaultRetentionMs),
+        recordsPerSecond: throughput.find((r) => r.topicId === t.id)?.recordsPerSecond ?? 0,
+        bytesPerSecond: throughput.find((r) => r.topicId === t.id)?.bytesPerSecond ?? 0,
         createdAt: t.createdAt,
       }));
     }),
