@@ -143,7 +143,7 @@ describe("produce validation", () => {
   it("rejects a corrupted CRC, oversized batches and unknown partitions per partition", async () => {
     const client = await connect();
     const corrupt = await batch(["a", "b"]);
-    corrupt[corrupt.length - 1] ^= 0xff;
+    corrupt.writeUInt8(corrupt.readUInt8(corrupt.length - 1) ^ 0xff, corrupt.length - 1);
     const tooLarge = await buildRecordBatch({ records: [{ value: Buffer.alloc(2_100_000, 1) }] });
     const response = await client.request<ProduceResponse>(ApiKey.Produce, 9, {
       ...defaultProduceRequest(),
