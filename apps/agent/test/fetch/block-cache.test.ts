@@ -65,6 +65,15 @@ describe("BlockCache", () => {
     expect(cache.stats.misses).toBe(4);
   });
 
+  it("prefetches blocks once, and reads then wait for those loads", async () => {
+    const cache = new BlockCache(store, { blockSize: 4096 });
+    const before = gets.value;
+    expect(cache.prefetch("c/flush/obj", 100, 9000)).toBe(3 * 4096);
+    expect(cache.prefetch("c/flush/obj", 0, 5000)).toBe(0);
+    expect((await cache.read("c/flush/obj", 100, 9000)).equals(body.subarray(100, 9000))).toBe(true);
+    expect(gets.value - before).toBe(3);
+  });
+
   it("does not cache a failed load", async () => {
     const cache = new BlockCache(store, { blockSize: 4096 });
     await expect(cache.read("c/flush/missing", 0, 10)).rejects.toThrow(/not found/);

@@ -269,7 +269,7 @@ describe("head change notifications", () => {
 describe("head change listener", () => {
   it("re-listens after its connection is killed, asks for a resync, and keeps delivering", async () => {
     const t = await store.createTopic(cluster, "relisten", 1, {});
-    const listenerPool = createPgPool(database.db.url, { max: 2 });
+    const listenerPool = createPgPool(database.db.url, { max: 2, application_name: "relisten-test" });
     const listening = new PostgresMetadataStore({ pool: listenerPool, ownsPool: true, listener: { retryMs: 50 } });
     const seen: bigint[] = [];
     let resyncs = 0;
@@ -282,7 +282,7 @@ describe("head change listener", () => {
     await subscription.ready;
     try {
       await database.db.pool.query(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN streambed_heads' AND pid <> pg_backend_pid()",
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'relisten-test' AND query = 'LISTEN streambed_heads'",
       );
       await vi.waitFor(() => expect(resyncs).toBeGreaterThan(0), { timeout: 10_000 });
       await store.commitFlush(cluster, "cluster-a/flush/relisten", 100, [entry(t.id, 0, 0, 4)]);

@@ -105,6 +105,7 @@ export function listenForHeadChanges(
       throw error;
     }
     if (closed) {
+      c.on("error", () => undefined);
       c.release(true);
       return;
     }
@@ -154,6 +155,8 @@ export function listenForHeadChanges(
       client = undefined;
       if (c) {
         c.removeListener("notification", onNotification);
+        // The connection is being torn down: errors it still reports are of no interest.
+        c.on("error", () => undefined);
         c.release(true);
       }
     },
