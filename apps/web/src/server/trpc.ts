@@ -20,7 +20,12 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const fieldErrors =
       error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : null;
-    return { ...shape, data: { ...shape.data, fieldErrors } };
+    // Unexpected failures are logged server-side; the browser gets no database or stack details.
+    const message =
+      error.code === "INTERNAL_SERVER_ERROR" && process.env.NODE_ENV === "production"
+        ? "Something went wrong on our side; try again"
+        : shape.message;
+    return { ...shape, message, data: { ...shape.data, fieldErrors } };
   },
 });
 

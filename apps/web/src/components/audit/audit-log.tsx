@@ -81,7 +81,9 @@ export function AuditLog() {
                 header: "Details",
                 wrap: true,
                 cell: (e) => (
-                  <span className="text-xs text-muted-foreground">{describe(e.metadata)}</span>
+                  <span className="block max-w-sm text-xs text-muted-foreground [overflow-wrap:anywhere]">
+                    {describe(e.metadata)}
+                  </span>
                 ),
               },
               { key: "ip", header: "IP", cell: (e) => e.ip ?? "—" },

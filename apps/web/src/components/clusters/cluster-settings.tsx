@@ -292,7 +292,7 @@ function DeleteCard({
         <CardDescription>
           {protectedFromDeletion
             ? "Deletion protection is on. Turn it off above to delete this cluster."
-            : "All credentials and agent keys are revoked at once and clients are disconnected. Topics cannot be recovered."}
+            : "All credentials and agent keys are revoked at once, so new connections are refused. Topics cannot be recovered."}
         </CardDescription>
       </CardHeader>
       <CardContent>

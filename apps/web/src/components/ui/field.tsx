@@ -17,7 +17,7 @@ export function Field({
 }) {
   const message = Array.isArray(error) ? error[0] : error;
   return (
-    <div className="grid gap-1.5">
+    <div className="grid content-start gap-1.5">
       <Label htmlFor={id}>{label}</Label>
       {children}
       {message ? (

@@ -1,15 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { Prisma } from "@streambed/db";
 import { recordAudit } from "../audit/record-audit.ts";
+import { isUniqueViolation } from "../errors/unique-violation.ts";
 import { liveAgents } from "../clusters/live-agents.ts";
 import { clusterName, clusterSettingsInput, createClusterInput } from "../clusters/schemas.ts";
 import { webConfig } from "../config.ts";
 import { clusterProcedure, organizationProcedure, router } from "../trpc.ts";
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
-}
 
 const nameTaken = () =>
   new TRPCError({

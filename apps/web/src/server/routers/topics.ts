@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { Prisma } from "@streambed/db";
 import { recordAudit } from "../audit/record-audit.ts";
+import { isUniqueViolation } from "../errors/unique-violation.ts";
 import { createTopicInput, topicName } from "../topics/schemas.ts";
 import { recentThroughput, retentionOf, storedBytes } from "../topics/topic-stats.ts";
 import { clusterProcedure, router } from "../trpc.ts";
@@ -99,7 +99,7 @@ export const topicsRouter = router({
           return { id: topic.id, name: topic.name, partitionCount: partitions };
         });
       } catch (err) {
-        if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+        if (isUniqueViolation(err)) {
           throw new TRPCError({ code: "CONFLICT", message: `Topic ${input.name} already exists` });
         }
         throw err;
