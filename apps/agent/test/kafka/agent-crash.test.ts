@@ -76,7 +76,7 @@ describe("SIGKILL during acks=all production", () => {
 
     const admin = kafkaClient(agent.bootstrap).admin();
     await admin.connect();
-    const [{ high }] = (await admin.fetchTopicOffsets("crash")) as [{ high: string }];
+    const high = (await admin.fetchTopicOffsets("crash"))[0]!.high;
     await admin.disconnect();
     const stored = (await readPartition(agent.bootstrap, "crash", 0, 0n, Number(high))).map((m) => m.value!.toString());
 
