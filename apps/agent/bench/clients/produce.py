@@ -1,0 +1,84 @@
+"""confluent-kafka (librdkafka) producer for the agent benchmark: acks=all, 1 KiB records.
+
+Usage:
+  produce.py throughput BOOTSTRAP TOPIC PARTITIONS RECORDS
+  produce.py latency    BOOTSTRAP TOPIC PARTITIONS RATE_PER_SECOND SECONDS
+Prints one JSON object: {"records", "bytes", "seconds", "errors", "latenciesMs"?}.
+"""
+import json
+import sys
+import time
+
+from confluent_kafka import Producer
+
+mode, bootstrap, topic, partitions = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+RECORD = b"x" * 1024
+errors = [0]
+latencies = []
+
+
+def delivered(err, msg):
+    if err is not None:
+        errors[0] += 1
+
+
+def make_producer(linger_ms):
+    return Producer({
+        "bootstrap.servers": bootstrap,
+        "acks": "all",
+        "linger.ms": linger_ms,
+        "batch.size": 1000000,
+        "queue.buffering.max.messages": 1000000,
+        "queue.buffering.max.kbytes": 1048576,
+        "max.in.flight.requests.per.connection": 5,
+        "compression.type": "none",
+    })
+
+
+if mode == "throughput":
+    records = int(sys.argv[5])
+    producer = make_producer(5)
+    # Warm up metadata and connections before timing.
+    producer.produce(topic, RECORD, partition=0, on_delivery=delivered)
+    producer.flush(30)
+    started = time.perf_counter()
+    for i in range(records):
+        while True:
+            try:
+                producer.produce(topic, RECORD, partition=i % partitions, on_delivery=delivered)
+                break
+            except BufferError:
+                producer.poll(0.001)
+        if i % 1000 == 0:
+            producer.poll(0)
+    producer.flush(120)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"records": records, "bytes": records * len(RECORD), "seconds": seconds, "errors": errors[0]}))
+else:
+    rate, duration = int(sys.argv[5]), float(sys.argv[6])
+    producer = make_producer(0)
+    producer.produce(topic, RECORD, partition=0, on_delivery=delivered)
+    producer.flush(30)
+
+    def timed(sent_at):
+        def callback(err, msg):
+            if err is not None:
+                errors[0] += 1
+            else:
+                latencies.append((time.perf_counter() - sent_at) * 1000)
+        return callback
+
+    started = time.perf_counter()
+    count = int(rate * duration)
+    for i in range(count):
+        due = started + i / rate
+        while True:
+            now = time.perf_counter()
+            if now >= due:
+                break
+            producer.poll(min(due - now, 0.001))
+        producer.produce(topic, RECORD, partition=i % partitions, on_delivery=timed(time.perf_counter()))
+        producer.poll(0)
+    producer.flush(60)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"records": count, "bytes": count * len(RECORD), "seconds": seconds, "errors": errors[0], "latenciesMs": latencies}))

@@ -1,0 +1,136 @@
+/**
+ * `npm run bench -w @streambed/agent`: one agent on the local-directory store, driven over the
+ * Kafka protocol by confluent-kafka (librdkafka, /usr/bin/python3) with acks=all 1 KiB records.
+ * Prints produce throughput (1, 100, 1000 partitions) next to the raw store write rate, produce
+ * latency at a fixed rate against the batch timeout, objects per second for 1 vs 1000
+ * partitions, and fetch throughput (kcat) with a warm and a cold block cache.
+ *
+ *   npm run bench -w @streambed/agent -- [MiB per produce run, default 256]
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { pino } from "pino";
+import { createTestDatabase, startTestPostgres } from "@streambed/db/testing";
+import { startAgent, type RunningAgent } from "../src/agent.ts";
+import { parseConfig } from "../src/config.ts";
+import { createTopic } from "../test/support/kafkajs-admin.ts";
+import { measureLocalStoreWrites } from "./object-store.bench.ts";
+
+const produceMiB = Number(process.argv[2] ?? 256);
+const BATCH_TIMEOUT_MS = 20;
+const LATENCY_RATE = 5000; // records (KiB) per second: a moderate 5 MiB/s
+const LATENCY_SECONDS = 6;
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited with ${code}: ${err.slice(-1000)}`))));
+  });
+}
+
+interface ProduceRun {
+  records: number;
+  bytes: number;
+  seconds: number;
+  errors: number;
+  latenciesMs?: number[];
+}
+
+function producePython(args: string[]): Promise<ProduceRun> {
+  return run("/usr/bin/python3", [path.join(here, "clients/produce.py"), ...args]).then((out) => JSON.parse(out.trim().split("\n").pop()!) as ProduceRun);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function objectPuts(agent: RunningAgent): Promise<number> {
+  const text = await agent.metrics.registry.getSingleMetricAsString("streambed_object_requests_total");
+  const line = text.split("\n").find((l) => l.startsWith('streambed_object_requests_total{op="put"}'));
+  return line ? Number(line.split(" ")[1]) : 0;
+}
+
+const MiB = 1024 * 1024;
+const rows: [string, string][] = [];
+const row = (name: string, value: string) => {
+  rows.push([name, value]);
+  console.log(`  ${name}: ${value}`);
+};
+
+const postgres = await startTestPostgres();
+const db = await createTestDatabase(postgres.adminUrl);
+const bucketDir = await mkdtemp(path.join(tmpdir(), "streambed-bench-bucket-"));
+const logger = pino({ level: "warn" });
+const startBenchAgent = async () => {
+  const parsed = parseConfig(
+    ["--database-url", db.url, "--bucket-url", pathToFileURL(bucketDir).href, "--cluster-id", "bench", "--kafka-port", "0", "--http-port", "0", "--batch-timeout-ms", String(BATCH_TIMEOUT_MS)],
+    {},
+  );
+  if (parsed.help) throw new Error("unreachable");
+  return startAgent(parsed.config, logger);
+};
+let agent = await startBenchAgent();
+let bootstrap = `127.0.0.1:${agent.kafkaPort}`;
+
+try {
+  console.log("raw local-directory store writes (8 MiB objects, 4 in flight)");
+  const raw = await measureLocalStoreWrites({ objects: Math.max(16, Math.round(produceMiB / 8)), concurrency: 4 });
+  row("raw store write", `${raw.mibPerSecond.toFixed(1)} MiB/s`);
+
+  console.log(`produce throughput (${produceMiB} MiB of 1 KiB records, acks=all, batch timeout ${BATCH_TIMEOUT_MS} ms)`);
+  for (const partitions of [1, 100, 1000]) {
+    const topic = `throughput-${partitions}`;
+    await createTopic(bootstrap, topic, partitions);
+    const putsBefore = await objectPuts(agent);
+    const result = await producePython(["throughput", bootstrap, topic, String(partitions), String(produceMiB * 1024)]);
+    const puts = (await objectPuts(agent)) - putsBefore;
+    const mibps = result.bytes / MiB / result.seconds;
+    row(`produce ${partitions} partition(s)`, `${mibps.toFixed(1)} MiB/s (${(mibps / raw.mibPerSecond).toFixed(2)} of raw), ${(puts / result.seconds).toFixed(1)} objects/s, ${result.errors} errors`);
+  }
+
+  console.log(`produce latency at ${LATENCY_RATE} records/s (${((LATENCY_RATE * 1024) / MiB).toFixed(1)} MiB/s), linger.ms=0`);
+  for (const partitions of [1, 1000]) {
+    const topic = `latency-${partitions}`;
+    await createTopic(bootstrap, topic, partitions);
+    const putsBefore = await objectPuts(agent);
+    const result = await producePython(["latency", bootstrap, topic, String(partitions), String(LATENCY_RATE), String(LATENCY_SECONDS)]);
+    const puts = (await objectPuts(agent)) - putsBefore;
+    const sorted = [...result.latenciesMs!].sort((a, b) => a - b);
+    row(
+      `latency ${partitions} partition(s)`,
+      `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (batch timeout ${BATCH_TIMEOUT_MS} ms), ${(puts / result.seconds).toFixed(1)} objects/s`,
+    );
+  }
+
+  console.log("fetch throughput (kcat, 100-partition topic written above)");
+  const topic = "throughput-100";
+  const fetchAll = async () => {
+    const started = performance.now();
+    const out = await run("/usr/bin/kcat", ["-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%S\\n", "-X", "fetch.max.bytes=52428800"]);
+    const seconds = (performance.now() - started) / 1000;
+    const bytes = out.split("\n").reduce((sum, line) => sum + (line === "" ? 0 : Number(line)), 0);
+    return bytes / MiB / seconds;
+  };
+  // A new agent has an empty block cache: every block comes from the store.
+  await agent.stop();
+  agent = await startBenchAgent();
+  bootstrap = `127.0.0.1:${agent.kafkaPort}`;
+  row("fetch cold cache", `${(await fetchAll()).toFixed(1)} MiB/s`);
+  row("fetch warm cache", `${(await fetchAll()).toFixed(1)} MiB/s`);
+} finally {
+  await agent.stop();
+  await db.drop();
+  await postgres.teardown();
+  await rm(bucketDir, { recursive: true, force: true });
+}
+
+console.log("\n| measurement | result |\n|---|---|");
+for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
