@@ -47,19 +47,7 @@ export async function recordOrphanedObject(db: Queryable, clusterId: string, obj
 
 async function assignOffsets(tx: pg.PoolClient, clusterId: string, objects: readonly FlushedObject[]): Promise<CommitResult[]> {
   const allEntries: FlushEntry[] = objects.flatMap((o) => o.entries);
-  const partitions = new Map<string, { topicId: string; partition: number }>();
-  for (const e of allEntries) partitions.set(`${e.topicId}:${e.partition}`, { topicId: e.topicId, partition: e.partition });
-  const { rows: locked } = await tx.query<HeadRow>(
-    `SELECT p.topic_id, p.partition, p.next_offset, p.log_start_offset, p.leader_epoch
-     FROM partitions p JOIN unnest($2::uuid[], $3::int[]) AS u(topic_id, partition)
-       ON p.topic_id = u.topic_id AND p.partition = u.partition
-     WHERE p.cluster_id = $1
-     ORDER BY p.topic_id, p.partition
-     FOR UPDATE OF p`,
-    [clusterId, ...refArrays([...partitions.values()])],
-  );
-  const heads = new Map(locked.map((row) => [`${row.topic_id}:${row.partition}`, toHead(row)]));
-
+  const heads = await lockPartitions(tx, clusterId, allEntries);
   // Idempotent producers: each entry's sequence is checked against the locked partitions'
   // producer states; duplicates get their original offsets and take no new ones.
   const gate = await SequenceGate.load(tx, clusterId, allEntries.filter((e) => heads.has(`${e.topicId}:${e.partition}`)));
@@ -79,8 +67,41 @@ async function assignOffsets(tx: pg.PoolClient, clusterId: string, objects: read
       return { ok: true, baseOffset };
     }),
   );
+  const committedAtMs = await insertObjects(tx, clusterId, objects, referenced);
+  const advanced: PartitionHead[] = [...heads.values()];
+  if (indexRows.length > 0) {
+    await advancePartitions(tx, advanced);
+    await insertIndexRows(tx, clusterId, indexRows);
+    await notifyHeadChanges(tx, clusterId, advanced);
+  }
+  await gate.save(tx);
+  return results.map((entries) => ({ entries, heads: advanced, committedAtMs }));
+}
 
-  const { rows: inserted } = await tx.query<{ committed_at_ms: Int8 }>(
+/** Locks the entries' partitions in (topic_id, partition) order; their heads by "topicId:partition". */
+async function lockPartitions(tx: Queryable, clusterId: string, entries: readonly FlushEntry[]): Promise<Map<string, PartitionHead>> {
+  const partitions = new Map<string, { topicId: string; partition: number }>();
+  for (const e of entries) partitions.set(`${e.topicId}:${e.partition}`, { topicId: e.topicId, partition: e.partition });
+  const { rows } = await tx.query<HeadRow>(
+    `SELECT p.topic_id, p.partition, p.next_offset, p.log_start_offset, p.leader_epoch
+     FROM partitions p JOIN unnest($2::uuid[], $3::int[]) AS u(topic_id, partition)
+       ON p.topic_id = u.topic_id AND p.partition = u.partition
+     WHERE p.cluster_id = $1
+     ORDER BY p.topic_id, p.partition
+     FOR UPDATE OF p`,
+    [clusterId, ...refArrays([...partitions.values()])],
+  );
+  return new Map(rows.map((row) => [`${row.topic_id}:${row.partition}`, toHead(row)]));
+}
+
+/** Records the objects; returns the commit time in ms. */
+async function insertObjects(
+  tx: Queryable,
+  clusterId: string,
+  objects: readonly FlushedObject[],
+  referenced: ReadonlySet<string>,
+): Promise<bigint> {
+  const { rows } = await tx.query<{ committed_at_ms: Int8 }>(
     `INSERT INTO objects (key, cluster_id, size_bytes, level, state)
      SELECT u.key, $1, u.size_bytes, 0, u.state FROM unnest($2::text[], $3::int8[], $4::text[]) AS u(key, size_bytes, state)
      RETURNING (extract(epoch FROM created_at) * 1000)::int8 AS committed_at_ms`,
@@ -92,38 +113,38 @@ async function assignOffsets(tx: pg.PoolClient, clusterId: string, objects: read
       objects.map((o) => (referenced.has(o.objectKey) ? "committed" : "orphaned")),
     ],
   );
-  const advanced: PartitionHead[] = [...heads.values()];
-  if (indexRows.length > 0) {
-    await tx.query(
-      `UPDATE partitions p SET next_offset = u.next_offset
-       FROM unnest($1::uuid[], $2::int[], $3::int8[]) AS u(topic_id, partition, next_offset)
-       WHERE p.topic_id = u.topic_id AND p.partition = u.partition`,
-      [...refArrays(advanced), advanced.map((h) => h.highWatermark.toString())],
-    );
-    await tx.query(
-      `INSERT INTO partition_index (topic_id, partition, base_offset, last_offset, cluster_id, object_key,
-         byte_offset, byte_length, max_timestamp, record_count)
-       SELECT u.topic_id, u.partition, u.base_offset, u.last_offset, $1, u.object_key, u.byte_offset, u.byte_length,
-         u.max_timestamp, u.record_count
-       FROM unnest($2::uuid[], $3::int[], $4::int8[], $5::int8[], $6::text[], $7::int8[], $8::int[], $9::int8[], $10::int[])
-         AS u(topic_id, partition, base_offset, last_offset, object_key, byte_offset, byte_length, max_timestamp, record_count)`,
-      [
-        clusterId,
-        ...refArrays(indexRows),
-        indexRows.map((r) => r.baseOffset.toString()),
-        indexRows.map((r) => r.lastOffset.toString()),
-        indexRows.map((r) => r.objectKey),
-        indexRows.map((r) => r.byteOffset.toString()),
-        indexRows.map((r) => r.byteLength),
-        indexRows.map((r) => r.maxTimestamp.toString()),
-        indexRows.map((r) => r.recordCount),
-      ],
-    );
-    await notifyHeadChanges(tx, clusterId, advanced);
-  }
-  await gate.save(tx);
-  const committedAtMs = BigInt(inserted[0]!.committed_at_ms);
-  return results.map((entries) => ({ entries, heads: advanced, committedAtMs }));
+  return BigInt(rows[0]!.committed_at_ms);
+}
+
+async function advancePartitions(tx: Queryable, heads: readonly PartitionHead[]): Promise<void> {
+  await tx.query(
+    `UPDATE partitions p SET next_offset = u.next_offset
+     FROM unnest($1::uuid[], $2::int[], $3::int8[]) AS u(topic_id, partition, next_offset)
+     WHERE p.topic_id = u.topic_id AND p.partition = u.partition`,
+    [...refArrays(heads), heads.map((h) => h.highWatermark.toString())],
+  );
+}
+
+async function insertIndexRows(tx: Queryable, clusterId: string, rows: readonly NewIndexRow[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO partition_index (topic_id, partition, base_offset, last_offset, cluster_id, object_key,
+       byte_offset, byte_length, max_timestamp, record_count)
+     SELECT u.topic_id, u.partition, u.base_offset, u.last_offset, $1, u.object_key, u.byte_offset, u.byte_length,
+       u.max_timestamp, u.record_count
+     FROM unnest($2::uuid[], $3::int[], $4::int8[], $5::int8[], $6::text[], $7::int8[], $8::int[], $9::int8[], $10::int[])
+       AS u(topic_id, partition, base_offset, last_offset, object_key, byte_offset, byte_length, max_timestamp, record_count)`,
+    [
+      clusterId,
+      ...refArrays(rows),
+      rows.map((r) => r.baseOffset.toString()),
+      rows.map((r) => r.lastOffset.toString()),
+      rows.map((r) => r.objectKey),
+      rows.map((r) => r.byteOffset.toString()),
+      rows.map((r) => r.byteLength),
+      rows.map((r) => r.maxTimestamp.toString()),
+      rows.map((r) => r.recordCount),
+    ],
+  );
 }
 
 /** Adds the entry's index row, merged into the previous one when it directly continues it. */
