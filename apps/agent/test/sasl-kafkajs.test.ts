@@ -1,11 +1,19 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Kafka, logLevel, type SASLOptions } from "kafkajs";
+import {
+  ApiKey,
+  buildRecordBatch,
+  type ProduceResponse,
+  type SaslAuthenticateResponse,
+  type SaslHandshakeResponse,
+} from "@streambed/protocol";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import {
   addCredential,
   createClusterWithCredential,
   type TestCluster,
 } from "./support/console-credentials.ts";
+import { RawKafkaClient } from "./support/raw-kafka-client.ts";
 import { startTestAgent, tempBucket, type TestAgent } from "./support/test-agents.ts";
 
 let db: TestDatabase;
@@ -130,4 +138,46 @@ describe("SASL with KafkaJS", () => {
     );
     expect(lastUsed.rows[0].last_used_at).not.toBeNull();
   }, 20_000);
+
+  it("auto-creates a topic on Produce with the cluster's default partitions and retention, unless the cluster forbids it", async () => {
+    const open = await createClusterWithCredential(db.pool);
+    await db.pool.query(
+      "UPDATE virtual_clusters SET default_partitions = 3, default_retention_ms = 3600000 WHERE id = $1",
+      [open.clusterId],
+    );
+    const closed = await createClusterWithCredential(db.pool, { autoCreateTopics: false });
+    const produceTo = async (credential: TestCluster) => {
+      const client = await RawKafkaClient.connect(agent.bootstrap);
+      try {
+        expect(
+          (
+            await client.request<SaslHandshakeResponse>(ApiKey.SaslHandshake, 1, {
+              mechanism: "PLAIN",
+            })
+          ).errorCode,
+        ).toBe(0);
+        const auth = await client.request<SaslAuthenticateResponse>(ApiKey.SaslAuthenticate, 2, {
+          authBytes: Buffer.from(`\0${credential.username}\0${credential.password}`),
+        });
+        expect(auth.errorCode).toBe(0);
+        const records = await buildRecordBatch({ records: [{ value: Buffer.from("first") }] });
+        const response = await client.request<ProduceResponse>(ApiKey.Produce, 9, {
+          transactionalId: null,
+          acks: -1,
+          timeoutMs: 5000,
+          topicData: [{ name: "made-by-produce", partitionData: [{ index: 0, records }] }],
+        });
+        return response.responses[0]!.partitionResponses[0]!.errorCode;
+      } finally {
+        client.close();
+      }
+    };
+    expect(await produceTo(open)).toBe(0);
+    const { rows } = await db.pool.query(
+      "SELECT partition_count, configs FROM topics WHERE cluster_id = $1 AND name = 'made-by-produce'",
+      [open.clusterId],
+    );
+    expect(rows).toEqual([{ partition_count: 3, configs: { "retention.ms": "3600000" } }]);
+    expect(await produceTo(closed)).toBe(3); // UNKNOWN_TOPIC_OR_PARTITION
+  });
 });

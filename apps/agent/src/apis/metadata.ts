@@ -29,7 +29,7 @@ async function resolveTopics(request: MetadataRequest, ctx: RequestContext): Pro
         return topic ?? topicError(ErrorCode.UNKNOWN_TOPIC_ID, null, wanted.topicId);
       }
       if (topicNameProblem(wanted.name)) return topicError(ErrorCode.INVALID_TOPIC_EXCEPTION, wanted.name);
-      if (settings?.autoCreateTopics) return topics.getOrCreate(clusterId, wanted.name, settings.defaultPartitions);
+      if (settings?.autoCreateTopics) return topics.getOrCreate(clusterId, wanted.name, settings);
       const topic = await topics.get(clusterId, wanted.name);
       return topic ?? topicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, wanted.name);
     }),

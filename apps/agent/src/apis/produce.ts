@@ -11,7 +11,9 @@ import type { AppendResult, ProduceEntry } from "../produce/produce-buffer.ts";
 import { FlushFailedError, ProduceBufferClosedError, ProduceValidationError } from "../produce/produce-errors.ts";
 import { validateRecordBatches } from "../produce/validate-records.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
+import type { TopicInfo } from "../metadata/metadata-store.ts";
 import { maxMessageBytes, usesLogAppendTime } from "./topic-configs.ts";
+import { topicNameProblem } from "./topic-lookup.ts";
 
 type PartitionResponse = ProduceResponsePartitionProduceResponse;
 
@@ -32,6 +34,15 @@ interface Pending {
   logAppendTime: boolean;
 }
 
+/** Creates the unknown topics a producer writes to when the cluster auto-creates topics. */
+async function autoCreateMissing(known: Map<string, TopicInfo | undefined>, ctx: RequestContext): Promise<void> {
+  const missing = [...known].filter(([name, topic]) => !topic && topicNameProblem(name) === null).map(([name]) => name);
+  if (missing.length === 0) return;
+  const settings = await ctx.services.clusterSettings.get(ctx.connection.clusterId);
+  if (!settings.autoCreateTopics) return;
+  for (const name of missing) known.set(name, await ctx.services.topics.getOrCreate(ctx.connection.clusterId, name, settings));
+}
+
 /**
  * Validates every partition, then appends all accepted ones to the agent's produce buffer in one
  * call (they land in the same object) and answers once it is written and committed.
@@ -42,6 +53,7 @@ async function produce(request: ProduceRequest, ctx: RequestContext): Promise<Pr
   if (![-1, 0, 1].includes(request.acks)) return errorResponse(request, ErrorCode.INVALID_REQUIRED_ACKS);
 
   const known = await topics.getMany(clusterId, request.topicData.map((t) => t.name));
+  await autoCreateMissing(known, ctx);
   const pending: Pending[] = [];
   const responses = request.topicData.map((topicData) => {
     const topic = known.get(topicData.name);

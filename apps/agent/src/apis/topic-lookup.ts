@@ -1,4 +1,5 @@
 import { TopicExistsError, type MetadataStore, type TopicInfo } from "../metadata/metadata-store.ts";
+import type { ClusterSettings } from "../server/cluster-settings.ts";
 
 /** How long a topic looked up by name is reused; changes made on other agents show up after it. */
 const TOPIC_CACHE_MS = 1000;
@@ -41,12 +42,16 @@ export class TopicLookup {
     return new Map(unique.map((n, i) => [n, topics[i]]));
   }
 
-  /** The topic, created with `partitions` partitions when missing (a concurrent creation wins). */
-  async getOrCreate(clusterId: string, name: string, partitions: number): Promise<TopicInfo> {
+  /**
+   * The topic, auto-created when missing with the cluster's default partition count and retention
+   * (a concurrent creation wins).
+   */
+  async getOrCreate(clusterId: string, name: string, settings: ClusterSettings): Promise<TopicInfo> {
     const existing = await this.get(clusterId, name);
     if (existing) return existing;
     try {
-      const created = await this.metadata.createTopic(clusterId, name, partitions, {});
+      const configs = { "retention.ms": settings.defaultRetentionMs.toString() };
+      const created = await this.metadata.createTopic(clusterId, name, settings.defaultPartitions, configs);
       this.invalidate(clusterId, name);
       return created;
     } catch (err) {
