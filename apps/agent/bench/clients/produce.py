@@ -30,7 +30,10 @@ def make_producer(linger_ms):
         "batch.size": 1000000,
         "queue.buffering.max.messages": 1000000,
         "queue.buffering.max.kbytes": 1048576,
-        "max.in.flight.requests.per.connection": 5,
+        # librdkafka puts one partition in each Produce request, and the agent answers a request
+        # only once its flush is committed: many requests must be in flight to fill a flush.
+        "max.in.flight.requests.per.connection": 1000,
+        "message.max.bytes": 8388608,
         "compression.type": "none",
     })
 

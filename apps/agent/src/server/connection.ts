@@ -20,7 +20,7 @@ import type { DispatchTable } from "./dispatch.ts";
 import { ResponseQueue } from "./response-queue.ts";
 
 /** Requests decoded but not yet answered, per connection, before reading pauses. */
-const MAX_IN_FLIGHT = 256;
+const MAX_IN_FLIGHT = 4096;
 
 /** A request the agent will not answer; the connection is closed and the reason logged. */
 class ProtocolViolation extends Error {

@@ -90,4 +90,24 @@ describe("SIGKILL during acks=all production", () => {
       expect(stored.filter((v) => v.startsWith(`${id}:`) && inLog.has(v))).toEqual(values);
     }
   }, 90_000);
+
+  it("answers every request on SIGTERM, flushing what is buffered, and exits cleanly", async () => {
+    const child = await startChildAgent({ databaseUrl: db.url, bucketUrl: bucket.url, clusterId: "graceful", extra: ["--batch-timeout-ms", "400"] });
+    await createTopic(child.bootstrap, "graceful", 1);
+    const producer = kafkaClient(child.bootstrap).producer({ retry: { retries: 0 } });
+    await producer.connect();
+    // Sent while the buffer holds them (400 ms batches): SIGTERM lands before their flush is due.
+    const sends = Array.from({ length: 5 }, (_, i) =>
+      producer.send({ topic: "graceful", acks: -1, messages: [{ partition: 0, value: `g${i}` }] }).then(
+        (r) => r[0]!.baseOffset,
+        (err: Error) => err.message,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const exitCode = await child.kill("SIGTERM");
+    const results = await Promise.all(sends);
+    await producer.disconnect().catch(() => undefined);
+    expect(exitCode).toBe(0);
+    expect(results.sort()).toEqual(["0", "1", "2", "3", "4"]);
+  });
 });
