@@ -1,16 +1,13 @@
 "use client";
 import { Cpu } from "lucide-react";
 import Link from "next/link";
-import { PageHeader } from "@/components/shell/page-header";
 import { QueryError, TableSkeleton } from "@/components/shell/query-state";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyField } from "@/components/ui/copy-button";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatAgo, formatDate, formatRetention } from "@/lib/format";
-import { ClusterStatus } from "./cluster-list";
+import { formatAgo, formatRetention } from "@/lib/format";
 import { useCluster } from "./use-cluster";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -23,26 +20,12 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 }
 
 export function ClusterOverview({ clusterId }: { clusterId: string }) {
-  const { cluster, crumbs } = useCluster(clusterId);
+  const { cluster } = useCluster(clusterId);
   if (cluster.isPending) return <TableSkeleton />;
   if (cluster.error) return <QueryError error={cluster.error} />;
   const c = cluster.data;
   return (
     <>
-      <PageHeader
-        crumbs={crumbs.slice(0, 1).concat({ label: c.name })}
-        title={
-          <span className="flex items-center gap-3">
-            {c.name} <ClusterStatus liveAgents={c.agents.length} />
-          </span>
-        }
-        description={`Virtual cluster · ${c.region} · created ${formatDate(c.createdAt)}`}
-        actions={
-          <Button asChild variant="outline">
-            <Link href={`/clusters/${c.id}/connect`}>Connect a client</Link>
-          </Button>
-        }
-      />
       <div className="grid gap-6">
         <div className="grid gap-6 lg:grid-cols-2">
           <Card>

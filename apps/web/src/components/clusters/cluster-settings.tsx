@@ -45,13 +45,13 @@ function ToggleRow({
 }
 
 export function ClusterSettings({ clusterId }: { clusterId: string }) {
-  const { cluster, crumbs, canWrite } = useCluster(clusterId);
+  const { cluster, canWrite } = useCluster(clusterId);
   if (cluster.isPending) return <TableSkeleton />;
   if (cluster.error) return <QueryError error={cluster.error} />;
   const c = cluster.data;
   return (
     <>
-      <PageHeader crumbs={[...crumbs, { label: "Settings" }]} title="Cluster settings" />
+      <PageHeader level={2} title="Settings" />
       <div className="grid max-w-3xl gap-6">
         <RenameCard clusterId={clusterId} name={c.name} disabled={!canWrite} />
         <SettingsCard

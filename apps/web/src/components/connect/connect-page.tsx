@@ -22,7 +22,7 @@ import { connectSnippets } from "./snippets";
 
 export function ConnectPage({ clusterId }: { clusterId: string }) {
   const trpc = useTRPC();
-  const { cluster, crumbs } = useCluster(clusterId);
+  const { cluster } = useCluster(clusterId);
   const credentials = useQuery(trpc.credentials.listKafkaCredentials.queryOptions({ clusterId }));
   const requested = useSearchParams().get("username");
   const [chosen, setChosen] = useState<string | null>(requested);
@@ -37,7 +37,7 @@ export function ConnectPage({ clusterId }: { clusterId: string }) {
   return (
     <>
       <PageHeader
-        crumbs={[...crumbs, { label: "Connect" }]}
+        level={2}
         title="Connect a client"
         description="Copy a snippet and replace <password> with the password shown when the credential was created."
       />

@@ -30,7 +30,7 @@ import { SecretReveal } from "./secret-reveal";
 export function AgentKeys({ clusterId }: { clusterId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { crumbs, canWrite } = useCluster(clusterId);
+  const { canWrite } = useCluster(clusterId);
   const keys = useQuery(trpc.credentials.listAgentKeys.queryOptions({ clusterId }));
   const [createOpen, setCreateOpen] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
@@ -98,7 +98,7 @@ export function AgentKeys({ clusterId }: { clusterId: string }) {
   return (
     <>
       <PageHeader
-        crumbs={[...crumbs, { label: "Agent keys" }]}
+        level={2}
         title="Agent keys"
         description="Keys for agents you run yourself. Only a SHA-256 of each key is stored."
         actions={createButton}

@@ -31,7 +31,7 @@ import { SecretReveal } from "./secret-reveal";
 export function KafkaCredentials({ clusterId }: { clusterId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { crumbs, canWrite } = useCluster(clusterId);
+  const { canWrite } = useCluster(clusterId);
   const credentials = useQuery(
     trpc.credentials.listKafkaCredentials.queryOptions({ clusterId }, { refetchInterval: 10_000 }),
   );
@@ -108,7 +108,7 @@ export function KafkaCredentials({ clusterId }: { clusterId: string }) {
   return (
     <>
       <PageHeader
-        crumbs={[...crumbs, { label: "Credentials" }]}
+        level={2}
         title="Kafka credentials"
         description="SASL users of this cluster. Passwords are stored only as SCRAM verifiers and a hash."
         actions={createButton}

@@ -1,6 +1,5 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { useCluster } from "@/components/clusters/use-cluster";
 import { PageHeader } from "@/components/shell/page-header";
 import { QueryError, TableSkeleton } from "@/components/shell/query-state";
 import { Card, CardContent } from "@/components/ui/card";
@@ -11,14 +10,13 @@ import { GroupState } from "./group-state";
 
 export function GroupDetail({ clusterId, groupId }: { clusterId: string; groupId: string }) {
   const trpc = useTRPC();
-  const { crumbs } = useCluster(clusterId);
   const group = useQuery(
     trpc.groups.get.queryOptions({ clusterId, groupId }, { refetchInterval: 5_000 }),
   );
   const header = (
     <PageHeader
+      level={2}
       crumbs={[
-        ...crumbs,
         { label: "Consumer groups", href: `/clusters/${clusterId}/groups` },
         { label: groupId },
       ]}

@@ -2,7 +2,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { Boxes } from "lucide-react";
 import Link from "next/link";
-import { useCluster } from "@/components/clusters/use-cluster";
 import { PageHeader } from "@/components/shell/page-header";
 import { QueryError, TableSkeleton } from "@/components/shell/query-state";
 import { DataTable } from "@/components/ui/data-table";
@@ -13,12 +12,11 @@ import { GroupState } from "./group-state";
 
 export function GroupList({ clusterId }: { clusterId: string }) {
   const trpc = useTRPC();
-  const { crumbs } = useCluster(clusterId);
   const groups = useQuery(trpc.groups.list.queryOptions({ clusterId }, { refetchInterval: 5_000 }));
   return (
     <>
       <PageHeader
-        crumbs={[...crumbs, { label: "Consumer groups" }]}
+        level={2}
         title="Consumer groups"
         description="Lag is the high watermark minus the committed offset, summed over partitions."
       />

@@ -1,40 +1,22 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
-import {
-  Activity,
-  Boxes,
-  KeyRound,
-  Layers,
-  LogOut,
-  Plug,
-  ScrollText,
-  Server,
-  Settings,
-  ShieldCheck,
-  UserCog,
-  Users,
-} from "lucide-react";
+import { LogOut, ScrollText, Server, UserCog, Users } from "lucide-react";
 import Link from "next/link";
-import { useParams, usePathname, useRouter } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
 import { Logo } from "@/components/brand/logo";
 import { authClient } from "@/lib/auth-client";
 import { cn } from "@/lib/cn";
-import { useTRPC } from "@/lib/trpc/client";
 import { OrganizationSwitcher } from "./organization-switcher";
 
 interface NavItem {
   href: string;
   label: string;
   icon: typeof Server;
-  exact?: boolean;
 }
 
 function NavLink({ item }: { item: NavItem }) {
   const pathname = usePathname();
-  const active = item.exact
-    ? pathname === item.href
-    : pathname === item.href || pathname.startsWith(`${item.href}/`);
+  const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
   return (
     <Link
       href={item.href}
@@ -50,19 +32,6 @@ function NavLink({ item }: { item: NavItem }) {
   );
 }
 
-function clusterNav(clusterId: string): NavItem[] {
-  const base = `/clusters/${clusterId}`;
-  return [
-    { href: base, label: "Overview", icon: Activity, exact: true },
-    { href: `${base}/topics`, label: "Topics", icon: Layers },
-    { href: `${base}/groups`, label: "Consumer groups", icon: Boxes },
-    { href: `${base}/credentials`, label: "Credentials", icon: ShieldCheck },
-    { href: `${base}/agent-keys`, label: "Agent keys", icon: KeyRound },
-    { href: `${base}/connect`, label: "Connect", icon: Plug },
-    { href: `${base}/settings`, label: "Settings", icon: Settings },
-  ];
-}
-
 export function ConsoleShell({
   user,
   children,
@@ -71,12 +40,6 @@ export function ConsoleShell({
   children: ReactNode;
 }) {
   const router = useRouter();
-  const params = useParams<{ clusterId?: string }>();
-  const trpc = useTRPC();
-  const cluster = useQuery({
-    ...trpc.clusters.get.queryOptions({ clusterId: params.clusterId ?? "" }),
-    enabled: !!params.clusterId,
-  });
 
   async function signOut() {
     await authClient.signOut();
@@ -96,17 +59,7 @@ export function ConsoleShell({
           <OrganizationSwitcher />
         </div>
         <nav className="flex flex-1 flex-col gap-0.5 overflow-y-auto px-3" aria-label="Main">
-          <NavLink item={{ href: "/clusters", label: "Clusters", icon: Server, exact: true }} />
-          {params.clusterId && (
-            <div className="my-1 ml-2 border-l border-slate-700 pl-2">
-              <p className="truncate px-3 py-1 text-xs font-semibold uppercase tracking-wide text-slate-400">
-                {cluster.data?.name ?? "Cluster"}
-              </p>
-              {clusterNav(params.clusterId).map((item) => (
-                <NavLink key={item.href} item={item} />
-              ))}
-            </div>
-          )}
+          <NavLink item={{ href: "/clusters", label: "Clusters", icon: Server }} />
           <NavLink item={{ href: "/members", label: "Members", icon: Users }} />
           <NavLink item={{ href: "/audit", label: "Audit log", icon: ScrollText }} />
           <NavLink item={{ href: "/account", label: "Account", icon: UserCog }} />

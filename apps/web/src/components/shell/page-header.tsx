@@ -31,17 +31,29 @@ export function PageHeader({
   title,
   description,
   actions,
+  level = 1,
 }: {
-  crumbs: Crumb[];
+  crumbs?: Crumb[];
   title: ReactNode;
   description?: ReactNode;
   actions?: ReactNode;
+  /** 2 inside a cluster, whose layout holds the page's h1. */
+  level?: 1 | 2;
 }) {
+  const Heading = level === 1 ? "h1" : "h2";
   return (
     <header className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div className="grid gap-1.5">
-        <Breadcrumbs crumbs={crumbs} />
-        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+        {crumbs && <Breadcrumbs crumbs={crumbs} />}
+        <Heading
+          className={
+            level === 1
+              ? "text-2xl font-semibold tracking-tight"
+              : "text-xl font-semibold tracking-tight"
+          }
+        >
+          {title}
+        </Heading>
         {description && <p className="text-sm text-muted-foreground">{description}</p>}
       </div>
       {actions && <div className="flex gap-2">{actions}</div>}

@@ -1,6 +1,5 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { useCluster } from "@/components/clusters/use-cluster";
 import { PageHeader } from "@/components/shell/page-header";
 import { QueryError, TableSkeleton } from "@/components/shell/query-state";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
@@ -10,17 +9,13 @@ import { useTRPC } from "@/lib/trpc/client";
 
 export function TopicDetail({ clusterId, name }: { clusterId: string; name: string }) {
   const trpc = useTRPC();
-  const { crumbs } = useCluster(clusterId);
   const topic = useQuery(
     trpc.topics.get.queryOptions({ clusterId, name }, { refetchInterval: 5_000 }),
   );
   const header = (
     <PageHeader
-      crumbs={[
-        ...crumbs,
-        { label: "Topics", href: `/clusters/${clusterId}/topics` },
-        { label: name },
-      ]}
+      level={2}
+      crumbs={[{ label: "Topics", href: `/clusters/${clusterId}/topics` }, { label: name }]}
       title={<span className="font-mono">{name}</span>}
       description={
         topic.data

@@ -20,7 +20,7 @@ import { CreateTopicDialog } from "./create-topic-dialog";
 export function TopicList({ clusterId }: { clusterId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { cluster, crumbs, canWrite } = useCluster(clusterId);
+  const { cluster, canWrite } = useCluster(clusterId);
   const [search, setSearch] = useState("");
   const deferred = useDeferredValue(search.trim());
   const topics = useQuery(
@@ -42,7 +42,7 @@ export function TopicList({ clusterId }: { clusterId: string }) {
   return (
     <>
       <PageHeader
-        crumbs={[...crumbs, { label: "Topics" }]}
+        level={2}
         title="Topics"
         description="High watermarks and stored bytes come straight from the metadata store."
         actions={
