@@ -61,6 +61,8 @@ interface PendingFlush {
   appends: Append[];
   bytes: number;
   timer: NodeJS.Timeout | undefined;
+  /** batchTimeoutMs has passed: flush as soon as a flush slot is free. */
+  due: boolean;
 }
 
 /** A sealed flush on its way: PUT, then commit (in seal order, grouped), then answered. */
@@ -124,9 +126,12 @@ export class ProduceBuffer {
     return new Promise((resolve, reject) => {
       let flush = this.pending.get(clusterId);
       if (!flush) {
-        flush = { clusterId, appends: [], bytes: 0, timer: undefined };
+        flush = { clusterId, appends: [], bytes: 0, timer: undefined, due: false };
         const created = flush;
-        flush.timer = setTimeout(() => this.seal(created), this.options.batchTimeoutMs);
+        flush.timer = setTimeout(() => {
+          created.due = true;
+          this.startFlushes();
+        }, this.options.batchTimeoutMs);
         this.pending.set(clusterId, flush);
       }
       const bytes = entries.reduce((sum, e) => sum + e.batches.length, 0);
@@ -152,10 +157,20 @@ export class ProduceBuffer {
     this.startFlushes();
   }
 
+  /**
+   * Starts sealed flushes while slots are free, then due ones. A due flush that finds every slot
+   * busy stays open and keeps taking appends, so under load objects grow (up to batchMaxBytes)
+   * instead of queueing up: fewer, larger commits, with one index row per partition each.
+   */
   private startFlushes(): void {
     while (this.running.size < this.options.maxFlushesInFlight) {
-      const flush = this.sealed.shift();
-      if (!flush) return;
+      if (this.sealed.length === 0) {
+        const due = [...this.pending.values()].find((f) => f.due);
+        if (!due) return;
+        this.seal(due);
+        return;
+      }
+      const flush = this.sealed.shift()!;
       let finished!: () => void;
       const run = new Promise<void>((resolve) => (finished = resolve));
       this.running.add(run);

@@ -127,6 +127,33 @@ describe("ProduceBuffer", () => {
     await buffer.flushAndClose();
   });
 
+  it("keeps a due flush open while every flush slot is busy, so it grows instead of queueing", async () => {
+    const topic = await metadata.createTopic(cluster, "adaptive", 1, {});
+    let puts = 0;
+    const slowFirst: ObjectStore = Object.assign(Object.create(store) as ObjectStore, {
+      put: async (key: string, body: Buffer | readonly Buffer[]) => {
+        if (puts++ === 0) await new Promise((r) => setTimeout(r, 300));
+        return store.put(key, body);
+      },
+    });
+    const buffer = new ProduceBuffer({ store: slowFirst, metadata, batchTimeoutMs: 5, maxFlushesInFlight: 1 });
+    const batch = await batchOf("g", 1);
+    const appends = [buffer.append(cluster, [entryOf(topic, 0, batch)])];
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 30)); // each well past the batch timeout
+      appends.push(buffer.append(cluster, [entryOf(topic, 0, batch)]));
+    }
+    const offsets = (await Promise.all(appends)).map((r) => offsetsOf(r)[0]);
+    expect(offsets).toEqual([0n, 1n, 2n, 3n, 4n]);
+    expect(puts).toBe(2);
+    const [rows] = await metadata.findIndexRows(cluster, [{ topicId: topic.id, partition: 0, fromOffset: 0n, maxBytes: 1 << 20 }]);
+    expect(rows!.map((r) => [r.baseOffset, r.lastOffset])).toEqual([
+      [0n, 0n],
+      [1n, 4n],
+    ]);
+    await buffer.flushAndClose();
+  });
+
   it("answers entries of unknown partitions without failing the rest", async () => {
     const topic = await metadata.createTopic(cluster, "unknown-partition", 1, {});
     const buffer = new ProduceBuffer({ store, metadata, batchTimeoutMs: 5 });
