@@ -96,7 +96,39 @@ export class Connection {
     this.idleWaiters = [];
   }
 
+  /**
+   * Bytes read while the produce buffer was over its bound: handled once it drains. (A request's
+   * bytes enter the buffer only after its handler awaited, so the bound is checked on arrival.)
+   */
+  private held: Buffer[] = [];
+
   private onData(chunk: Buffer): void {
+    if (this.held.length > 0 || this.produceBufferFull()) {
+      this.held.push(chunk);
+      this.waitForProduceRoom();
+      return;
+    }
+    this.process(chunk);
+  }
+
+  private produceBufferFull(): boolean {
+    return this.services.produceBuffer.bufferedBytes > this.services.config.maxBufferedProduceBytes;
+  }
+
+  private waitForProduceRoom(): void {
+    if (this.pauseReasons.has("backpressure")) return;
+    this.pause("backpressure");
+    void this.services.produceBuffer.whenBufferedBelow(this.services.config.maxBufferedProduceBytes).then(() => {
+      this.pauseReasons.delete("backpressure");
+      while (this.held.length > 0 && !this.closed && !this.pauseReasons.has("draining")) {
+        if (this.produceBufferFull()) return this.waitForProduceRoom();
+        this.process(this.held.shift()!);
+      }
+      if (this.pauseReasons.size === 0 && !this.closed) this.socket.resume();
+    });
+  }
+
+  private process(chunk: Buffer): void {
     let frames: Buffer[];
     try {
       frames = this.frames.push(chunk);
@@ -116,7 +148,7 @@ export class Connection {
         return;
       }
     }
-    this.applyBackpressure();
+    if (this.responses.pending >= MAX_IN_FLIGHT) this.pause("in-flight");
   }
 
   private handleFrame(frame: Buffer): void {
@@ -239,22 +271,12 @@ export class Connection {
     if (this.responses.pending < MAX_IN_FLIGHT) this.resume("in-flight");
   }
 
-  /** Pauses reading while this connection has too much in flight or the produce buffer is full. */
-  private applyBackpressure(): void {
-    if (this.responses.pending >= MAX_IN_FLIGHT) this.pause("in-flight");
-    const { produceBuffer, config } = this.services;
-    if (produceBuffer.bufferedBytes > config.maxBufferedProduceBytes && !this.pauseReasons.has("backpressure")) {
-      this.pause("backpressure");
-      void produceBuffer.whenBufferedBelow(config.maxBufferedProduceBytes).then(() => this.resume("backpressure"));
-    }
-  }
-
   private pause(reason: "backpressure" | "in-flight" | "draining"): void {
     this.pauseReasons.add(reason);
     this.socket.pause();
   }
 
-  private resume(reason: "backpressure" | "in-flight"): void {
+  private resume(reason: "in-flight"): void {
     if (!this.pauseReasons.delete(reason)) return;
     if (this.pauseReasons.size === 0 && !this.closed) this.socket.resume();
   }
