@@ -96,6 +96,28 @@ try {
       `${commits.count} commits, ${((commits.seconds / commits.count) * 1000).toFixed(1)} ms each`,
   );
 
+  // Latency at a fixed moderate rate: 5000 appends/s of one 1 KiB record each, spread over the partitions.
+  const single = await buildRecordBatch({ records: [{ value: Buffer.alloc(RECORD_BYTES) }] });
+  const one = validateRecordBatches(single, 1 << 20);
+  const paced = new ProduceBuffer({ store, metadata, batchTimeoutMs: 20 });
+  const pacedLatencies: number[] = [];
+  const pacedStart = performance.now();
+  const pacedAppends: Promise<void>[] = [];
+  for (let i = 0; i < 5000 * 3; i++) {
+    const wait = pacedStart + i / 5 - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const t0 = performance.now();
+    const entry = { topicId: topic.id, topicName: topic.name, partition: i % partitions, batches: single, ...one };
+    pacedAppends.push(paced.append(cluster, [entry]).then(() => void pacedLatencies.push(performance.now() - t0)));
+  }
+  await Promise.all(pacedAppends);
+  await paced.flushAndClose();
+  pacedLatencies.sort((a, b) => a - b);
+  console.log(
+    `append latency at 5000 records/s, ${partitions} partitions, batch timeout 20 ms: ` +
+      `p50 ${percentile(pacedLatencies, 50).toFixed(1)} ms p99 ${percentile(pacedLatencies, 99).toFixed(1)} ms`,
+  );
+
   // The same cache twice: first read cold (every block from the store), then warm.
   const blocks = new BlockCache(store, { maxBytes: 1 << 30 });
   for (const label of ["cold", "warm"] as const) {
