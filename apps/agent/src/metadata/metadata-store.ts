@@ -113,14 +113,14 @@ export interface HeadChange extends PartitionRef {
 }
 
 export interface HeadChangeSubscription {
-  /** Resolves once the first LISTEN is in place. */
+  /** Resolves once the first LISTEN is in place; rejects if that first attempt fails (it keeps retrying). */
   readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 
 export interface HeadChangeHandlers {
   onChange(change: HeadChange): void;
-  /** The listener (re)connected; changes made while it was down were not delivered. */
+  /** The listener reconnected after a break; changes made while it was down were not delivered. */
   onResync(): void;
 }
 
