@@ -251,3 +251,26 @@ test("invite a read-only member who can look but not change anything", async ({ 
   await page.goto(`/clusters/${clusterId}/settings`);
   await shot(page, "cluster-settings");
 });
+
+test("change the password, sign out and sign in with the new one", async () => {
+  const newPassword = "owner-password-2";
+  await page.goto("/account");
+  await page.getByLabel("Current password").fill("not-my-password");
+  await page.getByLabel("New password", { exact: true }).fill(newPassword);
+  await page.getByLabel("Confirm new password").fill(newPassword);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("Wrong password")).toBeVisible();
+  await page.getByLabel("Current password").fill(owner.password);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("Password changed")).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.getByLabel("Email").fill(owner.email);
+  await page.getByLabel("Password").fill(owner.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /invalid/i })).toBeVisible();
+  await page.getByLabel("Password").fill(newPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Clusters" })).toBeVisible();
+});

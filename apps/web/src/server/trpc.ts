@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { PrismaClient, VirtualCluster } from "@streambed/db";
+import { webConfig } from "./config.ts";
 import { roleAllows, type Access } from "./organizations/roles.ts";
 
 /** What every procedure sees: the database and, when signed in, the caller and their active organization. */
@@ -22,7 +23,7 @@ const t = initTRPC.context<Context>().create({
       error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : null;
     // Unexpected failures are logged server-side; the browser gets no database or stack details.
     const message =
-      error.code === "INTERNAL_SERVER_ERROR" && process.env.NODE_ENV === "production"
+      error.code === "INTERNAL_SERVER_ERROR" && webConfig().production
         ? "Something went wrong on our side; try again"
         : shape.message;
     return { ...shape, message, data: { ...shape.data, fieldErrors } };
