@@ -266,6 +266,28 @@ describe("head change notifications", () => {
   });
 });
 
+describe("head change notifications for a big flush", () => {
+  it("deliver every partition of a 1000-partition commit (split over several NOTIFYs)", async () => {
+    const t = await store.createTopic(cluster, "wide", 1000, {});
+    const seen = new Set<number>();
+    const subscription = other.subscribeHeadChanges({
+      onChange: (c) => {
+        if (c.topicId === t.id && c.highWatermark === 2n) seen.add(c.partition);
+      },
+      onResync: () => undefined,
+    });
+    await subscription.ready;
+    try {
+      const entries = Array.from({ length: 1000 }, (_, p) => entry(t.id, p, p * 200, 2));
+      const result = await store.commitFlush(cluster, "cluster-a/flush/wide", 200_000, entries);
+      expect(result.entries.every((e) => e.ok && e.baseOffset === 0n)).toBe(true);
+      await vi.waitFor(() => expect(seen.size).toBe(1000), { timeout: 10_000 });
+    } finally {
+      await subscription.close();
+    }
+  });
+});
+
 describe("head change listener", () => {
   it("re-listens after its connection is killed, asks for a resync, and keeps delivering", async () => {
     const t = await store.createTopic(cluster, "relisten", 1, {});
