@@ -1,0 +1,154 @@
+/**
+ * `npm run bench -w @streambed/agent` (after run.ts): consumer-facing figures of one agent (its own
+ * process) on the local-directory store at the default batch timeout, measured with KafkaJS.
+ *   - end-to-end latency (send -> eachMessage) p50/p99 at a steady rate;
+ *   - rebalance time of a 3-member group with the initial rebalance delay at 0: from the third
+ *     member's start until all three hold their share of the partitions (several rounds).
+ * KafkaJS heartbeats between fetches, so its members notice a rebalance only when their long poll
+ * returns: the consumers use maxWaitTimeInMs = heartbeat interval = 1 s.
+ */
+import { Kafka, logLevel, type Consumer } from "kafkajs";
+import { createTestDatabase, startTestPostgres } from "@streambed/db/testing";
+import { parseConfig } from "../src/config.ts";
+import { startChildAgent, tempBucket } from "../test/support/test-agents.ts";
+
+const LATENCY_SECONDS = 10;
+const LATENCY_RATE = 100;
+const REBALANCE_ROUNDS = Number(process.env.REBALANCE_ROUNDS ?? 5);
+const HEARTBEAT_INTERVAL_MS = 1000;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function endToEndLatency(kafka: Kafka): Promise<{ endToEnd: number[]; acks: number[] }> {
+  const topic = "bench-e2e";
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 4 }] });
+  await admin.disconnect();
+  const latencies: number[] = [];
+  const consumer = kafka.consumer({ groupId: "bench-e2e" });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: false });
+  const joined = new Promise<void>((resolve) =>
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+  );
+  await consumer.run({
+    eachMessage: async ({ message }) =>
+      void latencies.push(Date.now() - Number(message.value!.toString())),
+  });
+  await joined;
+  await sleep(1000);
+  const producer = kafka.producer();
+  await producer.connect();
+  const sends: Promise<unknown>[] = [];
+  const acks: number[] = [];
+  const total = LATENCY_SECONDS * LATENCY_RATE;
+  const started = Date.now();
+  for (let i = 0; i < total; i++) {
+    await sleep(Math.max(0, started + (i * 1000) / LATENCY_RATE - Date.now()));
+    const sentAt = Date.now();
+    sends.push(
+      producer
+        .send({ topic, acks: -1, messages: [{ partition: i % 4, value: String(sentAt) }] })
+        .then(() => acks.push(Date.now() - sentAt)),
+    );
+  }
+  await Promise.all(sends);
+  const deadline = Date.now() + 10_000;
+  while (latencies.length < total && Date.now() < deadline) await sleep(50);
+  await producer.disconnect();
+  await consumer.disconnect();
+  return { endToEnd: latencies.sort((a, b) => a - b), acks: acks.sort((a, b) => a - b) };
+}
+
+/** Starts a member; resolves once it is running. `shares` holds each member's latest partition count. */
+async function startMember(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  name: string,
+  shares: Map<string, { count: number; at: number }>,
+): Promise<Consumer> {
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: 10_000,
+    heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+    maxWaitTimeInMs: HEARTBEAT_INTERVAL_MS,
+  });
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    const count = Object.values(e.payload.memberAssignment).reduce(
+      (sum, partitions) => sum + partitions.length,
+      0,
+    );
+    shares.set(name, { count, at: Date.now() });
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic });
+  await consumer.run({ eachMessage: async () => undefined });
+  return consumer;
+}
+
+async function rebalanceTimes(kafka: Kafka): Promise<number[]> {
+  const topic = "bench-rebalance";
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 12 }] });
+  await admin.disconnect();
+  const times: number[] = [];
+  for (let round = 0; round < REBALANCE_ROUNDS; round++) {
+    const groupId = `bench-rebalance-${round}`;
+    const shares = new Map<string, { count: number; at: number }>();
+    const members = [await startMember(kafka, groupId, topic, "m1", shares)];
+    while (shares.get("m1")?.count !== 12) await sleep(20);
+    members.push(await startMember(kafka, groupId, topic, "m2", shares));
+    while (shares.get("m2")?.count !== 6 || shares.get("m1")?.count !== 6) await sleep(20);
+    const lastJoin = Date.now();
+    members.push(await startMember(kafka, groupId, topic, "m3", shares));
+    while (
+      !["m1", "m2", "m3"].every((m) => shares.get(m)?.count === 4 && shares.get(m)!.at >= lastJoin)
+    )
+      await sleep(5);
+    times.push(Math.max(...[...shares.values()].map((s) => s.at)) - lastJoin);
+    await Promise.all(members.map((m) => m.disconnect()));
+  }
+  return times.sort((a, b) => a - b);
+}
+
+const postgres = await startTestPostgres();
+const db = await createTestDatabase(postgres.adminUrl);
+const bucket = await tempBucket();
+const agent = await startChildAgent({
+  databaseUrl: db.url,
+  bucketUrl: bucket.url,
+  clusterId: "bench",
+  extra: ["--group-initial-rebalance-delay-ms", "0"],
+});
+const defaults = parseConfig(["--database-url", db.url, "--bucket-url", bucket.url], {});
+const batchTimeoutMs = defaults.help ? 0 : defaults.config.batchTimeoutMs;
+const kafka = new Kafka({
+  clientId: "bench-groups",
+  brokers: [agent.bootstrap],
+  logLevel: logLevel.NOTHING,
+});
+try {
+  const { endToEnd, acks } = await endToEndLatency(kafka);
+  console.log(
+    `end-to-end latency (KafkaJS, acks=all, ${LATENCY_RATE} records/s, default batch timeout ${batchTimeoutMs} ms): ` +
+      `p50 ${percentile(endToEnd, 50)} ms, p99 ${percentile(endToEnd, 99)} ms over ${endToEnd.length} records (target p99 <= ${2 * batchTimeoutMs + 100} ms); ` +
+      `produce acks p50 ${percentile(acks, 50)} ms, p99 ${percentile(acks, 99)} ms`,
+  );
+  const times = await rebalanceTimes(kafka);
+  console.log(
+    `3-member rebalance (12 partitions, initial delay 0, heartbeat ${HEARTBEAT_INTERVAL_MS} ms): ` +
+      `median ${percentile(times, 50)} ms, max ${times.at(-1)} ms over ${times.length} rounds (target < 3000 ms after the last join)`,
+  );
+} finally {
+  await agent.kill("SIGTERM");
+  await db.drop();
+  await postgres.teardown();
+  await bucket.remove();
+}
