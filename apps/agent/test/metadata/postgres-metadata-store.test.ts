@@ -10,6 +10,7 @@ import {
   UnknownTopicError,
 } from "../../src/metadata/metadata-store.ts";
 import { PostgresMetadataStore } from "../../src/metadata/postgres/postgres-metadata-store.ts";
+import { inTransaction } from "../../src/metadata/postgres/transaction.ts";
 import { databaseForFile } from "../support/postgres-per-file.ts";
 
 let database: { db: TestDatabase; close(): Promise<void> };
@@ -202,6 +203,29 @@ describe("commitFlush", () => {
       const rows = taken.get(h.partition)!;
       expect(h.highWatermark).toBe(rows.at(-1)![1] + 1n);
     }
+  });
+});
+
+describe("stalled transactions", () => {
+  it("cannot hold partition locks for long: Postgres ends an idle transaction and the commit proceeds", async () => {
+    const t = await store.createTopic(cluster, "stalled", 1, {});
+    // Another agent locks the partition, then stalls (as if paused) inside its transaction.
+    const stalled = inTransaction(
+      otherPool,
+      async (tx) => {
+        await tx.query("SELECT 1 FROM partitions WHERE topic_id = $1 FOR UPDATE", [t.id]);
+        await new Promise((r) => setTimeout(r, 3000));
+        await tx.query("SELECT 1");
+      },
+      { idleTimeoutMs: 300 },
+    );
+    stalled.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    const started = performance.now();
+    const result = await store.commitFlush(cluster, "cluster-a/flush/after-stall", 100, [entry(t.id, 0, 0, 1)]);
+    expect(result.entries).toEqual([{ ok: true, baseOffset: 0n }]);
+    expect(performance.now() - started).toBeLessThan(2500);
+    await expect(stalled).rejects.toThrow();
   });
 });
 

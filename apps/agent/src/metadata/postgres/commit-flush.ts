@@ -18,6 +18,13 @@ interface NewIndexRow {
 }
 
 /**
+ * Every agent's commits queue on the same partition locks: one that stalls mid-transaction
+ * (paused process, network partition) is cut off rather than blocking everyone, and a commit
+ * waiting too long fails (retriable for its producers) instead of piling up.
+ */
+const COMMIT_LIMITS = { lockTimeoutMs: 15_000, idleTimeoutMs: 10_000 };
+
+/**
  * Assigns offsets to flushed objects in ONE transaction:
  *   1. lock the objects' partitions in (topic_id, partition) order, the same order on every
  *      agent, so concurrent flushes queue behind each other instead of deadlocking;
@@ -29,7 +36,7 @@ interface NewIndexRow {
  */
 export async function commitFlushes(pool: pg.Pool, clusterId: string, objects: readonly FlushedObject[]): Promise<CommitResult[]> {
   try {
-    return await inTransaction(pool, (tx) => assignOffsets(tx, clusterId, objects));
+    return await inTransaction(pool, (tx) => assignOffsets(tx, clusterId, objects), COMMIT_LIMITS);
   } catch (error) {
     for (const o of objects) await recordOrphanedObject(pool, clusterId, o.objectKey, o.sizeBytes).catch(() => undefined);
     throw error;
