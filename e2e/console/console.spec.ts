@@ -274,3 +274,28 @@ test("change the password, sign out and sign in with the new one", async () => {
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Clusters" })).toBeVisible();
 });
+
+test("delete a topic, then the cluster once deletion protection is off", async () => {
+  await page.goto(`/clusters/${clusterId}/topics`);
+  await page.getByRole("button", { name: `Delete topic ${topicName}` }).click();
+  const topicDialog = page.getByRole("dialog");
+  await expect(topicDialog.getByRole("button", { name: "Delete topic" })).toBeDisabled();
+  await topicDialog.getByLabel(/Type .* to confirm/).fill(topicName);
+  await topicDialog.getByRole("button", { name: "Delete topic" }).click();
+  await expect(page.getByTestId("topics-table")).not.toContainText(topicName);
+
+  await page.goto(`/clusters/${clusterId}/settings`);
+  await page.getByLabel("Deletion protection").click();
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Deletion protection is on.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Delete cluster" })).toBeDisabled();
+
+  await page.getByLabel("Deletion protection").click();
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await page.getByRole("button", { name: "Delete cluster" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel(/Type .* to confirm/).fill(clusterName);
+  await dialog.getByRole("button", { name: "Delete cluster" }).click();
+  await expect(page).toHaveURL(/\/clusters$/);
+  await expect(page.getByText("No clusters yet")).toBeVisible();
+});
