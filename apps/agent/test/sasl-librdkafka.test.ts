@@ -48,7 +48,7 @@ function kcat(
   return runClient("kcat", ["-b", agent.bootstrap, ...sasl, ...args], { input, timeoutMs: 20_000 });
 }
 
-describe("SASL with librdkafka clients", () => {
+describe("SASL with librdkafka and kafka-python clients", () => {
   for (const mechanism of mechanisms) {
     it(`kcat produces and consumes with ${mechanism}`, async () => {
       const topic = `kcat-${mechanism.toLowerCase()}`;
@@ -89,6 +89,20 @@ describe("SASL with librdkafka clients", () => {
         errors: [],
         consumed: [0, 1, 2, 3, 4].map((i) => `${mechanism}-${i}`),
       });
+    }, 60_000);
+  }
+
+  for (const mechanism of mechanisms) {
+    it(`kafka-python (SaslHandshake v0, bare tokens) produces and consumes with ${mechanism}`, async () => {
+      const topic = `kp-${mechanism.toLowerCase()}`;
+      const result = await runPythonClient<{ consumed: string[] }>("sasl_kafka_python.py", [
+        agent.bootstrap,
+        topic,
+        mechanism,
+        cluster.username,
+        cluster.password,
+      ]);
+      expect(result.consumed).toEqual([0, 1, 2].map((i) => `${mechanism}-${i}`));
     }, 60_000);
   }
 

@@ -21,6 +21,7 @@ export const saslHandshakeApi = defineApi<SaslHandshakeRequest, SaslHandshakeRes
     if (!isSaslMechanism(request.mechanism))
       return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms };
     session.mechanism = request.mechanism;
+    session.legacyFraming = ctx.apiVersion === 0;
     return { errorCode: ErrorCode.NONE, mechanisms };
   },
   errorResponse(_request, errorCode) {

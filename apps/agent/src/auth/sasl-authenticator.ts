@@ -35,6 +35,11 @@ export class SaslSession {
   principal: Principal | null = null;
   /** Set once an exchange failed: the connection is closed after the error is sent. */
   failed = false;
+  /**
+   * After a SaslHandshake v0 the client sends its SASL tokens as bare size-prefixed frames (no
+   * Kafka request header) and expects bare tokens back, until it is authenticated.
+   */
+  legacyFraming = false;
   scram: { server: ScramServerSession; credential: KafkaCredential } | null = null;
 }
 

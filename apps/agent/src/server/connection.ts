@@ -152,6 +152,10 @@ export class Connection {
   }
 
   private handleFrame(frame: Buffer): void {
+    if (this.info.sasl.legacyFraming) {
+      this.handleBareSaslToken(frame);
+      return;
+    }
     const started = performance.now();
     const reader = new Reader(frame);
     const header = decodeRequestHeader(reader);
@@ -175,6 +179,34 @@ export class Connection {
     }
     const request = codec.decodeRequest(reader, version);
     void this.run(handler, request, ctx, respond, fill, started, codec.name);
+  }
+
+  /** A SASL token after SaslHandshake v0 (kafka-python): answered with a bare token, or the connection closes. */
+  private handleBareSaslToken(token: Buffer): void {
+    const fill = this.responses.reserve();
+    const session = this.info.sasl;
+    this.services.sasl.step(session, token, this.info.remoteAddress).then(
+      (step) => {
+        if (step.kind === "failed") {
+          fill(null);
+          this.close(`SASL authentication failed: ${step.message}`);
+          return;
+        }
+        if (step.kind === "authenticated") {
+          this.info.clusterId = step.principal.clusterId;
+          session.legacyFraming = false;
+        }
+        const frame = Buffer.alloc(4 + step.bytes.length);
+        frame.writeInt32BE(step.bytes.length, 0);
+        step.bytes.copy(frame, 4);
+        fill(frame);
+      },
+      (err: unknown) => {
+        this.logger.error({ err }, "SASL step failed");
+        fill(null);
+        this.close("SASL step failed");
+      },
+    );
   }
 
   private async run(
