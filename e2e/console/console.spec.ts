@@ -171,6 +171,11 @@ test("produce and consume with KafkaJS using the credential; offsets and lag sho
   await expect(partitions).toBeVisible();
   await shot(page, "topic-detail");
 
+  await page.goto(`/clusters/${clusterId}`);
+  const produced = page.getByTestId("cluster-stats").getByRole("link", { name: /Records produced/ });
+  await expect(produced).toContainText("5");
+  await shot(page, "cluster-overview-with-traffic");
+
   await page.goto(`/clusters/${clusterId}/groups/e2e-group-${run}`);
   await expect(page.getByTestId("group-total-lag")).toHaveText("0", { timeout: 20_000 });
   await shot(page, "group-detail");

@@ -51,6 +51,7 @@ type Call = (api: Caller) => Promise<unknown>;
 
 const reads: Record<string, Call> = {
   "clusters.get": (api) => api.clusters.get({ clusterId: b.clusterId }),
+  "clusters.stats": (api) => api.clusters.stats({ clusterId: b.clusterId }),
   "topics.list": (api) => api.topics.list({ clusterId: b.clusterId }),
   "topics.get": (api) => api.topics.get({ clusterId: b.clusterId, name: "b-topic" }),
   "groups.list": (api) => api.groups.list({ clusterId: b.clusterId }),

@@ -64,6 +64,14 @@ describe("topics router", () => {
       storedBytes: 2048n,
       retentionMs: 3_600_000n,
     });
+    expect(await api.clusters.stats({ clusterId })).toEqual({
+      topics: 1,
+      partitions: 3,
+      recordsProduced: 42n,
+      storedBytes: 2048n,
+      activeCredentials: 0,
+      consumerGroups: 0,
+    });
     expect(listed!.recordsPerSecond).toBeCloseTo(42 / 300);
     expect(listed!.bytesPerSecond).toBeCloseTo(2048 / 300);
     expect(await api.topics.list({ clusterId, search: "nomatch" })).toEqual([]);

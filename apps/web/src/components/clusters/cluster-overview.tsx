@@ -7,7 +7,9 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { CopyField } from "@/components/ui/copy-button";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatAgo, formatRetention } from "@/lib/format";
+import { useQuery } from "@tanstack/react-query";
+import { formatAgo, formatBytes, formatCount, formatRetention } from "@/lib/format";
+import { useTRPC } from "@/lib/trpc/client";
 import { useCluster } from "./use-cluster";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -15,6 +17,56 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
     <div>
       <dt className="text-xs uppercase tracking-wide text-muted-foreground">{label}</dt>
       <dd className="mt-0.5 text-sm font-medium">{children}</dd>
+    </div>
+  );
+}
+
+function Stat({ label, value, href }: { label: string; value: string; href: string }) {
+  return (
+    <Link
+      href={href}
+      className="rounded-lg border bg-background px-4 py-3 shadow-sm transition-colors hover:border-primary/40"
+    >
+      <p className="text-xs uppercase tracking-wide text-muted-foreground">{label}</p>
+      <p className="mt-1 text-xl font-semibold tabular-nums">{value}</p>
+    </Link>
+  );
+}
+
+function ClusterStats({ clusterId }: { clusterId: string }) {
+  const trpc = useTRPC();
+  const stats = useQuery(
+    trpc.clusters.stats.queryOptions({ clusterId }, { refetchInterval: 10_000 }),
+  );
+  const s = stats.data;
+  const base = `/clusters/${clusterId}`;
+  return (
+    <div
+      className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6"
+      data-testid="cluster-stats"
+    >
+      <Stat label="Topics" value={s ? formatCount(s.topics) : "…"} href={`${base}/topics`} />
+      <Stat
+        label="Partitions"
+        value={s ? formatCount(s.partitions) : "…"}
+        href={`${base}/topics`}
+      />
+      <Stat
+        label="Records produced"
+        value={s ? formatCount(s.recordsProduced) : "…"}
+        href={`${base}/topics`}
+      />
+      <Stat label="Stored" value={s ? formatBytes(s.storedBytes) : "…"} href={`${base}/topics`} />
+      <Stat
+        label="Consumer groups"
+        value={s ? formatCount(s.consumerGroups) : "…"}
+        href={`${base}/groups`}
+      />
+      <Stat
+        label="Credentials"
+        value={s ? formatCount(s.activeCredentials) : "…"}
+        href={`${base}/credentials`}
+      />
     </div>
   );
 }
@@ -27,6 +79,7 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
   return (
     <>
       <div className="grid gap-6">
+        <ClusterStats clusterId={clusterId} />
         <div className="grid gap-6 lg:grid-cols-2">
           <Card>
             <CardHeader>

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit.ts";
 import { isUniqueViolation } from "../errors/unique-violation.ts";
+import { clusterStats } from "../clusters/cluster-stats.ts";
 import { liveAgents } from "../clusters/live-agents.ts";
 import { clusterName, clusterSettingsInput, createClusterInput } from "../clusters/schemas.ts";
 import { webConfig } from "../config.ts";
@@ -42,6 +43,8 @@ export const clustersRouter = router({
       role: ctx.role,
     };
   }),
+
+  stats: clusterProcedure("read").query(({ ctx }) => clusterStats(ctx.prisma, ctx.cluster.id)),
 
   create: organizationProcedure("write")
     .input(createClusterInput)
