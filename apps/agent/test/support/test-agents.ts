@@ -53,7 +53,7 @@ export interface ChildAgent {
 }
 
 /**
- * An agent as a child process (tsx src/main.ts), for crash tests. Its ports are read from the
+ * An agent as a child process (node --import tsx src/main.ts), for crash tests. Its ports are read from the
  * "agent started" log line.
  */
 export async function startChildAgent(options: { databaseUrl: string; bucketUrl: string; clusterId: string; extra?: string[] }): Promise<ChildAgent> {
