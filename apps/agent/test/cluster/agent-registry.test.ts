@@ -30,12 +30,12 @@ const self = (id: string) => ({
 
 describe("AgentRegistry", () => {
   it("registers, stays live by heartbeating, comes back if removed, and leaves on stop", async () => {
-    const registry = new AgentRegistry({ metadata, self: self("agent-live"), heartbeatIntervalMs: 100, liveWindowMs: 1000, cacheMs: 0 });
+    const registry = new AgentRegistry({ metadata, self: self("agent-live"), heartbeatIntervalMs: 100, liveWindowMs: 1500, cacheMs: 0 });
     await registry.start();
     expect((await registry.liveAgents("c1")).map((a) => a.id)).toEqual(["agent-live"]);
 
     // Past the live window, heartbeats keep it live.
-    await new Promise((r) => setTimeout(r, 1200));
+    await new Promise((r) => setTimeout(r, 1800));
     expect((await registry.liveAgents("c1")).map((a) => a.id)).toEqual(["agent-live"]);
 
     await metadata.deregisterAgent("agent-live");
@@ -46,10 +46,10 @@ describe("AgentRegistry", () => {
   });
 
   it("drops an agent that stopped heartbeating from the live list", async () => {
-    const silent = new AgentRegistry({ metadata, self: self("agent-silent"), heartbeatIntervalMs: 60_000, liveWindowMs: 300, cacheMs: 0 });
+    const silent = new AgentRegistry({ metadata, self: self("agent-silent"), heartbeatIntervalMs: 60_000, liveWindowMs: 1000, cacheMs: 0 });
     await silent.start();
     expect((await silent.liveAgents("c1")).map((a) => a.id)).toContain("agent-silent");
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 1200));
     expect((await silent.liveAgents("c1")).map((a) => a.id)).not.toContain("agent-silent");
     await silent.stop();
   });
