@@ -12,6 +12,7 @@ import { FlushFailedError, ProduceBufferClosedError, ProduceValidationError } fr
 import { validateRecordBatches } from "../produce/validate-records.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
+import { stampLogAppendTime } from "./log-append-time.ts";
 import { maxMessageBytes, usesLogAppendTime } from "./topic-configs.ts";
 import { topicNameProblem } from "./topic-lookup.ts";
 
@@ -31,7 +32,8 @@ function appendErrorCode(err: unknown): number {
 interface Pending {
   response: PartitionResponse;
   entry: ProduceEntry;
-  logAppendTime: boolean;
+  /** Set for LogAppendTime topics: the time stamped into the batches. */
+  logAppendTimeMs: bigint | null;
 }
 
 /** Creates the unknown topics a producer writes to when the cluster auto-creates topics. */
@@ -69,9 +71,15 @@ async function produce(request: ProduceRequest, ctx: RequestContext): Promise<Pr
         try {
           const { batchCount: _, ...validated } = validateRecordBatches(data.records, maxMessageBytes(topic.configs));
           const response = partitionResponse(data.index, ErrorCode.NONE);
+          let logAppendTimeMs: bigint | null = null;
+          if (usesLogAppendTime(topic.configs)) {
+            logAppendTimeMs = BigInt(Date.now());
+            stampLogAppendTime(data.records, logAppendTimeMs);
+            validated.maxTimestamp = logAppendTimeMs;
+          }
           pending.push({
             response,
-            logAppendTime: usesLogAppendTime(topic.configs),
+            logAppendTimeMs,
             entry: { topicId: topic.id, topicName: topic.name, partition: data.index, batches: data.records, ...validated },
           });
           return response;
@@ -101,10 +109,10 @@ async function produce(request: ProduceRequest, ctx: RequestContext): Promise<Pr
     return { ...defaultProduceResponse(), responses };
   }
   results.forEach((result, i) => {
-    const { response, logAppendTime } = pending[i]!;
+    const { response, logAppendTimeMs } = pending[i]!;
     if (result.ok) {
       response.baseOffset = result.baseOffset;
-      if (logAppendTime) response.logAppendTimeMs = result.logAppendTimeMs;
+      if (logAppendTimeMs !== null) response.logAppendTimeMs = logAppendTimeMs;
     } else {
       response.errorCode = ErrorCode[result.errorCode];
     }

@@ -94,4 +94,25 @@ describe("KafkaJS", () => {
       await admin.disconnect();
     }
   });
+
+  it("stamps the append time on topics with message.timestamp.type=LogAppendTime", async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: "append-time", configEntries: [{ name: "message.timestamp.type", value: "LogAppendTime" }] }] });
+    } finally {
+      await admin.disconnect();
+    }
+    const producer = kafka.producer();
+    await producer.connect();
+    const before = Date.now();
+    try {
+      const [result] = await producer.send({ topic: "append-time", acks: -1, messages: [{ value: "old", timestamp: "1000", partition: 0 }] });
+      expect(Number(result!.logAppendTime)).toBeGreaterThanOrEqual(before);
+    } finally {
+      await producer.disconnect();
+    }
+    const [read] = await readPartition(agent.bootstrap, "append-time", 0, 0n, 1);
+    expect(Number(read!.timestamp)).toBeGreaterThanOrEqual(before);
+  });
 });
