@@ -17,7 +17,8 @@ let bucket: Awaited<ReturnType<typeof tempBucket>>;
 let certs: string;
 let tlsAgent: TestAgent;
 let mtlsAgent: TestAgent;
-let cluster: TestCluster;
+let tlsCluster: TestCluster;
+let mtlsCluster: TestCluster;
 
 /** A self-signed CA, a server certificate for 127.0.0.1 and a client certificate, all signed by it. */
 async function makeCertificates(dir: string): Promise<void> {
@@ -78,17 +79,22 @@ beforeAll(async () => {
   bucket = await tempBucket();
   certs = await mkdtemp(path.join(tmpdir(), "streambed-tls-"));
   await makeCertificates(certs);
-  cluster = await createClusterWithCredential(db.pool);
+  tlsCluster = await createClusterWithCredential(db.pool);
+  mtlsCluster = await createClusterWithCredential(db.pool);
   const tls = [
     "--tls-cert",
     path.join(certs, "server.pem"),
     "--tls-key",
     path.join(certs, "server.key"),
   ];
-  const common = { databaseUrl: db.url, bucketUrl: bucket.url, clusterId: "" };
-  tlsAgent = await startTestAgent({ ...common, extra: tls });
+  // Each agent is dedicated to its own cluster, so it is the only broker its clients are shown:
+  // a client of the plain-TLS agent is never sent to the mTLS one (whose handshake it would fail
+  // for want of a client certificate).
+  const common = { databaseUrl: db.url, bucketUrl: bucket.url };
+  tlsAgent = await startTestAgent({ ...common, clusterId: tlsCluster.clusterId, extra: tls });
   mtlsAgent = await startTestAgent({
     ...common,
+    clusterId: mtlsCluster.clusterId,
     extra: [...tls, "--tls-client-ca", path.join(certs, "ca.pem")],
   });
 });
@@ -101,7 +107,8 @@ afterAll(async () => {
   if (certs) await rm(certs, { recursive: true, force: true });
 });
 
-function kcat(bootstrap: string, extra: string[], args: string[], input?: string): Promise<string> {
+/** kcat against one agent, with its cluster's credential. */
+function kcat(agent: TestAgent, cluster: TestCluster, extra: string[], args: string[], input?: string): Promise<string> {
   const sasl = [
     "-X",
     "security.protocol=SASL_SSL",
@@ -116,7 +123,7 @@ function kcat(bootstrap: string, extra: string[], args: string[], input?: string
     "kcat",
     [
       "-b",
-      bootstrap,
+      agent.bootstrap,
       ...sasl,
       "-X",
       `ssl.ca.location=${path.join(certs, "ca.pem")}`,
@@ -129,9 +136,10 @@ function kcat(bootstrap: string, extra: string[], args: string[], input?: string
 
 describe("TLS listener", () => {
   it("serves kcat over SASL_SSL with a certificate from a self-signed CA", async () => {
-    await kcat(tlsAgent.bootstrap, [], ["-P", "-t", "secure", "-p", "0"], "a\nb\n");
+    await kcat(tlsAgent, tlsCluster, [], ["-P", "-t", "secure", "-p", "0"], "a\nb\n");
     const out = await kcat(
-      tlsAgent.bootstrap,
+      tlsAgent,
+      tlsCluster,
       [],
       ["-C", "-t", "secure", "-p", "0", "-o", "beginning", "-c", "2", "-e", "-q"],
     );
@@ -142,8 +150,8 @@ describe("TLS listener", () => {
     const ca = await readFile(path.join(certs, "ca.pem"), "utf8");
     const sasl = {
       mechanism: "plain" as const,
-      username: cluster.username,
-      password: cluster.password,
+      username: tlsCluster.username,
+      password: tlsCluster.password,
     };
     const secure = new Kafka({
       brokers: [tlsAgent.bootstrap],
@@ -175,7 +183,8 @@ describe("TLS listener", () => {
       "-X",
       `ssl.key.location=${path.join(certs, "client.key")}`,
     ];
-    expect(await kcat(mtlsAgent.bootstrap, clientCert, ["-L", "-m", "5"])).toContain("topic \"secure\"");
-    await expect(kcat(mtlsAgent.bootstrap, [], ["-L", "-m", "3"])).rejects.toThrow();
+    await kcat(mtlsAgent, mtlsCluster, clientCert, ["-P", "-t", "secure", "-p", "0"], "m\n");
+    expect(await kcat(mtlsAgent, mtlsCluster, clientCert, ["-L", "-m", "5"])).toContain("topic \"secure\"");
+    await expect(kcat(mtlsAgent, mtlsCluster, [], ["-L", "-m", "3"])).rejects.toThrow();
   });
 });
