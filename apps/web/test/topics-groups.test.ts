@@ -121,7 +121,15 @@ describe("groups router", () => {
         state: "Stable",
         protocolType: "consumer",
         protocolName: "range",
-        members: [{ memberId: "m-1", clientId: "c", clientHost: "/127.0.0.1" }],
+        // As the agent stores it: a v0 ConsumerProtocolAssignment of orders [0, 1], base64.
+        members: [
+          {
+            memberId: "m-1",
+            clientId: "c",
+            clientHost: "/127.0.0.1",
+            assignment: "AAAAAAABAAZvcmRlcnMAAAACAAAAAAAAAAH/////",
+          },
+        ],
       },
     });
     await db.prisma.committedOffset.createMany({
@@ -143,7 +151,14 @@ describe("groups router", () => {
       [0, 10n, 10n, 0n],
       [1, 4n, 10n, 6n],
     ]);
-    expect(billing.members).toEqual([{ memberId: "m-1", clientId: "c", clientHost: "/127.0.0.1" }]);
+    expect(billing.members).toEqual([
+      {
+        memberId: "m-1",
+        clientId: "c",
+        clientHost: "/127.0.0.1",
+        assignment: [{ topic: "orders", partitions: [0, 1] }],
+      },
+    ]);
     await expect(api.groups.get({ clusterId, groupId: "nobody" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });

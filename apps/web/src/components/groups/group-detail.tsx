@@ -133,6 +133,17 @@ export function GroupDetail({ clusterId, groupId }: { clusterId: string; groupId
                 },
                 { key: "client", header: "Client id", cell: (m) => m.clientId },
                 { key: "host", header: "Host", cell: (m) => m.clientHost },
+                {
+                  key: "assignment",
+                  header: "Assigned partitions",
+                  wrap: true,
+                  cell: (m) =>
+                    m.assignment.length === 0
+                      ? "—"
+                      : m.assignment
+                          .map((a) => `${a.topic} [${a.partitions.join(", ")}]`)
+                          .join(" · "),
+                },
               ]}
             />
           </section>

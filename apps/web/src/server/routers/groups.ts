@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { partitionLag } from "../groups/group-lag.ts";
+import { decodeMemberAssignment } from "../groups/member-assignment.ts";
 import { clusterProcedure, router } from "../trpc.ts";
 
 function memberCount(members: unknown): number {
@@ -83,9 +84,10 @@ export const groupsRouter = router({
         generationId: group?.generationId ?? 0,
         leaderId: group?.leaderId ?? null,
         members: members.map((m) => ({
-          memberId: String(m.memberId ?? m.member_id ?? ""),
-          clientId: String(m.clientId ?? m.client_id ?? ""),
-          clientHost: String(m.clientHost ?? m.client_host ?? ""),
+          memberId: String(m.memberId ?? ""),
+          clientId: String(m.clientId ?? ""),
+          clientHost: String(m.clientHost ?? ""),
+          assignment: decodeMemberAssignment(m.assignment),
         })),
         offsets: offsets.map((o) => {
           const highWatermark = hwm.get(`${o.topic}\u0000${o.partition}`);
