@@ -4,15 +4,19 @@ import {
   ApiKey,
   ErrorCode,
   defaultDescribeClusterRequest,
+  ZERO_UUID,
   defaultIncrementalAlterConfigsRequest,
+  defaultMetadataRequest,
   defaultDescribeTopicPartitionsRequest,
   defaultOffsetForLeaderEpochRequest,
   type DescribeClusterResponse,
   type DescribeTopicPartitionsResponse,
   type IncrementalAlterConfigsResponse,
+  type MetadataResponse,
   type OffsetForLeaderEpochResponse,
 } from "@streambed/protocol";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
+import { createClusterWithCredential } from "../support/console-credentials.ts";
 import { kafkaClient } from "../support/kafkajs-admin.ts";
 import { readPartition } from "../support/kafkajs-partition-reader.ts";
 import { RawKafkaClient } from "../support/raw-kafka-client.ts";
@@ -165,6 +169,30 @@ describe("topic administration", () => {
       expect(epochs.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, leaderEpoch: 0, endOffset: 3n });
     } finally {
       client.close();
+    }
+  });
+
+  it("auto-creates topics only when the cluster's setting allows it", async () => {
+    const { clusterId } = await createClusterWithCredential(db.pool, { requireSasl: false, autoCreateTopics: false });
+    const strict = await startTestAgent({ databaseUrl: db.url, bucketUrl: bucket.url, clusterId });
+    const ask = async (bootstrap: string) => {
+      const client = await RawKafkaClient.connect(bootstrap);
+      try {
+        const response = await client.request<MetadataResponse>(ApiKey.Metadata, 12, {
+          ...defaultMetadataRequest(),
+          topics: [{ topicId: ZERO_UUID, name: "wanted-by-producer" }],
+          allowAutoTopicCreation: true,
+        });
+        return response.topics[0]!.errorCode;
+      } finally {
+        client.close();
+      }
+    };
+    try {
+      expect(await ask(strict.bootstrap)).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      expect(await ask(agent.bootstrap)).toBe(ErrorCode.NONE);
+    } finally {
+      await strict.stop();
     }
   });
 });
