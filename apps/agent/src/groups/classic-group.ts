@@ -1,3 +1,13 @@
+import {
+  memberSnapshot,
+  newMember,
+  noBytes,
+  restoredMember,
+  sameProtocols,
+  updateMember,
+  type Member,
+} from "./group-member.ts";
+import { JoinDeadline } from "./join-deadline.ts";
 import { selectProtocol, supportsProtocols } from "./protocol-selection.ts";
 import type {
   GroupError,
@@ -10,25 +20,16 @@ import type {
   LeaveMember,
   LeaveResult,
   MemberIdentity,
-  MemberSnapshot,
   SyncRequest,
   SyncResult,
   Timers,
 } from "./group-types.ts";
-
-interface Member extends MemberSnapshot {
-  awaitingJoin: ((result: JoinResult) => void) | null;
-  awaitingSync: ((result: SyncResult) => void) | null;
-  sessionTimer: unknown;
-}
 
 export interface ClassicGroupHooks {
   /** The group reached a stable point (Empty or Stable) or died: persist it. */
   onSnapshot(snapshot: GroupSnapshot): void;
   newMemberId(clientId: string): string;
 }
-
-const empty = new Uint8Array(0);
 
 /**
  * One consumer group under the classic rebalance protocol, as Kafka's GroupCoordinator runs
@@ -45,7 +46,7 @@ export class ClassicGroup {
   /** Member ids handed out with MEMBER_ID_REQUIRED, waiting for the member's second join. */
   private readonly pending = new Map<string, unknown>();
   private readonly staticMembers = new Map<string, string>();
-  private joinTimer: unknown = null;
+  private readonly joinDeadline: JoinDeadline;
   private syncTimer: unknown = null;
   private readonly synced = new Set<string>();
 
@@ -54,7 +55,11 @@ export class ClassicGroup {
     private readonly settings: GroupSettings,
     private readonly timers: Timers,
     private readonly hooks: ClassicGroupHooks,
-  ) {}
+  ) {
+    this.joinDeadline = new JoinDeadline(timers, settings.initialRebalanceDelayMs, () =>
+      this.completeJoin(),
+    );
+  }
 
   /** Rebuilds a group another coordinator persisted; its members get a fresh session to reach us. */
   static restore(
@@ -69,7 +74,7 @@ export class ClassicGroup {
     group.protocolNameValue = snapshot.protocolName;
     group.leader = snapshot.leaderId;
     for (const m of snapshot.members) {
-      const member: Member = { ...m, awaitingJoin: null, awaitingSync: null, sessionTimer: null };
+      const member = restoredMember(m);
       group.members.set(m.memberId, member);
       if (m.groupInstanceId !== null) group.staticMembers.set(m.groupInstanceId, m.memberId);
       group.scheduleSession(member);
@@ -105,16 +110,7 @@ export class ClassicGroup {
       protocolType: this.protocolTypeValue,
       protocolName: this.protocolNameValue,
       leaderId: this.leader,
-      members: [...this.members.values()].map((m) => ({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        sessionTimeoutMs: m.sessionTimeoutMs,
-        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
-        protocols: m.protocols,
-        assignment: m.assignment,
-      })),
+      members: [...this.members.values()].map(memberSnapshot),
     };
   }
 
@@ -201,13 +197,7 @@ export class ClassicGroup {
     old.awaitingSync?.(syncError("FENCED_INSTANCE_ID"));
     this.timers.clear(old.sessionTimer);
     this.members.delete(oldId);
-    const member: Member = {
-      ...old,
-      memberId: newId,
-      awaitingJoin: null,
-      awaitingSync: null,
-      sessionTimer: null,
-    };
+    const member = restoredMember({ ...memberSnapshot(old), memberId: newId });
     this.members.set(newId, member);
     this.staticMembers.set(req.groupInstanceId!, newId);
     const wasLeader = this.leader === oldId;
@@ -230,24 +220,12 @@ export class ClassicGroup {
   }
 
   private addMemberAndRebalance(req: JoinRequest, memberId: string): Promise<JoinResult> {
-    const member: Member = {
-      memberId,
-      groupInstanceId: req.groupInstanceId,
-      clientId: req.clientId,
-      clientHost: req.clientHost,
-      sessionTimeoutMs: req.sessionTimeoutMs,
-      rebalanceTimeoutMs: req.rebalanceTimeoutMs,
-      protocols: req.protocols,
-      assignment: empty,
-      awaitingJoin: null,
-      awaitingSync: null,
-      sessionTimer: null,
-    };
+    const member = newMember(req, memberId);
     if (this.members.size === 0) this.protocolTypeValue = req.protocolType;
     this.members.set(memberId, member);
     if (req.groupInstanceId !== null) this.staticMembers.set(req.groupInstanceId, memberId);
     const result = new Promise<JoinResult>((resolve) => (member.awaitingJoin = resolve));
-    if (this.stateValue === "PreparingRebalance") this.newMemberDuringDelay = true;
+    if (this.stateValue === "PreparingRebalance") this.joinDeadline.memberJoined();
     else this.prepareRebalance();
     this.maybeCompleteJoin();
     return result;
@@ -261,12 +239,6 @@ export class ClassicGroup {
     this.maybeCompleteJoin();
     return result;
   }
-
-  // Initial-delay bookkeeping (Kafka's InitialDelayedJoin): a join into an empty group waits
-  // `initialRebalanceDelayMs`, extended while new members keep arriving, up to the rebalance timeout.
-  private initialDelayRemainingMs = 0;
-  private newMemberDuringDelay = false;
-  private inInitialDelay = false;
 
   private prepareRebalance(): void {
     if (this.stateValue === "CompletingRebalance") {
@@ -283,37 +255,11 @@ export class ClassicGroup {
       0,
       ...[...this.members.values()].map((m) => m.rebalanceTimeoutMs),
     );
-    this.timers.clear(this.joinTimer);
-    if (wasEmpty) {
-      this.inInitialDelay = true;
-      this.newMemberDuringDelay = false;
-      this.initialDelayRemainingMs = Math.max(
-        0,
-        rebalanceTimeoutMs - this.settings.initialRebalanceDelayMs,
-      );
-      this.joinTimer = this.timers.set(
-        () => this.onInitialDelayExpired(),
-        Math.min(this.settings.initialRebalanceDelayMs, rebalanceTimeoutMs),
-      );
-    } else {
-      this.inInitialDelay = false;
-      this.joinTimer = this.timers.set(() => this.completeJoin(), rebalanceTimeoutMs);
-    }
-  }
-
-  private onInitialDelayExpired(): void {
-    if (this.newMemberDuringDelay && this.initialDelayRemainingMs > 0) {
-      const delay = Math.min(this.settings.initialRebalanceDelayMs, this.initialDelayRemainingMs);
-      this.initialDelayRemainingMs -= delay;
-      this.newMemberDuringDelay = false;
-      this.joinTimer = this.timers.set(() => this.onInitialDelayExpired(), delay);
-      return;
-    }
-    this.completeJoin();
+    this.joinDeadline.start(wasEmpty, rebalanceTimeoutMs);
   }
 
   private maybeCompleteJoin(): void {
-    if (this.stateValue !== "PreparingRebalance" || this.inInitialDelay) return;
+    if (this.stateValue !== "PreparingRebalance" || !this.joinDeadline.mayCompleteEarly) return;
     if (this.pending.size > 0) return;
     for (const m of this.members.values()) if (!m.awaitingJoin) return;
     this.completeJoin();
@@ -321,8 +267,7 @@ export class ClassicGroup {
 
   private completeJoin(): void {
     if (this.stateValue !== "PreparingRebalance") return;
-    this.timers.clear(this.joinTimer);
-    this.inInitialDelay = false;
+    this.joinDeadline.cancel();
     for (const m of [...this.members.values()]) if (!m.awaitingJoin) this.removeMember(m);
     this.generation += 1;
     if (this.members.size === 0) {
@@ -392,7 +337,7 @@ export class ClassicGroup {
 
   private completeSync(assignments: SyncRequest["assignments"]): void {
     const byMember = new Map(assignments.map((a) => [a.memberId, a.assignment]));
-    for (const m of this.members.values()) m.assignment = byMember.get(m.memberId) ?? empty;
+    for (const m of this.members.values()) m.assignment = byMember.get(m.memberId) ?? noBytes;
     this.timers.clear(this.syncTimer);
     this.stateValue = "Stable";
     this.hooks.onSnapshot(this.snapshot());
@@ -452,7 +397,7 @@ export class ClassicGroup {
   validateOffsetCommit(id: MemberIdentity): GroupError | null {
     if (this.stateValue === "Dead") return "COORDINATOR_NOT_AVAILABLE";
     if (this.isFenced(id.groupInstanceId, id.memberId)) return "FENCED_INSTANCE_ID";
-    // Commits outside group management (generation -1), e.g. admin tools, need an empty group.
+    // Commits outside group management (generation -1), e.g. admin tools, need an noBytes group.
     if (id.generationId < 0 && id.memberId === "")
       return this.stateValue === "Empty" ? null : "UNKNOWN_MEMBER_ID";
     const member = this.members.get(id.memberId);
@@ -463,7 +408,7 @@ export class ClassicGroup {
     return null;
   }
 
-  /** Marks the group deleted (DeleteGroups); only an empty group may be. */
+  /** Marks the group deleted (DeleteGroups); only an noBytes group may be. */
   markDead(): void {
     this.stateValue = "Dead";
     this.hooks.onSnapshot(this.snapshot());
@@ -477,7 +422,7 @@ export class ClassicGroup {
       this.timers.clear(m.sessionTimer);
     }
     for (const t of this.pending.values()) this.timers.clear(t);
-    this.timers.clear(this.joinTimer);
+    this.joinDeadline.cancel();
     this.timers.clear(this.syncTimer);
     this.members.clear();
     this.pending.clear();
@@ -543,7 +488,8 @@ export class ClassicGroup {
         ? [...this.members.values()].map((m) => ({
             memberId: m.memberId,
             groupInstanceId: m.groupInstanceId,
-            metadata: m.protocols.find((p) => p.name === this.protocolNameValue)?.metadata ?? empty,
+            metadata:
+              m.protocols.find((p) => p.name === this.protocolNameValue)?.metadata ?? noBytes,
           }))
         : [],
     };
@@ -572,20 +518,5 @@ export class ClassicGroup {
 }
 
 function syncError(error: GroupError): SyncResult {
-  return { error, protocolType: null, protocolName: null, assignment: empty };
-}
-
-function updateMember(member: Member, req: JoinRequest): void {
-  member.protocols = req.protocols;
-  member.sessionTimeoutMs = req.sessionTimeoutMs;
-  member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
-  member.clientId = req.clientId;
-  member.clientHost = req.clientHost;
-}
-
-function sameProtocols(a: GroupProtocol[], b: GroupProtocol[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((p, i) => p.name === b[i]!.name && Buffer.from(p.metadata).equals(b[i]!.metadata))
-  );
+  return { error, protocolType: null, protocolName: null, assignment: noBytes };
 }
