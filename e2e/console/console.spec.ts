@@ -104,6 +104,20 @@ test("create a Kafka credential and read its password exactly once", async () =>
   expect(await page.content()).not.toContain(credential.password);
   await shot(page, "credentials");
 
+  await page.goto(`/clusters/${clusterId}/agent-keys`);
+  await page.getByRole("button", { name: "Create agent key" }).click();
+  await page.getByRole("dialog").getByLabel("Name").fill("byoc agents");
+  await page.getByRole("dialog").getByRole("button", { name: "Create key" }).click();
+  const agentKey = (await page.getByTestId("new-agent-key").textContent())!.trim();
+  expect(agentKey).toMatch(/^sbak_/);
+  await page.getByRole("button", { name: "I have saved it" }).click();
+  await expect(page.getByTestId("agent-keys-table")).toContainText(agentKey.slice(0, 12));
+  expect(await page.content()).not.toContain(agentKey);
+  await page.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
+  await expect(page.getByTestId("agent-keys-table")).toContainText("Revoked");
+  await shot(page, "agent-keys");
+
   await page.goto(`/clusters/${clusterId}/connect?username=${credential.username}`);
   await expect(page.getByTestId("snippet-kcat")).toContainText(credential.username);
   await expect(page.getByTestId("snippet-kcat")).toContainText("sasl.mechanisms=SCRAM-SHA-256");
@@ -172,7 +186,9 @@ test("produce and consume with KafkaJS using the credential; offsets and lag sho
   await shot(page, "topic-detail");
 
   await page.goto(`/clusters/${clusterId}`);
-  const produced = page.getByTestId("cluster-stats").getByRole("link", { name: /Records produced/ });
+  const produced = page
+    .getByTestId("cluster-stats")
+    .getByRole("link", { name: /Records produced/ });
   await expect(produced).toContainText("5");
   await shot(page, "cluster-overview-with-traffic");
 
