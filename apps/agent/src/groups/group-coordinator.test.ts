@@ -131,4 +131,25 @@ describe("GroupCoordinator", () => {
     ]);
     await Promise.all([a.close(), b.close()]);
   });
+
+  it("coordinates only on agents with the groups role when some have it", async () => {
+    const coordinator = new GroupCoordinator({
+      store: new GroupStore(database.db.pool),
+      agents: {
+        self: { id: "agent-a" },
+        liveAgents: async () => [
+          { id: "agent-a", roles: ["produce", "fetch"] },
+          { id: "agent-b", roles: ["groups"] },
+        ],
+      },
+      settings: defaultGroupSettings,
+      timers: realTimers,
+      newMemberId: () => "m",
+      logger: pino({ level: "silent" }),
+    });
+    for (const groupId of ["x", "y", "z"])
+      expect((await coordinator.coordinatorOf("c3", groupId)).id).toBe("agent-b");
+    expect((await coordinator.join("c3", "x", join(""))).error).toBe("NOT_COORDINATOR");
+    await coordinator.close();
+  });
 });

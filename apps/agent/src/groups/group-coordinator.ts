@@ -17,13 +17,19 @@ import type {
   Timers,
 } from "./group-types.ts";
 
+/** A live agent as the coordinator choice sees it (a LiveAgent fits). */
+export interface CandidateAgent {
+  id: string;
+  roles?: readonly string[];
+}
+
 /** The agents that can coordinate groups: AgentRegistry fits. */
-export interface CoordinatorCandidates<A extends { id: string }> {
+export interface CoordinatorCandidates<A extends CandidateAgent> {
   readonly self: { id: string };
   liveAgents(clusterId: string): Promise<A[]>;
 }
 
-export interface GroupCoordinatorOptions<A extends { id: string }> {
+export interface GroupCoordinatorOptions<A extends CandidateAgent> {
   store: GroupStore;
   agents: CoordinatorCandidates<A>;
   settings: GroupSettings;
@@ -47,7 +53,7 @@ const groupKey = (clusterId: string, groupId: string) => `${clusterId}\u0000${gr
  * Stable points are persisted, so the next coordinator continues with the same members,
  * generation and assignments.
  */
-export class GroupCoordinator<A extends { id: string }> {
+export class GroupCoordinator<A extends CandidateAgent> {
   private readonly groups = new Map<string, Promise<ClassicGroup | null>>();
   private readonly persisting = new Map<string, Promise<void>>();
   private readonly sweeper: NodeJS.Timeout;
@@ -58,9 +64,9 @@ export class GroupCoordinator<A extends { id: string }> {
   }
 
   /** The live agent coordinating `key` (a group id) in the cluster. */
-  async coordinatorOf(clusterId: string, key: string): Promise<A | { id: string }> {
+  async coordinatorOf(clusterId: string, key: string): Promise<CandidateAgent> {
     const agents = await this.options.agents.liveAgents(clusterId);
-    return groupCoordinator(clusterId, key, this.withSelf(agents))!;
+    return groupCoordinator(clusterId, key, this.candidates(agents))!;
   }
 
   async join(clusterId: string, groupId: string, req: JoinRequest): Promise<JoinResult> {
@@ -175,7 +181,7 @@ export class GroupCoordinator<A extends { id: string }> {
       this.options.store.list(clusterId),
       this.options.agents.liveAgents(clusterId),
     ]);
-    const candidates = this.withSelf(agents);
+    const candidates = this.candidates(agents);
     const selfId = this.options.agents.self.id;
     const wanted = new Set(states.map((s) => s.toLowerCase()));
     const listings: GroupListing[] = [];
@@ -296,8 +302,14 @@ export class GroupCoordinator<A extends { id: string }> {
     return (await this.coordinatorOf(clusterId, groupId)).id === this.options.agents.self.id;
   }
 
-  /** An agent missing from the live list (its heartbeats fail) is not a coordinator, unless it sees no agent at all. */
-  private withSelf(agents: A[]): { id: string }[] {
+  /**
+   * Agents that may coordinate: live agents with the "groups" role (every live agent when none
+   * has it). An agent missing from the live list (its heartbeats fail) does not coordinate, unless
+   * it sees no agent at all.
+   */
+  private candidates(agents: A[]): CandidateAgent[] {
+    const coordinators = agents.filter((a) => a.roles?.includes("groups"));
+    if (coordinators.length > 0) return coordinators;
     return agents.length > 0 ? agents : [{ id: this.options.agents.self.id }];
   }
 
