@@ -264,6 +264,14 @@ test("invite a read-only member who can look but not change anything", async ({ 
   await readerPage.goto("/audit");
   await expect(readerPage.getByText(/does not allow you to manage/)).toBeVisible();
   await shot(readerPage, "readonly-audit-refused");
+
+  // The reader belongs to two organizations now and can switch between them.
+  await readerPage.getByTestId("org-switcher").click();
+  await readerPage.getByRole("menuitem", { name: /Rex Reader's organization/ }).click();
+  await expect(readerPage.getByText("No clusters yet")).toBeVisible();
+  await readerPage.getByTestId("org-switcher").click();
+  await readerPage.getByRole("menuitem", { name: /Ada Owner's organization/ }).click();
+  await expect(readerPage.getByTestId("clusters-table")).toContainText(clusterName);
   await readerPage.context().close();
 
   await page.goto("/audit");
