@@ -99,6 +99,11 @@ export const fetchApi = defineApi<FetchRequest, FetchResponse>({
   minVersion: 4,
   maxVersion: 17,
   handle: fetch,
+  encodedSizeHint(response) {
+    let bytes = 1024;
+    for (const topic of response.responses) for (const p of topic.partitions) bytes += 64 + (p.records?.length ?? 0);
+    return bytes;
+  },
   errorResponse(request, errorCode) {
     return {
       ...defaultFetchResponse(),

@@ -43,6 +43,8 @@ export interface ApiHandler<Req = unknown, Res = unknown> {
   handle(request: Req, ctx: RequestContext): Promise<Res | null>;
   /** A response carrying `errorCode` everywhere the API has an error field. */
   errorResponse(request: Req, errorCode: number, ctx: RequestContext): Res;
+  /** Roughly how many bytes the encoded response takes, for responses that carry records. */
+  encodedSizeHint?(response: Res): number;
 }
 
 /** Typed at the definition, stored untyped in the dispatch table. */

@@ -168,7 +168,9 @@ export class Connection {
     const ctx = this.contextFor(header);
     const fill = this.responses.reserve();
     const respond = (response: unknown, errorCode: number) => {
-      const frame = encodeResponseFrame(apiKey, version, header.correlationId, codec.encodeResponse, response);
+      // Sized up front when large (Fetch): a growing buffer would copy the records repeatedly.
+      const sizeHint = handler.encodedSizeHint?.(response) ?? 256;
+      const frame = encodeResponseFrame(apiKey, version, header.correlationId, codec.encodeResponse, response, sizeHint);
       this.record(codec.name, errorCode, started);
       fill(frame);
     };
