@@ -198,8 +198,10 @@ export class GroupCoordinator<A extends CandidateAgent> {
   }
 
   async deleteGroup(clusterId: string, groupId: string): Promise<GroupError | null> {
+    const key = groupKey(clusterId, groupId);
     const group = await this.acquire(clusterId, groupId, false);
     if (group === "NOT_COORDINATOR") return group;
+    const entry = this.groups.get(key);
     if (group === null) {
       const hasOffsets =
         (await this.options.store.fetchOffsets(clusterId, groupId, null)).length > 0;
@@ -208,9 +210,10 @@ export class GroupCoordinator<A extends CandidateAgent> {
       if (group.state !== "Empty") return "NON_EMPTY_GROUP";
       group.markDead();
     }
-    await this.persisting.get(groupKey(clusterId, groupId));
+    await this.persisting.get(key);
     await this.options.store.delete(clusterId, groupId);
-    this.groups.delete(groupKey(clusterId, groupId));
+    // A member may have started a new group of that name meanwhile: keep it.
+    if (this.groups.get(key) === entry) this.groups.delete(key);
     return null;
   }
 
