@@ -45,6 +45,9 @@ export interface RunningAgent {
 export async function startAgent(config: AgentConfig, logger: Logger): Promise<RunningAgent> {
   const metrics = new AgentMetrics();
   const pool = createPgPool(config.databaseUrl, { max: 20 });
+  // An idle connection dropped by Postgres (restart, failover) must not crash the agent: the pool
+  // replaces it on the next checkout.
+  pool.on("error", (err) => logger.warn({ err }, "idle Postgres connection failed"));
   const metadata = new PostgresMetadataStore({ pool });
   const store = instrumentObjectStore(openObjectStore(config.bucketUrl), metrics.objectStore);
   const heads = new PartitionHeadCache(metadata);
