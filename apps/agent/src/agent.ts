@@ -77,7 +77,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const registry = new AgentRegistry({ metadata, logger, self });
   const groups = new GroupCoordinator({
     store: new GroupStore(pool),
-    agents: registry,
+    agents: { self: registry.self, liveAgents: (clusterId: string) => registry.visibleAgents(clusterId) },
     settings: { ...defaultGroupSettings, initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs },
     timers: realTimers,
     newMemberId: (clientId) => `${clientId}-${randomUUID()}`,

@@ -25,32 +25,10 @@ function asBroker(agent: Pick<LiveAgent, "id" | "host" | "port" | "zone">): Brok
   return { id: agent.id, nodeId: nodeIdOf(agent.id), host: agent.host, port: agent.port, rack: agent.zone };
 }
 
-/**
- * The brokers a client should see: live agents of its cluster in its zone (all zones when it
- * states none). This agent is always among them, even before its first registration is visible.
- */
+/** The brokers a client should see: live agents of its cluster in its zone (all zones when it states none). */
 export async function brokersFor(ctx: RequestContext): Promise<Broker[]> {
-  const { registry } = ctx.services;
-  const live = await registry.liveAgents(ctx.connection.clusterId);
-  const self = registry.self;
-  const now = new Date();
-  const all = live.some((a) => a.id === self.id) ? live : [...live, { ...self, startedAt: now, lastHeartbeatAt: now }];
-  return agentsInZone(newestPerEndpoint(all, self.id), ctx.clientZone).map(asBroker);
-}
-
-/**
- * One agent per advertised endpoint: an agent restarted on the same host:port replaces its
- * predecessor at once, instead of both being listed (as two brokers with one address) until the
- * dead one's heartbeats expire.
- */
-function newestPerEndpoint<T extends Pick<LiveAgent, "id" | "host" | "port" | "startedAt">>(agents: readonly T[], selfId: string): T[] {
-  const byEndpoint = new Map<string, T>();
-  for (const agent of agents) {
-    const endpoint = `${agent.host}:${agent.port}`;
-    const current = byEndpoint.get(endpoint);
-    if (!current || (current.id !== selfId && (agent.id === selfId || agent.startedAt > current.startedAt))) byEndpoint.set(endpoint, agent);
-  }
-  return agents.filter((a) => byEndpoint.get(`${a.host}:${a.port}`) === a);
+  const live = await ctx.services.registry.visibleAgents(ctx.connection.clusterId);
+  return agentsInZone(live, ctx.clientZone).map(asBroker);
 }
 
 /** The broker that "leads" a partition: spread over the brokers by jump consistent hash. */

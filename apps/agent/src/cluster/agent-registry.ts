@@ -60,7 +60,7 @@ export class AgentRegistry {
     await this.metadata.deregisterAgent(this.self.id);
   }
 
-  /** Live agents serving the cluster, sorted by id. */
+  /** Live agents serving the cluster, sorted by id, as the metadata store reports them. */
   liveAgents(clusterId: string): Promise<LiveAgent[]> {
     const now = Date.now();
     const cached = this.cache.get(clusterId);
@@ -70,6 +70,33 @@ export class AgentRegistry {
     agents.catch(() => this.cache.delete(clusterId));
     return agents;
   }
+
+  /**
+   * The agents clients of this agent see, sorted by id: the live ones, this agent always among
+   * them (even before its first registration is visible), one per advertised endpoint. Metadata
+   * (brokers, partition leaders) and group coordinators all hash over this list, so they agree.
+   */
+  async visibleAgents(clusterId: string): Promise<LiveAgent[]> {
+    const live = await this.liveAgents(clusterId);
+    const now = new Date();
+    const withSelf = live.some((a) => a.id === this.self.id) ? live : [...live, { ...this.self, startedAt: now, lastHeartbeatAt: now }];
+    return newestPerEndpoint(withSelf, this.self.id).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+}
+
+/**
+ * One agent per advertised endpoint: an agent restarted on the same host:port replaces its
+ * predecessor at once, instead of both being listed (as two brokers with one address, which
+ * KafkaJS conflates) until the dead one's heartbeats expire. This agent keeps its own endpoint.
+ */
+function newestPerEndpoint(agents: readonly LiveAgent[], selfId: string): LiveAgent[] {
+  const byEndpoint = new Map<string, LiveAgent>();
+  for (const agent of agents) {
+    const endpoint = `${agent.host}:${agent.port}`;
+    const current = byEndpoint.get(endpoint);
+    if (!current || (current.id !== selfId && (agent.id === selfId || agent.startedAt > current.startedAt))) byEndpoint.set(endpoint, agent);
+  }
+  return agents.filter((a) => byEndpoint.get(`${a.host}:${a.port}`) === a);
 }
 
 /**

@@ -53,4 +53,17 @@ describe("AgentRegistry", () => {
     expect((await silent.liveAgents("c1")).map((a) => a.id)).not.toContain("agent-silent");
     await silent.stop();
   });
+
+  it("shows clients one agent per endpoint, itself included, so brokers and coordinators agree", async () => {
+    await metadata.registerAgent({ ...self("agent-dead"), port: 9300 });
+    const restarted = new AgentRegistry({ metadata, self: { ...self("agent-restarted"), port: 9300 }, heartbeatIntervalMs: 60_000, cacheMs: 0 });
+    // Before its own registration is visible it still counts itself, and replaces its predecessor.
+    expect((await restarted.visibleAgents("c1")).map((a) => a.id)).toContain("agent-restarted");
+    await restarted.start();
+    const visible = await restarted.visibleAgents("c1");
+    expect(visible.filter((a) => a.port === 9300).map((a) => a.id)).toEqual(["agent-restarted"]);
+    expect((await restarted.liveAgents("c1")).map((a) => a.id)).toContain("agent-dead");
+    await restarted.stop();
+    await metadata.deregisterAgent("agent-dead");
+  });
 });
