@@ -162,7 +162,8 @@ export class Connection {
     const { requestApiKey: apiKey, requestApiVersion: version } = header;
     const handler = this.dispatch.get(apiKey);
     if (!handler) {
-      throw new ProtocolViolation(`unsupported API key ${apiKey} (version ${version}, correlation id ${header.correlationId})`);
+      this.answerUnservedApi(header, reader);
+      return;
     }
     const codec = apis[apiKey]!;
     const ctx = this.contextFor(header);
@@ -276,6 +277,31 @@ export class Connection {
     }
     const request = codec.decodeRequest(reader, header.requestApiVersion);
     respond(handler.errorResponse(request, ErrorCode.UNSUPPORTED_VERSION, ctx), ErrorCode.UNSUPPORTED_VERSION);
+  }
+
+  /**
+   * An API this agent does not serve (absent from ApiVersions). Where its response has a top-level
+   * error code we answer UNSUPPORTED_VERSION so the client gets a clear error; otherwise, as
+   * Kafka does, the connection closes.
+   */
+  private answerUnservedApi(header: RequestHeader, reader: Reader): void {
+    const { requestApiKey: apiKey, requestApiVersion: version, correlationId } = header;
+    const codec = apis[apiKey];
+    const unserved = new ProtocolViolation(`unsupported API key ${apiKey} (version ${version}, correlation id ${correlationId})`);
+    if (!codec || version < codec.minVersion || version > codec.maxVersion) throw unserved;
+    const response = codec.defaultResponse() as { errorCode?: number };
+    if (!("errorCode" in response)) throw unserved;
+    codec.decodeRequest(reader, version);
+    response.errorCode = ErrorCode.UNSUPPORTED_VERSION;
+    let frame: Buffer;
+    try {
+      frame = encodeResponseFrame(apiKey, version, correlationId, codec.encodeResponse, response);
+    } catch {
+      // The error code field does not exist in this version of the response.
+      throw unserved;
+    }
+    this.record(codec.name, ErrorCode.UNSUPPORTED_VERSION, performance.now());
+    this.responses.reserve()(frame);
   }
 
   private contextFor(header: RequestHeader): RequestContext {

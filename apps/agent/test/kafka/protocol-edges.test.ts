@@ -4,10 +4,12 @@ import {
   ErrorCode,
   buildRecordBatch,
   defaultApiVersionsRequest,
+  defaultDescribeAclsRequest,
   defaultFetchRequest,
   defaultListOffsetsRequest,
   defaultProduceRequest,
   type ApiVersionsResponse,
+  type DescribeAclsResponse,
   type FetchResponse,
   type ListOffsetsResponse,
   type ProduceResponse,
@@ -101,6 +103,14 @@ describe("connections", () => {
     await unknownApi.closed;
     const response = await healthy.request<ApiVersionsResponse>(ApiKey.ApiVersions, 3, defaultApiVersionsRequest());
     expect(response.errorCode).toBe(0);
+  });
+
+  it("answers an API it does not serve with UNSUPPORTED_VERSION where the response has an error code", async () => {
+    const client = await connect();
+    const response = await client.request<DescribeAclsResponse>(ApiKey.DescribeAcls, 1, defaultDescribeAclsRequest());
+    expect(response.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
+    const versions = await client.request<ApiVersionsResponse>(ApiKey.ApiVersions, 3, defaultApiVersionsRequest());
+    expect(versions.apiKeys.some((k) => k.apiKey === ApiKey.DescribeAcls)).toBe(false);
   });
 
   it("answers pipelined requests in request order even when a long poll finishes last", async () => {

@@ -23,7 +23,7 @@ export function emitApis(messages: MessageDef[]): string {
     if (!res) throw new Error(`no response for ${req.name}`);
     lines.push(
       `import { type ${req.name}, decode${req.name}, encode${req.name} } from "./${req.fileName}.ts";`,
-      `import { type ${res.name}, decode${res.name}, encode${res.name} } from "./${res.fileName}.ts";`,
+      `import { type ${res.name}, decode${res.name}, default${res.name}, encode${res.name} } from "./${res.fileName}.ts";`,
     );
   }
   lines.push(
@@ -55,6 +55,8 @@ export function emitApis(messages: MessageDef[]): string {
     "  decodeRequest(r: Reader, version: number): unknown;",
     "  encodeResponse(w: Writer, msg: unknown, version: number): void;",
     "  decodeResponse(r: Reader, version: number): unknown;",
+    "  /** A response with every field at its default, to fill in (e.g. with an error code). */",
+    "  defaultResponse(): unknown;",
     "}",
     "",
     "/** Every API with a definition, indexed by API key (holes are undefined). */",
@@ -76,6 +78,7 @@ export function emitApis(messages: MessageDef[]): string {
       `    decodeRequest: decode${req.name},`,
       `    encodeResponse: encode${res.name} as ApiInfo["encodeResponse"],`,
       `    decodeResponse: decode${res.name},`,
+      `    defaultResponse: default${res.name},`,
       "  };",
     );
   }

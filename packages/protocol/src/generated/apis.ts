@@ -4,181 +4,181 @@ import type { Writer } from "../primitives/writer.ts";
 import { type RequestHeader, decodeRequestHeaderAtVersion, encodeRequestHeaderAtVersion } from "./request-header.ts";
 import { type ResponseHeader, decodeResponseHeaderAtVersion, encodeResponseHeaderAtVersion } from "./response-header.ts";
 import { type ProduceRequest, decodeProduceRequest, encodeProduceRequest } from "./produce-request.ts";
-import { type ProduceResponse, decodeProduceResponse, encodeProduceResponse } from "./produce-response.ts";
+import { type ProduceResponse, decodeProduceResponse, defaultProduceResponse, encodeProduceResponse } from "./produce-response.ts";
 import { type FetchRequest, decodeFetchRequest, encodeFetchRequest } from "./fetch-request.ts";
-import { type FetchResponse, decodeFetchResponse, encodeFetchResponse } from "./fetch-response.ts";
+import { type FetchResponse, decodeFetchResponse, defaultFetchResponse, encodeFetchResponse } from "./fetch-response.ts";
 import { type ListOffsetsRequest, decodeListOffsetsRequest, encodeListOffsetsRequest } from "./list-offsets-request.ts";
-import { type ListOffsetsResponse, decodeListOffsetsResponse, encodeListOffsetsResponse } from "./list-offsets-response.ts";
+import { type ListOffsetsResponse, decodeListOffsetsResponse, defaultListOffsetsResponse, encodeListOffsetsResponse } from "./list-offsets-response.ts";
 import { type MetadataRequest, decodeMetadataRequest, encodeMetadataRequest } from "./metadata-request.ts";
-import { type MetadataResponse, decodeMetadataResponse, encodeMetadataResponse } from "./metadata-response.ts";
+import { type MetadataResponse, decodeMetadataResponse, defaultMetadataResponse, encodeMetadataResponse } from "./metadata-response.ts";
 import { type LeaderAndIsrRequest, decodeLeaderAndIsrRequest, encodeLeaderAndIsrRequest } from "./leader-and-isr-request.ts";
-import { type LeaderAndIsrResponse, decodeLeaderAndIsrResponse, encodeLeaderAndIsrResponse } from "./leader-and-isr-response.ts";
+import { type LeaderAndIsrResponse, decodeLeaderAndIsrResponse, defaultLeaderAndIsrResponse, encodeLeaderAndIsrResponse } from "./leader-and-isr-response.ts";
 import { type StopReplicaRequest, decodeStopReplicaRequest, encodeStopReplicaRequest } from "./stop-replica-request.ts";
-import { type StopReplicaResponse, decodeStopReplicaResponse, encodeStopReplicaResponse } from "./stop-replica-response.ts";
+import { type StopReplicaResponse, decodeStopReplicaResponse, defaultStopReplicaResponse, encodeStopReplicaResponse } from "./stop-replica-response.ts";
 import { type UpdateMetadataRequest, decodeUpdateMetadataRequest, encodeUpdateMetadataRequest } from "./update-metadata-request.ts";
-import { type UpdateMetadataResponse, decodeUpdateMetadataResponse, encodeUpdateMetadataResponse } from "./update-metadata-response.ts";
+import { type UpdateMetadataResponse, decodeUpdateMetadataResponse, defaultUpdateMetadataResponse, encodeUpdateMetadataResponse } from "./update-metadata-response.ts";
 import { type ControlledShutdownRequest, decodeControlledShutdownRequest, encodeControlledShutdownRequest } from "./controlled-shutdown-request.ts";
-import { type ControlledShutdownResponse, decodeControlledShutdownResponse, encodeControlledShutdownResponse } from "./controlled-shutdown-response.ts";
+import { type ControlledShutdownResponse, decodeControlledShutdownResponse, defaultControlledShutdownResponse, encodeControlledShutdownResponse } from "./controlled-shutdown-response.ts";
 import { type OffsetCommitRequest, decodeOffsetCommitRequest, encodeOffsetCommitRequest } from "./offset-commit-request.ts";
-import { type OffsetCommitResponse, decodeOffsetCommitResponse, encodeOffsetCommitResponse } from "./offset-commit-response.ts";
+import { type OffsetCommitResponse, decodeOffsetCommitResponse, defaultOffsetCommitResponse, encodeOffsetCommitResponse } from "./offset-commit-response.ts";
 import { type OffsetFetchRequest, decodeOffsetFetchRequest, encodeOffsetFetchRequest } from "./offset-fetch-request.ts";
-import { type OffsetFetchResponse, decodeOffsetFetchResponse, encodeOffsetFetchResponse } from "./offset-fetch-response.ts";
+import { type OffsetFetchResponse, decodeOffsetFetchResponse, defaultOffsetFetchResponse, encodeOffsetFetchResponse } from "./offset-fetch-response.ts";
 import { type FindCoordinatorRequest, decodeFindCoordinatorRequest, encodeFindCoordinatorRequest } from "./find-coordinator-request.ts";
-import { type FindCoordinatorResponse, decodeFindCoordinatorResponse, encodeFindCoordinatorResponse } from "./find-coordinator-response.ts";
+import { type FindCoordinatorResponse, decodeFindCoordinatorResponse, defaultFindCoordinatorResponse, encodeFindCoordinatorResponse } from "./find-coordinator-response.ts";
 import { type JoinGroupRequest, decodeJoinGroupRequest, encodeJoinGroupRequest } from "./join-group-request.ts";
-import { type JoinGroupResponse, decodeJoinGroupResponse, encodeJoinGroupResponse } from "./join-group-response.ts";
+import { type JoinGroupResponse, decodeJoinGroupResponse, defaultJoinGroupResponse, encodeJoinGroupResponse } from "./join-group-response.ts";
 import { type HeartbeatRequest, decodeHeartbeatRequest, encodeHeartbeatRequest } from "./heartbeat-request.ts";
-import { type HeartbeatResponse, decodeHeartbeatResponse, encodeHeartbeatResponse } from "./heartbeat-response.ts";
+import { type HeartbeatResponse, decodeHeartbeatResponse, defaultHeartbeatResponse, encodeHeartbeatResponse } from "./heartbeat-response.ts";
 import { type LeaveGroupRequest, decodeLeaveGroupRequest, encodeLeaveGroupRequest } from "./leave-group-request.ts";
-import { type LeaveGroupResponse, decodeLeaveGroupResponse, encodeLeaveGroupResponse } from "./leave-group-response.ts";
+import { type LeaveGroupResponse, decodeLeaveGroupResponse, defaultLeaveGroupResponse, encodeLeaveGroupResponse } from "./leave-group-response.ts";
 import { type SyncGroupRequest, decodeSyncGroupRequest, encodeSyncGroupRequest } from "./sync-group-request.ts";
-import { type SyncGroupResponse, decodeSyncGroupResponse, encodeSyncGroupResponse } from "./sync-group-response.ts";
+import { type SyncGroupResponse, decodeSyncGroupResponse, defaultSyncGroupResponse, encodeSyncGroupResponse } from "./sync-group-response.ts";
 import { type DescribeGroupsRequest, decodeDescribeGroupsRequest, encodeDescribeGroupsRequest } from "./describe-groups-request.ts";
-import { type DescribeGroupsResponse, decodeDescribeGroupsResponse, encodeDescribeGroupsResponse } from "./describe-groups-response.ts";
+import { type DescribeGroupsResponse, decodeDescribeGroupsResponse, defaultDescribeGroupsResponse, encodeDescribeGroupsResponse } from "./describe-groups-response.ts";
 import { type ListGroupsRequest, decodeListGroupsRequest, encodeListGroupsRequest } from "./list-groups-request.ts";
-import { type ListGroupsResponse, decodeListGroupsResponse, encodeListGroupsResponse } from "./list-groups-response.ts";
+import { type ListGroupsResponse, decodeListGroupsResponse, defaultListGroupsResponse, encodeListGroupsResponse } from "./list-groups-response.ts";
 import { type SaslHandshakeRequest, decodeSaslHandshakeRequest, encodeSaslHandshakeRequest } from "./sasl-handshake-request.ts";
-import { type SaslHandshakeResponse, decodeSaslHandshakeResponse, encodeSaslHandshakeResponse } from "./sasl-handshake-response.ts";
+import { type SaslHandshakeResponse, decodeSaslHandshakeResponse, defaultSaslHandshakeResponse, encodeSaslHandshakeResponse } from "./sasl-handshake-response.ts";
 import { type ApiVersionsRequest, decodeApiVersionsRequest, encodeApiVersionsRequest } from "./api-versions-request.ts";
-import { type ApiVersionsResponse, decodeApiVersionsResponse, encodeApiVersionsResponse } from "./api-versions-response.ts";
+import { type ApiVersionsResponse, decodeApiVersionsResponse, defaultApiVersionsResponse, encodeApiVersionsResponse } from "./api-versions-response.ts";
 import { type CreateTopicsRequest, decodeCreateTopicsRequest, encodeCreateTopicsRequest } from "./create-topics-request.ts";
-import { type CreateTopicsResponse, decodeCreateTopicsResponse, encodeCreateTopicsResponse } from "./create-topics-response.ts";
+import { type CreateTopicsResponse, decodeCreateTopicsResponse, defaultCreateTopicsResponse, encodeCreateTopicsResponse } from "./create-topics-response.ts";
 import { type DeleteTopicsRequest, decodeDeleteTopicsRequest, encodeDeleteTopicsRequest } from "./delete-topics-request.ts";
-import { type DeleteTopicsResponse, decodeDeleteTopicsResponse, encodeDeleteTopicsResponse } from "./delete-topics-response.ts";
+import { type DeleteTopicsResponse, decodeDeleteTopicsResponse, defaultDeleteTopicsResponse, encodeDeleteTopicsResponse } from "./delete-topics-response.ts";
 import { type DeleteRecordsRequest, decodeDeleteRecordsRequest, encodeDeleteRecordsRequest } from "./delete-records-request.ts";
-import { type DeleteRecordsResponse, decodeDeleteRecordsResponse, encodeDeleteRecordsResponse } from "./delete-records-response.ts";
+import { type DeleteRecordsResponse, decodeDeleteRecordsResponse, defaultDeleteRecordsResponse, encodeDeleteRecordsResponse } from "./delete-records-response.ts";
 import { type InitProducerIdRequest, decodeInitProducerIdRequest, encodeInitProducerIdRequest } from "./init-producer-id-request.ts";
-import { type InitProducerIdResponse, decodeInitProducerIdResponse, encodeInitProducerIdResponse } from "./init-producer-id-response.ts";
+import { type InitProducerIdResponse, decodeInitProducerIdResponse, defaultInitProducerIdResponse, encodeInitProducerIdResponse } from "./init-producer-id-response.ts";
 import { type OffsetForLeaderEpochRequest, decodeOffsetForLeaderEpochRequest, encodeOffsetForLeaderEpochRequest } from "./offset-for-leader-epoch-request.ts";
-import { type OffsetForLeaderEpochResponse, decodeOffsetForLeaderEpochResponse, encodeOffsetForLeaderEpochResponse } from "./offset-for-leader-epoch-response.ts";
+import { type OffsetForLeaderEpochResponse, decodeOffsetForLeaderEpochResponse, defaultOffsetForLeaderEpochResponse, encodeOffsetForLeaderEpochResponse } from "./offset-for-leader-epoch-response.ts";
 import { type AddPartitionsToTxnRequest, decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest } from "./add-partitions-to-txn-request.ts";
-import { type AddPartitionsToTxnResponse, decodeAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse } from "./add-partitions-to-txn-response.ts";
+import { type AddPartitionsToTxnResponse, decodeAddPartitionsToTxnResponse, defaultAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse } from "./add-partitions-to-txn-response.ts";
 import { type AddOffsetsToTxnRequest, decodeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest } from "./add-offsets-to-txn-request.ts";
-import { type AddOffsetsToTxnResponse, decodeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse } from "./add-offsets-to-txn-response.ts";
+import { type AddOffsetsToTxnResponse, decodeAddOffsetsToTxnResponse, defaultAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse } from "./add-offsets-to-txn-response.ts";
 import { type EndTxnRequest, decodeEndTxnRequest, encodeEndTxnRequest } from "./end-txn-request.ts";
-import { type EndTxnResponse, decodeEndTxnResponse, encodeEndTxnResponse } from "./end-txn-response.ts";
+import { type EndTxnResponse, decodeEndTxnResponse, defaultEndTxnResponse, encodeEndTxnResponse } from "./end-txn-response.ts";
 import { type WriteTxnMarkersRequest, decodeWriteTxnMarkersRequest, encodeWriteTxnMarkersRequest } from "./write-txn-markers-request.ts";
-import { type WriteTxnMarkersResponse, decodeWriteTxnMarkersResponse, encodeWriteTxnMarkersResponse } from "./write-txn-markers-response.ts";
+import { type WriteTxnMarkersResponse, decodeWriteTxnMarkersResponse, defaultWriteTxnMarkersResponse, encodeWriteTxnMarkersResponse } from "./write-txn-markers-response.ts";
 import { type TxnOffsetCommitRequest, decodeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest } from "./txn-offset-commit-request.ts";
-import { type TxnOffsetCommitResponse, decodeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse } from "./txn-offset-commit-response.ts";
+import { type TxnOffsetCommitResponse, decodeTxnOffsetCommitResponse, defaultTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse } from "./txn-offset-commit-response.ts";
 import { type DescribeAclsRequest, decodeDescribeAclsRequest, encodeDescribeAclsRequest } from "./describe-acls-request.ts";
-import { type DescribeAclsResponse, decodeDescribeAclsResponse, encodeDescribeAclsResponse } from "./describe-acls-response.ts";
+import { type DescribeAclsResponse, decodeDescribeAclsResponse, defaultDescribeAclsResponse, encodeDescribeAclsResponse } from "./describe-acls-response.ts";
 import { type CreateAclsRequest, decodeCreateAclsRequest, encodeCreateAclsRequest } from "./create-acls-request.ts";
-import { type CreateAclsResponse, decodeCreateAclsResponse, encodeCreateAclsResponse } from "./create-acls-response.ts";
+import { type CreateAclsResponse, decodeCreateAclsResponse, defaultCreateAclsResponse, encodeCreateAclsResponse } from "./create-acls-response.ts";
 import { type DeleteAclsRequest, decodeDeleteAclsRequest, encodeDeleteAclsRequest } from "./delete-acls-request.ts";
-import { type DeleteAclsResponse, decodeDeleteAclsResponse, encodeDeleteAclsResponse } from "./delete-acls-response.ts";
+import { type DeleteAclsResponse, decodeDeleteAclsResponse, defaultDeleteAclsResponse, encodeDeleteAclsResponse } from "./delete-acls-response.ts";
 import { type DescribeConfigsRequest, decodeDescribeConfigsRequest, encodeDescribeConfigsRequest } from "./describe-configs-request.ts";
-import { type DescribeConfigsResponse, decodeDescribeConfigsResponse, encodeDescribeConfigsResponse } from "./describe-configs-response.ts";
+import { type DescribeConfigsResponse, decodeDescribeConfigsResponse, defaultDescribeConfigsResponse, encodeDescribeConfigsResponse } from "./describe-configs-response.ts";
 import { type AlterConfigsRequest, decodeAlterConfigsRequest, encodeAlterConfigsRequest } from "./alter-configs-request.ts";
-import { type AlterConfigsResponse, decodeAlterConfigsResponse, encodeAlterConfigsResponse } from "./alter-configs-response.ts";
+import { type AlterConfigsResponse, decodeAlterConfigsResponse, defaultAlterConfigsResponse, encodeAlterConfigsResponse } from "./alter-configs-response.ts";
 import { type AlterReplicaLogDirsRequest, decodeAlterReplicaLogDirsRequest, encodeAlterReplicaLogDirsRequest } from "./alter-replica-log-dirs-request.ts";
-import { type AlterReplicaLogDirsResponse, decodeAlterReplicaLogDirsResponse, encodeAlterReplicaLogDirsResponse } from "./alter-replica-log-dirs-response.ts";
+import { type AlterReplicaLogDirsResponse, decodeAlterReplicaLogDirsResponse, defaultAlterReplicaLogDirsResponse, encodeAlterReplicaLogDirsResponse } from "./alter-replica-log-dirs-response.ts";
 import { type DescribeLogDirsRequest, decodeDescribeLogDirsRequest, encodeDescribeLogDirsRequest } from "./describe-log-dirs-request.ts";
-import { type DescribeLogDirsResponse, decodeDescribeLogDirsResponse, encodeDescribeLogDirsResponse } from "./describe-log-dirs-response.ts";
+import { type DescribeLogDirsResponse, decodeDescribeLogDirsResponse, defaultDescribeLogDirsResponse, encodeDescribeLogDirsResponse } from "./describe-log-dirs-response.ts";
 import { type SaslAuthenticateRequest, decodeSaslAuthenticateRequest, encodeSaslAuthenticateRequest } from "./sasl-authenticate-request.ts";
-import { type SaslAuthenticateResponse, decodeSaslAuthenticateResponse, encodeSaslAuthenticateResponse } from "./sasl-authenticate-response.ts";
+import { type SaslAuthenticateResponse, decodeSaslAuthenticateResponse, defaultSaslAuthenticateResponse, encodeSaslAuthenticateResponse } from "./sasl-authenticate-response.ts";
 import { type CreatePartitionsRequest, decodeCreatePartitionsRequest, encodeCreatePartitionsRequest } from "./create-partitions-request.ts";
-import { type CreatePartitionsResponse, decodeCreatePartitionsResponse, encodeCreatePartitionsResponse } from "./create-partitions-response.ts";
+import { type CreatePartitionsResponse, decodeCreatePartitionsResponse, defaultCreatePartitionsResponse, encodeCreatePartitionsResponse } from "./create-partitions-response.ts";
 import { type CreateDelegationTokenRequest, decodeCreateDelegationTokenRequest, encodeCreateDelegationTokenRequest } from "./create-delegation-token-request.ts";
-import { type CreateDelegationTokenResponse, decodeCreateDelegationTokenResponse, encodeCreateDelegationTokenResponse } from "./create-delegation-token-response.ts";
+import { type CreateDelegationTokenResponse, decodeCreateDelegationTokenResponse, defaultCreateDelegationTokenResponse, encodeCreateDelegationTokenResponse } from "./create-delegation-token-response.ts";
 import { type RenewDelegationTokenRequest, decodeRenewDelegationTokenRequest, encodeRenewDelegationTokenRequest } from "./renew-delegation-token-request.ts";
-import { type RenewDelegationTokenResponse, decodeRenewDelegationTokenResponse, encodeRenewDelegationTokenResponse } from "./renew-delegation-token-response.ts";
+import { type RenewDelegationTokenResponse, decodeRenewDelegationTokenResponse, defaultRenewDelegationTokenResponse, encodeRenewDelegationTokenResponse } from "./renew-delegation-token-response.ts";
 import { type ExpireDelegationTokenRequest, decodeExpireDelegationTokenRequest, encodeExpireDelegationTokenRequest } from "./expire-delegation-token-request.ts";
-import { type ExpireDelegationTokenResponse, decodeExpireDelegationTokenResponse, encodeExpireDelegationTokenResponse } from "./expire-delegation-token-response.ts";
+import { type ExpireDelegationTokenResponse, decodeExpireDelegationTokenResponse, defaultExpireDelegationTokenResponse, encodeExpireDelegationTokenResponse } from "./expire-delegation-token-response.ts";
 import { type DescribeDelegationTokenRequest, decodeDescribeDelegationTokenRequest, encodeDescribeDelegationTokenRequest } from "./describe-delegation-token-request.ts";
-import { type DescribeDelegationTokenResponse, decodeDescribeDelegationTokenResponse, encodeDescribeDelegationTokenResponse } from "./describe-delegation-token-response.ts";
+import { type DescribeDelegationTokenResponse, decodeDescribeDelegationTokenResponse, defaultDescribeDelegationTokenResponse, encodeDescribeDelegationTokenResponse } from "./describe-delegation-token-response.ts";
 import { type DeleteGroupsRequest, decodeDeleteGroupsRequest, encodeDeleteGroupsRequest } from "./delete-groups-request.ts";
-import { type DeleteGroupsResponse, decodeDeleteGroupsResponse, encodeDeleteGroupsResponse } from "./delete-groups-response.ts";
+import { type DeleteGroupsResponse, decodeDeleteGroupsResponse, defaultDeleteGroupsResponse, encodeDeleteGroupsResponse } from "./delete-groups-response.ts";
 import { type ElectLeadersRequest, decodeElectLeadersRequest, encodeElectLeadersRequest } from "./elect-leaders-request.ts";
-import { type ElectLeadersResponse, decodeElectLeadersResponse, encodeElectLeadersResponse } from "./elect-leaders-response.ts";
+import { type ElectLeadersResponse, decodeElectLeadersResponse, defaultElectLeadersResponse, encodeElectLeadersResponse } from "./elect-leaders-response.ts";
 import { type IncrementalAlterConfigsRequest, decodeIncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest } from "./incremental-alter-configs-request.ts";
-import { type IncrementalAlterConfigsResponse, decodeIncrementalAlterConfigsResponse, encodeIncrementalAlterConfigsResponse } from "./incremental-alter-configs-response.ts";
+import { type IncrementalAlterConfigsResponse, decodeIncrementalAlterConfigsResponse, defaultIncrementalAlterConfigsResponse, encodeIncrementalAlterConfigsResponse } from "./incremental-alter-configs-response.ts";
 import { type AlterPartitionReassignmentsRequest, decodeAlterPartitionReassignmentsRequest, encodeAlterPartitionReassignmentsRequest } from "./alter-partition-reassignments-request.ts";
-import { type AlterPartitionReassignmentsResponse, decodeAlterPartitionReassignmentsResponse, encodeAlterPartitionReassignmentsResponse } from "./alter-partition-reassignments-response.ts";
+import { type AlterPartitionReassignmentsResponse, decodeAlterPartitionReassignmentsResponse, defaultAlterPartitionReassignmentsResponse, encodeAlterPartitionReassignmentsResponse } from "./alter-partition-reassignments-response.ts";
 import { type ListPartitionReassignmentsRequest, decodeListPartitionReassignmentsRequest, encodeListPartitionReassignmentsRequest } from "./list-partition-reassignments-request.ts";
-import { type ListPartitionReassignmentsResponse, decodeListPartitionReassignmentsResponse, encodeListPartitionReassignmentsResponse } from "./list-partition-reassignments-response.ts";
+import { type ListPartitionReassignmentsResponse, decodeListPartitionReassignmentsResponse, defaultListPartitionReassignmentsResponse, encodeListPartitionReassignmentsResponse } from "./list-partition-reassignments-response.ts";
 import { type OffsetDeleteRequest, decodeOffsetDeleteRequest, encodeOffsetDeleteRequest } from "./offset-delete-request.ts";
-import { type OffsetDeleteResponse, decodeOffsetDeleteResponse, encodeOffsetDeleteResponse } from "./offset-delete-response.ts";
+import { type OffsetDeleteResponse, decodeOffsetDeleteResponse, defaultOffsetDeleteResponse, encodeOffsetDeleteResponse } from "./offset-delete-response.ts";
 import { type DescribeClientQuotasRequest, decodeDescribeClientQuotasRequest, encodeDescribeClientQuotasRequest } from "./describe-client-quotas-request.ts";
-import { type DescribeClientQuotasResponse, decodeDescribeClientQuotasResponse, encodeDescribeClientQuotasResponse } from "./describe-client-quotas-response.ts";
+import { type DescribeClientQuotasResponse, decodeDescribeClientQuotasResponse, defaultDescribeClientQuotasResponse, encodeDescribeClientQuotasResponse } from "./describe-client-quotas-response.ts";
 import { type AlterClientQuotasRequest, decodeAlterClientQuotasRequest, encodeAlterClientQuotasRequest } from "./alter-client-quotas-request.ts";
-import { type AlterClientQuotasResponse, decodeAlterClientQuotasResponse, encodeAlterClientQuotasResponse } from "./alter-client-quotas-response.ts";
+import { type AlterClientQuotasResponse, decodeAlterClientQuotasResponse, defaultAlterClientQuotasResponse, encodeAlterClientQuotasResponse } from "./alter-client-quotas-response.ts";
 import { type DescribeUserScramCredentialsRequest, decodeDescribeUserScramCredentialsRequest, encodeDescribeUserScramCredentialsRequest } from "./describe-user-scram-credentials-request.ts";
-import { type DescribeUserScramCredentialsResponse, decodeDescribeUserScramCredentialsResponse, encodeDescribeUserScramCredentialsResponse } from "./describe-user-scram-credentials-response.ts";
+import { type DescribeUserScramCredentialsResponse, decodeDescribeUserScramCredentialsResponse, defaultDescribeUserScramCredentialsResponse, encodeDescribeUserScramCredentialsResponse } from "./describe-user-scram-credentials-response.ts";
 import { type AlterUserScramCredentialsRequest, decodeAlterUserScramCredentialsRequest, encodeAlterUserScramCredentialsRequest } from "./alter-user-scram-credentials-request.ts";
-import { type AlterUserScramCredentialsResponse, decodeAlterUserScramCredentialsResponse, encodeAlterUserScramCredentialsResponse } from "./alter-user-scram-credentials-response.ts";
+import { type AlterUserScramCredentialsResponse, decodeAlterUserScramCredentialsResponse, defaultAlterUserScramCredentialsResponse, encodeAlterUserScramCredentialsResponse } from "./alter-user-scram-credentials-response.ts";
 import { type VoteRequest, decodeVoteRequest, encodeVoteRequest } from "./vote-request.ts";
-import { type VoteResponse, decodeVoteResponse, encodeVoteResponse } from "./vote-response.ts";
+import { type VoteResponse, decodeVoteResponse, defaultVoteResponse, encodeVoteResponse } from "./vote-response.ts";
 import { type BeginQuorumEpochRequest, decodeBeginQuorumEpochRequest, encodeBeginQuorumEpochRequest } from "./begin-quorum-epoch-request.ts";
-import { type BeginQuorumEpochResponse, decodeBeginQuorumEpochResponse, encodeBeginQuorumEpochResponse } from "./begin-quorum-epoch-response.ts";
+import { type BeginQuorumEpochResponse, decodeBeginQuorumEpochResponse, defaultBeginQuorumEpochResponse, encodeBeginQuorumEpochResponse } from "./begin-quorum-epoch-response.ts";
 import { type EndQuorumEpochRequest, decodeEndQuorumEpochRequest, encodeEndQuorumEpochRequest } from "./end-quorum-epoch-request.ts";
-import { type EndQuorumEpochResponse, decodeEndQuorumEpochResponse, encodeEndQuorumEpochResponse } from "./end-quorum-epoch-response.ts";
+import { type EndQuorumEpochResponse, decodeEndQuorumEpochResponse, defaultEndQuorumEpochResponse, encodeEndQuorumEpochResponse } from "./end-quorum-epoch-response.ts";
 import { type DescribeQuorumRequest, decodeDescribeQuorumRequest, encodeDescribeQuorumRequest } from "./describe-quorum-request.ts";
-import { type DescribeQuorumResponse, decodeDescribeQuorumResponse, encodeDescribeQuorumResponse } from "./describe-quorum-response.ts";
+import { type DescribeQuorumResponse, decodeDescribeQuorumResponse, defaultDescribeQuorumResponse, encodeDescribeQuorumResponse } from "./describe-quorum-response.ts";
 import { type AlterPartitionRequest, decodeAlterPartitionRequest, encodeAlterPartitionRequest } from "./alter-partition-request.ts";
-import { type AlterPartitionResponse, decodeAlterPartitionResponse, encodeAlterPartitionResponse } from "./alter-partition-response.ts";
+import { type AlterPartitionResponse, decodeAlterPartitionResponse, defaultAlterPartitionResponse, encodeAlterPartitionResponse } from "./alter-partition-response.ts";
 import { type UpdateFeaturesRequest, decodeUpdateFeaturesRequest, encodeUpdateFeaturesRequest } from "./update-features-request.ts";
-import { type UpdateFeaturesResponse, decodeUpdateFeaturesResponse, encodeUpdateFeaturesResponse } from "./update-features-response.ts";
+import { type UpdateFeaturesResponse, decodeUpdateFeaturesResponse, defaultUpdateFeaturesResponse, encodeUpdateFeaturesResponse } from "./update-features-response.ts";
 import { type EnvelopeRequest, decodeEnvelopeRequest, encodeEnvelopeRequest } from "./envelope-request.ts";
-import { type EnvelopeResponse, decodeEnvelopeResponse, encodeEnvelopeResponse } from "./envelope-response.ts";
+import { type EnvelopeResponse, decodeEnvelopeResponse, defaultEnvelopeResponse, encodeEnvelopeResponse } from "./envelope-response.ts";
 import { type FetchSnapshotRequest, decodeFetchSnapshotRequest, encodeFetchSnapshotRequest } from "./fetch-snapshot-request.ts";
-import { type FetchSnapshotResponse, decodeFetchSnapshotResponse, encodeFetchSnapshotResponse } from "./fetch-snapshot-response.ts";
+import { type FetchSnapshotResponse, decodeFetchSnapshotResponse, defaultFetchSnapshotResponse, encodeFetchSnapshotResponse } from "./fetch-snapshot-response.ts";
 import { type DescribeClusterRequest, decodeDescribeClusterRequest, encodeDescribeClusterRequest } from "./describe-cluster-request.ts";
-import { type DescribeClusterResponse, decodeDescribeClusterResponse, encodeDescribeClusterResponse } from "./describe-cluster-response.ts";
+import { type DescribeClusterResponse, decodeDescribeClusterResponse, defaultDescribeClusterResponse, encodeDescribeClusterResponse } from "./describe-cluster-response.ts";
 import { type DescribeProducersRequest, decodeDescribeProducersRequest, encodeDescribeProducersRequest } from "./describe-producers-request.ts";
-import { type DescribeProducersResponse, decodeDescribeProducersResponse, encodeDescribeProducersResponse } from "./describe-producers-response.ts";
+import { type DescribeProducersResponse, decodeDescribeProducersResponse, defaultDescribeProducersResponse, encodeDescribeProducersResponse } from "./describe-producers-response.ts";
 import { type BrokerRegistrationRequest, decodeBrokerRegistrationRequest, encodeBrokerRegistrationRequest } from "./broker-registration-request.ts";
-import { type BrokerRegistrationResponse, decodeBrokerRegistrationResponse, encodeBrokerRegistrationResponse } from "./broker-registration-response.ts";
+import { type BrokerRegistrationResponse, decodeBrokerRegistrationResponse, defaultBrokerRegistrationResponse, encodeBrokerRegistrationResponse } from "./broker-registration-response.ts";
 import { type BrokerHeartbeatRequest, decodeBrokerHeartbeatRequest, encodeBrokerHeartbeatRequest } from "./broker-heartbeat-request.ts";
-import { type BrokerHeartbeatResponse, decodeBrokerHeartbeatResponse, encodeBrokerHeartbeatResponse } from "./broker-heartbeat-response.ts";
+import { type BrokerHeartbeatResponse, decodeBrokerHeartbeatResponse, defaultBrokerHeartbeatResponse, encodeBrokerHeartbeatResponse } from "./broker-heartbeat-response.ts";
 import { type UnregisterBrokerRequest, decodeUnregisterBrokerRequest, encodeUnregisterBrokerRequest } from "./unregister-broker-request.ts";
-import { type UnregisterBrokerResponse, decodeUnregisterBrokerResponse, encodeUnregisterBrokerResponse } from "./unregister-broker-response.ts";
+import { type UnregisterBrokerResponse, decodeUnregisterBrokerResponse, defaultUnregisterBrokerResponse, encodeUnregisterBrokerResponse } from "./unregister-broker-response.ts";
 import { type DescribeTransactionsRequest, decodeDescribeTransactionsRequest, encodeDescribeTransactionsRequest } from "./describe-transactions-request.ts";
-import { type DescribeTransactionsResponse, decodeDescribeTransactionsResponse, encodeDescribeTransactionsResponse } from "./describe-transactions-response.ts";
+import { type DescribeTransactionsResponse, decodeDescribeTransactionsResponse, defaultDescribeTransactionsResponse, encodeDescribeTransactionsResponse } from "./describe-transactions-response.ts";
 import { type ListTransactionsRequest, decodeListTransactionsRequest, encodeListTransactionsRequest } from "./list-transactions-request.ts";
-import { type ListTransactionsResponse, decodeListTransactionsResponse, encodeListTransactionsResponse } from "./list-transactions-response.ts";
+import { type ListTransactionsResponse, decodeListTransactionsResponse, defaultListTransactionsResponse, encodeListTransactionsResponse } from "./list-transactions-response.ts";
 import { type AllocateProducerIdsRequest, decodeAllocateProducerIdsRequest, encodeAllocateProducerIdsRequest } from "./allocate-producer-ids-request.ts";
-import { type AllocateProducerIdsResponse, decodeAllocateProducerIdsResponse, encodeAllocateProducerIdsResponse } from "./allocate-producer-ids-response.ts";
+import { type AllocateProducerIdsResponse, decodeAllocateProducerIdsResponse, defaultAllocateProducerIdsResponse, encodeAllocateProducerIdsResponse } from "./allocate-producer-ids-response.ts";
 import { type ConsumerGroupHeartbeatRequest, decodeConsumerGroupHeartbeatRequest, encodeConsumerGroupHeartbeatRequest } from "./consumer-group-heartbeat-request.ts";
-import { type ConsumerGroupHeartbeatResponse, decodeConsumerGroupHeartbeatResponse, encodeConsumerGroupHeartbeatResponse } from "./consumer-group-heartbeat-response.ts";
+import { type ConsumerGroupHeartbeatResponse, decodeConsumerGroupHeartbeatResponse, defaultConsumerGroupHeartbeatResponse, encodeConsumerGroupHeartbeatResponse } from "./consumer-group-heartbeat-response.ts";
 import { type ConsumerGroupDescribeRequest, decodeConsumerGroupDescribeRequest, encodeConsumerGroupDescribeRequest } from "./consumer-group-describe-request.ts";
-import { type ConsumerGroupDescribeResponse, decodeConsumerGroupDescribeResponse, encodeConsumerGroupDescribeResponse } from "./consumer-group-describe-response.ts";
+import { type ConsumerGroupDescribeResponse, decodeConsumerGroupDescribeResponse, defaultConsumerGroupDescribeResponse, encodeConsumerGroupDescribeResponse } from "./consumer-group-describe-response.ts";
 import { type ControllerRegistrationRequest, decodeControllerRegistrationRequest, encodeControllerRegistrationRequest } from "./controller-registration-request.ts";
-import { type ControllerRegistrationResponse, decodeControllerRegistrationResponse, encodeControllerRegistrationResponse } from "./controller-registration-response.ts";
+import { type ControllerRegistrationResponse, decodeControllerRegistrationResponse, defaultControllerRegistrationResponse, encodeControllerRegistrationResponse } from "./controller-registration-response.ts";
 import { type GetTelemetrySubscriptionsRequest, decodeGetTelemetrySubscriptionsRequest, encodeGetTelemetrySubscriptionsRequest } from "./get-telemetry-subscriptions-request.ts";
-import { type GetTelemetrySubscriptionsResponse, decodeGetTelemetrySubscriptionsResponse, encodeGetTelemetrySubscriptionsResponse } from "./get-telemetry-subscriptions-response.ts";
+import { type GetTelemetrySubscriptionsResponse, decodeGetTelemetrySubscriptionsResponse, defaultGetTelemetrySubscriptionsResponse, encodeGetTelemetrySubscriptionsResponse } from "./get-telemetry-subscriptions-response.ts";
 import { type PushTelemetryRequest, decodePushTelemetryRequest, encodePushTelemetryRequest } from "./push-telemetry-request.ts";
-import { type PushTelemetryResponse, decodePushTelemetryResponse, encodePushTelemetryResponse } from "./push-telemetry-response.ts";
+import { type PushTelemetryResponse, decodePushTelemetryResponse, defaultPushTelemetryResponse, encodePushTelemetryResponse } from "./push-telemetry-response.ts";
 import { type AssignReplicasToDirsRequest, decodeAssignReplicasToDirsRequest, encodeAssignReplicasToDirsRequest } from "./assign-replicas-to-dirs-request.ts";
-import { type AssignReplicasToDirsResponse, decodeAssignReplicasToDirsResponse, encodeAssignReplicasToDirsResponse } from "./assign-replicas-to-dirs-response.ts";
+import { type AssignReplicasToDirsResponse, decodeAssignReplicasToDirsResponse, defaultAssignReplicasToDirsResponse, encodeAssignReplicasToDirsResponse } from "./assign-replicas-to-dirs-response.ts";
 import { type ListClientMetricsResourcesRequest, decodeListClientMetricsResourcesRequest, encodeListClientMetricsResourcesRequest } from "./list-client-metrics-resources-request.ts";
-import { type ListClientMetricsResourcesResponse, decodeListClientMetricsResourcesResponse, encodeListClientMetricsResourcesResponse } from "./list-client-metrics-resources-response.ts";
+import { type ListClientMetricsResourcesResponse, decodeListClientMetricsResourcesResponse, defaultListClientMetricsResourcesResponse, encodeListClientMetricsResourcesResponse } from "./list-client-metrics-resources-response.ts";
 import { type DescribeTopicPartitionsRequest, decodeDescribeTopicPartitionsRequest, encodeDescribeTopicPartitionsRequest } from "./describe-topic-partitions-request.ts";
-import { type DescribeTopicPartitionsResponse, decodeDescribeTopicPartitionsResponse, encodeDescribeTopicPartitionsResponse } from "./describe-topic-partitions-response.ts";
+import { type DescribeTopicPartitionsResponse, decodeDescribeTopicPartitionsResponse, defaultDescribeTopicPartitionsResponse, encodeDescribeTopicPartitionsResponse } from "./describe-topic-partitions-response.ts";
 import { type ShareGroupHeartbeatRequest, decodeShareGroupHeartbeatRequest, encodeShareGroupHeartbeatRequest } from "./share-group-heartbeat-request.ts";
-import { type ShareGroupHeartbeatResponse, decodeShareGroupHeartbeatResponse, encodeShareGroupHeartbeatResponse } from "./share-group-heartbeat-response.ts";
+import { type ShareGroupHeartbeatResponse, decodeShareGroupHeartbeatResponse, defaultShareGroupHeartbeatResponse, encodeShareGroupHeartbeatResponse } from "./share-group-heartbeat-response.ts";
 import { type ShareGroupDescribeRequest, decodeShareGroupDescribeRequest, encodeShareGroupDescribeRequest } from "./share-group-describe-request.ts";
-import { type ShareGroupDescribeResponse, decodeShareGroupDescribeResponse, encodeShareGroupDescribeResponse } from "./share-group-describe-response.ts";
+import { type ShareGroupDescribeResponse, decodeShareGroupDescribeResponse, defaultShareGroupDescribeResponse, encodeShareGroupDescribeResponse } from "./share-group-describe-response.ts";
 import { type ShareFetchRequest, decodeShareFetchRequest, encodeShareFetchRequest } from "./share-fetch-request.ts";
-import { type ShareFetchResponse, decodeShareFetchResponse, encodeShareFetchResponse } from "./share-fetch-response.ts";
+import { type ShareFetchResponse, decodeShareFetchResponse, defaultShareFetchResponse, encodeShareFetchResponse } from "./share-fetch-response.ts";
 import { type ShareAcknowledgeRequest, decodeShareAcknowledgeRequest, encodeShareAcknowledgeRequest } from "./share-acknowledge-request.ts";
-import { type ShareAcknowledgeResponse, decodeShareAcknowledgeResponse, encodeShareAcknowledgeResponse } from "./share-acknowledge-response.ts";
+import { type ShareAcknowledgeResponse, decodeShareAcknowledgeResponse, defaultShareAcknowledgeResponse, encodeShareAcknowledgeResponse } from "./share-acknowledge-response.ts";
 import { type AddRaftVoterRequest, decodeAddRaftVoterRequest, encodeAddRaftVoterRequest } from "./add-raft-voter-request.ts";
-import { type AddRaftVoterResponse, decodeAddRaftVoterResponse, encodeAddRaftVoterResponse } from "./add-raft-voter-response.ts";
+import { type AddRaftVoterResponse, decodeAddRaftVoterResponse, defaultAddRaftVoterResponse, encodeAddRaftVoterResponse } from "./add-raft-voter-response.ts";
 import { type RemoveRaftVoterRequest, decodeRemoveRaftVoterRequest, encodeRemoveRaftVoterRequest } from "./remove-raft-voter-request.ts";
-import { type RemoveRaftVoterResponse, decodeRemoveRaftVoterResponse, encodeRemoveRaftVoterResponse } from "./remove-raft-voter-response.ts";
+import { type RemoveRaftVoterResponse, decodeRemoveRaftVoterResponse, defaultRemoveRaftVoterResponse, encodeRemoveRaftVoterResponse } from "./remove-raft-voter-response.ts";
 import { type UpdateRaftVoterRequest, decodeUpdateRaftVoterRequest, encodeUpdateRaftVoterRequest } from "./update-raft-voter-request.ts";
-import { type UpdateRaftVoterResponse, decodeUpdateRaftVoterResponse, encodeUpdateRaftVoterResponse } from "./update-raft-voter-response.ts";
+import { type UpdateRaftVoterResponse, decodeUpdateRaftVoterResponse, defaultUpdateRaftVoterResponse, encodeUpdateRaftVoterResponse } from "./update-raft-voter-response.ts";
 import { type InitializeShareGroupStateRequest, decodeInitializeShareGroupStateRequest, encodeInitializeShareGroupStateRequest } from "./initialize-share-group-state-request.ts";
-import { type InitializeShareGroupStateResponse, decodeInitializeShareGroupStateResponse, encodeInitializeShareGroupStateResponse } from "./initialize-share-group-state-response.ts";
+import { type InitializeShareGroupStateResponse, decodeInitializeShareGroupStateResponse, defaultInitializeShareGroupStateResponse, encodeInitializeShareGroupStateResponse } from "./initialize-share-group-state-response.ts";
 import { type ReadShareGroupStateRequest, decodeReadShareGroupStateRequest, encodeReadShareGroupStateRequest } from "./read-share-group-state-request.ts";
-import { type ReadShareGroupStateResponse, decodeReadShareGroupStateResponse, encodeReadShareGroupStateResponse } from "./read-share-group-state-response.ts";
+import { type ReadShareGroupStateResponse, decodeReadShareGroupStateResponse, defaultReadShareGroupStateResponse, encodeReadShareGroupStateResponse } from "./read-share-group-state-response.ts";
 import { type WriteShareGroupStateRequest, decodeWriteShareGroupStateRequest, encodeWriteShareGroupStateRequest } from "./write-share-group-state-request.ts";
-import { type WriteShareGroupStateResponse, decodeWriteShareGroupStateResponse, encodeWriteShareGroupStateResponse } from "./write-share-group-state-response.ts";
+import { type WriteShareGroupStateResponse, decodeWriteShareGroupStateResponse, defaultWriteShareGroupStateResponse, encodeWriteShareGroupStateResponse } from "./write-share-group-state-response.ts";
 import { type DeleteShareGroupStateRequest, decodeDeleteShareGroupStateRequest, encodeDeleteShareGroupStateRequest } from "./delete-share-group-state-request.ts";
-import { type DeleteShareGroupStateResponse, decodeDeleteShareGroupStateResponse, encodeDeleteShareGroupStateResponse } from "./delete-share-group-state-response.ts";
+import { type DeleteShareGroupStateResponse, decodeDeleteShareGroupStateResponse, defaultDeleteShareGroupStateResponse, encodeDeleteShareGroupStateResponse } from "./delete-share-group-state-response.ts";
 import { type ReadShareGroupStateSummaryRequest, decodeReadShareGroupStateSummaryRequest, encodeReadShareGroupStateSummaryRequest } from "./read-share-group-state-summary-request.ts";
-import { type ReadShareGroupStateSummaryResponse, decodeReadShareGroupStateSummaryResponse, encodeReadShareGroupStateSummaryResponse } from "./read-share-group-state-summary-response.ts";
+import { type ReadShareGroupStateSummaryResponse, decodeReadShareGroupStateSummaryResponse, defaultReadShareGroupStateSummaryResponse, encodeReadShareGroupStateSummaryResponse } from "./read-share-group-state-summary-response.ts";
 
 /** Kafka API keys by name. */
 export const ApiKey = {
@@ -379,6 +379,8 @@ export interface ApiInfo {
   decodeRequest(r: Reader, version: number): unknown;
   encodeResponse(w: Writer, msg: unknown, version: number): void;
   decodeResponse(r: Reader, version: number): unknown;
+  /** A response with every field at its default, to fill in (e.g. with an error code). */
+  defaultResponse(): unknown;
 }
 
 /** Every API with a definition, indexed by API key (holes are undefined). */
@@ -395,6 +397,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeProduceRequest,
     encodeResponse: encodeProduceResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeProduceResponse,
+    defaultResponse: defaultProduceResponse,
   };
   table[1] = {
     apiKey: 1,
@@ -407,6 +410,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeFetchRequest,
     encodeResponse: encodeFetchResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeFetchResponse,
+    defaultResponse: defaultFetchResponse,
   };
   table[2] = {
     apiKey: 2,
@@ -419,6 +423,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeListOffsetsRequest,
     encodeResponse: encodeListOffsetsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeListOffsetsResponse,
+    defaultResponse: defaultListOffsetsResponse,
   };
   table[3] = {
     apiKey: 3,
@@ -431,6 +436,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeMetadataRequest,
     encodeResponse: encodeMetadataResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeMetadataResponse,
+    defaultResponse: defaultMetadataResponse,
   };
   table[4] = {
     apiKey: 4,
@@ -443,6 +449,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeLeaderAndIsrRequest,
     encodeResponse: encodeLeaderAndIsrResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeLeaderAndIsrResponse,
+    defaultResponse: defaultLeaderAndIsrResponse,
   };
   table[5] = {
     apiKey: 5,
@@ -455,6 +462,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeStopReplicaRequest,
     encodeResponse: encodeStopReplicaResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeStopReplicaResponse,
+    defaultResponse: defaultStopReplicaResponse,
   };
   table[6] = {
     apiKey: 6,
@@ -467,6 +475,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeUpdateMetadataRequest,
     encodeResponse: encodeUpdateMetadataResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeUpdateMetadataResponse,
+    defaultResponse: defaultUpdateMetadataResponse,
   };
   table[7] = {
     apiKey: 7,
@@ -479,6 +488,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeControlledShutdownRequest,
     encodeResponse: encodeControlledShutdownResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeControlledShutdownResponse,
+    defaultResponse: defaultControlledShutdownResponse,
   };
   table[8] = {
     apiKey: 8,
@@ -491,6 +501,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeOffsetCommitRequest,
     encodeResponse: encodeOffsetCommitResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeOffsetCommitResponse,
+    defaultResponse: defaultOffsetCommitResponse,
   };
   table[9] = {
     apiKey: 9,
@@ -503,6 +514,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeOffsetFetchRequest,
     encodeResponse: encodeOffsetFetchResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeOffsetFetchResponse,
+    defaultResponse: defaultOffsetFetchResponse,
   };
   table[10] = {
     apiKey: 10,
@@ -515,6 +527,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeFindCoordinatorRequest,
     encodeResponse: encodeFindCoordinatorResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeFindCoordinatorResponse,
+    defaultResponse: defaultFindCoordinatorResponse,
   };
   table[11] = {
     apiKey: 11,
@@ -527,6 +540,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeJoinGroupRequest,
     encodeResponse: encodeJoinGroupResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeJoinGroupResponse,
+    defaultResponse: defaultJoinGroupResponse,
   };
   table[12] = {
     apiKey: 12,
@@ -539,6 +553,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeHeartbeatRequest,
     encodeResponse: encodeHeartbeatResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeHeartbeatResponse,
+    defaultResponse: defaultHeartbeatResponse,
   };
   table[13] = {
     apiKey: 13,
@@ -551,6 +566,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeLeaveGroupRequest,
     encodeResponse: encodeLeaveGroupResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeLeaveGroupResponse,
+    defaultResponse: defaultLeaveGroupResponse,
   };
   table[14] = {
     apiKey: 14,
@@ -563,6 +579,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeSyncGroupRequest,
     encodeResponse: encodeSyncGroupResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeSyncGroupResponse,
+    defaultResponse: defaultSyncGroupResponse,
   };
   table[15] = {
     apiKey: 15,
@@ -575,6 +592,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeGroupsRequest,
     encodeResponse: encodeDescribeGroupsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeGroupsResponse,
+    defaultResponse: defaultDescribeGroupsResponse,
   };
   table[16] = {
     apiKey: 16,
@@ -587,6 +605,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeListGroupsRequest,
     encodeResponse: encodeListGroupsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeListGroupsResponse,
+    defaultResponse: defaultListGroupsResponse,
   };
   table[17] = {
     apiKey: 17,
@@ -599,6 +618,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeSaslHandshakeRequest,
     encodeResponse: encodeSaslHandshakeResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeSaslHandshakeResponse,
+    defaultResponse: defaultSaslHandshakeResponse,
   };
   table[18] = {
     apiKey: 18,
@@ -611,6 +631,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeApiVersionsRequest,
     encodeResponse: encodeApiVersionsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeApiVersionsResponse,
+    defaultResponse: defaultApiVersionsResponse,
   };
   table[19] = {
     apiKey: 19,
@@ -623,6 +644,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeCreateTopicsRequest,
     encodeResponse: encodeCreateTopicsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeCreateTopicsResponse,
+    defaultResponse: defaultCreateTopicsResponse,
   };
   table[20] = {
     apiKey: 20,
@@ -635,6 +657,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDeleteTopicsRequest,
     encodeResponse: encodeDeleteTopicsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDeleteTopicsResponse,
+    defaultResponse: defaultDeleteTopicsResponse,
   };
   table[21] = {
     apiKey: 21,
@@ -647,6 +670,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDeleteRecordsRequest,
     encodeResponse: encodeDeleteRecordsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDeleteRecordsResponse,
+    defaultResponse: defaultDeleteRecordsResponse,
   };
   table[22] = {
     apiKey: 22,
@@ -659,6 +683,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeInitProducerIdRequest,
     encodeResponse: encodeInitProducerIdResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeInitProducerIdResponse,
+    defaultResponse: defaultInitProducerIdResponse,
   };
   table[23] = {
     apiKey: 23,
@@ -671,6 +696,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeOffsetForLeaderEpochRequest,
     encodeResponse: encodeOffsetForLeaderEpochResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeOffsetForLeaderEpochResponse,
+    defaultResponse: defaultOffsetForLeaderEpochResponse,
   };
   table[24] = {
     apiKey: 24,
@@ -683,6 +709,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAddPartitionsToTxnRequest,
     encodeResponse: encodeAddPartitionsToTxnResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAddPartitionsToTxnResponse,
+    defaultResponse: defaultAddPartitionsToTxnResponse,
   };
   table[25] = {
     apiKey: 25,
@@ -695,6 +722,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAddOffsetsToTxnRequest,
     encodeResponse: encodeAddOffsetsToTxnResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAddOffsetsToTxnResponse,
+    defaultResponse: defaultAddOffsetsToTxnResponse,
   };
   table[26] = {
     apiKey: 26,
@@ -707,6 +735,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeEndTxnRequest,
     encodeResponse: encodeEndTxnResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeEndTxnResponse,
+    defaultResponse: defaultEndTxnResponse,
   };
   table[27] = {
     apiKey: 27,
@@ -719,6 +748,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeWriteTxnMarkersRequest,
     encodeResponse: encodeWriteTxnMarkersResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeWriteTxnMarkersResponse,
+    defaultResponse: defaultWriteTxnMarkersResponse,
   };
   table[28] = {
     apiKey: 28,
@@ -731,6 +761,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeTxnOffsetCommitRequest,
     encodeResponse: encodeTxnOffsetCommitResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeTxnOffsetCommitResponse,
+    defaultResponse: defaultTxnOffsetCommitResponse,
   };
   table[29] = {
     apiKey: 29,
@@ -743,6 +774,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeAclsRequest,
     encodeResponse: encodeDescribeAclsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeAclsResponse,
+    defaultResponse: defaultDescribeAclsResponse,
   };
   table[30] = {
     apiKey: 30,
@@ -755,6 +787,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeCreateAclsRequest,
     encodeResponse: encodeCreateAclsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeCreateAclsResponse,
+    defaultResponse: defaultCreateAclsResponse,
   };
   table[31] = {
     apiKey: 31,
@@ -767,6 +800,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDeleteAclsRequest,
     encodeResponse: encodeDeleteAclsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDeleteAclsResponse,
+    defaultResponse: defaultDeleteAclsResponse,
   };
   table[32] = {
     apiKey: 32,
@@ -779,6 +813,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeConfigsRequest,
     encodeResponse: encodeDescribeConfigsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeConfigsResponse,
+    defaultResponse: defaultDescribeConfigsResponse,
   };
   table[33] = {
     apiKey: 33,
@@ -791,6 +826,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAlterConfigsRequest,
     encodeResponse: encodeAlterConfigsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAlterConfigsResponse,
+    defaultResponse: defaultAlterConfigsResponse,
   };
   table[34] = {
     apiKey: 34,
@@ -803,6 +839,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAlterReplicaLogDirsRequest,
     encodeResponse: encodeAlterReplicaLogDirsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAlterReplicaLogDirsResponse,
+    defaultResponse: defaultAlterReplicaLogDirsResponse,
   };
   table[35] = {
     apiKey: 35,
@@ -815,6 +852,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeLogDirsRequest,
     encodeResponse: encodeDescribeLogDirsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeLogDirsResponse,
+    defaultResponse: defaultDescribeLogDirsResponse,
   };
   table[36] = {
     apiKey: 36,
@@ -827,6 +865,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeSaslAuthenticateRequest,
     encodeResponse: encodeSaslAuthenticateResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeSaslAuthenticateResponse,
+    defaultResponse: defaultSaslAuthenticateResponse,
   };
   table[37] = {
     apiKey: 37,
@@ -839,6 +878,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeCreatePartitionsRequest,
     encodeResponse: encodeCreatePartitionsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeCreatePartitionsResponse,
+    defaultResponse: defaultCreatePartitionsResponse,
   };
   table[38] = {
     apiKey: 38,
@@ -851,6 +891,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeCreateDelegationTokenRequest,
     encodeResponse: encodeCreateDelegationTokenResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeCreateDelegationTokenResponse,
+    defaultResponse: defaultCreateDelegationTokenResponse,
   };
   table[39] = {
     apiKey: 39,
@@ -863,6 +904,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeRenewDelegationTokenRequest,
     encodeResponse: encodeRenewDelegationTokenResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeRenewDelegationTokenResponse,
+    defaultResponse: defaultRenewDelegationTokenResponse,
   };
   table[40] = {
     apiKey: 40,
@@ -875,6 +917,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeExpireDelegationTokenRequest,
     encodeResponse: encodeExpireDelegationTokenResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeExpireDelegationTokenResponse,
+    defaultResponse: defaultExpireDelegationTokenResponse,
   };
   table[41] = {
     apiKey: 41,
@@ -887,6 +930,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeDelegationTokenRequest,
     encodeResponse: encodeDescribeDelegationTokenResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeDelegationTokenResponse,
+    defaultResponse: defaultDescribeDelegationTokenResponse,
   };
   table[42] = {
     apiKey: 42,
@@ -899,6 +943,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDeleteGroupsRequest,
     encodeResponse: encodeDeleteGroupsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDeleteGroupsResponse,
+    defaultResponse: defaultDeleteGroupsResponse,
   };
   table[43] = {
     apiKey: 43,
@@ -911,6 +956,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeElectLeadersRequest,
     encodeResponse: encodeElectLeadersResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeElectLeadersResponse,
+    defaultResponse: defaultElectLeadersResponse,
   };
   table[44] = {
     apiKey: 44,
@@ -923,6 +969,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeIncrementalAlterConfigsRequest,
     encodeResponse: encodeIncrementalAlterConfigsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeIncrementalAlterConfigsResponse,
+    defaultResponse: defaultIncrementalAlterConfigsResponse,
   };
   table[45] = {
     apiKey: 45,
@@ -935,6 +982,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAlterPartitionReassignmentsRequest,
     encodeResponse: encodeAlterPartitionReassignmentsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAlterPartitionReassignmentsResponse,
+    defaultResponse: defaultAlterPartitionReassignmentsResponse,
   };
   table[46] = {
     apiKey: 46,
@@ -947,6 +995,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeListPartitionReassignmentsRequest,
     encodeResponse: encodeListPartitionReassignmentsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeListPartitionReassignmentsResponse,
+    defaultResponse: defaultListPartitionReassignmentsResponse,
   };
   table[47] = {
     apiKey: 47,
@@ -959,6 +1008,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeOffsetDeleteRequest,
     encodeResponse: encodeOffsetDeleteResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeOffsetDeleteResponse,
+    defaultResponse: defaultOffsetDeleteResponse,
   };
   table[48] = {
     apiKey: 48,
@@ -971,6 +1021,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeClientQuotasRequest,
     encodeResponse: encodeDescribeClientQuotasResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeClientQuotasResponse,
+    defaultResponse: defaultDescribeClientQuotasResponse,
   };
   table[49] = {
     apiKey: 49,
@@ -983,6 +1034,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAlterClientQuotasRequest,
     encodeResponse: encodeAlterClientQuotasResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAlterClientQuotasResponse,
+    defaultResponse: defaultAlterClientQuotasResponse,
   };
   table[50] = {
     apiKey: 50,
@@ -995,6 +1047,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeUserScramCredentialsRequest,
     encodeResponse: encodeDescribeUserScramCredentialsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeUserScramCredentialsResponse,
+    defaultResponse: defaultDescribeUserScramCredentialsResponse,
   };
   table[51] = {
     apiKey: 51,
@@ -1007,6 +1060,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAlterUserScramCredentialsRequest,
     encodeResponse: encodeAlterUserScramCredentialsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAlterUserScramCredentialsResponse,
+    defaultResponse: defaultAlterUserScramCredentialsResponse,
   };
   table[52] = {
     apiKey: 52,
@@ -1019,6 +1073,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeVoteRequest,
     encodeResponse: encodeVoteResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeVoteResponse,
+    defaultResponse: defaultVoteResponse,
   };
   table[53] = {
     apiKey: 53,
@@ -1031,6 +1086,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeBeginQuorumEpochRequest,
     encodeResponse: encodeBeginQuorumEpochResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeBeginQuorumEpochResponse,
+    defaultResponse: defaultBeginQuorumEpochResponse,
   };
   table[54] = {
     apiKey: 54,
@@ -1043,6 +1099,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeEndQuorumEpochRequest,
     encodeResponse: encodeEndQuorumEpochResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeEndQuorumEpochResponse,
+    defaultResponse: defaultEndQuorumEpochResponse,
   };
   table[55] = {
     apiKey: 55,
@@ -1055,6 +1112,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeQuorumRequest,
     encodeResponse: encodeDescribeQuorumResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeQuorumResponse,
+    defaultResponse: defaultDescribeQuorumResponse,
   };
   table[56] = {
     apiKey: 56,
@@ -1067,6 +1125,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAlterPartitionRequest,
     encodeResponse: encodeAlterPartitionResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAlterPartitionResponse,
+    defaultResponse: defaultAlterPartitionResponse,
   };
   table[57] = {
     apiKey: 57,
@@ -1079,6 +1138,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeUpdateFeaturesRequest,
     encodeResponse: encodeUpdateFeaturesResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeUpdateFeaturesResponse,
+    defaultResponse: defaultUpdateFeaturesResponse,
   };
   table[58] = {
     apiKey: 58,
@@ -1091,6 +1151,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeEnvelopeRequest,
     encodeResponse: encodeEnvelopeResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeEnvelopeResponse,
+    defaultResponse: defaultEnvelopeResponse,
   };
   table[59] = {
     apiKey: 59,
@@ -1103,6 +1164,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeFetchSnapshotRequest,
     encodeResponse: encodeFetchSnapshotResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeFetchSnapshotResponse,
+    defaultResponse: defaultFetchSnapshotResponse,
   };
   table[60] = {
     apiKey: 60,
@@ -1115,6 +1177,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeClusterRequest,
     encodeResponse: encodeDescribeClusterResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeClusterResponse,
+    defaultResponse: defaultDescribeClusterResponse,
   };
   table[61] = {
     apiKey: 61,
@@ -1127,6 +1190,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeProducersRequest,
     encodeResponse: encodeDescribeProducersResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeProducersResponse,
+    defaultResponse: defaultDescribeProducersResponse,
   };
   table[62] = {
     apiKey: 62,
@@ -1139,6 +1203,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeBrokerRegistrationRequest,
     encodeResponse: encodeBrokerRegistrationResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeBrokerRegistrationResponse,
+    defaultResponse: defaultBrokerRegistrationResponse,
   };
   table[63] = {
     apiKey: 63,
@@ -1151,6 +1216,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeBrokerHeartbeatRequest,
     encodeResponse: encodeBrokerHeartbeatResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeBrokerHeartbeatResponse,
+    defaultResponse: defaultBrokerHeartbeatResponse,
   };
   table[64] = {
     apiKey: 64,
@@ -1163,6 +1229,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeUnregisterBrokerRequest,
     encodeResponse: encodeUnregisterBrokerResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeUnregisterBrokerResponse,
+    defaultResponse: defaultUnregisterBrokerResponse,
   };
   table[65] = {
     apiKey: 65,
@@ -1175,6 +1242,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeTransactionsRequest,
     encodeResponse: encodeDescribeTransactionsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeTransactionsResponse,
+    defaultResponse: defaultDescribeTransactionsResponse,
   };
   table[66] = {
     apiKey: 66,
@@ -1187,6 +1255,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeListTransactionsRequest,
     encodeResponse: encodeListTransactionsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeListTransactionsResponse,
+    defaultResponse: defaultListTransactionsResponse,
   };
   table[67] = {
     apiKey: 67,
@@ -1199,6 +1268,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAllocateProducerIdsRequest,
     encodeResponse: encodeAllocateProducerIdsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAllocateProducerIdsResponse,
+    defaultResponse: defaultAllocateProducerIdsResponse,
   };
   table[68] = {
     apiKey: 68,
@@ -1211,6 +1281,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeConsumerGroupHeartbeatRequest,
     encodeResponse: encodeConsumerGroupHeartbeatResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeConsumerGroupHeartbeatResponse,
+    defaultResponse: defaultConsumerGroupHeartbeatResponse,
   };
   table[69] = {
     apiKey: 69,
@@ -1223,6 +1294,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeConsumerGroupDescribeRequest,
     encodeResponse: encodeConsumerGroupDescribeResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeConsumerGroupDescribeResponse,
+    defaultResponse: defaultConsumerGroupDescribeResponse,
   };
   table[70] = {
     apiKey: 70,
@@ -1235,6 +1307,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeControllerRegistrationRequest,
     encodeResponse: encodeControllerRegistrationResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeControllerRegistrationResponse,
+    defaultResponse: defaultControllerRegistrationResponse,
   };
   table[71] = {
     apiKey: 71,
@@ -1247,6 +1320,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeGetTelemetrySubscriptionsRequest,
     encodeResponse: encodeGetTelemetrySubscriptionsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeGetTelemetrySubscriptionsResponse,
+    defaultResponse: defaultGetTelemetrySubscriptionsResponse,
   };
   table[72] = {
     apiKey: 72,
@@ -1259,6 +1333,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodePushTelemetryRequest,
     encodeResponse: encodePushTelemetryResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodePushTelemetryResponse,
+    defaultResponse: defaultPushTelemetryResponse,
   };
   table[73] = {
     apiKey: 73,
@@ -1271,6 +1346,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAssignReplicasToDirsRequest,
     encodeResponse: encodeAssignReplicasToDirsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAssignReplicasToDirsResponse,
+    defaultResponse: defaultAssignReplicasToDirsResponse,
   };
   table[74] = {
     apiKey: 74,
@@ -1283,6 +1359,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeListClientMetricsResourcesRequest,
     encodeResponse: encodeListClientMetricsResourcesResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeListClientMetricsResourcesResponse,
+    defaultResponse: defaultListClientMetricsResourcesResponse,
   };
   table[75] = {
     apiKey: 75,
@@ -1295,6 +1372,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeTopicPartitionsRequest,
     encodeResponse: encodeDescribeTopicPartitionsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeTopicPartitionsResponse,
+    defaultResponse: defaultDescribeTopicPartitionsResponse,
   };
   table[76] = {
     apiKey: 76,
@@ -1307,6 +1385,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeShareGroupHeartbeatRequest,
     encodeResponse: encodeShareGroupHeartbeatResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeShareGroupHeartbeatResponse,
+    defaultResponse: defaultShareGroupHeartbeatResponse,
   };
   table[77] = {
     apiKey: 77,
@@ -1319,6 +1398,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeShareGroupDescribeRequest,
     encodeResponse: encodeShareGroupDescribeResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeShareGroupDescribeResponse,
+    defaultResponse: defaultShareGroupDescribeResponse,
   };
   table[78] = {
     apiKey: 78,
@@ -1331,6 +1411,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeShareFetchRequest,
     encodeResponse: encodeShareFetchResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeShareFetchResponse,
+    defaultResponse: defaultShareFetchResponse,
   };
   table[79] = {
     apiKey: 79,
@@ -1343,6 +1424,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeShareAcknowledgeRequest,
     encodeResponse: encodeShareAcknowledgeResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeShareAcknowledgeResponse,
+    defaultResponse: defaultShareAcknowledgeResponse,
   };
   table[80] = {
     apiKey: 80,
@@ -1355,6 +1437,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAddRaftVoterRequest,
     encodeResponse: encodeAddRaftVoterResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAddRaftVoterResponse,
+    defaultResponse: defaultAddRaftVoterResponse,
   };
   table[81] = {
     apiKey: 81,
@@ -1367,6 +1450,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeRemoveRaftVoterRequest,
     encodeResponse: encodeRemoveRaftVoterResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeRemoveRaftVoterResponse,
+    defaultResponse: defaultRemoveRaftVoterResponse,
   };
   table[82] = {
     apiKey: 82,
@@ -1379,6 +1463,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeUpdateRaftVoterRequest,
     encodeResponse: encodeUpdateRaftVoterResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeUpdateRaftVoterResponse,
+    defaultResponse: defaultUpdateRaftVoterResponse,
   };
   table[83] = {
     apiKey: 83,
@@ -1391,6 +1476,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeInitializeShareGroupStateRequest,
     encodeResponse: encodeInitializeShareGroupStateResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeInitializeShareGroupStateResponse,
+    defaultResponse: defaultInitializeShareGroupStateResponse,
   };
   table[84] = {
     apiKey: 84,
@@ -1403,6 +1489,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeReadShareGroupStateRequest,
     encodeResponse: encodeReadShareGroupStateResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeReadShareGroupStateResponse,
+    defaultResponse: defaultReadShareGroupStateResponse,
   };
   table[85] = {
     apiKey: 85,
@@ -1415,6 +1502,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeWriteShareGroupStateRequest,
     encodeResponse: encodeWriteShareGroupStateResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeWriteShareGroupStateResponse,
+    defaultResponse: defaultWriteShareGroupStateResponse,
   };
   table[86] = {
     apiKey: 86,
@@ -1427,6 +1515,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDeleteShareGroupStateRequest,
     encodeResponse: encodeDeleteShareGroupStateResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDeleteShareGroupStateResponse,
+    defaultResponse: defaultDeleteShareGroupStateResponse,
   };
   table[87] = {
     apiKey: 87,
@@ -1439,6 +1528,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeReadShareGroupStateSummaryRequest,
     encodeResponse: encodeReadShareGroupStateSummaryResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeReadShareGroupStateSummaryResponse,
+    defaultResponse: defaultReadShareGroupStateSummaryResponse,
   };
   return table;
 })();
