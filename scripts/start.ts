@@ -12,7 +12,6 @@ import { spawnChild, stopChild, type Child } from "./platform/children.ts";
 import { loadOrCreateSecrets } from "./platform/secrets.ts";
 import { waitForHttp } from "./platform/wait.ts";
 import { printBanner } from "./platform/banner.ts";
-import { startDatabase } from "./platform/database.ts";
 import { seedDemo } from "./platform/seed.ts";
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), "../..");
@@ -50,6 +49,8 @@ try {
   if (build.status !== 0) throw new Error("build failed");
 
   step("starting the database");
+  // Loaded only now: the database package needs the Prisma client the build just generated.
+  const { startDatabase } = await import("./platform/database.ts");
   const database = await startDatabase(config);
   stopDatabase = database.stop;
 
