@@ -41,6 +41,8 @@ interface ProduceRun {
   bytes: number;
   seconds: number;
   errors: number;
+  /** The client's own CPU seconds (Python plus librdkafka threads). */
+  cpuSeconds: number;
   latenciesMs?: number[];
 }
 
@@ -52,10 +54,38 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function objectPuts(agent: RunningAgent): Promise<number> {
-  const text = await agent.metrics.registry.getSingleMetricAsString("streambed_object_requests_total");
-  const line = text.split("\n").find((l) => l.startsWith('streambed_object_requests_total{op="put"}'));
+async function metricValue(agent: RunningAgent, metric: string, series: string): Promise<number> {
+  const text = await agent.metrics.registry.getSingleMetricAsString(metric);
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
   return line ? Number(line.split(" ")[1]) : 0;
+}
+
+interface AgentCounters {
+  puts: number;
+  commits: number;
+  commitSeconds: number;
+  /** CPU seconds of this process, which runs the agent (the bench itself is idle meanwhile). */
+  cpuSeconds: number;
+}
+
+async function agentCounters(agent: RunningAgent): Promise<AgentCounters> {
+  const cpu = process.cpuUsage();
+  return {
+    puts: await metricValue(agent, "streambed_object_requests_total", 'streambed_object_requests_total{op="put"}'),
+    commits: await metricValue(agent, "streambed_commit_duration_seconds", "streambed_commit_duration_seconds_count"),
+    commitSeconds: await metricValue(agent, "streambed_commit_duration_seconds", "streambed_commit_duration_seconds_sum"),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
+}
+
+/** Objects/s, commit time and where the CPU went during one run: the agent's and the client's share. */
+function runCosts(before: AgentCounters, after: AgentCounters, result: ProduceRun): string {
+  const commits = after.commits - before.commits;
+  const commitMs = commits > 0 ? ((after.commitSeconds - before.commitSeconds) / commits) * 1000 : 0;
+  return (
+    `${((after.puts - before.puts) / result.seconds).toFixed(1)} objects/s, commit ${commitMs.toFixed(1)} ms avg, ` +
+    `CPU agent ${((after.cpuSeconds - before.cpuSeconds) / result.seconds).toFixed(2)} / client ${(result.cpuSeconds / result.seconds).toFixed(2)} cores`
+  );
 }
 
 const MiB = 1024 * 1024;
@@ -89,24 +119,27 @@ try {
   for (const partitions of [1, 100, 1000]) {
     const topic = `throughput-${partitions}`;
     await createTopic(bootstrap, topic, partitions);
-    const putsBefore = await objectPuts(agent);
+    const before = await agentCounters(agent);
     const result = await producePython(["throughput", bootstrap, topic, String(partitions), String(produceMiB * 1024)]);
-    const puts = (await objectPuts(agent)) - putsBefore;
+    const after = await agentCounters(agent);
     const mibps = result.bytes / MiB / result.seconds;
-    row(`produce ${partitions} partition(s)`, `${mibps.toFixed(1)} MiB/s (${(mibps / raw.mibPerSecond).toFixed(2)} of raw), ${(puts / result.seconds).toFixed(1)} objects/s, ${result.errors} errors`);
+    row(
+      `produce ${partitions} partition(s)`,
+      `${mibps.toFixed(1)} MiB/s (${(mibps / raw.mibPerSecond).toFixed(2)} of raw), ${result.errors} errors, ${runCosts(before, after, result)}`,
+    );
   }
 
   console.log(`produce latency at ${LATENCY_RATE} records/s (${((LATENCY_RATE * 1024) / MiB).toFixed(1)} MiB/s), linger.ms=0`);
   for (const partitions of [1, 1000]) {
     const topic = `latency-${partitions}`;
     await createTopic(bootstrap, topic, partitions);
-    const putsBefore = await objectPuts(agent);
+    const before = await agentCounters(agent);
     const result = await producePython(["latency", bootstrap, topic, String(partitions), String(LATENCY_RATE), String(LATENCY_SECONDS)]);
-    const puts = (await objectPuts(agent)) - putsBefore;
+    const after = await agentCounters(agent);
     const sorted = [...result.latenciesMs!].sort((a, b) => a - b);
     row(
       `latency ${partitions} partition(s)`,
-      `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (batch timeout ${BATCH_TIMEOUT_MS} ms), ${(puts / result.seconds).toFixed(1)} objects/s`,
+      `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (batch timeout ${BATCH_TIMEOUT_MS} ms), ${runCosts(before, after, result)}`,
     );
   }
 

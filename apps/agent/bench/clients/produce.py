@@ -3,9 +3,13 @@
 Usage:
   produce.py throughput BOOTSTRAP TOPIC PARTITIONS RECORDS
   produce.py latency    BOOTSTRAP TOPIC PARTITIONS RATE_PER_SECOND SECONDS
-Prints one JSON object: {"records", "bytes", "seconds", "errors", "latenciesMs"?}.
+  produce.py enqueue    BOOTSTRAP TOPIC PARTITIONS RECORDS   (the client's own ceiling: the
+      throughput loop into librdkafka's queue with no broker listening at BOOTSTRAP)
+Prints one JSON object: {"records", "bytes", "seconds", "errors", "cpuSeconds", "latenciesMs"?};
+cpuSeconds is this client's own CPU time (Python plus librdkafka threads) during the run.
 """
 import json
+import os
 import sys
 import time
 
@@ -22,7 +26,7 @@ def delivered(err, msg):
         errors[0] += 1
 
 
-def make_producer(linger_ms):
+def make_producer(linger_ms, **extra):
     return Producer({
         "bootstrap.servers": bootstrap,
         "acks": "all",
@@ -35,15 +39,31 @@ def make_producer(linger_ms):
         "max.in.flight.requests.per.connection": 1000,
         "message.max.bytes": 8388608,
         "compression.type": "none",
+        **extra,
     })
 
 
-if mode == "throughput":
+if mode == "enqueue":
+    records = int(sys.argv[5])
+    producer = make_producer(5, log_level=0)
+    cpu_started = sum(os.times()[:2])
+    started = time.perf_counter()
+    for i in range(records):
+        producer.produce(topic, RECORD, partition=i % partitions, on_delivery=delivered)
+        if i % 1000 == 0:
+            producer.poll(0)
+    seconds = time.perf_counter() - started
+    cpu = sum(os.times()[:2]) - cpu_started
+    print(json.dumps({"records": records, "bytes": records * len(RECORD), "seconds": seconds, "errors": 0, "cpuSeconds": cpu}))
+    # Nothing will ever be delivered: drop the queue instead of waiting for message timeouts.
+    producer.purge()
+elif mode == "throughput":
     records = int(sys.argv[5])
     producer = make_producer(5)
     # Warm up metadata and connections before timing.
     producer.produce(topic, RECORD, partition=0, on_delivery=delivered)
     producer.flush(30)
+    cpu_started = sum(os.times()[:2])
     started = time.perf_counter()
     for i in range(records):
         while True:
@@ -56,7 +76,8 @@ if mode == "throughput":
             producer.poll(0)
     producer.flush(120)
     seconds = time.perf_counter() - started
-    print(json.dumps({"records": records, "bytes": records * len(RECORD), "seconds": seconds, "errors": errors[0]}))
+    cpu = sum(os.times()[:2]) - cpu_started
+    print(json.dumps({"records": records, "bytes": records * len(RECORD), "seconds": seconds, "errors": errors[0], "cpuSeconds": cpu}))
 else:
     rate, duration = int(sys.argv[5]), float(sys.argv[6])
     producer = make_producer(0)
@@ -71,6 +92,7 @@ else:
                 latencies.append((time.perf_counter() - sent_at) * 1000)
         return callback
 
+    cpu_started = sum(os.times()[:2])
     started = time.perf_counter()
     count = int(rate * duration)
     for i in range(count):
@@ -84,4 +106,5 @@ else:
         producer.poll(0)
     producer.flush(60)
     seconds = time.perf_counter() - started
-    print(json.dumps({"records": count, "bytes": count * len(RECORD), "seconds": seconds, "errors": errors[0], "latenciesMs": latencies}))
+    cpu = sum(os.times()[:2]) - cpu_started
+    print(json.dumps({"records": count, "bytes": count * len(RECORD), "seconds": seconds, "errors": errors[0], "cpuSeconds": cpu, "latenciesMs": latencies}))
