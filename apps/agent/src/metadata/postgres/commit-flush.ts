@@ -1,8 +1,8 @@
 import type pg from "pg";
 import type { CommitEntryResult, CommitResult, FlushedObject, FlushEntry, PartitionHead } from "../metadata-store.ts";
 import { SequenceGate } from "../../producers/sequence-gate.ts";
-import { notifyHeadChanges } from "./head-notifications.ts";
-import { type HeadRow, type Int8, type Queryable, refArrays, toHead } from "./rows.ts";
+import { encodeHeadChanges, HEADS_CHANNEL } from "./head-notifications.ts";
+import { type HeadRow, type Int8, type Queryable, toHead } from "./rows.ts";
 import { inTransaction } from "./transaction.ts";
 
 interface NewIndexRow {
@@ -30,8 +30,8 @@ const COMMIT_LIMITS = { lockTimeoutMs: 15_000, idleTimeoutMs: 10_000 };
  *      agent, so concurrent flushes queue behind each other instead of deadlocking;
  *   2. give each entry the partition's next offsets (objects in the order given, entries of a
  *      partition in object order), after the idempotent-producer check;
- *   3. record the objects, advance next_offset, insert the index rows (one statement each);
- *   4. queue NOTIFYs so fetchers on every agent wake when it commits.
+ *   3. record the objects, advance next_offset, insert the index rows and queue NOTIFYs so
+ *      fetchers on every agent wake when it commits (all in one statement, see writeCommit).
  * On failure the objects are recorded as orphaned for later deletion and the error rethrown.
  */
 export async function commitFlushes(pool: pg.Pool, clusterId: string, objects: readonly FlushedObject[]): Promise<CommitResult[]> {
@@ -74,13 +74,9 @@ async function assignOffsets(tx: pg.PoolClient, clusterId: string, objects: read
       return { ok: true, baseOffset };
     }),
   );
-  const committedAtMs = await insertObjects(tx, clusterId, objects, referenced);
+  // Heads advance (and are announced) only when some entry took offsets.
   const advanced: PartitionHead[] = [...heads.values()];
-  if (indexRows.length > 0) {
-    await advancePartitions(tx, advanced);
-    await insertIndexRows(tx, clusterId, indexRows);
-    await notifyHeadChanges(tx, clusterId, advanced);
-  }
+  const committedAtMs = await writeCommit(tx, clusterId, objects, referenced, indexRows.length > 0 ? advanced : [], indexRows);
   await gate.save(tx);
   return results.map((entries) => ({ entries, heads: advanced, committedAtMs }));
 }
@@ -96,62 +92,80 @@ async function lockPartitions(tx: Queryable, clusterId: string, entries: readonl
      WHERE p.cluster_id = $1
      ORDER BY p.topic_id, p.partition
      FOR UPDATE OF p`,
-    [clusterId, ...refArrays([...partitions.values()])],
+    [clusterId, arrayLiteral([...partitions.values()].map((p) => p.topicId)), arrayLiteral([...partitions.values()].map((p) => p.partition))],
   );
   return new Map(rows.map((row) => [`${row.topic_id}:${row.partition}`, toHead(row)]));
 }
 
-/** Records the objects; returns the commit time in ms. */
-async function insertObjects(
+/**
+ * Records the objects, advances next_offset, inserts the index rows and queues the NOTIFYs in ONE
+ * statement (data-modifying CTEs): a commit is then BEGIN, lock, this, COMMIT, whatever its size.
+ * Each round trip to Postgres costs a wakeup on both sides, and commits of a cluster are serial.
+ * The foreign keys of the index rows are checked at the end of the statement, so they see the
+ * objects inserted by it. Returns the commit time in ms.
+ */
+async function writeCommit(
   tx: Queryable,
   clusterId: string,
   objects: readonly FlushedObject[],
   referenced: ReadonlySet<string>,
+  advanced: readonly PartitionHead[],
+  indexRows: readonly NewIndexRow[],
 ): Promise<bigint> {
+  const objectKeys = objects.map((o) => o.objectKey);
+  const objectOrdinal = new Map(objectKeys.map((key, i) => [key, i + 1]));
   const { rows } = await tx.query<{ committed_at_ms: Int8 }>(
-    `INSERT INTO objects (key, cluster_id, size_bytes, level, state)
-     SELECT u.key, $1, u.size_bytes, 0, u.state FROM unnest($2::text[], $3::int8[], $4::text[]) AS u(key, size_bytes, state)
-     RETURNING (extract(epoch FROM created_at) * 1000)::int8 AS committed_at_ms`,
+    `WITH inserted_objects AS (
+       INSERT INTO objects (key, cluster_id, size_bytes, level, state)
+       SELECT u.key, $1, u.size_bytes, 0, u.state FROM unnest($2::text[], $3::int8[], $4::text[]) AS u(key, size_bytes, state)
+       RETURNING created_at
+     ), advanced AS (
+       UPDATE partitions p SET next_offset = u.next_offset
+       FROM unnest($5::uuid[], $6::int[], $7::int8[]) AS u(topic_id, partition, next_offset)
+       WHERE p.topic_id = u.topic_id AND p.partition = u.partition
+     ), indexed AS (
+       INSERT INTO partition_index (topic_id, partition, base_offset, last_offset, cluster_id, object_key,
+         byte_offset, byte_length, max_timestamp, record_count)
+       SELECT u.topic_id, u.partition, u.base_offset, u.last_offset, $1, ($2::text[])[u.object], u.byte_offset, u.byte_length,
+         u.max_timestamp, u.record_count
+       FROM unnest($8::uuid[], $9::int[], $10::int8[], $11::int8[], $12::int[], $13::int8[], $14::int[], $15::int8[], $16::int[])
+         AS u(topic_id, partition, base_offset, last_offset, object, byte_offset, byte_length, max_timestamp, record_count)
+     ), notified AS (
+       SELECT pg_notify($17, payload) FROM unnest($18::text[]) AS payload
+     )
+     SELECT (SELECT (extract(epoch FROM created_at) * 1000)::int8 FROM inserted_objects LIMIT 1) AS committed_at_ms,
+       (SELECT count(*) FROM notified) AS notifications`,
     [
       clusterId,
-      objects.map((o) => o.objectKey),
-      objects.map((o) => String(o.sizeBytes)),
+      objectKeys,
+      arrayLiteral(objects.map((o) => o.sizeBytes)),
       // An object none of whose entries was taken is garbage from the start.
       objects.map((o) => (referenced.has(o.objectKey) ? "committed" : "orphaned")),
+      arrayLiteral(advanced.map((h) => h.topicId)),
+      arrayLiteral(advanced.map((h) => h.partition)),
+      arrayLiteral(advanced.map((h) => h.highWatermark)),
+      arrayLiteral(indexRows.map((r) => r.topicId)),
+      arrayLiteral(indexRows.map((r) => r.partition)),
+      arrayLiteral(indexRows.map((r) => r.baseOffset)),
+      arrayLiteral(indexRows.map((r) => r.lastOffset)),
+      arrayLiteral(indexRows.map((r) => objectOrdinal.get(r.objectKey)!)),
+      arrayLiteral(indexRows.map((r) => r.byteOffset)),
+      arrayLiteral(indexRows.map((r) => r.byteLength)),
+      arrayLiteral(indexRows.map((r) => r.maxTimestamp)),
+      arrayLiteral(indexRows.map((r) => r.recordCount)),
+      HEADS_CHANNEL,
+      encodeHeadChanges(clusterId, advanced),
     ],
   );
   return BigInt(rows[0]!.committed_at_ms);
 }
 
-async function advancePartitions(tx: Queryable, heads: readonly PartitionHead[]): Promise<void> {
-  await tx.query(
-    `UPDATE partitions p SET next_offset = u.next_offset
-     FROM unnest($1::uuid[], $2::int[], $3::int8[]) AS u(topic_id, partition, next_offset)
-     WHERE p.topic_id = u.topic_id AND p.partition = u.partition`,
-    [...refArrays(heads), heads.map((h) => h.highWatermark.toString())],
-  );
-}
-
-async function insertIndexRows(tx: Queryable, clusterId: string, rows: readonly NewIndexRow[]): Promise<void> {
-  await tx.query(
-    `INSERT INTO partition_index (topic_id, partition, base_offset, last_offset, cluster_id, object_key,
-       byte_offset, byte_length, max_timestamp, record_count)
-     SELECT u.topic_id, u.partition, u.base_offset, u.last_offset, $1, u.object_key, u.byte_offset, u.byte_length,
-       u.max_timestamp, u.record_count
-     FROM unnest($2::uuid[], $3::int[], $4::int8[], $5::int8[], $6::text[], $7::int8[], $8::int[], $9::int8[], $10::int[])
-       AS u(topic_id, partition, base_offset, last_offset, object_key, byte_offset, byte_length, max_timestamp, record_count)`,
-    [
-      clusterId,
-      ...refArrays(rows),
-      rows.map((r) => r.baseOffset.toString()),
-      rows.map((r) => r.lastOffset.toString()),
-      rows.map((r) => r.objectKey),
-      rows.map((r) => r.byteOffset.toString()),
-      rows.map((r) => r.byteLength),
-      rows.map((r) => r.maxTimestamp.toString()),
-      rows.map((r) => r.recordCount),
-    ],
-  );
+/**
+ * A Postgres array literal of values that never need quoting (integers, UUIDs): much cheaper
+ * than letting pg quote and escape every element of a large array.
+ */
+function arrayLiteral(values: readonly (number | bigint | string)[]): string {
+  return `{${values.join(",")}}`;
 }
 
 /** Adds the entry's index row, merged into the previous one when it directly continues it. */
