@@ -11,11 +11,13 @@ import type { AgentConfig } from "./config.ts";
 import { BlockCache } from "./fetch/block-cache.ts";
 import { FetchReader } from "./fetch/fetch-reader.ts";
 import { PartitionHeadCache } from "./fetch/partition-heads.ts";
+import { PeerBlockClient } from "./fetch/peer-blocks.ts";
 import { GroupCoordinator } from "./groups/group-coordinator.ts";
 import { GroupStore } from "./groups/group-store.ts";
 import { defaultGroupSettings, realTimers } from "./groups/group-types.ts";
 import { AgentHttpServer } from "./http/http-server.ts";
 import { AgentMetrics } from "./http/metrics.ts";
+import { PeerBlockRoute } from "./http/peer-block-route.ts";
 import { PostgresMetadataStore } from "./metadata/postgres/postgres-metadata-store.ts";
 import { ProduceBuffer } from "./produce/produce-buffer.ts";
 import { ProducerIdAllocator } from "./producers/producer-ids.ts";
@@ -51,7 +53,6 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const metadata = new PostgresMetadataStore({ pool });
   const store = instrumentObjectStore(openObjectStore(config.bucketUrl), metrics.objectStore);
   const heads = new PartitionHeadCache(metadata);
-  const blocks = new BlockCache(store, { maxBytes: config.blockCacheBytes, metrics: metrics.blockCacheLookups });
   const produceBuffer = new ProduceBuffer({
     store,
     metadata,
@@ -75,6 +76,11 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     version: AGENT_VERSION,
   };
   const registry = new AgentRegistry({ metadata, logger, self });
+  const blocks = new BlockCache(store, {
+    maxBytes: config.blockCacheBytes,
+    metrics: metrics.blockCacheLookups,
+    peers: new PeerBlockClient({ self, agents: (clusterId) => registry.visibleAgents(clusterId), metrics: metrics.peerBlockFetches, logger }),
+  });
   const groups = new GroupCoordinator({
     store: new GroupStore(pool),
     agents: { self: registry.self, liveAgents: (clusterId: string) => registry.visibleAgents(clusterId) },
@@ -111,6 +117,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       await pool.query("SELECT 1");
     },
     identity: () => ({ agentId: id, zone: config.zone, roles: config.roles, version: AGENT_VERSION, clusterId: config.clusterId }),
+    peerBlocks: new PeerBlockRoute({ blocks, clusterId: config.clusterId, metrics: metrics.peerBlockServes }),
   });
 
   try {

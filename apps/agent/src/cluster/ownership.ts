@@ -24,3 +24,8 @@ export function partitionLeader<T extends Owner>(topicId: string, partition: num
 export function groupCoordinator<T extends Owner>(clusterId: string, groupId: string, agents: readonly T[]): T | undefined {
   return ownerOf(`group:${clusterId}:${groupId}`, agents);
 }
+
+/** The agent that reads a block of an object from the object store and serves it to its zone. */
+export function blockOwner<T extends Owner>(objectKey: string, blockIndex: number, agents: readonly T[]): T | undefined {
+  return ownerOf(`block:${objectKey}:${blockIndex}`, agents);
+}

@@ -6,6 +6,17 @@ export interface BlockCacheOptions {
   /** Total bytes of blocks kept. Default 256 MiB. */
   maxBytes?: number;
   metrics?: BlockCacheMetrics;
+  /** Other agents of the zone that own blocks; without it every miss reads the object store. */
+  peers?: BlockPeers;
+}
+
+/** The agents blocks are asked from before reading the object store (see DESIGN, "Fetch path"). */
+export interface BlockPeers {
+  /**
+   * The block from the agent that owns it, or undefined when this agent owns it or the owner did
+   * not answer: the caller then reads the object store itself.
+   */
+  fetchBlock(key: string, index: number, blockSize: number): Promise<Buffer | undefined>;
 }
 
 export interface BlockCacheMetrics {
@@ -34,7 +45,8 @@ export class BlockCache {
   private readonly metrics: BlockCacheMetrics | undefined;
   /** Loaded blocks in least-recently-used-first order (Map keeps insertion order). */
   private readonly blocks = new Map<string, Buffer>();
-  private readonly loading = new Map<string, Promise<Buffer>>();
+  private readonly loading = new Map<string, { load: Promise<Buffer>; fromPeer: boolean }>();
+  private readonly peers: BlockPeers | undefined;
   private heldBytes = 0;
   private hitCount = 0;
   private missCount = 0;
@@ -44,6 +56,7 @@ export class BlockCache {
     this.blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
     this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
     this.metrics = options.metrics;
+    this.peers = options.peers;
   }
 
   get stats(): BlockCacheStats {
@@ -86,7 +99,16 @@ export class BlockCache {
     return started;
   }
 
-  private block(key: string, index: number): Promise<Buffer> {
+  /**
+   * Block `index` of the object, loaded from the object store when not cached (never from a
+   * peer): what an owner serves to the other agents. Joining a load that asks a peer could loop
+   * back here while two agents briefly disagree on the owner.
+   */
+  ownedBlock(key: string, index: number): Promise<Buffer> {
+    return this.block(key, index, true);
+  }
+
+  private block(key: string, index: number, storeOnly = false): Promise<Buffer> {
     const id = `${index}@${key}`;
     const cached = this.blocks.get(id);
     if (cached) {
@@ -97,31 +119,37 @@ export class BlockCache {
       return Promise.resolve(cached);
     }
     const inFlight = this.loading.get(id);
-    if (inFlight) {
+    if (inFlight && !(storeOnly && inFlight.fromPeer)) {
       this.hitCount++;
       this.metrics?.hits.inc();
-      return inFlight;
+      return inFlight.load;
     }
     this.missCount++;
     this.metrics?.misses.inc();
     const start = index * this.blockSize;
-    const load = this.store.getRange(key, start, start + this.blockSize).then(
-      (block) => {
-        this.loading.delete(id);
-        this.insert(id, block);
-        return block;
-      },
-      (error: unknown) => {
-        this.loading.delete(id);
-        throw error;
-      },
-    );
-    this.loading.set(id, load);
-    return load;
+    const fromStore = () => this.store.getRange(key, start, start + this.blockSize);
+    const peers = storeOnly ? undefined : this.peers;
+    const source = peers ? peers.fetchBlock(key, index, this.blockSize).then((block) => block ?? fromStore()) : fromStore();
+    const entry = {
+      fromPeer: peers !== undefined,
+      load: source.then(
+        (block) => {
+          if (this.loading.get(id) === entry) this.loading.delete(id);
+          this.insert(id, block);
+          return block;
+        },
+        (error: unknown) => {
+          if (this.loading.get(id) === entry) this.loading.delete(id);
+          throw error;
+        },
+      ),
+    };
+    this.loading.set(id, entry);
+    return entry.load;
   }
 
   private insert(id: string, block: Buffer): void {
-    if (block.length > this.maxBytes) return;
+    if (block.length > this.maxBytes || this.blocks.has(id)) return;
     this.blocks.set(id, block);
     this.heldBytes += block.length;
     for (const [oldest, evicted] of this.blocks) {

@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import type { AgentMetrics } from "./metrics.ts";
+import type { PeerBlockRoute } from "./peer-block-route.ts";
 
 export interface HttpServerDeps {
   metrics: AgentMetrics;
@@ -10,9 +11,14 @@ export interface HttpServerDeps {
   checkMetadataStore: () => Promise<void>;
   /** Static facts shown by /healthz. */
   identity: () => Record<string, unknown>;
+  /** GET /blocks for the other agents of the zone; absent = 404. */
+  peerBlocks?: Pick<PeerBlockRoute, "serve">;
 }
 
-/** The agent's HTTP port: GET /healthz (JSON, 503 when the metadata store is unreachable) and GET /metrics. */
+/**
+ * The agent's HTTP port: GET /healthz (JSON, 503 when the metadata store is unreachable),
+ * GET /metrics, and GET /blocks (the peer block cache, agent to agent).
+ */
 export class AgentHttpServer {
   private readonly server: http.Server;
 
@@ -43,12 +49,14 @@ export class AgentHttpServer {
   }
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "http://agent").pathname;
+    const url = new URL(req.url ?? "/", "http://agent");
+    const path = url.pathname;
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();
       return;
     }
     if (path === "/healthz") return this.healthz(res);
+    if (path === "/blocks" && this.deps.peerBlocks) return this.deps.peerBlocks.serve(url, res);
     if (path === "/metrics") {
       const body = await this.deps.metrics.registry.metrics();
       res.writeHead(200, { "content-type": this.deps.metrics.registry.contentType }).end(body);

@@ -1,6 +1,8 @@
 import type { BlockCacheMetrics } from "../fetch/block-cache.ts";
+import type { PeerBlockFetchMetrics } from "../fetch/peer-blocks.ts";
 import type { ProduceMetrics } from "../produce/produce-metrics.ts";
 import type { ObjectStoreMetrics } from "../storage/instrumented-object-store.ts";
+import type { PeerBlockServeMetrics } from "./peer-block-route.ts";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 const latencyBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -85,6 +87,14 @@ export class AgentMetrics {
     labelNames: ["result"] as const,
     registers: [this.registry],
   });
+  readonly peerBlocks = new Counter({
+    name: "streambed_peer_block_requests_total",
+    help:
+      "Blocks passed between agents of a zone, by result: served (to a peer, as owner), rejected (owner busy), " +
+      "fetched (from the owner), fallback (owner unreachable or failing: read from the object store)",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
   readonly connections = new Gauge({
     name: "streambed_kafka_connections",
     help: "Open Kafka connections",
@@ -130,5 +140,15 @@ export class AgentMetrics {
   /** The fetch block cache's instruments. */
   get blockCacheLookups(): BlockCacheMetrics {
     return { hits: this.blockCache.labels({ result: "hit" }), misses: this.blockCache.labels({ result: "miss" }) };
+  }
+
+  /** Instruments of blocks asked from their owners. */
+  get peerBlockFetches(): PeerBlockFetchMetrics {
+    return { fetched: this.peerBlocks.labels({ result: "fetched" }), fallbacks: this.peerBlocks.labels({ result: "fallback" }) };
+  }
+
+  /** Instruments of blocks served to peers. */
+  get peerBlockServes(): PeerBlockServeMetrics {
+    return { served: this.peerBlocks.labels({ result: "served" }), rejected: this.peerBlocks.labels({ result: "rejected" }) };
   }
 }

@@ -48,3 +48,13 @@ export class ObjectNotFoundError extends Error {
 export function newObjectKey(clusterId: string, kind: ObjectKind): string {
   return `${clusterId}/${kind}/${ulid()}`;
 }
+
+const OBJECT_KEY = /^([A-Za-z0-9][A-Za-z0-9._-]{0,127})\/(?:flush|compacted)\/[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/**
+ * The cluster of a key shaped `<clusterId>/<kind>/<ulid>` (as newObjectKey makes them);
+ * undefined for anything else, such as a path a caller should not be able to name.
+ */
+export function clusterOfObjectKey(key: string): string | undefined {
+  return OBJECT_KEY.exec(key)?.[1];
+}

@@ -80,4 +80,36 @@ describe("BlockCache", () => {
     await expect(cache.read("c/flush/missing", 0, 10)).rejects.toThrow(/not found/);
     expect(cache.stats).toMatchObject({ misses: 2, blocks: 0 });
   });
+
+  it("asks the block's owner first, reads the store when the owner does not answer, and serves owned blocks from the store only", async () => {
+    const asked: number[] = [];
+    const peerBlock = Buffer.alloc(4096, 7);
+    let release: (block: Buffer | undefined) => void = () => undefined;
+    const cache = new BlockCache(store, {
+      blockSize: 4096,
+      peers: {
+        fetchBlock: (_key, index) => {
+          asked.push(index);
+          if (index === 0) return Promise.resolve(peerBlock);
+          if (index === 1) return Promise.resolve(undefined);
+          return new Promise((resolve) => (release = resolve));
+        },
+      },
+    });
+    const before = gets.value;
+    expect((await cache.read("c/flush/obj", 0, 10)).equals(peerBlock.subarray(0, 10))).toBe(true);
+    expect((await cache.read("c/flush/obj", 4096, 4106)).equals(body.subarray(4096, 4106))).toBe(true);
+    expect(gets.value - before).toBe(1);
+    // A peer asking this agent for block 2 while this agent waits on another owner for it does
+    // not wait on that owner (two agents briefly disagreeing on the owner must not deadlock).
+    const viaPeer = cache.read("c/flush/obj", 8192, 8202);
+    expect((await cache.ownedBlock("c/flush/obj", 2)).equals(body.subarray(8192))).toBe(true);
+    expect(gets.value - before).toBe(2);
+    release(undefined);
+    expect((await viaPeer).equals(body.subarray(8192, 8202))).toBe(true);
+    // Cached blocks, from a peer or not, are served without asking again.
+    await cache.read("c/flush/obj", 0, 10);
+    await cache.ownedBlock("c/flush/obj", 1);
+    expect(asked).toEqual([0, 1, 2]);
+  });
 });
