@@ -68,8 +68,15 @@ export function encodeFlushObject(inputs: readonly FlushSectionInput[]): Encoded
   const footer = Buffer.alloc(4 + sections.length * SECTION_BYTES + TRAILER_BYTES);
   footer.writeUInt32BE(sections.length, 0);
   let p = 4;
+  // A flush's sections are mostly of a few topics: parse each topic id once.
+  const topicIdBytes = new Map<string, Buffer>();
   for (const s of sections) {
-    uuidToBytes(s.topicId).copy(footer, p);
+    let idBytes = topicIdBytes.get(s.topicId);
+    if (!idBytes) {
+      idBytes = uuidToBytes(s.topicId);
+      topicIdBytes.set(s.topicId, idBytes);
+    }
+    idBytes.copy(footer, p);
     footer.writeInt32BE(s.partition, p + 16);
     footer.writeBigUInt64BE(BigInt(s.byteOffset), p + 20);
     footer.writeUInt32BE(s.byteLength, p + 28);
