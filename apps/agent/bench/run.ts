@@ -115,6 +115,13 @@ try {
   const raw = await measureLocalStoreWrites({ objects: Math.max(16, Math.round(produceMiB / 8)), concurrency: 4 });
   row("raw store write", `${raw.mibPerSecond.toFixed(1)} MiB/s`);
 
+  // The client shares the machine's cores with the agent: its own cost per MiB bounds the runs below.
+  const ceiling = await producePython(["enqueue", "127.0.0.1:1", "ceiling", "1000", String(produceMiB * 1024)]);
+  row(
+    "client alone (enqueue, no broker)",
+    `${(ceiling.bytes / MiB / ceiling.seconds).toFixed(1)} MiB/s, ${(ceiling.cpuSeconds / (ceiling.bytes / MiB) * 1000).toFixed(2)} ms CPU per MiB`,
+  );
+
   console.log(`produce throughput (${produceMiB} MiB of 1 KiB records, acks=all, batch timeout ${BATCH_TIMEOUT_MS} ms)`);
   for (const partitions of [1, 100, 1000]) {
     const topic = `throughput-${partitions}`;
