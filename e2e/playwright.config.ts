@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { defineConfig } from "@playwright/test";
@@ -10,6 +10,8 @@ if (!process.env.STREAMBED_E2E_DATA_DIR) {
   // Embedded Postgres runs as the `postgres` user when we are root: it must be able to enter.
   chmodSync(dir, 0o755);
   process.env.STREAMBED_E2E_DATA_DIR = dir;
+  // The platform (and its Postgres) is stopped by then: the run leaves nothing behind.
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 }
 const dataDir = process.env.STREAMBED_E2E_DATA_DIR;
 const repoRoot = resolve(import.meta.dirname, "..");
