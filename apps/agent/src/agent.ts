@@ -20,6 +20,7 @@ import { AgentMetrics } from "./http/metrics.ts";
 import { PeerBlockRoute } from "./http/peer-block-route.ts";
 import { PostgresMetadataStore } from "./metadata/postgres/postgres-metadata-store.ts";
 import { ProduceBuffer } from "./produce/produce-buffer.ts";
+import { FramePool } from "./server/frame-pool.ts";
 import { ProducerIdAllocator } from "./producers/producer-ids.ts";
 import type { AgentServices } from "./server/agent-services.ts";
 import { ClusterSettingsReader } from "./server/cluster-settings.ts";
@@ -97,6 +98,8 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       metadata,
       registry,
       produceBuffer,
+      // Up to the produce buffer's bound: that much of produce frames can be in use at once.
+      framePool: new FramePool({ maxRetainedBytes: config.maxBufferedProduceBytes, minFrameBytes: 64 * 1024, maxFrameBytes: 16 * 1024 * 1024 }),
       fetchReader: new FetchReader({ metadata, heads, blocks }),
       heads,
       blocks,

@@ -95,8 +95,12 @@ async function produce(request: ProduceRequest, ctx: RequestContext): Promise<Pr
   const bytes = pending.reduce((sum, p) => sum + p.entry.batches.length, 0);
   const appended = produceBuffer.append(clusterId, pending.map((p) => p.entry));
   if (request.acks === 0) {
-    appended.catch((err: unknown) => ctx.logger.warn({ err }, "acks=0 produce failed"));
-    metrics.producedBytes.inc(bytes);
+    // Nothing is sent back, but the batches are views of the request's frame, which the
+    // connection reuses once this handler is done: so it is done when the flush is.
+    await appended.then(
+      () => metrics.producedBytes.inc(bytes),
+      (err: unknown) => ctx.logger.warn({ err }, "acks=0 produce failed"),
+    );
     return null;
   }
   let results: AppendResult[];

@@ -11,6 +11,7 @@ import type { ProduceBuffer } from "../produce/produce-buffer.ts";
 import type { ProducerIdAllocator } from "../producers/producer-ids.ts";
 import type { TopicLookup } from "../apis/topic-lookup.ts";
 import type { ClusterSettingsReader } from "./cluster-settings.ts";
+import type { FramePool } from "./frame-pool.ts";
 
 /** The domain modules request handlers call; built once per agent by startAgent. */
 export interface AgentServices {
@@ -18,6 +19,8 @@ export interface AgentServices {
   metadata: MetadataStore;
   registry: AgentRegistry;
   produceBuffer: ProduceBuffer;
+  /** Memory for Produce frames, reused across requests and connections. */
+  framePool: FramePool;
   fetchReader: FetchReader;
   heads: PartitionHeadCache;
   blocks: BlockCache;

@@ -33,7 +33,7 @@ class ProtocolViolation extends Error {
  */
 export class Connection {
   readonly info: ConnectionInfo;
-  private readonly frames = new FrameDecoder();
+  private readonly frames = new FrameDecoder({ allocate: (size, head) => this.produceFrame(size, head) });
   private readonly responses: ResponseQueue;
   private readonly logger: Logger;
   private readonly aborter = new AbortController();
@@ -137,24 +137,37 @@ export class Connection {
       this.close(`malformed frame: ${(err as Error).message}`);
       return;
     }
+    const pool = this.services.framePool;
     for (const frame of frames) {
       if (this.closed) return;
+      let work: Promise<void> | undefined;
       try {
-        this.handleFrame(frame);
+        work = this.handleFrame(frame);
       } catch (err) {
+        pool.release(frame);
         if (!(err instanceof DecodeError || err instanceof ProtocolViolation)) throw err;
         this.services.metrics.connectionsClosedForErrors.inc({ reason: err instanceof DecodeError ? "undecodable-request" : "protocol-violation" });
         this.close(err.message);
         return;
       }
+      // The request's views of the frame (a Produce request's batches) are used until it is done.
+      if (work) void work.finally(() => pool.release(frame));
+      else pool.release(frame);
     }
     if (this.responses.pending >= MAX_IN_FLIGHT) this.pause("in-flight");
   }
 
-  private handleFrame(frame: Buffer): void {
+  /** Produce frames (the bulk of the bytes) are assembled in pooled memory; see FramePool. */
+  private produceFrame(size: number, head: Buffer): Buffer | undefined {
+    if (this.info.sasl.legacyFraming || head.length < 2 || head.readInt16BE(0) !== ApiKey.Produce) return undefined;
+    return this.services.framePool.take(size);
+  }
+
+  /** Handles one request frame; returns the work still using it, if any. */
+  private handleFrame(frame: Buffer): Promise<void> | undefined {
     if (this.info.sasl.legacyFraming) {
       this.handleBareSaslToken(frame);
-      return;
+      return undefined;
     }
     const started = performance.now();
     const reader = new Reader(frame);
@@ -163,7 +176,7 @@ export class Connection {
     const handler = this.dispatch.get(apiKey);
     if (!handler) {
       this.answerUnservedApi(header, reader);
-      return;
+      return undefined;
     }
     const codec = apis[apiKey]!;
     const ctx = this.contextFor(header);
@@ -178,10 +191,10 @@ export class Connection {
 
     if (version < handler.minVersion || version > handler.maxVersion) {
       this.answerUnsupportedVersion(header, handler, reader, ctx, respond, fill);
-      return;
+      return undefined;
     }
     const request = codec.decodeRequest(reader, version);
-    void this.run(handler, request, ctx, respond, fill, started, codec.name);
+    return this.run(handler, request, ctx, respond, fill, started, codec.name);
   }
 
   /** A SASL token after SaslHandshake v0 (kafka-python): answered with a bare token, or the connection closes. */

@@ -3,6 +3,9 @@ import {
   ApiKey,
   ErrorCode,
   buildRecordBatch,
+  records,
+  splitBatches,
+  verifyBatchCrc,
   defaultApiVersionsRequest,
   defaultDescribeAclsRequest,
   defaultFetchRequest,
@@ -146,6 +149,48 @@ describe("connections", () => {
     const versions = await client.request<ApiVersionsResponse>(ApiKey.ApiVersions, 3, defaultApiVersionsRequest());
     expect(versions.errorCode).toBe(0);
     await expect.poll(() => latestOffset(client, "edges", 1), { timeout: 5000 }).toBe(before + 3n);
+  });
+});
+
+describe("produce frame memory", () => {
+  it("reuses a Produce frame's memory only once its records are stored (acks=0 and acks=all)", async () => {
+    await createTopic(agent.bootstrap, "pooled", 1);
+    const client = await connect();
+    // Frames of ~200 KiB arrive over many socket reads, so they are assembled in pooled memory;
+    // sent back to back, each would overwrite the previous one if it went back too early.
+    const fills = Array.from({ length: 24 }, (_, i) => i + 1);
+    const batches = await Promise.all(fills.map((fill) => buildRecordBatch({ records: [{ value: Buffer.alloc(200_000, fill) }] })));
+    const acknowledged: Promise<ProduceResponse>[] = [];
+    fills.forEach((fill, i) => {
+      const request = produceRequest("pooled", [{ index: 0, records: batches[i]! }], fill % 2 === 0 ? 0 : -1);
+      if (request.acks === 0) client.send(ApiKey.Produce, 9, request);
+      else acknowledged.push(client.request<ProduceResponse>(ApiKey.Produce, 9, request));
+    });
+    for (const response of await Promise.all(acknowledged)) expect(response.responses[0]!.partitionResponses[0]!.errorCode).toBe(0);
+    await expect.poll(() => latestOffset(client, "pooled", 0), { timeout: 5000 }).toBe(BigInt(fills.length));
+
+    const stored: number[] = [];
+    while (stored.length < fills.length) {
+      const fetched = await client.request<FetchResponse>(ApiKey.Fetch, 11, {
+        ...defaultFetchRequest(),
+        replicaId: -1,
+        maxWaitMs: 100,
+        minBytes: 1,
+        maxBytes: 50 << 20,
+        sessionEpoch: -1,
+        topics: [{ topic: "pooled", topicId: "", partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: BigInt(stored.length), lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 50 << 20, replicaDirectoryId: "" }] }],
+      });
+      for (const view of splitBatches(fetched.responses[0]!.partitions[0]!.records!).batches) {
+        expect(verifyBatchCrc(view.bytes)).toBe(true);
+        for await (const record of records(view)) {
+          const value = record.value!;
+          expect(value.every((b) => b === value[0])).toBe(true);
+          stored.push(value[0]!);
+        }
+      }
+    }
+    // acks=0 requests on one connection are stored in the order sent, like the others.
+    expect(stored).toEqual(fills);
   });
 });
 

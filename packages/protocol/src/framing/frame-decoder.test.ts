@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MAX_FRAME_SIZE, FrameDecoder, FrameSizeError } from "./frame-decoder.ts";
+import { DEFAULT_MAX_FRAME_SIZE, FrameDecoder, FrameSizeError, HEAD_BYTES } from "./frame-decoder.ts";
 
 function frame(payload: Buffer): Buffer {
   const size = Buffer.alloc(4);
@@ -63,6 +63,61 @@ describe("FrameDecoder", () => {
             (a, b) => a - b,
           );
           const d = new FrameDecoder({ maxFrameSize: 64 });
+          const out: Buffer[] = [];
+          let from = 0;
+          for (const to of [...points, stream.length]) {
+            out.push(...d.push(stream.subarray(from, to)));
+            from = to;
+          }
+          expect(out.map((f) => Buffer.from(f))).toEqual(payloads.map((p) => Buffer.from(p)));
+          expect(d.bufferedBytes).toBe(0);
+        },
+      ),
+    );
+  });
+
+  it("copies a split frame into the allocated buffer once its head is known", () => {
+    const calls: { size: number; head: string }[] = [];
+    const slab = Buffer.alloc(64);
+    const d = new FrameDecoder({
+      allocate: (size, head) => {
+        calls.push({ size, head: head.toString() });
+        return slab;
+      },
+    });
+    const bytes = Buffer.concat([frame(Buffer.from("0123456789abcdef")), frame(Buffer.from("z"))]);
+    expect(d.push(bytes.subarray(0, 9))).toEqual([]);
+    expect(calls).toEqual([]);
+    expect(d.push(bytes.subarray(9, 14))).toEqual([]);
+    expect(calls).toEqual([{ size: 16, head: "01234567" }]);
+    expect(d.bufferedBytes).toBe(14);
+    const frames = d.push(bytes.subarray(14));
+    expect(frames.map(String)).toEqual(["0123456789abcdef", "z"]);
+    expect(frames[0]!.buffer).toBe(slab.buffer);
+    expect(frames[0]!.length).toBe(16);
+    expect(d.bufferedBytes).toBe(0);
+  });
+
+  it("yields the same frames with an allocator, whatever it returns", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.array(fc.oneof(fc.constant(undefined), fc.nat({ max: 8 })), { maxLength: 8 }),
+        (payloads, cuts, extra) => {
+          const stream = Buffer.concat(payloads.map((p) => frame(Buffer.from(p))));
+          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort(
+            (a, b) => a - b,
+          );
+          let calls = 0;
+          const d = new FrameDecoder({
+            maxFrameSize: 64,
+            allocate: (size, head) => {
+              expect(head.length).toBe(Math.min(size, HEAD_BYTES));
+              const more = extra[calls++ % Math.max(1, extra.length)];
+              return more === undefined ? undefined : Buffer.alloc(size + more, 0xee);
+            },
+          });
           const out: Buffer[] = [];
           let from = 0;
           for (const to of [...points, stream.length]) {
