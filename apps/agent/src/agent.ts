@@ -59,6 +59,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     metadata,
     batchMaxBytes: config.batchMaxBytes,
     batchTimeoutMs: config.batchTimeoutMs,
+    maxFlushesInFlight: config.maxFlushesInFlight,
     metrics: metrics.produce,
     logger,
     // Local fetchers wake at once; other agents learn of the commit through notifications.

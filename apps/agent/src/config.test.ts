@@ -19,6 +19,7 @@ describe("parseConfig", () => {
       roles: ["produce", "fetch", "groups", "jobs"],
       batchTimeoutMs: 20,
       batchMaxBytes: 8 * 1024 * 1024,
+      maxFlushesInFlight: 8,
     });
   });
 

@@ -26,6 +26,7 @@ export interface AgentConfig {
   roles: AgentRole[];
   batchTimeoutMs: number;
   batchMaxBytes: number;
+  maxFlushesInFlight: number;
   blockCacheBytes: number;
   maxConnections: number;
   /** Socket reads pause while the produce buffer holds more than this many bytes. */
@@ -99,6 +100,12 @@ const options = {
     defaultText: "250 for S3, 20 for a local directory",
   },
   batchMaxBytes: { flag: "batch-max-bytes", env: ["STREAMBED_BATCH_MAX_BYTES"], help: "flush the produce buffer at this size", defaultText: String(8 * MiB) },
+  maxFlushesInFlight: {
+    flag: "max-flushes-in-flight",
+    env: ["STREAMBED_MAX_FLUSHES_IN_FLIGHT"],
+    help: "flushes being written and committed at once (the object PUTs run in parallel)",
+    defaultText: "8",
+  },
   blockCacheBytes: { flag: "block-cache-bytes", env: ["STREAMBED_BLOCK_CACHE_BYTES"], help: "size of the fetch block cache", defaultText: String(256 * MiB) },
   maxConnections: { flag: "max-connections", env: ["STREAMBED_MAX_CONNECTIONS"], help: "Kafka connections accepted at once", defaultText: "10000" },
   maxBufferedProduceBytes: {
@@ -145,6 +152,9 @@ const schema = z
       .pipe(z.array(z.enum(agentRoles)).min(1)),
     batchTimeoutMs: positiveInt.optional(),
     batchMaxBytes: positiveInt.default(8 * MiB),
+    // Under load a flush is batchMaxBytes and its PUT the slowest step: enough of them overlap to
+    // keep the store busy, and together they stay within maxBufferedProduceBytes.
+    maxFlushesInFlight: positiveInt.default(8),
     blockCacheBytes: z.coerce.number().int().min(0).default(256 * MiB),
     maxConnections: positiveInt.default(10_000),
     maxBufferedProduceBytes: positiveInt.default(64 * MiB),

@@ -38,7 +38,7 @@ export interface ProduceBufferOptions {
   /**
    * Flushes (PUT + commit) in progress at once; further sealed flushes queue. PUTs run in
    * parallel; a cluster's commits go one at a time, in seal order, each taking every flush whose
-   * PUT is done (group commit). Default 4.
+   * PUT is done (group commit). Default 8.
    */
   maxFlushesInFlight?: number;
   metrics?: ProduceMetrics;
@@ -100,7 +100,7 @@ export class ProduceBuffer {
     this.options = {
       ...options,
       batchMaxBytes: options.batchMaxBytes ?? DEFAULT_BATCH_MAX_BYTES,
-      maxFlushesInFlight: options.maxFlushesInFlight ?? 4,
+      maxFlushesInFlight: options.maxFlushesInFlight ?? 8,
     };
   }
 
