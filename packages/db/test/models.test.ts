@@ -111,11 +111,12 @@ describe("data-plane models", () => {
     });
     const withRows = await prisma.topic.findUniqueOrThrow({
       where: { clusterId_name: { clusterId: "c1", name: "orders" } },
-      include: { partitions: { include: { indexRows: { include: { object: true } } } } },
+      include: { partitions: true },
     });
     expect(withRows.configs).toEqual({ "retention.ms": "1000" });
-    expect(withRows.partitions[0]!.indexRows[0]).toMatchObject({
-      baseOffset: big, lastOffset: big + 9n, byteOffset: 4_294_967_296n, maxTimestamp: 1_767_225_600_000n, object: { state: "committed" },
+    expect(withRows.partitions).toHaveLength(1);
+    expect(await prisma.partitionIndexRow.findFirstOrThrow({ where: { topicId: topic.id, partition: 0 } })).toMatchObject({
+      baseOffset: big, lastOffset: big + 9n, byteOffset: 4_294_967_296n, maxTimestamp: 1_767_225_600_000n, objectKey: object.key,
     });
 
     const group = await prisma.consumerGroup.create({ data: { clusterId: "c1", groupId: "g" } });
@@ -144,7 +145,7 @@ describe("data-plane models", () => {
     expect(await prisma.consumerGroup.findFirstOrThrow()).toMatchObject({ members: [{ memberId: "m1" }], state: "Stable" });
   });
 
-  it("cascades topic deletion to partitions and index rows but keeps objects", async () => {
+  it("deletes a topic's partitions and their index rows, and nothing else, but keeps objects", async () => {
     const { prisma } = db;
     const topic = await prisma.topic.create({ data: { clusterId: "c2", name: "gone", partitionCount: 1 } });
     await prisma.partition.create({ data: { topicId: topic.id, partition: 0, clusterId: "c2" } });
@@ -152,8 +153,13 @@ describe("data-plane models", () => {
     await prisma.partitionIndexRow.create({
       data: { topicId: topic.id, partition: 0, baseOffset: 0n, lastOffset: 0n, clusterId: "c2", objectKey: "k-gone", byteOffset: 0n, byteLength: 1, maxTimestamp: 0n, recordCount: 1 },
     });
+    const kept = await prisma.topic.create({ data: { clusterId: "c2", name: "kept", partitionCount: 1 } });
+    await prisma.partition.create({ data: { topicId: kept.id, partition: 0, clusterId: "c2" } });
+    await prisma.partitionIndexRow.create({
+      data: { topicId: kept.id, partition: 0, baseOffset: 0n, lastOffset: 0n, clusterId: "c2", objectKey: "k-gone", byteOffset: 1n, byteLength: 1, maxTimestamp: 0n, recordCount: 1 },
+    });
     await prisma.topic.delete({ where: { id: topic.id } });
-    expect(await prisma.partitionIndexRow.count({ where: { clusterId: "c2" } })).toBe(0);
+    expect(await prisma.partitionIndexRow.findMany({ where: { clusterId: "c2" }, select: { topicId: true } })).toEqual([{ topicId: kept.id }]);
     expect(await prisma.storedObject.count({ where: { key: "k-gone" } })).toBe(1);
   });
 

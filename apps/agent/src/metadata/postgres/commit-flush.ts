@@ -101,8 +101,8 @@ async function lockPartitions(tx: Queryable, clusterId: string, entries: readonl
  * Records the objects, advances next_offset, inserts the index rows and queues the NOTIFYs in ONE
  * statement (data-modifying CTEs): a commit is then BEGIN, lock, this, COMMIT, whatever its size.
  * Each round trip to Postgres costs a wakeup on both sides, and commits of a cluster are serial.
- * The foreign keys of the index rows are checked at the end of the statement, so they see the
- * objects inserted by it. Returns the commit time in ms.
+ * Index rows have no foreign keys to check (see the migration that dropped them). Returns the
+ * commit time in ms.
  */
 async function writeCommit(
   tx: Queryable,

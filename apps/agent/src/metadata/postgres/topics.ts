@@ -33,7 +33,7 @@ export async function createTopic(
 }
 
 export async function deleteTopic(db: Queryable, clusterId: string, topicId: string): Promise<boolean> {
-  // Partitions and index rows go with it (foreign keys cascade).
+  // Partitions go with it (foreign key cascade), and their index rows (trigger on partitions).
   const result = await db.query("DELETE FROM topics WHERE cluster_id = $1 AND id = $2", [clusterId, topicId]);
   return result.rowCount === 1;
 }
