@@ -117,13 +117,14 @@ export class FetchReader {
       wanted.map(({ i }) => results[i]!.highWatermark),
     );
     await this.recheckMissingRows(request.clusterId, wanted, rows, results);
-    this.prefetch(request, wanted.map(({ p }) => p), rows);
+    const limits = shareBudget(request.maxBytes, wanted.map(({ p }) => p.partitionMaxBytes), rows);
+    this.prefetch(rows, limits);
     let used = 0;
     for (const [n, { p, i }] of wanted.entries()) {
       if (results[i]!.errorCode !== undefined) continue;
-      const limit = Math.min(p.partitionMaxBytes, request.maxBytes - used);
-      if (limit <= 0 && used > 0) break;
-      const records = await this.readPartition(rows[n]!, p.fetchOffset, limit, used === 0);
+      // Whatever the budget, the first partition with data gets at least one whole batch.
+      if (limits[n]! <= 0 && used > 0) continue;
+      const records = await this.readPartition(rows[n]!, p.fetchOffset, limits[n]!, used === 0);
       results[i]!.records = records;
       used += records.length;
     }
@@ -153,22 +154,23 @@ export class FetchReader {
 
   /**
    * Starts the block loads the response will need, so that reads from several objects overlap
-   * instead of running one after another, plus the rest of each row read into (read-ahead);
-   * bounded by about the response's byte budget.
+   * instead of running one after another, plus the rest of each row read into (read-ahead); in
+   * the order the budget was shared out (the earliest objects first).
    */
-  private prefetch(request: FetchRequest, partitions: readonly FetchPartitionRequest[], rows: readonly IndexRow[][]): void {
-    let loads = 0;
-    let budget = request.maxBytes;
-    partitions.forEach((p, n) => {
-      let partitionBudget = Math.min(p.partitionMaxBytes, budget);
-      for (const row of rows[n]!) {
-        if (partitionBudget <= 0 || loads >= Math.max(request.maxBytes, 4 * this.blocks.blockSize)) return;
+  private prefetch(rows: readonly IndexRow[][], limits: readonly number[]): void {
+    const left = [...limits];
+    for (let round = 0; ; round++) {
+      let started = false;
+      rows.forEach((partitionRows, n) => {
+        const row = partitionRows[round];
+        if (!row || left[n]! <= 0) return;
         // The whole row: a consumer reading on will want the rest of it next (read-ahead).
-        loads += this.blocks.prefetch(row.objectKey, row.byteOffset, row.byteOffset + row.byteLength);
-        budget -= Math.min(row.byteLength, partitionBudget);
-        partitionBudget -= row.byteLength;
-      }
-    });
+        this.blocks.prefetch(row.objectKey, row.byteOffset, row.byteOffset + row.byteLength);
+        left[n]! -= row.byteLength;
+        started = true;
+      });
+      if (!started) return;
+    }
   }
 
   /** Cached heads, re-read from the store where the request is beyond them (the cache may lag). */
@@ -238,6 +240,31 @@ export class FetchReader {
     const prefix = await this.blocks.read(key, position, position + HEADER_PREFIX);
     return parseBatchPrefix(prefix, 0, key, position, rowEnd - position);
   }
+}
+
+/**
+ * Each partition's share of a response's `maxBytes` (each at most its `partitionMaxBytes`), dealt
+ * out one index row per partition per round. Partitions written together share objects: their
+ * shares then come from the same first objects, read once, instead of the first partitions
+ * taking the whole budget from many objects (a read of a whole block for each small section).
+ */
+export function shareBudget(maxBytes: number, partitionMaxBytes: readonly number[], rows: readonly (readonly { byteLength: number }[])[]): number[] {
+  const limits = partitionMaxBytes.map(() => 0);
+  let budget = maxBytes;
+  for (let round = 0; budget > 0; round++) {
+    let dealt = false;
+    for (let n = 0; n < rows.length && budget > 0; n++) {
+      const row = rows[n]![round];
+      const room = Math.min(partitionMaxBytes[n]! - limits[n]!, budget);
+      if (!row || room <= 0) continue;
+      const share = Math.min(row.byteLength, room);
+      limits[n]! += share;
+      budget -= share;
+      dealt = true;
+    }
+    if (!dealt) break;
+  }
+  return limits;
 }
 
 /** Size (including the 12-byte log overhead) and offset count of the batch at `at`. */

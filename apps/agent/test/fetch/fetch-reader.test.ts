@@ -5,7 +5,7 @@ import { createPgPool } from "@streambed/db";
 import type { TestDatabase } from "@streambed/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BlockCache } from "../../src/fetch/block-cache.ts";
-import { FetchReader, type FetchRequest } from "../../src/fetch/fetch-reader.ts";
+import { FetchReader, shareBudget, type FetchRequest } from "../../src/fetch/fetch-reader.ts";
 import { PartitionHeadCache } from "../../src/fetch/partition-heads.ts";
 import type { TopicInfo } from "../../src/metadata/metadata-store.ts";
 import { PostgresMetadataStore } from "../../src/metadata/postgres/postgres-metadata-store.ts";
@@ -129,6 +129,14 @@ describe.each(["local", "s3"])("FetchReader over the %s store", (kind) => {
     expect(batchOffsets(only!.records)).toEqual([[0n, 1]]);
   });
 
+  it("deals max_bytes out to the partitions an index row at a time, not all to the first", async () => {
+    const maxBytes = sent[0]!.length + sent[1]!.length;
+    const [p0, p1] = await reader.read(request([[0, 0n, 1 << 20], [1, 0n, 1 << 20]], { maxBytes }));
+    expect(batchOffsets(p0!.records)).toEqual([[0n, 3]]);
+    expect(batchOffsets(p1!.records)).toEqual([[0n, 1]]);
+    expect(p0!.records.length + p1!.records.length).toBeLessThanOrEqual(maxBytes);
+  });
+
   it("answers OFFSET_OUT_OF_RANGE and UNKNOWN_TOPIC_OR_PARTITION", async () => {
     const results = await reader.read(request([[0, 10n, 1 << 20], [7, 0n, 1 << 20]]));
     expect(results.map((r) => r.errorCode)).toEqual(["OFFSET_OUT_OF_RANGE", "UNKNOWN_TOPIC_OR_PARTITION"]);
@@ -173,5 +181,23 @@ describe.each(["local", "s3"])("FetchReader over the %s store", (kind) => {
     const [p0] = await poll;
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(p0!.records.length).toBe(0);
+  });
+});
+
+describe("shareBudget", () => {
+  const rows = (...lengths: number[]) => lengths.map((byteLength) => ({ byteLength }));
+
+  it("gives every partition its next row before any gets a second", () => {
+    expect(shareBudget(300, [1000, 1000, 1000], [rows(100, 100), rows(100, 100), rows(100)])).toEqual([100, 100, 100]);
+    expect(shareBudget(450, [1000, 1000, 1000], [rows(100, 100), rows(100, 100), rows(100)])).toEqual([200, 150, 100]);
+  });
+
+  it("stops a partition at its partition_max_bytes and the whole at max_bytes", () => {
+    expect(shareBudget(1000, [150, 1000], [rows(100, 100, 100), rows(100, 100, 100)])).toEqual([150, 300]);
+    expect(shareBudget(50, [1000, 1000], [rows(100), rows(100)])).toEqual([50, 0]);
+  });
+
+  it("hands out no more than the rows hold", () => {
+    expect(shareBudget(10_000, [1000, 1000], [rows(100), []])).toEqual([100, 0]);
   });
 });
