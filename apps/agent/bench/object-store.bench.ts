@@ -10,6 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { DEFAULT_MAX_FLUSHES_IN_FLIGHT } from "../src/produce/produce-buffer.ts";
 import { LocalDirObjectStore } from "../src/storage/local-dir.ts";
 import { newObjectKey } from "../src/storage/object-store.ts";
 
@@ -30,7 +31,7 @@ export async function measureLocalStoreWrites(options: {
 } = {}): Promise<StoreWriteResult> {
   const objects = options.objects ?? 48;
   const objectBytes = options.objectBytes ?? 8 * 1024 * 1024;
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? DEFAULT_MAX_FLUSHES_IN_FLIGHT;
   const root = await mkdtemp(path.join(options.dir ?? tmpdir(), "streambed-store-bench-"));
   const store = new LocalDirObjectStore(root);
   const data = randomBytes(objectBytes);
@@ -65,7 +66,7 @@ export async function measureLocalStoreWrites(options: {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const objects = Number(process.argv[2] ?? 48);
-  const concurrency = Number(process.argv[3] ?? 4);
+  const concurrency = Number(process.argv[3] ?? DEFAULT_MAX_FLUSHES_IN_FLIGHT);
   for (const c of [1, concurrency]) {
     const r = await measureLocalStoreWrites({ objects, concurrency: c });
     console.log(

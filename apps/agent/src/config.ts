@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { defaultBatchTimeoutMs } from "./storage/open-object-store.ts";
+import { DEFAULT_MAX_FLUSHES_IN_FLIGHT } from "./produce/produce-buffer.ts";
 import { z } from "zod";
 
 /**
@@ -104,7 +105,7 @@ const options = {
     flag: "max-flushes-in-flight",
     env: ["STREAMBED_MAX_FLUSHES_IN_FLIGHT"],
     help: "flushes being written and committed at once (the object PUTs run in parallel)",
-    defaultText: "8",
+    defaultText: String(DEFAULT_MAX_FLUSHES_IN_FLIGHT),
   },
   blockCacheBytes: { flag: "block-cache-bytes", env: ["STREAMBED_BLOCK_CACHE_BYTES"], help: "size of the fetch block cache", defaultText: String(256 * MiB) },
   maxConnections: { flag: "max-connections", env: ["STREAMBED_MAX_CONNECTIONS"], help: "Kafka connections accepted at once", defaultText: "10000" },
@@ -154,7 +155,7 @@ const schema = z
     batchMaxBytes: positiveInt.default(8 * MiB),
     // Under load a flush is batchMaxBytes and its PUT the slowest step: enough of them overlap to
     // keep the store busy, and together they stay within maxBufferedProduceBytes.
-    maxFlushesInFlight: positiveInt.default(8),
+    maxFlushesInFlight: positiveInt.default(DEFAULT_MAX_FLUSHES_IN_FLIGHT),
     blockCacheBytes: z.coerce.number().int().min(0).default(256 * MiB),
     maxConnections: positiveInt.default(10_000),
     maxBufferedProduceBytes: positiveInt.default(64 * MiB),

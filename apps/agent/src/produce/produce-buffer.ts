@@ -48,6 +48,7 @@ export interface ProduceBufferOptions {
 }
 
 export const DEFAULT_BATCH_MAX_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_FLUSHES_IN_FLIGHT = 8;
 
 interface Append {
   entries: readonly ProduceEntry[];
@@ -100,7 +101,7 @@ export class ProduceBuffer {
     this.options = {
       ...options,
       batchMaxBytes: options.batchMaxBytes ?? DEFAULT_BATCH_MAX_BYTES,
-      maxFlushesInFlight: options.maxFlushesInFlight ?? 8,
+      maxFlushesInFlight: options.maxFlushesInFlight ?? DEFAULT_MAX_FLUSHES_IN_FLIGHT,
     };
   }
 
