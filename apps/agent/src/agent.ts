@@ -92,6 +92,13 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     logger,
   });
 
+  // Up to the produce buffer's bound: that much of produce frames can be in use at once.
+  const framePool = new FramePool({ maxRetainedBytes: config.maxBufferedProduceBytes, minFrameBytes: 64 * 1024, maxFrameBytes: 16 * 1024 * 1024 });
+  metrics.watchProduceMemory({
+    buffered: () => produceBuffer.bufferedBytes,
+    framesLent: () => framePool.lentOutBytes,
+    framesPooled: () => framePool.retainedBytes,
+  });
   const kafkaServer = new KafkaServer(
     dispatchTable,
     {
@@ -99,8 +106,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       metadata,
       registry,
       produceBuffer,
-      // Up to the produce buffer's bound: that much of produce frames can be in use at once.
-      framePool: new FramePool({ maxRetainedBytes: config.maxBufferedProduceBytes, minFrameBytes: 64 * 1024, maxFrameBytes: 16 * 1024 * 1024 }),
+      framePool,
       fetchReader: new FetchReader({ metadata, heads, blocks }),
       heads,
       blocks,

@@ -8,6 +8,12 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 const latencyBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const sizeBuckets = [1024, 16 * 1024, 128 * 1024, 1 << 20, 4 << 20, 8 << 20, 16 << 20, 64 << 20];
 
+export interface ProduceMemorySources {
+  buffered(): number;
+  framesLent(): number;
+  framesPooled(): number;
+}
+
 /** Every Prometheus series the agent exposes on /metrics, in one registry per agent. */
 export class AgentMetrics {
   readonly registry = new Registry();
@@ -112,8 +118,30 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
+  private memorySources: ProduceMemorySources | undefined;
+  readonly produceMemory = new Gauge({
+    name: "streambed_produce_memory_bytes",
+    help:
+      "Memory of the produce path: buffered = appended, not yet answered (backpressure starts above " +
+      "--max-buffered-produce-bytes); frames_lent / frames_pooled = frame pool slabs in use / kept for reuse",
+    labelNames: ["kind"] as const,
+    registers: [this.registry],
+    collect: () => {
+      const sources = this.memorySources;
+      if (!sources) return;
+      this.produceMemory.set({ kind: "buffered" }, sources.buffered());
+      this.produceMemory.set({ kind: "frames_lent" }, sources.framesLent());
+      this.produceMemory.set({ kind: "frames_pooled" }, sources.framesPooled());
+    },
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Where streambed_produce_memory_bytes reads its values when scraped. */
+  watchProduceMemory(sources: ProduceMemorySources): void {
+    this.memorySources = sources;
   }
 
   /** The produce buffer's instruments. */

@@ -113,6 +113,8 @@ export class Connection {
 
   private onClose(): void {
     this.closed = true;
+    const partial = this.frames.reset();
+    if (partial) this.services.framePool.release(partial);
     this.aborter.abort();
     for (const resolve of this.idleWaiters) resolve();
     this.idleWaiters = [];
@@ -160,8 +162,11 @@ export class Connection {
       return;
     }
     const pool = this.services.framePool;
-    for (const frame of frames) {
-      if (this.closed) return;
+    for (const [n, frame] of frames.entries()) {
+      if (this.closed) {
+        for (const unread of frames.slice(n)) pool.release(unread);
+        return;
+      }
       let work: Promise<void> | undefined;
       try {
         work = this.handleFrame(frame);
@@ -170,7 +175,7 @@ export class Connection {
         if (!(err instanceof DecodeError || err instanceof ProtocolViolation)) throw err;
         this.services.metrics.connectionsClosedForErrors.inc({ reason: err instanceof DecodeError ? "undecodable-request" : "protocol-violation" });
         this.close(err.message);
-        return;
+        continue;
       }
       // The request's views of the frame (a Produce request's batches) are used until it is done.
       if (work) void work.finally(() => pool.release(frame));

@@ -23,7 +23,9 @@ describe("FramePool", () => {
   it("reuses a released slab for the next frame of its size class", () => {
     const p = pool();
     const first = p.take(1000 * KiB)!;
+    expect(p.lentOutBytes).toBe(1024 * KiB);
     p.release(first);
+    expect(p.lentOutBytes).toBe(0);
     expect(p.retainedBytes).toBe(1024 * KiB);
     const second = p.take(1010 * KiB)!;
     expect(second.buffer).toBe(first.buffer);

@@ -10,6 +10,7 @@ export class FramePool {
   /** Slabs lent out, by their memory: only these are taken back. */
   private readonly lent = new WeakSet<ArrayBufferLike>();
   private retained = 0;
+  private lentBytes = 0;
 
   constructor(
     private readonly options: {
@@ -30,6 +31,7 @@ export class FramePool {
     if (slab) this.retained -= classBytes;
     else slab = Buffer.allocUnsafeSlow(classBytes);
     this.lent.add(slab.buffer);
+    this.lentBytes += classBytes;
     return slab.subarray(0, size);
   }
 
@@ -38,6 +40,7 @@ export class FramePool {
     const memory = frame.buffer;
     if (!this.lent.has(memory)) return;
     this.lent.delete(memory);
+    this.lentBytes -= memory.byteLength;
     if (this.retained + memory.byteLength > this.options.maxRetainedBytes) return;
     const slab = Buffer.from(memory, 0, memory.byteLength);
     let list = this.free.get(slab.length);
@@ -49,6 +52,11 @@ export class FramePool {
   /** Bytes kept for reuse. */
   get retainedBytes(): number {
     return this.retained;
+  }
+
+  /** Bytes of slabs lent out and not released yet. */
+  get lentOutBytes(): number {
+    return this.lentBytes;
   }
 }
 

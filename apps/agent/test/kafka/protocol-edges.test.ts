@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   ApiKey,
   ErrorCode,
+  apis,
   buildRecordBatch,
+  encodeRequestFrame,
   records,
   splitBatches,
   verifyBatchCrc,
@@ -192,6 +194,21 @@ describe("produce frame memory", () => {
     // acks=0 requests on one connection are stored in the order sent, like the others.
     expect(stored).toEqual(fills);
   });
+
+  it("gets every lent frame back, also from a connection that closes mid-frame", async () => {
+    const lent = async () => counter(await agent.metrics.registry.getSingleMetricAsString("streambed_produce_memory_bytes"), 'streambed_produce_memory_bytes{kind="frames_lent"}');
+    const client = await connect();
+    const records = await buildRecordBatch({ records: [{ value: Buffer.alloc(300_000, 1) }] });
+    const frame = encodeRequestFrame(
+      { requestApiKey: ApiKey.Produce, requestApiVersion: 9, correlationId: 1, clientId: "cut" },
+      apis[ApiKey.Produce]!.encodeRequest,
+      produceRequest("pooled", [{ index: 0, records }]),
+    );
+    client.writeRaw(frame.subarray(0, 200_000));
+    await expect.poll(lent, { timeout: 5000 }).toBeGreaterThan(0);
+    client.close();
+    await expect.poll(lent, { timeout: 5000 }).toBe(0);
+  });
 });
 
 describe("produce validation", () => {
@@ -260,6 +277,8 @@ describe("HTTP port", () => {
     expect(metrics).toContain('streambed_kafka_requests_total{api="Produce",error_code="0"}');
     expect(metrics).toContain("streambed_flush_bytes_bucket");
     expect(metrics).toContain("streambed_kafka_connections");
+    expect(metrics).toMatch(/^streambed_produce_memory_bytes\{kind="buffered"\} \d+$/m);
+    expect(metrics).toMatch(/^streambed_produce_memory_bytes\{kind="frames_pooled"\} \d+$/m);
     expect((await fetch(`http://127.0.0.1:${agent.httpPort}/nope`)).status).toBe(404);
   });
 });

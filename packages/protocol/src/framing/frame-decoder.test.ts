@@ -96,6 +96,12 @@ describe("FrameDecoder", () => {
     expect(frames[0]!.buffer).toBe(slab.buffer);
     expect(frames[0]!.length).toBe(16);
     expect(d.bufferedBytes).toBe(0);
+
+    // A frame cut off by a closing connection hands its buffer back.
+    d.push(bytes.subarray(0, 14));
+    expect(d.reset()?.buffer).toBe(slab.buffer);
+    expect(d.bufferedBytes).toBe(0);
+    expect(d.reset()).toBeUndefined();
   });
 
   it("yields the same frames with an allocator, whatever it returns", () => {

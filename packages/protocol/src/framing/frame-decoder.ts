@@ -108,6 +108,17 @@ export class FrameDecoder {
     }
   }
 
+  /** Drops any partly received frame (the connection is gone); returns its allocated buffer, if any. */
+  reset(): Buffer | undefined {
+    const target = this.target;
+    this.target = undefined;
+    this.filled = 0;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.expected = -1;
+    return target;
+  }
+
   /** Moves the pending frame into an allocated buffer once its size and head are known. */
   private tryAllocate(): void {
     if (!this.allocate || this.expected < 0) return;
