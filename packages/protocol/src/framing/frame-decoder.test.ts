@@ -8,6 +8,20 @@ function frame(payload: Buffer): Buffer {
   return Buffer.concat([size, payload]);
 }
 
+/** Feeds the framed payloads to `d` cut at `cuts` (modulo the stream length); expects them back whole. */
+function expectFramesBack(d: FrameDecoder, payloads: Uint8Array[], cuts: number[]): void {
+  const stream = Buffer.concat(payloads.map((p) => frame(Buffer.from(p))));
+  const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let from = 0;
+  for (const to of [...points, stream.length]) {
+    out.push(...d.push(stream.subarray(from, to)));
+    from = to;
+  }
+  expect(out.map((f) => Buffer.from(f))).toEqual(payloads.map((p) => Buffer.from(p)));
+  expect(d.bufferedBytes).toBe(0);
+}
+
 describe("FrameDecoder", () => {
   it("returns frames inside one chunk as views of it, without copying", () => {
     const chunk = Buffer.concat([
@@ -58,19 +72,8 @@ describe("FrameDecoder", () => {
         fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 8 }),
         fc.array(fc.nat(), { maxLength: 12 }),
         (payloads, cuts) => {
-          const stream = Buffer.concat(payloads.map((p) => frame(Buffer.from(p))));
-          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort(
-            (a, b) => a - b,
-          );
           const d = new FrameDecoder({ maxFrameSize: 64 });
-          const out: Buffer[] = [];
-          let from = 0;
-          for (const to of [...points, stream.length]) {
-            out.push(...d.push(stream.subarray(from, to)));
-            from = to;
-          }
-          expect(out.map((f) => Buffer.from(f))).toEqual(payloads.map((p) => Buffer.from(p)));
-          expect(d.bufferedBytes).toBe(0);
+          expectFramesBack(d, payloads, cuts);
         },
       ),
     );
@@ -111,10 +114,6 @@ describe("FrameDecoder", () => {
         fc.array(fc.nat(), { maxLength: 12 }),
         fc.array(fc.oneof(fc.constant(undefined), fc.nat({ max: 8 })), { maxLength: 8 }),
         (payloads, cuts, extra) => {
-          const stream = Buffer.concat(payloads.map((p) => frame(Buffer.from(p))));
-          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort(
-            (a, b) => a - b,
-          );
           let calls = 0;
           const d = new FrameDecoder({
             maxFrameSize: 64,
@@ -124,14 +123,7 @@ describe("FrameDecoder", () => {
               return more === undefined ? undefined : Buffer.alloc(size + more, 0xee);
             },
           });
-          const out: Buffer[] = [];
-          let from = 0;
-          for (const to of [...points, stream.length]) {
-            out.push(...d.push(stream.subarray(from, to)));
-            from = to;
-          }
-          expect(out.map((f) => Buffer.from(f))).toEqual(payloads.map((p) => Buffer.from(p)));
-          expect(d.bufferedBytes).toBe(0);
+          expectFramesBack(d, payloads, cuts);
         },
       ),
     );
