@@ -17,7 +17,7 @@ import { GroupStore } from "./groups/group-store.ts";
 import { defaultGroupSettings, realTimers } from "./groups/group-types.ts";
 import { AgentHttpServer } from "./http/http-server.ts";
 import { AgentMetrics } from "./http/metrics.ts";
-import { PeerBlockRoute } from "./http/peer-block-route.ts";
+import { PEER_TOKEN_SECRET, PeerBlockRoute } from "./http/peer-block-route.ts";
 import { PostgresMetadataStore } from "./metadata/postgres/postgres-metadata-store.ts";
 import { ProduceBuffer } from "./produce/produce-buffer.ts";
 import { FramePool } from "./server/frame-pool.ts";
@@ -78,10 +78,17 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     version: AGENT_VERSION,
   };
   const registry = new AgentRegistry({ metadata, logger, self });
+  const peerToken = await metadata.deploymentSecret(PEER_TOKEN_SECRET);
   const blocks = new BlockCache(store, {
     maxBytes: config.blockCacheBytes,
     metrics: metrics.blockCacheLookups,
-    peers: new PeerBlockClient({ self, agents: (clusterId) => registry.visibleAgents(clusterId), metrics: metrics.peerBlockFetches, logger }),
+    peers: new PeerBlockClient({
+      self,
+      token: peerToken,
+      agents: (clusterId) => registry.visibleAgents(clusterId),
+      metrics: metrics.peerBlockFetches,
+      logger,
+    }),
   });
   const groups = new GroupCoordinator({
     store: new GroupStore(pool),
@@ -127,7 +134,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       await pool.query("SELECT 1");
     },
     identity: () => ({ agentId: id, zone: config.zone, roles: config.roles, version: AGENT_VERSION, clusterId: config.clusterId }),
-    peerBlocks: new PeerBlockRoute({ blocks, clusterId: config.clusterId, metrics: metrics.peerBlockServes }),
+    peerBlocks: new PeerBlockRoute({ blocks, token: peerToken, clusterId: config.clusterId, metrics: metrics.peerBlockServes }),
   });
 
   try {

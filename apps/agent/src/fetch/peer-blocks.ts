@@ -14,6 +14,8 @@ export interface PeerBlockFetchMetrics {
 
 export interface PeerBlockClientOptions {
   self: { id: string; zone: string };
+  /** The deployment's peer token, presented to the owner's /blocks route (see PeerBlockRoute). */
+  token: string;
   /** The live agents of a cluster, as every agent lists them (AgentRegistry.visibleAgents). */
   agents: (clusterId: string) => Promise<LiveAgent[]>;
   /** Whole-request limit (connect, owner's load, body). Default 2000 ms. */
@@ -80,7 +82,10 @@ export class PeerBlockClient implements BlockPeers {
     const host = owner.host.includes(":") ? `[${owner.host}]` : owner.host;
     const query = new URLSearchParams({ key, block: String(index), size: String(blockSize) });
     // fetch (undici) keeps connections to each peer alive between requests.
-    const response = await fetch(`http://${host}:${owner.httpPort}/blocks?${query}`, { signal: AbortSignal.timeout(this.timeoutMs) });
+    const response = await fetch(`http://${host}:${owner.httpPort}/blocks?${query}`, {
+      headers: { authorization: `Bearer ${this.options.token}` },
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
     if (!response.ok) {
       await response.body?.cancel();
       throw new PeerAnswerError(`owner answered ${response.status}`);

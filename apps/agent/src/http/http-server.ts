@@ -56,7 +56,7 @@ export class AgentHttpServer {
       return;
     }
     if (path === "/healthz") return this.healthz(res);
-    if (path === "/blocks" && this.deps.peerBlocks) return this.deps.peerBlocks.serve(url, res);
+    if (path === "/blocks" && this.deps.peerBlocks) return this.deps.peerBlocks.serve(url, req, res);
     if (path === "/metrics") {
       const body = await this.deps.metrics.registry.metrics();
       res.writeHead(200, { "content-type": this.deps.metrics.registry.contentType }).end(body);

@@ -155,6 +155,11 @@ export interface MetadataStore {
   deregisterAgent(agentId: string): Promise<void>;
   /** Agents serving `clusterId` (dedicated to it or shared) that heartbeated within `maxAgeMs`, sorted by id. */
   liveAgents(clusterId: string, maxAgeMs: number): Promise<LiveAgent[]>;
+  /**
+   * The secret every agent of this deployment shares under `name`, made up by the first agent
+   * that asks (agents meet only in the metadata store, so that is where it lives).
+   */
+  deploymentSecret(name: string): Promise<string>;
 
   // Topics
   /** Creates the topic and its partitions. Throws TopicExistsError. */

@@ -11,6 +11,7 @@ import type { ObjectInfo } from "../../src/storage/object-store.ts";
 import { createTopic } from "../support/kafkajs-admin.ts";
 import { RawKafkaClient } from "../support/raw-kafka-client.ts";
 import { batchOf, batchOffsets } from "../support/record-batches.ts";
+import { PEER_TOKEN_SECRET } from "../../src/http/peer-block-route.ts";
 import { startTestAgent, tempBucket, type TestAgent } from "../support/test-agents.ts";
 
 // Three agents of one zone over one local-directory bucket: each block is read from the object
@@ -64,6 +65,12 @@ async function produceObjects(agent: TestAgent, label: string): Promise<ObjectIn
     expect(response.responses[0]!.partitionResponses[0]!.errorCode).toBe(0);
   }
   return (await listObjects()).filter((o) => !before.has(o.key));
+}
+
+/** The token the agents share, as they read it from the metadata store. */
+async function peerToken(): Promise<string> {
+  const { rows } = await db.pool.query<{ value: string }>("SELECT value FROM deployment_secrets WHERE name = $1", [PEER_TOKEN_SECRET]);
+  return rows[0]!.value;
 }
 
 async function listObjects(): Promise<ObjectInfo[]> {
@@ -180,8 +187,21 @@ describe("peer block cache, three agents in one zone", () => {
     expect((await fetchThrough(agents[1]!, offset)).equals(viaFirst)).toBe(true);
   });
 
+  it("serves blocks only to agents of the deployment: no or a wrong peer token gets 401", async () => {
+    const [object] = await listObjects();
+    const query = `key=${encodeURIComponent(object!.key)}&block=0&size=${DEFAULT_BLOCK_SIZE}`;
+    const url = `http://127.0.0.1:${agents[0]!.httpPort}/blocks?${query}`;
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: "Bearer not-the-token" } })).status).toBe(401);
+    const response = await fetch(url, { headers: { authorization: `Bearer ${await peerToken()}` } });
+    expect(response.status).toBe(200);
+    expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(0);
+  });
+
   it("serves only object keys of its cluster on the block route", async () => {
-    const ask = async (query: string) => (await fetch(`http://127.0.0.1:${agents[0]!.httpPort}/blocks?${query}`)).status;
+    const token = await peerToken();
+    const ask = async (query: string) =>
+      (await fetch(`http://127.0.0.1:${agents[0]!.httpPort}/blocks?${query}`, { headers: { authorization: `Bearer ${token}` } })).status;
     const [object] = await listObjects();
     expect(await ask(`key=${encodeURIComponent(object!.key)}&block=0&size=${DEFAULT_BLOCK_SIZE}`)).toBe(200);
     expect(await ask(`key=${encodeURIComponent("../../etc/passwd")}&block=0`)).toBe(400);

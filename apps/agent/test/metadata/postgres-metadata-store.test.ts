@@ -89,6 +89,16 @@ describe("agents", () => {
   });
 });
 
+describe("deployment secrets", () => {
+  it("hands every caller the same secret per name, made up once (also by concurrent first callers)", async () => {
+    const [a, b] = await Promise.all([store.deploymentSecret("test-secret"), store.deploymentSecret("test-secret")]);
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(b).toBe(a);
+    expect(await store.deploymentSecret("test-secret")).toBe(a);
+    expect(await store.deploymentSecret("other-secret")).not.toBe(a);
+  });
+});
+
 describe("commitFlush", () => {
   it("assigns contiguous offsets per partition, coalesces index rows and answers unknown partitions", async () => {
     const t = await store.createTopic(cluster, "commit-basic", 2, {});

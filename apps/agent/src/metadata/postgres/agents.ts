@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { AgentRegistration, LiveAgent } from "../metadata-store.ts";
 import { type AgentRow, type Queryable, toLiveAgent } from "./rows.ts";
 
@@ -29,4 +30,14 @@ export async function liveAgents(db: Queryable, clusterId: string, maxAgeMs: num
     [clusterId, maxAgeMs / 1000],
   );
   return rows.map(toLiveAgent);
+}
+
+/** The named deployment secret; the first caller's random value wins, concurrent callers agree. */
+export async function deploymentSecret(db: Queryable, name: string): Promise<string> {
+  await db.query("INSERT INTO deployment_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [
+    name,
+    randomBytes(32).toString("base64url"),
+  ]);
+  const { rows } = await db.query<{ value: string }>("SELECT value FROM deployment_secrets WHERE name = $1", [name]);
+  return rows[0]!.value;
 }

@@ -58,6 +58,10 @@ export class PostgresMetadataStore implements MetadataStore {
     return agents.liveAgents(this.pool, clusterId, maxAgeMs);
   }
 
+  deploymentSecret(name: string): Promise<string> {
+    return agents.deploymentSecret(this.pool, name);
+  }
+
   createTopic(clusterId: string, name: string, partitionCount: number, configs: TopicConfigs): Promise<TopicInfo> {
     return topics.createTopic(this.pool, clusterId, name, partitionCount, configs);
   }
