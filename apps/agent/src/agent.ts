@@ -3,6 +3,7 @@ import { ulid } from "ulid";
 import type { Logger } from "pino";
 import { createPgPool } from "@streambed/db";
 import { TopicLookup } from "./apis/topic-lookup.ts";
+import { clusterOfAgentKey } from "./auth/agent-key.ts";
 import { CredentialCache } from "./auth/credential-cache.ts";
 import { FailureLimiter } from "./auth/failure-limiter.ts";
 import { SaslAuthenticator } from "./auth/sasl-authenticator.ts";
@@ -18,6 +19,7 @@ import { defaultGroupSettings, realTimers } from "./groups/group-types.ts";
 import { AgentHttpServer } from "./http/http-server.ts";
 import { AgentMetrics } from "./http/metrics.ts";
 import { PEER_TOKEN_SECRET, PeerBlockRoute } from "./http/peer-block-route.ts";
+import type { Queryable } from "./metadata/postgres/rows.ts";
 import { PostgresMetadataStore } from "./metadata/postgres/postgres-metadata-store.ts";
 import { ProduceBuffer } from "./produce/produce-buffer.ts";
 import { FramePool } from "./server/frame-pool.ts";
@@ -45,12 +47,16 @@ export interface RunningAgent {
 }
 
 /** Builds every part of an agent from its config, starts listening and registers it. */
-export async function startAgent(config: AgentConfig, logger: Logger): Promise<RunningAgent> {
+export async function startAgent(options: AgentConfig, logger: Logger): Promise<RunningAgent> {
   const metrics = new AgentMetrics();
-  const pool = createPgPool(config.databaseUrl, { max: 20 });
+  const pool = createPgPool(options.databaseUrl, { max: 20 });
   // An idle connection dropped by Postgres (restart, failover) must not crash the agent: the pool
   // replaces it on the next checkout.
   pool.on("error", (err) => logger.warn({ err }, "idle Postgres connection failed"));
+  const config = await withProvenCluster(options, pool).catch(async (err: unknown) => {
+    await pool.end().catch(() => undefined);
+    throw err;
+  });
   const metadata = new PostgresMetadataStore({ pool });
   const store = instrumentObjectStore(openObjectStore(config.bucketUrl), metrics.objectStore);
   const heads = new PartitionHeadCache(metadata);
@@ -173,4 +179,11 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     await pool.end().catch(() => undefined);
     throw err;
   }
+}
+
+/** The config of a dedicated agent with an agent key: serving the key's cluster, and by default. */
+async function withProvenCluster(config: AgentConfig, db: Queryable): Promise<AgentConfig> {
+  if (config.agentKey === null) return config;
+  const clusterId = await clusterOfAgentKey(db, config.agentKey, config.clusterId);
+  return { ...config, clusterId, defaultClusterId: config.defaultClusterId ?? clusterId };
 }

@@ -2,6 +2,7 @@
 // handlers. The embedded Postgres launcher is `@streambed/db/embedded`; test helpers are
 // `@streambed/db/testing`.
 export * from "./generated/prisma/client.ts";
+export { hashAgentKey } from "./agent-key-hash.ts";
 export { createPgPool, createPrismaClient, getPrisma } from "./client.ts";
 export { runMigrations } from "./migrate/run-migrations.ts";
 export type { MigrationReport, RunMigrationsOptions } from "./migrate/run-migrations.ts";
