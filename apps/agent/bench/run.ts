@@ -4,13 +4,16 @@
  * Prints produce throughput (1, 100, 1000 partitions) next to the raw store write rate, the same
  * with a replaying client that costs next to nothing (client, agent and store share this
  * machine's cores), produce latency at a fixed rate against the batch timeout, objects per second
- * for 1 vs 1000 partitions, and fetch throughput (kcat) with a warm and a cold block cache.
+ * for 1 vs 1000 partitions, and fetch throughput (kcat) with a warm and a cold block cache. Each
+ * produce row also says what the client and the object writes alone cost in CPU per MiB, and so
+ * how fast any agent could at most go on this machine's cores.
  *
  *   npm run bench -w @streambed/agent -- [MiB per produce run, default 256]
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { pino } from "pino";
@@ -29,12 +32,23 @@ const REPEATS = 3;
 const FETCH_CACHE_BYTES = 2 * 1024 * 1024 * 1024;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function run(command: string, args: string[]): Promise<string> {
+/**
+ * Runs a client to its end and returns its stdout. `onStarted` is called when it prints the line
+ * "started" (the clients do right before their timed part), so start-up is not counted as run cost.
+ */
+function run(command: string, args: string[], onStarted?: () => void): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
+      const before = out.length;
+      out += d.toString();
+      if (onStarted && /(^|\n)started\n/.test(out.slice(Math.max(0, before - 1)))) {
+        onStarted();
+        onStarted = undefined;
+      }
+    });
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited with ${code}: ${err.slice(-1000)}`))));
   });
@@ -50,8 +64,8 @@ interface ProduceRun {
   latenciesMs?: number[];
 }
 
-function producePython(args: string[]): Promise<ProduceRun> {
-  return run("/usr/bin/python3", [path.join(here, "clients/produce.py"), ...args]).then((out) => JSON.parse(out.trim().split("\n").pop()!) as ProduceRun);
+function producePython(args: string[], onStarted?: () => void): Promise<ProduceRun> {
+  return run("/usr/bin/python3", [path.join(here, "clients/produce.py"), ...args], onStarted).then((out) => JSON.parse(out.trim().split("\n").pop()!) as ProduceRun);
 }
 
 /**
@@ -60,10 +74,10 @@ function producePython(args: string[]): Promise<ProduceRun> {
  * and 1000 partitions): it costs next to no CPU, so the run shows what the agent does with the
  * cores it gets.
  */
-function produceReplayed(topic: string, partitions: number): Promise<ProduceRun> {
+function produceReplayed(topic: string, partitions: number, onStarted: () => void): Promise<ProduceRun> {
   const recordsPerBatch = partitions === 1 ? 1000 : partitions <= 100 ? 400 : 100;
   const args = ["--import", "tsx", path.join(here, "clients/replay-produce.ts"), bootstrap, topic, String(partitions), "1", String(recordsPerBatch), String(produceMiB)];
-  return run(process.execPath, args).then((out) => {
+  return run(process.execPath, args, onStarted).then((out) => {
     const r = JSON.parse(out.trim().split("\n").pop()!) as Omit<ProduceRun, "records">;
     return { ...r, records: r.bytes / 1024 };
   });
@@ -85,6 +99,14 @@ interface AgentCounters {
   commitSeconds: number;
   /** CPU seconds of this process, which runs the agent (the bench itself is idle meanwhile). */
   cpuSeconds: number;
+  /** CPU seconds of the whole machine: agent, client, Postgres and the kernel's work for them. */
+  machineSeconds: number;
+}
+
+/** Busy CPU seconds of all cores since boot (Linux /proc/stat: user, nice, system, irq, softirq, steal). */
+function machineBusySeconds(): number {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + (fields[i] ?? 0), 0) / 100;
 }
 
 async function agentCounters(agent: RunningAgent): Promise<AgentCounters> {
@@ -94,6 +116,7 @@ async function agentCounters(agent: RunningAgent): Promise<AgentCounters> {
     commits: await metricValue(agent, "streambed_commit_duration_seconds", "streambed_commit_duration_seconds_count"),
     commitSeconds: await metricValue(agent, "streambed_commit_duration_seconds", "streambed_commit_duration_seconds_sum"),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    machineSeconds: machineBusySeconds(),
   };
 }
 
@@ -109,8 +132,20 @@ function runCosts(before: AgentCounters, after: AgentCounters, result: ProduceRu
     cpu === "per MiB" ? `${((seconds / (result.bytes / MiB)) * 1000).toFixed(2)} ms` : `${(seconds / result.seconds).toFixed(2)} cores`;
   return (
     `${((after.puts - before.puts) / result.seconds).toFixed(1)} objects/s, commit ${commitMs.toFixed(1)} ms avg, ` +
-    `CPU ${cpu === "per MiB" ? "per MiB " : ""}agent ${share(agentCpu)} / client ${share(result.cpuSeconds)}`
+    `CPU ${cpu === "per MiB" ? "per MiB " : ""}agent ${share(agentCpu)} / client ${share(result.cpuSeconds)} / ` +
+    `whole machine ${share(after.machineSeconds - before.machineSeconds)}`
   );
+}
+
+/** One client run, with the agent's counters taken from the client's "started" line to its end. */
+async function countedRun(
+  produceOnce: (onStarted: () => void) => Promise<ProduceRun>,
+  cpu: "per MiB" | "cores",
+): Promise<{ result: ProduceRun; costs: string }> {
+  let before: Promise<AgentCounters> | undefined;
+  const result = await produceOnce(() => (before = agentCounters(agent)));
+  if (!before) throw new Error("the client never said it started");
+  return { result, costs: runCosts(await before, await agentCounters(agent), result, cpu) };
 }
 
 function median<T>(items: readonly T[], value: (item: T) => number): T {
@@ -118,6 +153,7 @@ function median<T>(items: readonly T[], value: (item: T) => number): T {
 }
 
 const MiB = 1024 * 1024;
+const cores = availableParallelism();
 const rows: [string, string][] = [];
 const row = (name: string, value: string) => {
   rows.push([name, value]);
@@ -161,21 +197,19 @@ try {
 
   console.log(`produce throughput (${produceMiB} MiB of 1 KiB records, acks=all, batch timeout ${BATCH_TIMEOUT_MS} ms, median of ${REPEATS} runs)`);
   const produced: { name: string; runs: { result: ProduceRun; costs: string }[] }[] = [];
-  const measure = async (name: string, produceOnce: () => Promise<ProduceRun>) => {
+  const measure = async (name: string, produceOnce: (onStarted: () => void) => Promise<ProduceRun>) => {
     const runs = [];
-    for (let i = 0; i < REPEATS; i++) {
-      const before = await agentCounters(agent);
-      const result = await produceOnce();
-      runs.push({ result, costs: runCosts(before, await agentCounters(agent), result, "per MiB") });
-    }
+    for (let i = 0; i < REPEATS; i++) runs.push(await countedRun(produceOnce, "per MiB"));
     produced.push({ name, runs });
   };
   for (const partitions of [1, 100, 1000]) {
     await sampleRaw();
     const topic = `throughput-${partitions}`;
     await createTopic(bootstrap, topic, partitions);
-    await measure(`produce ${partitions} partition(s)`, () => producePython(["throughput", bootstrap, topic, String(partitions), String(produceMiB * 1024)]));
-    await measure(`produce ${partitions} partition(s), replaying client`, () => produceReplayed(topic, partitions));
+    await measure(`produce ${partitions} partition(s)`, (started) =>
+      producePython(["throughput", bootstrap, topic, String(partitions), String(produceMiB * 1024)], started),
+    );
+    await measure(`produce ${partitions} partition(s), replaying client`, (started) => produceReplayed(topic, partitions, started));
   }
   const raw = median(raws, (r) => r.mibPerSecond);
   row(
@@ -186,9 +220,14 @@ try {
     const rate = (r: ProduceRun) => r.bytes / MiB / r.seconds;
     const mid = median(runs, (r) => rate(r.result));
     const errors = runs.reduce((sum, r) => sum + r.result.errors, 0);
+    // The client and the object writes alone need this much CPU per MiB: on this machine's cores
+    // no agent, however cheap, could go faster than the bound.
+    const clientAndStoreMs = (mid.result.cpuSeconds / (mid.result.bytes / MiB)) * 1000 + raw.cpuMsPerMiB;
+    const bound = (cores * 1000) / clientAndStoreMs;
     row(
       name,
-      `${rate(mid.result).toFixed(1)} MiB/s (${(rate(mid.result) / raw.mibPerSecond).toFixed(2)} of raw; runs ${runs.map((r) => rate(r.result).toFixed(0)).join(", ")}), ${errors} errors, ${mid.costs}`,
+      `${rate(mid.result).toFixed(1)} MiB/s (${(rate(mid.result) / raw.mibPerSecond).toFixed(2)} of raw; runs ${runs.map((r) => rate(r.result).toFixed(0)).join(", ")}), ${errors} errors, ${mid.costs}; ` +
+        `client + store writes alone ${clientAndStoreMs.toFixed(2)} ms CPU per MiB: no agent on ${cores} cores beyond ${bound.toFixed(0)} MiB/s (${(bound / raw.mibPerSecond).toFixed(2)} of raw)`,
     );
   }
 
@@ -196,13 +235,14 @@ try {
   for (const partitions of [1, 1000]) {
     const topic = `latency-${partitions}`;
     await createTopic(bootstrap, topic, partitions);
-    const before = await agentCounters(agent);
-    const result = await producePython(["latency", bootstrap, topic, String(partitions), String(LATENCY_RATE), String(LATENCY_SECONDS)]);
-    const after = await agentCounters(agent);
+    const { result, costs } = await countedRun(
+      (started) => producePython(["latency", bootstrap, topic, String(partitions), String(LATENCY_RATE), String(LATENCY_SECONDS)], started),
+      "cores",
+    );
     const sorted = [...result.latenciesMs!].sort((a, b) => a - b);
     row(
       `latency ${partitions} partition(s)`,
-      `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (batch timeout ${BATCH_TIMEOUT_MS} ms), ${runCosts(before, after, result, "cores")}`,
+      `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (batch timeout ${BATCH_TIMEOUT_MS} ms), ${costs}`,
     );
   }
 

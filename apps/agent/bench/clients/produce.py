@@ -5,7 +5,7 @@ Usage:
   produce.py latency    BOOTSTRAP TOPIC PARTITIONS RATE_PER_SECOND SECONDS
   produce.py enqueue    BOOTSTRAP TOPIC PARTITIONS RECORDS   (the client's own ceiling: the
       throughput loop into librdkafka's queue with no broker listening at BOOTSTRAP)
-Prints one JSON object: {"records", "bytes", "seconds", "errors", "cpuSeconds", "latenciesMs"?};
+Prints "started" right before the timed part, then one JSON object: {"records", "bytes", "seconds", "errors", "cpuSeconds", "latenciesMs"?};
 cpuSeconds is this client's own CPU time (Python plus librdkafka threads) during the run.
 """
 import json
@@ -47,6 +47,7 @@ def produce_all(producer, records):
     """The throughput loop: positional arguments and no per-record callback object, as cheap a
     produce() call as confluent-kafka has. Returns (seconds, CPU seconds)."""
     produce = producer.produce
+    print("started", flush=True)
     cpu_started = sum(os.times()[:2])
     started = time.perf_counter()
     for i in range(records):
@@ -91,6 +92,7 @@ else:
                 latencies.append((time.perf_counter() - sent_at) * 1000)
         return callback
 
+    print("started", flush=True)
     cpu_started = sum(os.times()[:2])
     started = time.perf_counter()
     count = int(rate * duration)

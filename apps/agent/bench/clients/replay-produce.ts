@@ -5,7 +5,7 @@
  * in flight. What remains is the agent's own cost per MiB.
  *
  *   node --import tsx replay-produce.ts BOOTSTRAP TOPIC PARTITIONS PARTITIONS_PER_REQUEST RECORDS_PER_BATCH MIB
- * Prints one JSON object: {"bytes", "seconds", "errors", "cpuSeconds"}.
+ * Prints "started" right before the timed part, then one JSON object: {"bytes", "seconds", "errors", "cpuSeconds"}.
  */
 import net from "node:net";
 import {
@@ -50,6 +50,7 @@ let sent = 0;
 let answered = 0;
 let bytes = 0;
 let errors = 0;
+console.log("started");
 const cpu = process.cpuUsage();
 const started = performance.now();
 await new Promise<void>((resolve, reject) => {
