@@ -3,7 +3,7 @@ import { ulid } from "ulid";
 import type { Logger } from "pino";
 import { createPgPool } from "@streambed/db";
 import { TopicLookup } from "./apis/topic-lookup.ts";
-import { clusterOfAgentKey } from "./auth/agent-key.ts";
+import { type AgentKeyError, clusterOfAgentKey, watchAgentKey } from "./auth/agent-key.ts";
 import { CredentialCache } from "./auth/credential-cache.ts";
 import { FailureLimiter } from "./auth/failure-limiter.ts";
 import { SaslAuthenticator } from "./auth/sasl-authenticator.ts";
@@ -44,10 +44,20 @@ export interface RunningAgent {
    * buffered), deregister, close pools.
    */
   stop(): Promise<void>;
+  /**
+   * Resolves, once the agent has stopped, if it stopped by itself: its agent key was revoked or
+   * its cluster deleted while it ran. Never settles otherwise.
+   */
+  stoppedBy: Promise<AgentKeyError>;
+}
+
+export interface AgentTimings {
+  /** How often a dedicated agent re-checks its agent key. */
+  agentKeyCheckIntervalMs?: number;
 }
 
 /** Builds every part of an agent from its config, starts listening and registers it. */
-export async function startAgent(options: AgentConfig, logger: Logger): Promise<RunningAgent> {
+export async function startAgent(options: AgentConfig, logger: Logger, timings: AgentTimings = {}): Promise<RunningAgent> {
   const metrics = new AgentMetrics();
   const pool = createPgPool(options.databaseUrl, { max: 20 });
   // An idle connection dropped by Postgres (restart, failover) must not crash the agent: the pool
@@ -153,26 +163,40 @@ export async function startAgent(options: AgentConfig, logger: Logger): Promise<
     logger.info({ agentId: id, kafkaPort, httpPort, bucket: store.location, clusterId: config.clusterId }, "agent started");
 
     let stopping: Promise<void> | undefined;
-    return {
-      id,
-      kafkaPort,
-      httpPort,
-      metrics,
-      stop: () =>
-        (stopping ??= (async () => {
-          logger.info("agent stopping");
-          await kafkaServer.close();
-          await groups.close();
-          await produceBuffer.flushAndClose();
-          await registry.stop().catch((err: unknown) => logger.warn({ err }, "deregistration failed"));
-          await httpServer.close();
-          await heads.close();
-          await metadata.close();
-          await store.close();
-          await pool.end();
-          logger.info("agent stopped");
-        })()),
-    };
+    let stopWatchingKey = (): void => undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        logger.info("agent stopping");
+        stopWatchingKey();
+        await kafkaServer.close();
+        await groups.close();
+        await produceBuffer.flushAndClose();
+        await registry.stop().catch((err: unknown) => logger.warn({ err }, "deregistration failed"));
+        await httpServer.close();
+        await heads.close();
+        await metadata.close();
+        await store.close();
+        await pool.end();
+        logger.info("agent stopped");
+      })());
+    const stoppedBy = new Promise<AgentKeyError>((resolve) => {
+      if (config.agentKey === null || config.clusterId === null) return;
+      // A revoked key must not keep serving its cluster until the next restart.
+      stopWatchingKey = watchAgentKey({
+        db: pool,
+        secret: config.agentKey,
+        clusterId: config.clusterId,
+        intervalMs: timings.agentKeyCheckIntervalMs,
+        logger,
+        onInvalid: (err) => {
+          logger.error({ err }, "the agent key no longer proves the cluster: stopping");
+          void stop()
+            .catch((stopErr: unknown) => logger.error({ err: stopErr }, "shutdown failed"))
+            .finally(() => resolve(err));
+        },
+      });
+    });
+    return { id, kafkaPort, httpPort, metrics, stop, stoppedBy };
   } catch (err) {
     await Promise.allSettled([kafkaServer.close(), httpServer.close(), heads.close(), groups.close()]);
     await metadata.close().catch(() => undefined);

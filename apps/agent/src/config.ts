@@ -70,7 +70,7 @@ const options = {
     help: "virtual cluster of connections that do not authenticate",
     defaultText: "the --cluster-id",
   },
-  agentKey: { flag: "agent-key", env: ["STREAMBED_AGENT_KEY"], help: "agent key proving which cluster a dedicated agent serves" },
+  agentKey: { flag: "agent-key", env: ["STREAMBED_AGENT_KEY"], help: "agent key proving which cluster a dedicated agent serves (re-checked every 5 s: once revoked, the agent stops)" },
   agentId: { flag: "agent-id", env: ["STREAMBED_AGENT_ID"], help: "id in the agent registry", defaultText: "random ULID per start" },
   bucketUrl: {
     flag: "bucket-url",

@@ -24,6 +24,9 @@ const agent = await startAgent(config, logger).catch((err: unknown) => {
   process.exit(1);
 });
 
+// Revoked in the console while running: stopped gracefully; exit non-zero so it is noticed.
+void agent.stoppedBy.then(() => process.exit(1));
+
 let signals = 0;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {

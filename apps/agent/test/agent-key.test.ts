@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { connect } from "node:net";
 import { hashAgentKey } from "@streambed/db";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { pino } from "pino";
@@ -37,7 +38,16 @@ async function agentKey(clusterId: string, revoked = false): Promise<string> {
 function start(flags: string[]): Promise<RunningAgent> {
   const parsed = parseConfig(["--database-url", db.url, "--bucket-url", bucket.url, "--kafka-port", "0", "--http-port", "0", ...flags], {});
   if (parsed.help) throw new Error("unreachable");
-  return startAgent(parsed.config, pino({ level: "silent" }));
+  return startAgent(parsed.config, pino({ level: "silent" }), { agentKeyCheckIntervalMs: 100 });
+}
+
+/** Whether anything accepts connections on the port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
 }
 
 describe("--agent-key", () => {
@@ -52,6 +62,31 @@ describe("--agent-key", () => {
       expect((await db.prisma.agentKey.findFirstOrThrow({ where: { keyHash: hashAgentKey(secret) } })).lastUsedAt).not.toBeNull();
     } finally {
       await agent.stop();
+    }
+  });
+
+  it.each([
+    ["revoked", (secret: string) => db.prisma.agentKey.updateMany({ where: { keyHash: hashAgentKey(secret) }, data: { revokedAt: new Date() } }), /revoked/],
+    ["its cluster deleted", () => db.prisma.virtualCluster.update({ where: { id: clusters.live }, data: { deletedAt: new Date() } }), /was deleted/],
+  ] as const)("stops serving, gracefully, once its key is %s while it runs", async (_, invalidate, reason) => {
+    const secret = await agentKey(clusters.live);
+    const agent = await start(["--agent-key", secret]);
+    const bootstrap = `127.0.0.1:${agent.kafkaPort}`;
+    try {
+      await createTopic(bootstrap, `t-${agent.id}`, 1);
+      let stoppedEarly = false;
+      void agent.stoppedBy.then(() => (stoppedEarly = true));
+      await new Promise((r) => setTimeout(r, 300));
+      // A valid key keeps the agent serving across checks.
+      expect(stoppedEarly).toBe(false);
+      await invalidate(secret);
+      expect((await agent.stoppedBy).message).toMatch(reason);
+      expect(await listening(agent.kafkaPort)).toBe(false);
+      // Deregistered: no longer a broker in anyone's Metadata.
+      expect(await db.prisma.agent.count({ where: { id: agent.id } })).toBe(0);
+    } finally {
+      await agent.stop();
+      await db.prisma.virtualCluster.update({ where: { id: clusters.live }, data: { deletedAt: null } });
     }
   });
 
