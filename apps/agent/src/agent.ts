@@ -17,6 +17,7 @@ import { GroupCoordinator } from "./groups/group-coordinator.ts";
 import { GroupStore } from "./groups/group-store.ts";
 import { defaultGroupSettings, realTimers } from "./groups/group-types.ts";
 import { AgentHttpServer } from "./http/http-server.ts";
+import { BackgroundJobs } from "./jobs/background-jobs.ts";
 import { AgentMetrics } from "./http/metrics.ts";
 import { PEER_TOKEN_SECRET, PeerBlockRoute } from "./http/peer-block-route.ts";
 import type { Queryable } from "./metadata/postgres/rows.ts";
@@ -153,6 +154,18 @@ export async function startAgent(options: AgentConfig, logger: Logger, timings: 
     peerBlocks: new PeerBlockRoute({ blocks, token: peerToken, clusterId: config.clusterId, metrics: metrics.peerBlockServes }),
   });
 
+  const jobs = config.roles.includes("jobs")
+    ? new BackgroundJobs({
+        pool,
+        store,
+        clusterId: config.clusterId,
+        intervalMs: config.retentionCheckIntervalMs,
+        objectDeletionGraceMs: config.objectDeletionGraceMs,
+        metrics,
+        logger,
+      })
+    : undefined;
+
   try {
     await heads.start();
     const kafkaPort = await kafkaServer.listen(config.kafkaPort, config.listenHost);
@@ -160,6 +173,7 @@ export async function startAgent(options: AgentConfig, logger: Logger, timings: 
     self.port = kafkaPort;
     self.httpPort = httpPort;
     await registry.start();
+    jobs?.start();
     logger.info({ agentId: id, kafkaPort, httpPort, bucket: store.location, clusterId: config.clusterId }, "agent started");
 
     let stopping: Promise<void> | undefined;
@@ -168,6 +182,7 @@ export async function startAgent(options: AgentConfig, logger: Logger, timings: 
       (stopping ??= (async () => {
         logger.info("agent stopping");
         stopWatchingKey();
+        await jobs?.stop();
         await kafkaServer.close();
         await groups.close();
         await produceBuffer.flushAndClose();

@@ -20,6 +20,8 @@ describe("parseConfig", () => {
       batchTimeoutMs: 20,
       batchMaxBytes: 8 * 1024 * 1024,
       maxFlushesInFlight: 8,
+      retentionCheckIntervalMs: 60_000,
+      objectDeletionGraceMs: 60_000,
     });
   });
 

@@ -35,6 +35,10 @@ export interface AgentConfig {
   logLevel: LogLevel;
   /** Kafka's group.initial.rebalance.delay.ms: a new group waits this long for more members. */
   groupInitialRebalanceDelayMs: number;
+  /** Agents with the jobs role apply retention and delete unreferenced objects this often. */
+  retentionCheckIntervalMs: number;
+  /** An object no longer referenced is deleted this long after (fetches already under way finish). */
+  objectDeletionGraceMs: number;
   /** PEM files of the Kafka listener's TLS certificate and key; both null = plaintext. */
   tlsCert: string | null;
   tlsKey: string | null;
@@ -122,6 +126,18 @@ const options = {
     help: "how long the first rebalance of an empty consumer group waits for more members",
     defaultText: "3000",
   },
+  retentionCheckIntervalMs: {
+    flag: "retention-check-interval-ms",
+    env: ["STREAMBED_RETENTION_CHECK_INTERVAL_MS"],
+    help: "jobs role: how often retention.ms/retention.bytes are applied and unreferenced objects deleted",
+    defaultText: "60000",
+  },
+  objectDeletionGraceMs: {
+    flag: "object-deletion-grace-ms",
+    env: ["STREAMBED_OBJECT_DELETION_GRACE_MS"],
+    help: "jobs role: how long an object no longer referenced is kept before it is deleted (like file.delete.delay.ms)",
+    defaultText: "60000",
+  },
   tlsCert: { flag: "tls-cert", env: ["STREAMBED_TLS_CERT"], help: "PEM certificate (chain) file: the Kafka port speaks TLS (with --tls-key)" },
   tlsKey: { flag: "tls-key", env: ["STREAMBED_TLS_KEY"], help: "PEM private key file of --tls-cert" },
   tlsClientCa: { flag: "tls-client-ca", env: ["STREAMBED_TLS_CLIENT_CA"], help: "PEM CA file: require client certificates signed by it (mTLS)" },
@@ -161,6 +177,8 @@ const schema = z
     maxBufferedProduceBytes: positiveInt.default(64 * MiB),
     logLevel: z.enum(logLevels).default("info"),
     groupInitialRebalanceDelayMs: z.coerce.number().int().min(0).default(3000),
+    retentionCheckIntervalMs: positiveInt.default(60_000),
+    objectDeletionGraceMs: z.coerce.number().int().min(0).default(60_000),
     tlsCert: z.string().optional().transform((v) => (v ? v : null)),
     tlsKey: z.string().optional().transform((v) => (v ? v : null)),
     tlsClientCa: z.string().optional().transform((v) => (v ? v : null)),

@@ -87,6 +87,27 @@ export class AgentMetrics {
     help: "Object store requests that failed",
     registers: [this.registry],
   });
+  readonly retentionIndexRows = new Counter({
+    name: "streambed_retention_index_rows_deleted_total",
+    help: "Index rows dropped by retention (retention.ms, retention.bytes) or below a log start moved by DeleteRecords",
+    registers: [this.registry],
+  });
+  readonly objectsDeleted = new Counter({
+    name: "streambed_objects_deleted_total",
+    help: "Objects deleted from the object store once no index row referenced them",
+    registers: [this.registry],
+  });
+  readonly objectsDeletedBytes = new Counter({
+    name: "streambed_objects_deleted_bytes_total",
+    help: "Bytes of the objects deleted from the object store",
+    registers: [this.registry],
+  });
+  readonly jobFailures = new Counter({
+    name: "streambed_job_failures_total",
+    help: "Background job passes that failed (retried at the next interval)",
+    labelNames: ["job"] as const,
+    registers: [this.registry],
+  });
   readonly blockCache = new Counter({
     name: "streambed_block_cache_lookups_total",
     help: "Fetch block cache lookups by result (hit, miss)",

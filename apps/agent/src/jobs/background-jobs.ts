@@ -1,0 +1,121 @@
+import type { Logger } from "pino";
+import type pg from "pg";
+import type { AgentMetrics } from "../http/metrics.ts";
+import type { ObjectStore } from "../storage/object-store.ts";
+import { collectObjects } from "./object-collector.ts";
+import { applyRetention, retentionPolicies } from "./retention.ts";
+
+export interface BackgroundJobsOptions {
+  pool: pg.Pool;
+  store: ObjectStore;
+  /** A dedicated agent's cluster; null = every cluster (shared agents). */
+  clusterId: string | null;
+  intervalMs: number;
+  objectDeletionGraceMs: number;
+  metrics: Pick<AgentMetrics, "retentionIndexRows" | "objectsDeleted" | "objectsDeletedBytes" | "jobFailures">;
+  logger: Pick<Logger, "info" | "warn">;
+}
+
+/**
+ * The jobs role: every interval, retention (retention.ms, retention.bytes) for every topic, then
+ * deletion of the objects nothing references any more. Agents with the role take turns through a
+ * Postgres advisory lock, so one pass runs at a time per scope (a cluster, or all of them).
+ */
+export class BackgroundJobs {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: BackgroundJobsOptions) {}
+
+  start(): void {
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass, unless another agent is running one for the same scope. */
+  runOnce(): Promise<void> {
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.runOnce().finally(() => this.schedule()), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  private async pass(): Promise<void> {
+    const { pool, clusterId } = this.options;
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      this.failed("lock", err);
+      return;
+    }
+    const lockKey = `streambed-jobs:${clusterId ?? "*"}`;
+    try {
+      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [lockKey]);
+      if (!rows[0]?.locked) return;
+      try {
+        await this.retention();
+        await this.collect();
+      } finally {
+        await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lockKey]);
+      }
+    } catch (err) {
+      this.failed("lock", err);
+    } finally {
+      client.release();
+    }
+  }
+
+  private async retention(): Promise<void> {
+    const { pool, clusterId, metrics, logger } = this.options;
+    let policies;
+    try {
+      policies = await retentionPolicies(pool, clusterId);
+    } catch (err) {
+      this.failed("retention", err);
+      return;
+    }
+    for (const policy of policies) {
+      try {
+        const pass = await applyRetention(pool, policy, BigInt(Date.now()));
+        metrics.retentionIndexRows.inc(pass.indexRowsDeleted);
+        if (pass.moved.length > 0) {
+          logger.info(
+            { clusterId: policy.clusterId, topicId: policy.topicId, partitions: pass.moved.length, indexRows: pass.indexRowsDeleted },
+            "retention moved log start offsets",
+          );
+        }
+      } catch (err) {
+        // One topic's failure (a lock timeout behind busy commits) must not stop the others.
+        this.failed("retention", err);
+      }
+    }
+  }
+
+  private async collect(): Promise<void> {
+    const { pool, store, clusterId, objectDeletionGraceMs, metrics, logger } = this.options;
+    try {
+      const collected = await collectObjects(pool, store, { clusterId, graceMs: objectDeletionGraceMs });
+      metrics.objectsDeleted.inc(collected.deleted);
+      metrics.objectsDeletedBytes.inc(collected.deletedBytes);
+      if (collected.deleted > 0 || collected.scheduled > 0) logger.info(collected, "unreferenced objects collected");
+    } catch (err) {
+      this.failed("objects", err);
+    }
+  }
+
+  private failed(job: "lock" | "retention" | "objects", err: unknown): void {
+    this.options.metrics.jobFailures.inc({ job });
+    this.options.logger.warn({ err, job }, "background job failed");
+  }
+}
