@@ -42,9 +42,9 @@ function run(command: string, args: string[], onStarted?: () => void): Promise<s
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => {
-      const before = out.length;
       out += d.toString();
-      if (onStarted && /(^|\n)started\n/.test(out.slice(Math.max(0, before - 1)))) {
+      // Whole output: the line may arrive in pieces.
+      if (onStarted && /(^|\n)started\n/.test(out)) {
         onStarted();
         onStarted = undefined;
       }
