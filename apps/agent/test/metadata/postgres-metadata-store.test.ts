@@ -123,6 +123,13 @@ describe("commitFlush", () => {
     const second = await store.commitFlush(cluster, "cluster-a/flush/obj-2", 100, [entry(t.id, 0, 0, 1)]);
     expect(second.entries).toEqual([{ ok: true, baseOffset: 5n }]);
 
+    // Nothing in it was taken: the object is garbage from the start, and no head moves.
+    const none = await store.commitFlush(cluster, "cluster-a/flush/obj-none", 100, [entry(t.id, 9, 0, 1)]);
+    expect(none.entries).toEqual([{ ok: false, errorCode: "UNKNOWN_TOPIC_OR_PARTITION" }]);
+    expect(none.heads).toEqual([]);
+    const { rows: states } = await database.db.pool.query("SELECT state FROM objects WHERE key = 'cluster-a/flush/obj-none'");
+    expect(states).toEqual([{ state: "orphaned" }]);
+
     const [rows0, rows1] = await store.findIndexRows(cluster, [
       { topicId: t.id, partition: 0, fromOffset: 0n, maxBytes: 1 << 20 },
       { topicId: t.id, partition: 1, fromOffset: 0n, maxBytes: 1 << 20 },

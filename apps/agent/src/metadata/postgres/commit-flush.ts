@@ -24,6 +24,9 @@ interface NewIndexRow {
  */
 const COMMIT_LIMITS = { lockTimeoutMs: 15_000, idleTimeoutMs: 10_000 };
 
+/** Heads per NOTIFY payload built in SQL: at most ~100 bytes each, under the 8000-byte limit. */
+const NOTIFY_HEADS_PER_PAYLOAD = 70;
+
 /**
  * Assigns offsets to flushed objects in ONE transaction:
  *   1. lock the objects' partitions in (topic_id, partition) order, the same order on every
@@ -32,10 +35,12 @@ const COMMIT_LIMITS = { lockTimeoutMs: 15_000, idleTimeoutMs: 10_000 };
  *      partition in object order), after the idempotent-producer check;
  *   3. record the objects, advance next_offset, insert the index rows and queue NOTIFYs so
  *      fetchers on every agent wake when it commits (all in one statement, see writeCommit).
- * On failure the objects are recorded as orphaned for later deletion and the error rethrown.
+ * Without idempotent producers there is no check to make in between, and the whole transaction
+ * is one statement (commitInOneStatement). On failure the objects are recorded as orphaned for later deletion and the error rethrown.
  */
 export async function commitFlushes(pool: pg.Pool, clusterId: string, objects: readonly FlushedObject[]): Promise<CommitResult[]> {
   try {
+    if (!objects.some((o) => o.entries.some(isIdempotent))) return await commitInOneStatement(pool, clusterId, objects);
     return await inTransaction(pool, (tx) => assignOffsets(tx, clusterId, objects), COMMIT_LIMITS);
   } catch (error) {
     for (const o of objects) await recordOrphanedObject(pool, clusterId, o.objectKey, o.sizeBytes).catch(() => undefined);
@@ -79,6 +84,119 @@ async function assignOffsets(tx: pg.PoolClient, clusterId: string, objects: read
   const committedAtMs = await writeCommit(tx, clusterId, objects, referenced, indexRows.length > 0 ? advanced : [], indexRows);
   await gate.save(tx);
   return results.map((entries) => ({ entries, heads: advanced, committedAtMs }));
+}
+
+function isIdempotent(entry: FlushEntry): boolean {
+  return entry.producer !== undefined && entry.producer.producerId >= 0n;
+}
+
+/**
+ * The same commit for flushes without idempotent producers (whose sequence checks need the
+ * locked heads in JS first) as ONE statement, so one round trip: Postgres locks the partitions
+ * in (topic_id, partition) order, takes each entry's offsets from the locked next_offset plus the
+ * entry's place among the flushes' entries of its partition, advances next_offset, inserts the
+ * index rows and objects and queues the NOTIFYs. A commit is serial per cluster, and under load
+ * every round trip waits on a busy event loop on both sides: four of them made up most of a
+ * commit's time. A partition that does not exist (deleted meanwhile) takes nothing.
+ */
+async function commitInOneStatement(pool: pg.Pool, clusterId: string, objects: readonly FlushedObject[]): Promise<CommitResult[]> {
+  // Each entry's offset relative to its partition's next_offset, objects in the order given.
+  const taken = new Map<string, bigint>();
+  const relative = objects.map((object) =>
+    object.entries.map((entry) => {
+      const key = `${entry.topicId}:${entry.partition}`;
+      const before = taken.get(key) ?? 0n;
+      taken.set(key, before + BigInt(entry.recordCount));
+      return before;
+    }),
+  );
+  const indexRows: NewIndexRow[] = [];
+  objects.forEach((object, o) => object.entries.forEach((entry, e) => appendIndexRow(indexRows, object.objectKey, entry, relative[o]![e]!)));
+  const partitions = [...taken].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, total]) => {
+    const [topicId, partition] = key.split(":") as [string, string];
+    return { topicId, partition: Number(partition), total };
+  });
+  const objectKeys = objects.map((o) => o.objectKey);
+  const objectOrdinal = new Map(objectKeys.map((key, i) => [key, i + 1]));
+  const { rows } = await pool.query<{ committed_at_ms: Int8; heads: [string, number, string, string, number][] | null }>(
+    `WITH locked AS (
+       SELECT p.topic_id, p.partition, p.next_offset
+       FROM partitions p JOIN unnest($4::uuid[], $5::int[]) AS u(topic_id, partition)
+         ON p.topic_id = u.topic_id AND p.partition = u.partition
+       -- COMMIT_LIMITS' lock timeout for this statement only (its own transaction), set before any lock is taken.
+       WHERE p.cluster_id = $1 AND (SELECT set_config('lock_timeout', '${COMMIT_LIMITS.lockTimeoutMs}', true)) IS NOT NULL
+       ORDER BY p.topic_id, p.partition
+       FOR UPDATE OF p
+     ), advanced AS (
+       UPDATE partitions p SET next_offset = l.next_offset + u.total
+       FROM locked l JOIN unnest($4::uuid[], $5::int[], $6::int8[]) AS u(topic_id, partition, total)
+         ON l.topic_id = u.topic_id AND l.partition = u.partition
+       WHERE p.topic_id = l.topic_id AND p.partition = l.partition
+       RETURNING p.topic_id, p.partition, p.next_offset, p.log_start_offset, p.leader_epoch
+     ), entries AS (
+       SELECT u.*, l.next_offset AS head
+       FROM unnest($7::uuid[], $8::int[], $9::int8[], $10::int8[], $11::int[], $12::int8[], $13::int[], $14::int8[], $15::int[])
+         AS u(topic_id, partition, base_offset, last_offset, object, byte_offset, byte_length, max_timestamp, record_count)
+       JOIN locked l ON l.topic_id = u.topic_id AND l.partition = u.partition
+     ), indexed AS (
+       INSERT INTO partition_index (topic_id, partition, base_offset, last_offset, cluster_id, object_key,
+         byte_offset, byte_length, max_timestamp, record_count)
+       SELECT e.topic_id, e.partition, e.head + e.base_offset, e.head + e.last_offset, $1, ($2::text[])[e.object], e.byte_offset,
+         e.byte_length, e.max_timestamp, e.record_count
+       FROM entries e
+     ), inserted_objects AS (
+       -- An object none of whose entries was taken is garbage from the start.
+       INSERT INTO objects (key, cluster_id, size_bytes, level, state)
+       SELECT u.key, $1, u.size_bytes, 0, CASE WHEN EXISTS (SELECT 1 FROM entries e WHERE e.object = u.ord) THEN 'committed' ELSE 'orphaned' END
+       FROM unnest($2::text[], $3::int8[]) WITH ORDINALITY AS u(key, size_bytes, ord)
+       RETURNING created_at
+     ), notified AS (
+       -- The payloads head-notifications.ts decodes, ${NOTIFY_HEADS_PER_PAYLOAD} heads each (NOTIFY payloads stay under 8000 bytes).
+       SELECT pg_notify($16, json_build_object('c', $1::text, 'h', json_agg(json_build_array(a.topic_id, a.partition, a.next_offset::text, a.log_start_offset::text)))::text)
+       FROM (SELECT a.*, row_number() OVER () - 1 AS n FROM advanced a) a
+       GROUP BY a.n / ${NOTIFY_HEADS_PER_PAYLOAD}
+     )
+     SELECT (SELECT (extract(epoch FROM created_at) * 1000)::int8 FROM inserted_objects LIMIT 1) AS committed_at_ms,
+       (SELECT count(*) FROM notified) AS notifications,
+       (SELECT json_agg(json_build_array(a.topic_id, a.partition, a.next_offset::text, a.log_start_offset::text, a.leader_epoch)) FROM advanced a) AS heads`,
+    [
+      clusterId,
+      objectKeys,
+      arrayLiteral(objects.map((o) => o.sizeBytes)),
+      arrayLiteral(partitions.map((p) => p.topicId)),
+      arrayLiteral(partitions.map((p) => p.partition)),
+      arrayLiteral(partitions.map((p) => p.total)),
+      arrayLiteral(indexRows.map((r) => r.topicId)),
+      arrayLiteral(indexRows.map((r) => r.partition)),
+      arrayLiteral(indexRows.map((r) => r.baseOffset)),
+      arrayLiteral(indexRows.map((r) => r.lastOffset)),
+      arrayLiteral(indexRows.map((r) => objectOrdinal.get(r.objectKey)!)),
+      arrayLiteral(indexRows.map((r) => r.byteOffset)),
+      arrayLiteral(indexRows.map((r) => r.byteLength)),
+      arrayLiteral(indexRows.map((r) => r.maxTimestamp)),
+      arrayLiteral(indexRows.map((r) => r.recordCount)),
+      HEADS_CHANNEL,
+    ],
+  );
+  const heads: PartitionHead[] = (rows[0]!.heads ?? []).map(([topicId, partition, next, logStart, leaderEpoch]) => ({
+    topicId,
+    partition,
+    highWatermark: BigInt(next),
+    logStartOffset: BigInt(logStart),
+    leaderEpoch,
+  }));
+  const headOf = new Map(heads.map((h) => [`${h.topicId}:${h.partition}`, h]));
+  const committedAtMs = BigInt(rows[0]!.committed_at_ms);
+  return objects.map((object, o) => ({
+    entries: object.entries.map((entry, e): CommitEntryResult => {
+      const key = `${entry.topicId}:${entry.partition}`;
+      const head = headOf.get(key);
+      if (!head) return { ok: false, errorCode: "UNKNOWN_TOPIC_OR_PARTITION" };
+      return { ok: true, baseOffset: head.highWatermark - taken.get(key)! + relative[o]![e]! };
+    }),
+    heads,
+    committedAtMs,
+  }));
 }
 
 /** Locks the entries' partitions in (topic_id, partition) order; their heads by "topicId:partition". */
