@@ -117,7 +117,6 @@ async function commitInOneStatement(pool: pg.Pool, clusterId: string, objects: r
     return { topicId, partition: Number(partition), total };
   });
   const objectKeys = objects.map((o) => o.objectKey);
-  const objectOrdinal = new Map(objectKeys.map((key, i) => [key, i + 1]));
   const { rows } = await pool.query<{ committed_at_ms: Int8; heads: [string, number, string, string, number][] | null }>(
     `WITH locked AS (
        SELECT p.topic_id, p.partition, p.next_offset
@@ -166,15 +165,7 @@ async function commitInOneStatement(pool: pg.Pool, clusterId: string, objects: r
       arrayLiteral(partitions.map((p) => p.topicId)),
       arrayLiteral(partitions.map((p) => p.partition)),
       arrayLiteral(partitions.map((p) => p.total)),
-      arrayLiteral(indexRows.map((r) => r.topicId)),
-      arrayLiteral(indexRows.map((r) => r.partition)),
-      arrayLiteral(indexRows.map((r) => r.baseOffset)),
-      arrayLiteral(indexRows.map((r) => r.lastOffset)),
-      arrayLiteral(indexRows.map((r) => objectOrdinal.get(r.objectKey)!)),
-      arrayLiteral(indexRows.map((r) => r.byteOffset)),
-      arrayLiteral(indexRows.map((r) => r.byteLength)),
-      arrayLiteral(indexRows.map((r) => r.maxTimestamp)),
-      arrayLiteral(indexRows.map((r) => r.recordCount)),
+      ...indexRowArrays(indexRows, objectKeys),
       HEADS_CHANNEL,
     ],
   );
@@ -231,7 +222,6 @@ async function writeCommit(
   indexRows: readonly NewIndexRow[],
 ): Promise<bigint> {
   const objectKeys = objects.map((o) => o.objectKey);
-  const objectOrdinal = new Map(objectKeys.map((key, i) => [key, i + 1]));
   const { rows } = await tx.query<{ committed_at_ms: Int8 }>(
     `WITH inserted_objects AS (
        INSERT INTO objects (key, cluster_id, size_bytes, level, state)
@@ -262,20 +252,33 @@ async function writeCommit(
       arrayLiteral(advanced.map((h) => h.topicId)),
       arrayLiteral(advanced.map((h) => h.partition)),
       arrayLiteral(advanced.map((h) => h.highWatermark)),
-      arrayLiteral(indexRows.map((r) => r.topicId)),
-      arrayLiteral(indexRows.map((r) => r.partition)),
-      arrayLiteral(indexRows.map((r) => r.baseOffset)),
-      arrayLiteral(indexRows.map((r) => r.lastOffset)),
-      arrayLiteral(indexRows.map((r) => objectOrdinal.get(r.objectKey)!)),
-      arrayLiteral(indexRows.map((r) => r.byteOffset)),
-      arrayLiteral(indexRows.map((r) => r.byteLength)),
-      arrayLiteral(indexRows.map((r) => r.maxTimestamp)),
-      arrayLiteral(indexRows.map((r) => r.recordCount)),
+      ...indexRowArrays(indexRows, objectKeys),
       HEADS_CHANNEL,
       encodeHeadChanges(clusterId, advanced),
     ],
   );
   return BigInt(rows[0]!.committed_at_ms);
+}
+
+/**
+ * The index rows as the parallel arrays both commit statements unnest: topic_id, partition,
+ * base_offset, last_offset, object (1-based position in objectKeys), byte_offset, byte_length,
+ * max_timestamp, record_count.
+ */
+function indexRowArrays(rows: readonly NewIndexRow[], objectKeys: readonly string[]): string[] {
+  const ordinal = new Map(objectKeys.map((key, i) => [key, i + 1]));
+  const column = (value: (row: NewIndexRow) => number | bigint | string) => arrayLiteral(rows.map(value));
+  return [
+    column((r) => r.topicId),
+    column((r) => r.partition),
+    column((r) => r.baseOffset),
+    column((r) => r.lastOffset),
+    column((r) => ordinal.get(r.objectKey)!),
+    column((r) => r.byteOffset),
+    column((r) => r.byteLength),
+    column((r) => r.maxTimestamp),
+    column((r) => r.recordCount),
+  ];
 }
 
 /**
