@@ -161,6 +161,7 @@ export async function startAgent(options: AgentConfig, logger: Logger, timings: 
         clusterId: config.clusterId,
         intervalMs: config.retentionCheckIntervalMs,
         objectDeletionGraceMs: config.objectDeletionGraceMs,
+        offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
         metrics,
         logger,
       })

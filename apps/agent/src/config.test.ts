@@ -22,6 +22,7 @@ describe("parseConfig", () => {
       maxFlushesInFlight: 8,
       retentionCheckIntervalMs: 60_000,
       objectDeletionGraceMs: 60_000,
+      offsetsRetentionMinutes: 10_080,
     });
   });
 

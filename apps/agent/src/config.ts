@@ -39,6 +39,8 @@ export interface AgentConfig {
   retentionCheckIntervalMs: number;
   /** An object no longer referenced is deleted this long after (fetches already under way finish). */
   objectDeletionGraceMs: number;
+  /** Kafka's offsets.retention.minutes: committed offsets of groups empty this long are removed. */
+  offsetsRetentionMinutes: number;
   /** PEM files of the Kafka listener's TLS certificate and key; both null = plaintext. */
   tlsCert: string | null;
   tlsKey: string | null;
@@ -138,6 +140,12 @@ const options = {
     help: "jobs role: how long an object no longer referenced is kept before it is deleted (like file.delete.delay.ms)",
     defaultText: "60000",
   },
+  offsetsRetentionMinutes: {
+    flag: "offsets-retention-minutes",
+    env: ["STREAMBED_OFFSETS_RETENTION_MINUTES"],
+    help: "jobs role: committed offsets of a group empty (or without members) this long are removed",
+    defaultText: "10080 (7 days)",
+  },
   tlsCert: { flag: "tls-cert", env: ["STREAMBED_TLS_CERT"], help: "PEM certificate (chain) file: the Kafka port speaks TLS (with --tls-key)" },
   tlsKey: { flag: "tls-key", env: ["STREAMBED_TLS_KEY"], help: "PEM private key file of --tls-cert" },
   tlsClientCa: { flag: "tls-client-ca", env: ["STREAMBED_TLS_CLIENT_CA"], help: "PEM CA file: require client certificates signed by it (mTLS)" },
@@ -179,6 +187,7 @@ const schema = z
     groupInitialRebalanceDelayMs: z.coerce.number().int().min(0).default(3000),
     retentionCheckIntervalMs: positiveInt.default(60_000),
     objectDeletionGraceMs: z.coerce.number().int().min(0).default(60_000),
+    offsetsRetentionMinutes: positiveInt.default(10_080),
     tlsCert: z.string().optional().transform((v) => (v ? v : null)),
     tlsKey: z.string().optional().transform((v) => (v ? v : null)),
     tlsClientCa: z.string().optional().transform((v) => (v ? v : null)),

@@ -1,4 +1,5 @@
 import { ErrorCode } from "@streambed/protocol";
+import type { AgentConfig } from "../config.ts";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import type { RequestContext } from "../server/api-handler.ts";
 import type { ClusterSettings } from "../server/cluster-settings.ts";
@@ -11,7 +12,7 @@ export const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const;
  * Broker configs as clients expect to read them: fixed by the agent (read-only), or derived from
  * the cluster's settings in the console.
  */
-export function brokerConfigs(settings: ClusterSettings): DescribedConfig[] {
+export function brokerConfigs(settings: ClusterSettings, agent: Pick<AgentConfig, "offsetsRetentionMinutes">): DescribedConfig[] {
   const entry = (name: string, value: string, type: number, documentation: string): DescribedConfig => ({
     name,
     value,
@@ -28,6 +29,7 @@ export function brokerConfigs(settings: ClusterSettings): DescribedConfig[] {
     entry("message.max.bytes", DEFAULT_MAX_MESSAGE_BYTES_TEXT, 3, "Default max.message.bytes of topics."),
     entry("log.cleanup.policy", "delete", 7, "Default cleanup.policy of topics."),
     entry("delete.topic.enable", "true", 1, "Topics can always be deleted."),
+    entry("offsets.retention.minutes", String(agent.offsetsRetentionMinutes), 3, "Committed offsets of a group empty this long are removed."),
   ];
 }
 

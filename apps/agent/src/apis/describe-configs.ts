@@ -19,7 +19,7 @@ async function describeResource(request: DescribeConfigsRequest, resource: Descr
   const resolved = await resolveConfigResource(ctx, resource.resourceType, resource.resourceName);
   if ("errorCode" in resolved) return failure(resource, resolved.errorCode, resolved.errorMessage);
   const settings = await ctx.services.clusterSettings.get(ctx.connection.clusterId);
-  const all: DescribedConfig[] = "topic" in resolved ? describeTopicConfigs(resolved.topic.configs, settings) : brokerConfigs(settings);
+  const all: DescribedConfig[] = "topic" in resolved ? describeTopicConfigs(resolved.topic.configs, settings) : brokerConfigs(settings, ctx.services.config);
   const wanted = resource.configurationKeys === null ? all : all.filter((c) => resource.configurationKeys!.includes(c.name));
   return {
     errorCode: ErrorCode.NONE,

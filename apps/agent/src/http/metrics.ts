@@ -102,6 +102,11 @@ export class AgentMetrics {
     help: "Bytes of the objects deleted from the object store",
     registers: [this.registry],
   });
+  readonly offsetsExpired = new Counter({
+    name: "streambed_committed_offsets_expired_total",
+    help: "Committed offsets removed by offsets.retention.minutes",
+    registers: [this.registry],
+  });
   readonly jobFailures = new Counter({
     name: "streambed_job_failures_total",
     help: "Background job passes that failed (retried at the next interval)",

@@ -3,6 +3,7 @@ import type pg from "pg";
 import type { AgentMetrics } from "../http/metrics.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { collectObjects } from "./object-collector.ts";
+import { expireCommittedOffsets } from "./offset-expiry.ts";
 import { applyRetention, retentionPolicies } from "./retention.ts";
 
 export interface BackgroundJobsOptions {
@@ -12,13 +13,14 @@ export interface BackgroundJobsOptions {
   clusterId: string | null;
   intervalMs: number;
   objectDeletionGraceMs: number;
-  metrics: Pick<AgentMetrics, "retentionIndexRows" | "objectsDeleted" | "objectsDeletedBytes" | "jobFailures">;
+  offsetsRetentionMs: number;
+  metrics: Pick<AgentMetrics, "retentionIndexRows" | "objectsDeleted" | "objectsDeletedBytes" | "offsetsExpired" | "jobFailures">;
   logger: Pick<Logger, "info" | "warn">;
 }
 
 /**
  * The jobs role: every interval, retention (retention.ms, retention.bytes) for every topic, then
- * deletion of the objects nothing references any more. Agents with the role take turns through a
+ * deletion of the objects nothing references any more, then expiry of committed offsets. Agents with the role take turns through a
  * Postgres advisory lock, so one pass runs at a time per scope (a cluster, or all of them).
  */
 export class BackgroundJobs {
@@ -66,6 +68,7 @@ export class BackgroundJobs {
       try {
         await this.retention();
         await this.collect();
+        await this.expireOffsets();
       } finally {
         await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lockKey]);
       }
@@ -114,7 +117,18 @@ export class BackgroundJobs {
     }
   }
 
-  private failed(job: "lock" | "retention" | "objects", err: unknown): void {
+  private async expireOffsets(): Promise<void> {
+    const { pool, clusterId, offsetsRetentionMs, metrics, logger } = this.options;
+    try {
+      const expired = await expireCommittedOffsets(pool, { clusterId, retentionMs: offsetsRetentionMs });
+      metrics.offsetsExpired.inc(expired.offsets);
+      if (expired.offsets > 0 || expired.groups > 0) logger.info(expired, "committed offsets expired");
+    } catch (err) {
+      this.failed("offsets", err);
+    }
+  }
+
+  private failed(job: "lock" | "retention" | "objects" | "offsets", err: unknown): void {
     this.options.metrics.jobFailures.inc({ job });
     this.options.logger.warn({ err, job }, "background job failed");
   }
