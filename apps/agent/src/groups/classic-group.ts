@@ -86,6 +86,10 @@ export class ClassicGroup {
   get state(): GroupState {
     return this.stateValue;
   }
+  /** Empty and nobody on the way in: nothing lives only in memory, the stored snapshot is the group. */
+  get idle(): boolean {
+    return this.stateValue === "Empty" && this.members.size === 0 && this.pending.size === 0;
+  }
   get generationId(): number {
     return this.generation;
   }

@@ -331,7 +331,13 @@ export class GroupCoordinator<A extends CandidateAgent> {
         if (!(await this.owns(clusterId, groupId))) {
           this.options.logger.info({ clusterId, groupId }, "group moved to another coordinator");
           await this.unload(key);
+          continue;
         }
+        // An idle group is read again from the store when asked for: what the jobs role does
+        // there (offset expiry removes long-empty groups) is what clients see.
+        const entry = this.groups.get(key);
+        const group = await entry?.catch(() => null);
+        if (group?.idle && this.groups.get(key) === entry && !this.persisting.has(key)) await this.unload(key);
       } catch (err) {
         this.options.logger.warn({ err }, "group ownership check failed");
       }

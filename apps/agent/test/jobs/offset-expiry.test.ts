@@ -95,6 +95,8 @@ describe("committed offset expiry (offsets.retention.minutes)", () => {
     expect(await expireCommittedOffsets(db.pool, { clusterId: "elsewhere", retentionMs: WEEK_MS })).toEqual({ groups: 0, offsets: 0 });
     expect(await expireCommittedOffsets(db.pool, { clusterId: "offsets", retentionMs: WEEK_MS })).toEqual({ groups: 1, offsets: 1 });
     expect(await committed("left")).toBe("-1");
+    // Its coordinator holds no stale copy: the group is gone for DescribeGroups too.
+    await expect.poll(async () => (await admin.describeGroups(["left"])).groups[0]?.state, { timeout: 5_000 }).toBe("Dead");
     expect(await committed("active")).toBe("3");
     expect((await admin.listGroups()).groups.map((g) => g.groupId).sort()).toEqual(["active", "standalone-new"]);
     await active.disconnect();
