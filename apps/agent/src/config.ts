@@ -131,7 +131,7 @@ const options = {
   retentionCheckIntervalMs: {
     flag: "retention-check-interval-ms",
     env: ["STREAMBED_RETENTION_CHECK_INTERVAL_MS"],
-    help: "jobs role: how often retention.ms/retention.bytes are applied and unreferenced objects deleted",
+    help: "jobs role: how often retention (retention.ms, retention.bytes), deletion of unreferenced objects and offset expiry run",
     defaultText: "60000",
   },
   objectDeletionGraceMs: {
