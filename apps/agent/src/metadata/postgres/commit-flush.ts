@@ -36,7 +36,8 @@ const NOTIFY_HEADS_PER_PAYLOAD = 70;
  *   3. record the objects, advance next_offset, insert the index rows and queue NOTIFYs so
  *      fetchers on every agent wake when it commits (all in one statement, see writeCommit).
  * Without idempotent producers there is no check to make in between, and the whole transaction
- * is one statement (commitInOneStatement). On failure the objects are recorded as orphaned for later deletion and the error rethrown.
+ * is one statement (commitInOneStatement). On failure the objects are recorded as orphaned for
+ * later deletion and the error rethrown.
  */
 export async function commitFlushes(pool: pg.Pool, clusterId: string, objects: readonly FlushedObject[]): Promise<CommitResult[]> {
   try {
@@ -112,7 +113,8 @@ async function commitInOneStatement(pool: pg.Pool, clusterId: string, objects: r
   );
   const indexRows: NewIndexRow[] = [];
   objects.forEach((object, o) => object.entries.forEach((entry, e) => appendIndexRow(indexRows, object.objectKey, entry, relative[o]![e]!)));
-  const partitions = [...taken].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, total]) => {
+  // Postgres sorts them for locking.
+  const partitions = [...taken].map(([key, total]) => {
     const [topicId, partition] = key.split(":") as [string, string];
     return { topicId, partition: Number(partition), total };
   });
@@ -155,6 +157,7 @@ async function commitInOneStatement(pool: pg.Pool, clusterId: string, objects: r
        FROM (SELECT a.*, row_number() OVER () - 1 AS n FROM advanced a) a
        GROUP BY a.n / ${NOTIFY_HEADS_PER_PAYLOAD}
      )
+     -- notified is read so that it runs (a SELECT in WITH runs only when used).
      SELECT (SELECT (extract(epoch FROM created_at) * 1000)::int8 FROM inserted_objects LIMIT 1) AS committed_at_ms,
        (SELECT count(*) FROM notified) AS notifications,
        (SELECT json_agg(json_build_array(a.topic_id, a.partition, a.next_offset::text, a.log_start_offset::text, a.leader_epoch)) FROM advanced a) AS heads`,
