@@ -20,8 +20,9 @@ export interface BackgroundJobsOptions {
 
 /**
  * The jobs role: every interval, retention (retention.ms, retention.bytes) for every topic, then
- * deletion of the objects nothing references any more, then expiry of committed offsets. Agents with the role take turns through a
- * Postgres advisory lock, so one pass runs at a time per scope (a cluster, or all of them).
+ * deletion of the objects nothing references any more, then expiry of committed offsets. Agents
+ * with the role take turns through a Postgres advisory lock, so one pass runs at a time per scope
+ * (a cluster, or all of them).
  */
 export class BackgroundJobs {
   private timer: NodeJS.Timeout | undefined;
@@ -40,18 +41,18 @@ export class BackgroundJobs {
     await this.running;
   }
 
-  /** One pass, unless another agent is running one for the same scope. */
-  runOnce(): Promise<void> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.runOnce().finally(() => this.schedule()), this.options.intervalMs);
+    this.timer = setTimeout(() => {
+      this.running = this.pass().finally(() => {
+        this.running = undefined;
+        this.schedule();
+      });
+    }, this.options.intervalMs);
     this.timer.unref();
   }
 
+  /** One pass, unless another agent is running one for the same scope. */
   private async pass(): Promise<void> {
     const { pool, clusterId } = this.options;
     let client: pg.PoolClient;
