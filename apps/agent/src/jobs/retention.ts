@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { PartitionHead } from "../metadata/metadata-store.ts";
 import { notifyHeadChanges } from "../metadata/postgres/head-notifications.ts";
+import { dropIndexRowsBelowLogStart } from "../metadata/postgres/partition-index.ts";
 import { type HeadRow, toHead } from "../metadata/postgres/rows.ts";
 import { inTransaction } from "../metadata/postgres/transaction.ts";
 import { DEFAULT_CLUSTER_SETTINGS } from "../server/cluster-settings.ts";
@@ -65,7 +66,7 @@ export async function retentionPolicies(db: pg.Pool, clusterId: string | null): 
  * Applies one topic's retention the way Kafka deletes whole old segments: in each partition, the
  * oldest index rows go while every row up to them is older than retention.ms, and while the rows
  * after them alone hold at least retention.bytes. The log start moves past them, their rows are
- * deleted, and every agent hears of the new heads.
+ * deleted (their objects released), and every agent hears of the new heads.
  *
  * The new log starts are found without locks (index rows never change, and rows committed
  * meanwhile only make more old rows deletable), so a pass that finds nothing to drop never holds
@@ -106,15 +107,10 @@ export async function applyRetention(pool: pg.Pool, policy: RetentionPolicy, now
          RETURNING p.topic_id, p.partition, p.next_offset, p.log_start_offset, p.leader_epoch`,
         [policy.topicId, partitions, starts.map((s) => s.log_start)],
       );
-      const deleted = await tx.query(
-        `DELETE FROM partition_index i USING partitions p
-         WHERE p.topic_id = $1 AND p.partition = ANY($2::int[])
-           AND i.topic_id = p.topic_id AND i.partition = p.partition AND i.last_offset < p.log_start_offset`,
-        [policy.topicId, partitions],
-      );
+      const indexRowsDeleted = await dropIndexRowsBelowLogStart(tx, policy.topicId, partitions);
       const moved = rows.map(toHead);
       await notifyHeadChanges(tx, policy.clusterId, moved);
-      return { moved, indexRowsDeleted: deleted.rowCount ?? 0 };
+      return { moved, indexRowsDeleted };
     },
     // Commits of these partitions wait behind this transaction: give up rather than stall them.
     { lockTimeoutMs: 5_000, idleTimeoutMs: 10_000 },

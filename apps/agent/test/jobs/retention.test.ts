@@ -115,7 +115,16 @@ describe("retention (jobs role)", () => {
     expect(gone).toEqual(oldObjects.map(() => true));
     const { rows } = await db.pool.query("SELECT key FROM objects WHERE key = ANY($1::text[])", [oldObjects]);
     expect(rows).toEqual([]);
-    for (const key of await objectKeysOf("aged")) expect(await store.head(key)).toBeDefined();
+    const kept = await objectKeysOf("aged");
+    for (const key of kept) expect(await store.head(key)).toBeDefined();
+
+    // A deleted topic's objects go as well.
+    await admin.deleteTopics({ topics: ["aged"] });
+    const deletedTopic = await until(
+      async () => Promise.all(kept.map(async (key) => (await store.head(key)) === undefined)),
+      (flags) => flags.every(Boolean),
+    );
+    expect(deletedTopic).toEqual(kept.map(() => true));
   });
 
   it("keeps the newest rows that hold retention.bytes, set later with AlterConfigs", async () => {
@@ -145,19 +154,20 @@ describe("retention and object collection, pass by pass", () => {
     expect(new Set(policies.map((p) => p.clusterId))).toEqual(new Set(["retention"]));
     expect(await retentionPolicies(db.pool, "no-such-cluster")).toEqual([]);
     // Nothing more to drop: a pass right after the agent's moves nothing and deletes nothing.
-    const aged = policies.find((p) => p.retentionMs === BigInt(HOUR) && !p.logAppendTime)!;
-    expect(await applyRetention(db.pool, aged, BigInt(Date.now()))).toEqual({ moved: [], indexRowsDeleted: 0 });
+    const sized = policies.find((p) => p.retentionBytes >= 0n)!;
+    expect(await applyRetention(db.pool, sized, BigInt(Date.now()))).toEqual({ moved: [], indexRowsDeleted: 0 });
   });
 
   it("deletes an orphaned object only after the grace period, and never a referenced one", async () => {
-    // Another cluster than the agent's, so that only these calls touch it.
+    // Another cluster than the agent's, so that only these calls touch it. The released object
+    // lost some index rows and still has one.
     const [orphan, referenced] = ["manual/flush/orphan", "manual/flush/referenced"];
     for (const key of [orphan, referenced]) {
       await store.put(key, Buffer.from("fifteen bytes!!"));
       await db.pool.query(
         `INSERT INTO objects (key, cluster_id, size_bytes, level, state, created_at)
          VALUES ($1, 'manual', 15, 0, $2, now() - interval '1 hour')`,
-        [key, key === orphan ? "orphaned" : "committed"],
+        [key, key === orphan ? "orphaned" : "released"],
       );
     }
     await db.pool.query(
@@ -176,5 +186,11 @@ describe("retention and object collection, pass by pass", () => {
     expect(await store.head(orphan)).toBeUndefined();
     expect((await db.pool.query("SELECT 1 FROM objects WHERE key = $1", [orphan])).rows).toEqual([]);
     expect(await store.head(referenced)).toBeDefined();
+    // Checked again later, not every pass.
+    const { rows } = await db.pool.query<{ state: string; later: boolean }>(
+      "SELECT state, deleted_at > now() + interval '30 minutes' AS later FROM objects WHERE key = $1",
+      [referenced],
+    );
+    expect(rows).toEqual([{ state: "released", later: true }]);
   });
 });

@@ -112,13 +112,32 @@ export async function deleteRecordsBefore(
     const row = rows[0];
     if (!row) return undefined;
     const head = toHead(row);
-    await tx.query(
-      "DELETE FROM partition_index WHERE topic_id = $1 AND partition = $2 AND last_offset < $3",
-      [ref.topicId, ref.partition, head.logStartOffset.toString()],
-    );
+    await dropIndexRowsBelowLogStart(tx, ref.topicId, [ref.partition]);
     await notifyHeadChanges(tx, clusterId, [head]);
     return head;
   });
+}
+
+/**
+ * Deletes the partitions' index rows wholly below their log start offsets and marks the objects
+ * they pointed into 'released', for the jobs role to delete once nothing references them.
+ * Returns how many rows went.
+ */
+export async function dropIndexRowsBelowLogStart(tx: Queryable, topicId: string, partitions: readonly number[]): Promise<number> {
+  const { rows } = await tx.query<{ deleted: number }>(
+    `WITH deleted AS (
+       DELETE FROM partition_index i USING partitions p
+       WHERE p.topic_id = $1 AND p.partition = ANY($2::int[])
+         AND i.topic_id = p.topic_id AND i.partition = p.partition AND i.last_offset < p.log_start_offset
+       RETURNING i.object_key
+     ), released AS (
+       UPDATE objects SET state = 'released', deleted_at = NULL
+       WHERE key IN (SELECT object_key FROM deleted) AND state IN ('committed', 'released')
+     )
+     SELECT count(*)::int AS deleted FROM deleted`,
+    [topicId, partitions],
+  );
+  return rows[0]!.deleted;
 }
 
 function prefixed(alias: string): string {
