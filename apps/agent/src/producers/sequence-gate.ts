@@ -16,7 +16,7 @@ interface StoredRecentBatch {
  * The idempotent-producer check of one flush commit. Used inside the commit transaction after
  * the partitions are locked (so no other agent changes their producer states meanwhile):
  * `load` reads the states of every (producer, partition) in the flush in one query, `admit`
- * decides each entry in offset order, `save` writes the changed states in one statement.
+ * decides each entry in offset order, and the commit statement writes `changedStates()`.
  */
 export class SequenceGate {
   private readonly changed = new Set<string>();
@@ -93,41 +93,43 @@ export class SequenceGate {
     return verdict;
   }
 
-  async save(db: Queryable): Promise<void> {
-    if (this.changed.size === 0) return;
+  /** The changed states, as the parameters of producerStatesUpsert after the cluster id. */
+  changedStates(): unknown[] {
     const rows = [...this.changed].map((key) => {
       const [producerId, topicId, partition] = key.split(":") as [string, string, string];
       const s = this.states.get(key)!;
-      const recent = s.recent.map((b) => ({
-        firstSeq: b.firstSeq,
-        lastSeq: b.lastSeq,
-        baseOffset: b.baseOffset.toString(),
-      }));
-      return {
-        producerId,
-        topicId,
-        partition: Number(partition),
-        s,
-        recent: JSON.stringify(recent),
-      };
+      const recent = s.recent.map((b) => ({ firstSeq: b.firstSeq, lastSeq: b.lastSeq, baseOffset: b.baseOffset.toString() }));
+      return { producerId, topicId, partition: Number(partition), s, recent: JSON.stringify(recent) };
     });
-    await db.query(
-      `INSERT INTO producer_partition_states
-         (cluster_id, producer_id, topic_id, partition, producer_epoch, last_sequence, last_offset, recent, updated_at)
-       SELECT $1, * , now() FROM unnest($2::bigint[], $3::uuid[], $4::int[], $5::int[], $6::int[], $7::bigint[], $8::jsonb[])
-       ON CONFLICT (producer_id, topic_id, partition) DO UPDATE SET
-         producer_epoch = EXCLUDED.producer_epoch, last_sequence = EXCLUDED.last_sequence,
-         last_offset = EXCLUDED.last_offset, recent = EXCLUDED.recent, updated_at = EXCLUDED.updated_at`,
-      [
-        this.clusterId,
-        rows.map((r) => r.producerId),
-        rows.map((r) => r.topicId),
-        rows.map((r) => r.partition),
-        rows.map((r) => r.s.producerEpoch),
-        rows.map((r) => r.s.lastSequence),
-        rows.map((r) => r.s.lastOffset.toString()),
-        rows.map((r) => r.recent),
-      ],
-    );
+    return [
+      rows.map((r) => r.producerId),
+      rows.map((r) => r.topicId),
+      rows.map((r) => r.partition),
+      rows.map((r) => r.s.producerEpoch),
+      rows.map((r) => r.s.lastSequence),
+      rows.map((r) => r.s.lastOffset.toString()),
+      rows.map((r) => r.recent),
+    ];
   }
+
+  /** Writes the changed states on their own (a flush commit writes them within its statement). */
+  async save(db: Queryable): Promise<void> {
+    if (this.changed.size === 0) return;
+    await db.query(producerStatesUpsert(1, 2), [this.clusterId, ...this.changedStates()]);
+  }
+}
+
+/**
+ * The statement that stores producer states: $`cluster` is the cluster id, the seven parameters
+ * from $`first` on are SequenceGate.changedStates().
+ */
+export function producerStatesUpsert(cluster: number, first: number): string {
+  const [producerIds, topicIds, partitions, epochs, sequences, offsets, recents] = Array.from({ length: 7 }, (_, i) => `$${first + i}`);
+  return `INSERT INTO producer_partition_states
+       (cluster_id, producer_id, topic_id, partition, producer_epoch, last_sequence, last_offset, recent, updated_at)
+     SELECT $${cluster}, *, now()
+     FROM unnest(${producerIds}::bigint[], ${topicIds}::uuid[], ${partitions}::int[], ${epochs}::int[], ${sequences}::int[], ${offsets}::bigint[], ${recents}::jsonb[])
+     ON CONFLICT (producer_id, topic_id, partition) DO UPDATE SET
+       producer_epoch = EXCLUDED.producer_epoch, last_sequence = EXCLUDED.last_sequence,
+       last_offset = EXCLUDED.last_offset, recent = EXCLUDED.recent, updated_at = EXCLUDED.updated_at`;
 }

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { CommitEntryResult, CommitResult, FlushedObject, FlushEntry, PartitionHead } from "../metadata-store.ts";
-import { SequenceGate } from "../../producers/sequence-gate.ts";
+import { producerStatesUpsert, SequenceGate } from "../../producers/sequence-gate.ts";
 import { encodeHeadChanges, HEADS_CHANNEL } from "./head-notifications.ts";
 import { type HeadRow, type Int8, type Queryable, toHead } from "./rows.ts";
 import { inTransaction } from "./transaction.ts";
@@ -82,8 +82,7 @@ async function assignOffsets(tx: pg.PoolClient, clusterId: string, objects: read
   );
   // Heads advance (and are announced) only when some entry took offsets.
   const advanced: PartitionHead[] = [...heads.values()];
-  const committedAtMs = await writeCommit(tx, clusterId, objects, referenced, indexRows.length > 0 ? advanced : [], indexRows);
-  await gate.save(tx);
+  const committedAtMs = await writeCommit(tx, clusterId, objects, referenced, indexRows.length > 0 ? advanced : [], indexRows, gate);
   return results.map((entries) => ({ entries, heads: advanced, committedAtMs }));
 }
 
@@ -210,8 +209,9 @@ async function lockPartitions(tx: Queryable, clusterId: string, entries: readonl
 }
 
 /**
- * Records the objects, advances next_offset, inserts the index rows and queues the NOTIFYs in ONE
- * statement (data-modifying CTEs): a commit is then BEGIN, lock, this, COMMIT, whatever its size.
+ * Records the objects, advances next_offset, inserts the index rows, stores the idempotent
+ * producers' states and queues the NOTIFYs in ONE statement (data-modifying CTEs): a commit is
+ * then BEGIN, lock, load producer states, this, COMMIT, whatever its size.
  * Each round trip to Postgres costs a wakeup on both sides, and commits of a cluster are serial.
  * Index rows have no foreign keys to check (see the migration that dropped them). Returns the
  * commit time in ms.
@@ -223,6 +223,7 @@ async function writeCommit(
   referenced: ReadonlySet<string>,
   advanced: readonly PartitionHead[],
   indexRows: readonly NewIndexRow[],
+  gate: SequenceGate,
 ): Promise<bigint> {
   const objectKeys = objects.map((o) => o.objectKey);
   const { rows } = await tx.query<{ committed_at_ms: Int8 }>(
@@ -243,6 +244,8 @@ async function writeCommit(
          AS u(topic_id, partition, base_offset, last_offset, object, byte_offset, byte_length, max_timestamp, record_count)
      ), notified AS (
        SELECT pg_notify($17, payload) FROM unnest($18::text[]) AS payload
+     ), producer_states AS (
+       ${producerStatesUpsert(1, 19)}
      )
      SELECT (SELECT (extract(epoch FROM created_at) * 1000)::int8 FROM inserted_objects LIMIT 1) AS committed_at_ms,
        (SELECT count(*) FROM notified) AS notifications`,
@@ -258,6 +261,7 @@ async function writeCommit(
       ...indexRowArrays(indexRows, objectKeys),
       HEADS_CHANNEL,
       encodeHeadChanges(clusterId, advanced),
+      ...gate.changedStates(),
     ],
   );
   return BigInt(rows[0]!.committed_at_ms);
