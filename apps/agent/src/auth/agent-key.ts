@@ -8,7 +8,7 @@ export class AgentKeyError extends Error {
 }
 
 /** How often a running agent checks that its key still holds: revocation takes effect within this. */
-export const AGENT_KEY_CHECK_INTERVAL_MS = 5000;
+const AGENT_KEY_CHECK_INTERVAL_MS = 5000;
 
 /**
  * The cluster a dedicated agent serves, proven by its agent key (made in the console, which
