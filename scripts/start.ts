@@ -72,7 +72,9 @@ try {
   step("starting the console and agents");
   const webUrl = `http://localhost:${config.webPort}`;
   // `next start` serves in its own process when run directly (npx would add a layer to stop).
-  const nextBin = createRequire(join(repoRoot, "apps/web/package.json")).resolve("next/dist/bin/next");
+  const nextBin = createRequire(join(repoRoot, "apps/web/package.json")).resolve(
+    "next/dist/bin/next",
+  );
   const web = spawnChild(
     "web",
     process.execPath,

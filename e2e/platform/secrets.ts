@@ -11,6 +11,7 @@ export interface DemoSecrets {
 /** What `npm start` printed in its banner, read from the data dir it keeps them in. */
 export function readDemoSecrets(): DemoSecrets {
   const dataDir = process.env.STREAMBED_E2E_DATA_DIR;
-  if (!dataDir) throw new Error("STREAMBED_E2E_DATA_DIR is not set (run through playwright.config.ts)");
+  if (!dataDir)
+    throw new Error("STREAMBED_E2E_DATA_DIR is not set (run through playwright.config.ts)");
   return JSON.parse(readFileSync(join(dataDir, "secrets.json"), "utf8")) as DemoSecrets;
 }

@@ -27,7 +27,12 @@ process.on("exit", () => {
   for (const pid of running) signalGroup(pid, "SIGKILL");
 });
 
-export function spawnChild(name: string, command: string, args: string[], opts: SpawnOptions): Child {
+export function spawnChild(
+  name: string,
+  command: string,
+  args: string[],
+  opts: SpawnOptions,
+): Child {
   mkdirSync(opts.logDir, { recursive: true });
   const log = createWriteStream(join(opts.logDir, `${name}.log`), { flags: "a" });
   const child = spawn(command, args, {

@@ -40,7 +40,9 @@ const metadata = new PostgresMetadataStore({ pool: db.pool });
 try {
   const topic = await metadata.createTopic(cluster, "bench", partitions, {});
   const batch = await buildRecordBatch({
-    records: Array.from({ length: RECORDS_PER_BATCH }, (_, i) => ({ value: Buffer.alloc(RECORD_BYTES, i) })),
+    records: Array.from({ length: RECORDS_PER_BATCH }, (_, i) => ({
+      value: Buffer.alloc(RECORD_BYTES, i),
+    })),
   });
   const { recordCount, maxTimestamp } = validateRecordBatches(batch, 1 << 20);
   const heads = new PartitionHeadCache(metadata);
@@ -107,8 +109,16 @@ try {
     const wait = pacedStart + i / 5 - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const t0 = performance.now();
-    const entry = { topicId: topic.id, topicName: topic.name, partition: i % partitions, batches: single, ...one };
-    pacedAppends.push(paced.append(cluster, [entry]).then(() => void pacedLatencies.push(performance.now() - t0)));
+    const entry = {
+      topicId: topic.id,
+      topicName: topic.name,
+      partition: i % partitions,
+      batches: single,
+      ...one,
+    };
+    pacedAppends.push(
+      paced.append(cluster, [entry]).then(() => void pacedLatencies.push(performance.now() - t0)),
+    );
   }
   await Promise.all(pacedAppends);
   await paced.flushAndClose();
@@ -128,7 +138,12 @@ try {
     for (;;) {
       const results = await reader.read({
         clusterId: cluster,
-        partitions: offsets.map((fetchOffset, partition) => ({ topicId: topic.id, partition, fetchOffset, partitionMaxBytes: 1 << 20 })),
+        partitions: offsets.map((fetchOffset, partition) => ({
+          topicId: topic.id,
+          partition,
+          fetchOffset,
+          partitionMaxBytes: 1 << 20,
+        })),
         maxBytes: 50 << 20,
         minBytes: 1,
         maxWaitMs: 0,
@@ -137,13 +152,16 @@ try {
       for (const r of results) {
         if (r.records.length === 0) continue;
         got += r.records.length;
-        offsets[r.partition] = r.highWatermark <= offsets[r.partition]! ? r.highWatermark : lastOffsetAfter(r.records);
+        offsets[r.partition] =
+          r.highWatermark <= offsets[r.partition]! ? r.highWatermark : lastOffsetAfter(r.records);
       }
       if (got === 0) break;
       bytes += got;
     }
     const seconds = (performance.now() - t0) / 1000;
-    console.log(`fetch (${label} cache): ${(bytes / 1024 / 1024 / seconds).toFixed(1)} MiB/s (${(bytes / 1024 / 1024).toFixed(0)} MiB in ${seconds.toFixed(2)} s)`);
+    console.log(
+      `fetch (${label} cache): ${(bytes / 1024 / 1024 / seconds).toFixed(1)} MiB/s (${(bytes / 1024 / 1024).toFixed(0)} MiB in ${seconds.toFixed(2)} s)`,
+    );
   }
   await heads.close();
 } finally {

@@ -23,12 +23,14 @@ export interface StoreWriteResult {
   putsPerSecond: number;
 }
 
-export async function measureLocalStoreWrites(options: {
-  objects?: number;
-  objectBytes?: number;
-  concurrency?: number;
-  dir?: string;
-} = {}): Promise<StoreWriteResult> {
+export async function measureLocalStoreWrites(
+  options: {
+    objects?: number;
+    objectBytes?: number;
+    concurrency?: number;
+    dir?: string;
+  } = {},
+): Promise<StoreWriteResult> {
   const objects = options.objects ?? 48;
   const objectBytes = options.objectBytes ?? 8 * 1024 * 1024;
   const concurrency = options.concurrency ?? DEFAULT_MAX_FLUSHES_IN_FLIGHT;

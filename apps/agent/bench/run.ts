@@ -50,7 +50,11 @@ function run(command: string, args: string[], onStarted?: () => void): Promise<s
       }
     });
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited with ${code}: ${err.slice(-1000)}`))));
+    child.on("close", (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`${command} exited with ${code}: ${err.slice(-1000)}`)),
+    );
   });
 }
 
@@ -65,7 +69,9 @@ interface ProduceRun {
 }
 
 function producePython(args: string[], onStarted?: () => void): Promise<ProduceRun> {
-  return run("/usr/bin/python3", [path.join(here, "clients/produce.py"), ...args], onStarted).then((out) => JSON.parse(out.trim().split("\n").pop()!) as ProduceRun);
+  return run("/usr/bin/python3", [path.join(here, "clients/produce.py"), ...args], onStarted).then(
+    (out) => JSON.parse(out.trim().split("\n").pop()!) as ProduceRun,
+  );
 }
 
 /**
@@ -74,9 +80,23 @@ function producePython(args: string[], onStarted?: () => void): Promise<ProduceR
  * and 1000 partitions): it costs next to no CPU, so the run shows what the agent does with the
  * cores it gets.
  */
-function produceReplayed(topic: string, partitions: number, onStarted: () => void): Promise<ProduceRun> {
+function produceReplayed(
+  topic: string,
+  partitions: number,
+  onStarted: () => void,
+): Promise<ProduceRun> {
   const recordsPerBatch = partitions === 1 ? 1000 : partitions <= 100 ? 400 : 100;
-  const args = ["--import", "tsx", path.join(here, "clients/replay-produce.ts"), bootstrap, topic, String(partitions), "1", String(recordsPerBatch), String(produceMiB)];
+  const args = [
+    "--import",
+    "tsx",
+    path.join(here, "clients/replay-produce.ts"),
+    bootstrap,
+    topic,
+    String(partitions),
+    "1",
+    String(recordsPerBatch),
+    String(produceMiB),
+  ];
   return run(process.execPath, args, onStarted).then((out) => {
     const r = JSON.parse(out.trim().split("\n").pop()!) as Omit<ProduceRun, "records">;
     return { ...r, records: r.bytes / 1024 };
@@ -105,16 +125,33 @@ interface AgentCounters {
 
 /** Busy CPU seconds of all cores since boot (Linux /proc/stat: user, nice, system, irq, softirq, steal). */
 function machineBusySeconds(): number {
-  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const fields = readFileSync("/proc/stat", "utf8")
+    .split("\n")[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   return [0, 1, 2, 5, 6, 7].reduce((sum, i) => sum + (fields[i] ?? 0), 0) / 100;
 }
 
 async function agentCounters(agent: RunningAgent): Promise<AgentCounters> {
   const cpu = process.cpuUsage();
   return {
-    puts: await metricValue(agent, "streambed_object_requests_total", 'streambed_object_requests_total{op="put"}'),
-    commits: await metricValue(agent, "streambed_commit_duration_seconds", "streambed_commit_duration_seconds_count"),
-    commitSeconds: await metricValue(agent, "streambed_commit_duration_seconds", "streambed_commit_duration_seconds_sum"),
+    puts: await metricValue(
+      agent,
+      "streambed_object_requests_total",
+      'streambed_object_requests_total{op="put"}',
+    ),
+    commits: await metricValue(
+      agent,
+      "streambed_commit_duration_seconds",
+      "streambed_commit_duration_seconds_count",
+    ),
+    commitSeconds: await metricValue(
+      agent,
+      "streambed_commit_duration_seconds",
+      "streambed_commit_duration_seconds_sum",
+    ),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     machineSeconds: machineBusySeconds(),
   };
@@ -124,12 +161,20 @@ async function agentCounters(agent: RunningAgent): Promise<AgentCounters> {
  * Objects/s, commit time and where the CPU went during one run: the agent's and the client's
  * share, per MiB (throughput runs) or in cores (fixed-rate runs).
  */
-function runCosts(before: AgentCounters, after: AgentCounters, result: ProduceRun, cpu: "per MiB" | "cores"): string {
+function runCosts(
+  before: AgentCounters,
+  after: AgentCounters,
+  result: ProduceRun,
+  cpu: "per MiB" | "cores",
+): string {
   const commits = after.commits - before.commits;
-  const commitMs = commits > 0 ? ((after.commitSeconds - before.commitSeconds) / commits) * 1000 : 0;
+  const commitMs =
+    commits > 0 ? ((after.commitSeconds - before.commitSeconds) / commits) * 1000 : 0;
   const agentCpu = after.cpuSeconds - before.cpuSeconds;
   const share = (seconds: number) =>
-    cpu === "per MiB" ? `${((seconds / (result.bytes / MiB)) * 1000).toFixed(2)} ms` : `${(seconds / result.seconds).toFixed(2)} cores`;
+    cpu === "per MiB"
+      ? `${((seconds / (result.bytes / MiB)) * 1000).toFixed(2)} ms`
+      : `${(seconds / result.seconds).toFixed(2)} cores`;
   return (
     `${((after.puts - before.puts) / result.seconds).toFixed(1)} objects/s, commit ${commitMs.toFixed(1)} ms avg, ` +
     `CPU ${cpu === "per MiB" ? "per MiB " : ""}agent ${share(agentCpu)} / client ${share(result.cpuSeconds)} / ` +
@@ -166,7 +211,22 @@ const bucketDir = await mkdtemp(path.join(tmpdir(), "streambed-bench-bucket-"));
 const logger = pino({ level: "warn" });
 const startBenchAgent = async () => {
   const parsed = parseConfig(
-    ["--database-url", db.url, "--bucket-url", pathToFileURL(bucketDir).href, "--cluster-id", "bench", "--kafka-port", "0", "--http-port", "0", "--batch-timeout-ms", String(BATCH_TIMEOUT_MS), "--block-cache-bytes", String(FETCH_CACHE_BYTES)],
+    [
+      "--database-url",
+      db.url,
+      "--bucket-url",
+      pathToFileURL(bucketDir).href,
+      "--cluster-id",
+      "bench",
+      "--kafka-port",
+      "0",
+      "--http-port",
+      "0",
+      "--batch-timeout-ms",
+      String(BATCH_TIMEOUT_MS),
+      "--block-cache-bytes",
+      String(FETCH_CACHE_BYTES),
+    ],
     {},
   );
   if (parsed.help) throw new Error("unreachable");
@@ -183,21 +243,37 @@ try {
   const sampleRaw = async () => {
     const cpu = process.cpuUsage();
     // 8 MiB objects, as many PUTs in flight as the agent runs flushes.
-    const raw = await measureLocalStoreWrites({ objects: Math.max(16, Math.round(produceMiB / 8)) });
+    const raw = await measureLocalStoreWrites({
+      objects: Math.max(16, Math.round(produceMiB / 8)),
+    });
     const used = process.cpuUsage(cpu);
-    raws.push({ mibPerSecond: raw.mibPerSecond, cpuMsPerMiB: (used.user + used.system) / 1000 / ((raw.objects * raw.objectBytes) / MiB) });
+    raws.push({
+      mibPerSecond: raw.mibPerSecond,
+      cpuMsPerMiB: (used.user + used.system) / 1000 / ((raw.objects * raw.objectBytes) / MiB),
+    });
   };
 
   // The client shares the machine's cores with the agent: its own cost per MiB bounds the runs below.
-  const ceiling = await producePython(["enqueue", "127.0.0.1:1", "ceiling", "1000", String(produceMiB * 1024)]);
+  const ceiling = await producePython([
+    "enqueue",
+    "127.0.0.1:1",
+    "ceiling",
+    "1000",
+    String(produceMiB * 1024),
+  ]);
   row(
     "client alone (enqueue, no broker)",
-    `${(ceiling.bytes / MiB / ceiling.seconds).toFixed(1)} MiB/s, ${(ceiling.cpuSeconds / (ceiling.bytes / MiB) * 1000).toFixed(2)} ms CPU per MiB`,
+    `${(ceiling.bytes / MiB / ceiling.seconds).toFixed(1)} MiB/s, ${((ceiling.cpuSeconds / (ceiling.bytes / MiB)) * 1000).toFixed(2)} ms CPU per MiB`,
   );
 
-  console.log(`produce throughput (${produceMiB} MiB of 1 KiB records, acks=all, batch timeout ${BATCH_TIMEOUT_MS} ms, median of ${REPEATS} runs)`);
+  console.log(
+    `produce throughput (${produceMiB} MiB of 1 KiB records, acks=all, batch timeout ${BATCH_TIMEOUT_MS} ms, median of ${REPEATS} runs)`,
+  );
   const produced: { name: string; runs: { result: ProduceRun; costs: string }[] }[] = [];
-  const measure = async (name: string, produceOnce: (onStarted: () => void) => Promise<ProduceRun>) => {
+  const measure = async (
+    name: string,
+    produceOnce: (onStarted: () => void) => Promise<ProduceRun>,
+  ) => {
     const runs = [];
     for (let i = 0; i < REPEATS; i++) runs.push(await countedRun(produceOnce, "per MiB"));
     produced.push({ name, runs });
@@ -207,9 +283,14 @@ try {
     const topic = `throughput-${partitions}`;
     await createTopic(bootstrap, topic, partitions);
     await measure(`produce ${partitions} partition(s)`, (started) =>
-      producePython(["throughput", bootstrap, topic, String(partitions), String(produceMiB * 1024)], started),
+      producePython(
+        ["throughput", bootstrap, topic, String(partitions), String(produceMiB * 1024)],
+        started,
+      ),
     );
-    await measure(`produce ${partitions} partition(s), replaying client`, (started) => produceReplayed(topic, partitions, started));
+    await measure(`produce ${partitions} partition(s), replaying client`, (started) =>
+      produceReplayed(topic, partitions, started),
+    );
   }
   const raw = median(raws, (r) => r.mibPerSecond);
   row(
@@ -222,7 +303,8 @@ try {
     const errors = runs.reduce((sum, r) => sum + r.result.errors, 0);
     // The client and the object writes alone need this much CPU per MiB: on this machine's cores
     // no agent, however cheap, could go faster than the bound.
-    const clientAndStoreMs = (mid.result.cpuSeconds / (mid.result.bytes / MiB)) * 1000 + raw.cpuMsPerMiB;
+    const clientAndStoreMs =
+      (mid.result.cpuSeconds / (mid.result.bytes / MiB)) * 1000 + raw.cpuMsPerMiB;
     const bound = (cores * 1000) / clientAndStoreMs;
     row(
       name,
@@ -231,12 +313,25 @@ try {
     );
   }
 
-  console.log(`produce latency at ${LATENCY_RATE} records/s (${((LATENCY_RATE * 1024) / MiB).toFixed(1)} MiB/s), linger.ms=0`);
+  console.log(
+    `produce latency at ${LATENCY_RATE} records/s (${((LATENCY_RATE * 1024) / MiB).toFixed(1)} MiB/s), linger.ms=0`,
+  );
   for (const partitions of [1, 1000]) {
     const topic = `latency-${partitions}`;
     await createTopic(bootstrap, topic, partitions);
     const { result, costs } = await countedRun(
-      (started) => producePython(["latency", bootstrap, topic, String(partitions), String(LATENCY_RATE), String(LATENCY_SECONDS)], started),
+      (started) =>
+        producePython(
+          [
+            "latency",
+            bootstrap,
+            topic,
+            String(partitions),
+            String(LATENCY_RATE),
+            String(LATENCY_SECONDS),
+          ],
+          started,
+        ),
       "cores",
     );
     const sorted = [...result.latenciesMs!].sort((a, b) => a - b);
@@ -246,11 +341,31 @@ try {
     );
   }
 
-  console.log(`fetch throughput (kcat, the 100-partition topic written above, block cache ${FETCH_CACHE_BYTES / MiB} MiB)`);
+  console.log(
+    `fetch throughput (kcat, the 100-partition topic written above, block cache ${FETCH_CACHE_BYTES / MiB} MiB)`,
+  );
   const topic = "throughput-100";
   const fetchAll = async () => {
     const started = performance.now();
-    const out = await run("/usr/bin/kcat", ["-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%S\\n", "-X", "fetch.max.bytes=52428800", "-X", "max.partition.fetch.bytes=8388608", "-X", "fetch.wait.max.ms=10"]);
+    const out = await run("/usr/bin/kcat", [
+      "-C",
+      "-b",
+      bootstrap,
+      "-t",
+      topic,
+      "-o",
+      "beginning",
+      "-e",
+      "-q",
+      "-f",
+      "%S\\n",
+      "-X",
+      "fetch.max.bytes=52428800",
+      "-X",
+      "max.partition.fetch.bytes=8388608",
+      "-X",
+      "fetch.wait.max.ms=10",
+    ]);
     const seconds = (performance.now() - started) / 1000;
     const bytes = out.split("\n").reduce((sum, line) => sum + (line === "" ? 0 : Number(line)), 0);
     return `${(bytes / MiB / seconds).toFixed(1)} MiB/s (${(bytes / MiB).toFixed(0)} MiB)`;

@@ -58,7 +58,11 @@ export interface AgentTimings {
 }
 
 /** Builds every part of an agent from its config, starts listening and registers it. */
-export async function startAgent(options: AgentConfig, logger: Logger, timings: AgentTimings = {}): Promise<RunningAgent> {
+export async function startAgent(
+  options: AgentConfig,
+  logger: Logger,
+  timings: AgentTimings = {},
+): Promise<RunningAgent> {
   const metrics = new AgentMetrics();
   const pool = createPgPool(options.databaseUrl, { max: 20 });
   // An idle connection dropped by Postgres (restart, failover) must not crash the agent: the pool
@@ -109,15 +113,25 @@ export async function startAgent(options: AgentConfig, logger: Logger, timings: 
   });
   const groups = new GroupCoordinator({
     store: new GroupStore(pool),
-    agents: { self: registry.self, liveAgents: (clusterId: string) => registry.visibleAgents(clusterId) },
-    settings: { ...defaultGroupSettings, initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs },
+    agents: {
+      self: registry.self,
+      liveAgents: (clusterId: string) => registry.visibleAgents(clusterId),
+    },
+    settings: {
+      ...defaultGroupSettings,
+      initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+    },
     timers: realTimers,
     newMemberId: (clientId) => `${clientId}-${randomUUID()}`,
     logger,
   });
 
   // Up to the produce buffer's bound: that much of produce frames can be in use at once.
-  const framePool = new FramePool({ maxRetainedBytes: config.maxBufferedProduceBytes, minFrameBytes: 64 * 1024, maxFrameBytes: 16 * 1024 * 1024 });
+  const framePool = new FramePool({
+    maxRetainedBytes: config.maxBufferedProduceBytes,
+    minFrameBytes: 64 * 1024,
+    maxFrameBytes: 16 * 1024 * 1024,
+  });
   metrics.watchProduceMemory({
     buffered: () => produceBuffer.bufferedBytes,
     framesLent: () => framePool.lentOutBytes,
@@ -139,7 +153,12 @@ export async function startAgent(options: AgentConfig, logger: Logger, timings: 
       metrics,
       groups,
       producerIds: new ProducerIdAllocator(pool),
-      sasl: new SaslAuthenticator({ credentials: new CredentialCache(pool), limiter: new FailureLimiter(), dedicatedClusterId: config.clusterId, logger }),
+      sasl: new SaslAuthenticator({
+        credentials: new CredentialCache(pool),
+        limiter: new FailureLimiter(),
+        dedicatedClusterId: config.clusterId,
+        logger,
+      }),
     } satisfies AgentServices,
     logger,
     await loadTlsOptions(config),
@@ -150,8 +169,19 @@ export async function startAgent(options: AgentConfig, logger: Logger, timings: 
     checkMetadataStore: async () => {
       await pool.query("SELECT 1");
     },
-    identity: () => ({ agentId: id, zone: config.zone, roles: config.roles, version: AGENT_VERSION, clusterId: config.clusterId }),
-    peerBlocks: new PeerBlockRoute({ blocks, token: peerToken, clusterId: config.clusterId, metrics: metrics.peerBlockServes }),
+    identity: () => ({
+      agentId: id,
+      zone: config.zone,
+      roles: config.roles,
+      version: AGENT_VERSION,
+      clusterId: config.clusterId,
+    }),
+    peerBlocks: new PeerBlockRoute({
+      blocks,
+      token: peerToken,
+      clusterId: config.clusterId,
+      metrics: metrics.peerBlockServes,
+    }),
   });
 
   const jobs = config.roles.includes("jobs")
@@ -175,7 +205,10 @@ export async function startAgent(options: AgentConfig, logger: Logger, timings: 
     self.httpPort = httpPort;
     await registry.start();
     jobs?.start();
-    logger.info({ agentId: id, kafkaPort, httpPort, bucket: store.location, clusterId: config.clusterId }, "agent started");
+    logger.info(
+      { agentId: id, kafkaPort, httpPort, bucket: store.location, clusterId: config.clusterId },
+      "agent started",
+    );
 
     let stopping: Promise<void> | undefined;
     let stopWatchingKey = (): void => undefined;
@@ -187,7 +220,9 @@ export async function startAgent(options: AgentConfig, logger: Logger, timings: 
         await kafkaServer.close();
         await groups.close();
         await produceBuffer.flushAndClose();
-        await registry.stop().catch((err: unknown) => logger.warn({ err }, "deregistration failed"));
+        await registry
+          .stop()
+          .catch((err: unknown) => logger.warn({ err }, "deregistration failed"));
         await httpServer.close();
         await heads.close();
         await metadata.close();
@@ -214,7 +249,12 @@ export async function startAgent(options: AgentConfig, logger: Logger, timings: 
     });
     return { id, kafkaPort, httpPort, metrics, stop, stoppedBy };
   } catch (err) {
-    await Promise.allSettled([kafkaServer.close(), httpServer.close(), heads.close(), groups.close()]);
+    await Promise.allSettled([
+      kafkaServer.close(),
+      httpServer.close(),
+      heads.close(),
+      groups.close(),
+    ]);
     await metadata.close().catch(() => undefined);
     await pool.end().catch(() => undefined);
     throw err;

@@ -27,7 +27,10 @@ describe("parseConfig", () => {
   });
 
   it("lets flags win over environment variables", () => {
-    const c = config(["--kafka-port", "9100", "--zone=b"], { STREAMBED_KAFKA_PORT: "9200", STREAMBED_ZONE: "a" });
+    const c = config(["--kafka-port", "9100", "--zone=b"], {
+      STREAMBED_KAFKA_PORT: "9200",
+      STREAMBED_ZONE: "a",
+    });
     expect(c.kafkaPort).toBe(9100);
     expect(c.httpPort).toBe(10100);
     expect(c.zone).toBe("b");
@@ -38,7 +41,9 @@ describe("parseConfig", () => {
   });
 
   it("lists every invalid setting", () => {
-    expect(() => parseConfig(["--kafka-port", "x", "--roles", "produce,nope"], {})).toThrow(ConfigError);
+    expect(() => parseConfig(["--kafka-port", "x", "--roles", "produce,nope"], {})).toThrow(
+      ConfigError,
+    );
     try {
       parseConfig(["--kafka-port", "x", "--roles", "produce,nope"], {});
     } catch (err) {
@@ -51,7 +56,19 @@ describe("parseConfig", () => {
   it("rejects unknown flags and documents every option", () => {
     expect(() => parseConfig(["--nope"], {})).toThrow(ConfigError);
     expect(parseConfig(["--help"], {})).toEqual({ help: true });
-    for (const flag of ["--database-url", "--cluster-id", "--agent-key", "--bucket-url", "--advertised-host", "--kafka-port", "--http-port", "--zone", "--roles", "--batch-timeout-ms", "--batch-max-bytes"]) {
+    for (const flag of [
+      "--database-url",
+      "--cluster-id",
+      "--agent-key",
+      "--bucket-url",
+      "--advertised-host",
+      "--kafka-port",
+      "--http-port",
+      "--zone",
+      "--roles",
+      "--batch-timeout-ms",
+      "--batch-max-bytes",
+    ]) {
       expect(helpText()).toContain(flag);
     }
   });

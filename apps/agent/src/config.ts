@@ -64,7 +64,11 @@ interface Option {
 }
 
 const options = {
-  databaseUrl: { flag: "database-url", env: ["DATABASE_URL"], help: "Postgres URL of the metadata store (required)" },
+  databaseUrl: {
+    flag: "database-url",
+    env: ["DATABASE_URL"],
+    help: "Postgres URL of the metadata store (required)",
+  },
   clusterId: {
     flag: "cluster-id",
     env: ["STREAMBED_CLUSTER_ID"],
@@ -76,52 +80,101 @@ const options = {
     help: "virtual cluster of connections that do not authenticate",
     defaultText: "the --cluster-id",
   },
-  agentKey: { flag: "agent-key", env: ["STREAMBED_AGENT_KEY"], help: "agent key proving which cluster a dedicated agent serves (re-checked every 5 s: once revoked, the agent stops)" },
-  agentId: { flag: "agent-id", env: ["STREAMBED_AGENT_ID"], help: "id in the agent registry", defaultText: "random ULID per start" },
+  agentKey: {
+    flag: "agent-key",
+    env: ["STREAMBED_AGENT_KEY"],
+    help: "agent key proving which cluster a dedicated agent serves (re-checked every 5 s: once revoked, the agent stops)",
+  },
+  agentId: {
+    flag: "agent-id",
+    env: ["STREAMBED_AGENT_ID"],
+    help: "id in the agent registry",
+    defaultText: "random ULID per start",
+  },
   bucketUrl: {
     flag: "bucket-url",
     env: ["STREAMBED_BUCKET_URL"],
     help: "object store: file:///dir or s3://bucket/prefix?endpoint=...&region=...&forcePathStyle=true",
     defaultText: "file://<working dir>/.data/objects",
   },
-  listenHost: { flag: "listen-host", env: ["STREAMBED_LISTEN_HOST"], help: "address the Kafka and HTTP ports bind to", defaultText: "127.0.0.1" },
+  listenHost: {
+    flag: "listen-host",
+    env: ["STREAMBED_LISTEN_HOST"],
+    help: "address the Kafka and HTTP ports bind to",
+    defaultText: "127.0.0.1",
+  },
   advertisedHost: {
     flag: "advertised-host",
     env: ["STREAMBED_ADVERTISED_HOST"],
     help: "host given to clients in Metadata (librdkafka resolves localhost to ::1, so an IP is safer)",
     defaultText: "127.0.0.1",
   },
-  kafkaPort: { flag: "kafka-port", env: ["STREAMBED_KAFKA_PORT"], help: "Kafka protocol port (0 = any free port)", defaultText: "9092" },
+  kafkaPort: {
+    flag: "kafka-port",
+    env: ["STREAMBED_KAFKA_PORT"],
+    help: "Kafka protocol port (0 = any free port)",
+    defaultText: "9092",
+  },
   httpPort: {
     flag: "http-port",
     env: ["STREAMBED_HTTP_PORT"],
     help: "HTTP port for /healthz and /metrics",
     defaultText: "Kafka port + 1000 (0 when the Kafka port is 0)",
   },
-  zone: { flag: "zone", env: ["STREAMBED_ZONE"], help: "availability zone; clients pick theirs with ws_az=<zone> in client.id", defaultText: "default" },
-  roles: { flag: "roles", env: ["STREAMBED_ROLES"], help: `comma-separated subset of ${agentRoles.join(",")}`, defaultText: agentRoles.join(",") },
+  zone: {
+    flag: "zone",
+    env: ["STREAMBED_ZONE"],
+    help: "availability zone; clients pick theirs with ws_az=<zone> in client.id",
+    defaultText: "default",
+  },
+  roles: {
+    flag: "roles",
+    env: ["STREAMBED_ROLES"],
+    help: `comma-separated subset of ${agentRoles.join(",")}`,
+    defaultText: agentRoles.join(","),
+  },
   batchTimeoutMs: {
     flag: "batch-timeout-ms",
     env: ["STREAMBED_BATCH_TIMEOUT_MS"],
     help: "flush the produce buffer when its oldest entry is this old",
     defaultText: "250 for S3, 20 for a local directory",
   },
-  batchMaxBytes: { flag: "batch-max-bytes", env: ["STREAMBED_BATCH_MAX_BYTES"], help: "flush the produce buffer at this size", defaultText: String(8 * MiB) },
+  batchMaxBytes: {
+    flag: "batch-max-bytes",
+    env: ["STREAMBED_BATCH_MAX_BYTES"],
+    help: "flush the produce buffer at this size",
+    defaultText: String(8 * MiB),
+  },
   maxFlushesInFlight: {
     flag: "max-flushes-in-flight",
     env: ["STREAMBED_MAX_FLUSHES_IN_FLIGHT"],
     help: "flushes being written and committed at once (the object PUTs run in parallel)",
     defaultText: String(DEFAULT_MAX_FLUSHES_IN_FLIGHT),
   },
-  blockCacheBytes: { flag: "block-cache-bytes", env: ["STREAMBED_BLOCK_CACHE_BYTES"], help: "size of the fetch block cache", defaultText: String(256 * MiB) },
-  maxConnections: { flag: "max-connections", env: ["STREAMBED_MAX_CONNECTIONS"], help: "Kafka connections accepted at once", defaultText: "10000" },
+  blockCacheBytes: {
+    flag: "block-cache-bytes",
+    env: ["STREAMBED_BLOCK_CACHE_BYTES"],
+    help: "size of the fetch block cache",
+    defaultText: String(256 * MiB),
+  },
+  maxConnections: {
+    flag: "max-connections",
+    env: ["STREAMBED_MAX_CONNECTIONS"],
+    help: "Kafka connections accepted at once",
+    defaultText: "10000",
+  },
   maxBufferedProduceBytes: {
     flag: "max-buffered-produce-bytes",
     env: ["STREAMBED_MAX_BUFFERED_PRODUCE_BYTES"],
     help: "stop reading from sockets while the produce buffer holds more than this",
     defaultText: String(64 * MiB),
   },
-  logLevel: { flag: "log-level", env: ["STREAMBED_LOG_LEVEL", "LOG_LEVEL"], help: logLevels.join("|"), defaultText: "info" },
+  logLevel: {
+    flag: "log-level",
+    env: ["STREAMBED_LOG_LEVEL", "LOG_LEVEL"],
+    help: logLevels.join("|"),
+    defaultText: "info",
+  },
   groupInitialRebalanceDelayMs: {
     flag: "group-initial-rebalance-delay-ms",
     env: ["STREAMBED_GROUP_INITIAL_REBALANCE_DELAY_MS"],
@@ -146,9 +199,21 @@ const options = {
     help: "jobs role: committed offsets of a group empty (or without members) this long are removed",
     defaultText: "10080 (7 days)",
   },
-  tlsCert: { flag: "tls-cert", env: ["STREAMBED_TLS_CERT"], help: "PEM certificate (chain) file: the Kafka port speaks TLS (with --tls-key)" },
-  tlsKey: { flag: "tls-key", env: ["STREAMBED_TLS_KEY"], help: "PEM private key file of --tls-cert" },
-  tlsClientCa: { flag: "tls-client-ca", env: ["STREAMBED_TLS_CLIENT_CA"], help: "PEM CA file: require client certificates signed by it (mTLS)" },
+  tlsCert: {
+    flag: "tls-cert",
+    env: ["STREAMBED_TLS_CERT"],
+    help: "PEM certificate (chain) file: the Kafka port speaks TLS (with --tls-key)",
+  },
+  tlsKey: {
+    flag: "tls-key",
+    env: ["STREAMBED_TLS_KEY"],
+    help: "PEM private key file of --tls-cert",
+  },
+  tlsClientCa: {
+    flag: "tls-client-ca",
+    env: ["STREAMBED_TLS_CLIENT_CA"],
+    help: "PEM CA file: require client certificates signed by it (mTLS)",
+  },
 } satisfies Record<keyof AgentConfig, Option>;
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -156,11 +221,25 @@ const positiveInt = z.coerce.number().int().positive();
 
 const schema = z
   .object({
-    databaseUrl: z.string({ error: "--database-url or DATABASE_URL is required" }).min(1, "--database-url or DATABASE_URL is required"),
-    clusterId: z.string().optional().transform((v) => (v ? v : null)),
-    defaultClusterId: z.string().optional().transform((v) => (v ? v : null)),
-    agentKey: z.string().optional().transform((v) => (v ? v : null)),
-    agentId: z.string().optional().transform((v) => (v ? v : null)),
+    databaseUrl: z
+      .string({ error: "--database-url or DATABASE_URL is required" })
+      .min(1, "--database-url or DATABASE_URL is required"),
+    clusterId: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : null)),
+    defaultClusterId: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : null)),
+    agentKey: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : null)),
+    agentId: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : null)),
     bucketUrl: z
       .string()
       .default(() => pathToFileURL(resolve(".data/objects")).href)
@@ -173,14 +252,23 @@ const schema = z
     roles: z
       .string()
       .default(agentRoles.join(","))
-      .transform((v) => v.split(",").map((r) => r.trim()).filter((r) => r !== ""))
+      .transform((v) =>
+        v
+          .split(",")
+          .map((r) => r.trim())
+          .filter((r) => r !== ""),
+      )
       .pipe(z.array(z.enum(agentRoles)).min(1)),
     batchTimeoutMs: positiveInt.optional(),
     batchMaxBytes: positiveInt.default(8 * MiB),
     // Under load a flush is batchMaxBytes and its PUT the slowest step: enough of them overlap to
     // keep the store busy, and together they stay within maxBufferedProduceBytes.
     maxFlushesInFlight: positiveInt.default(DEFAULT_MAX_FLUSHES_IN_FLIGHT),
-    blockCacheBytes: z.coerce.number().int().min(0).default(256 * MiB),
+    blockCacheBytes: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(256 * MiB),
     maxConnections: positiveInt.default(10_000),
     maxBufferedProduceBytes: positiveInt.default(64 * MiB),
     logLevel: z.enum(logLevels).default("info"),
@@ -188,19 +276,29 @@ const schema = z
     retentionCheckIntervalMs: positiveInt.default(60_000),
     objectDeletionGraceMs: z.coerce.number().int().min(0).default(60_000),
     offsetsRetentionMinutes: positiveInt.default(10_080),
-    tlsCert: z.string().optional().transform((v) => (v ? v : null)),
-    tlsKey: z.string().optional().transform((v) => (v ? v : null)),
-    tlsClientCa: z.string().optional().transform((v) => (v ? v : null)),
+    tlsCert: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : null)),
+    tlsKey: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : null)),
+    tlsClientCa: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : null)),
   })
-  .refine((c) => (c.tlsCert === null) === (c.tlsKey === null), { message: "--tls-cert and --tls-key go together", path: ["tlsCert"] })
-  .transform(
-    (c): AgentConfig => ({
-      ...c,
-      defaultClusterId: c.defaultClusterId ?? c.clusterId,
-      httpPort: c.httpPort ?? (c.kafkaPort === 0 ? 0 : c.kafkaPort + 1000),
-      batchTimeoutMs: c.batchTimeoutMs ?? defaultBatchTimeoutMs(c.bucketUrl),
-    }),
-  );
+  .refine((c) => (c.tlsCert === null) === (c.tlsKey === null), {
+    message: "--tls-cert and --tls-key go together",
+    path: ["tlsCert"],
+  })
+  .transform((c): AgentConfig => ({
+    ...c,
+    defaultClusterId: c.defaultClusterId ?? c.clusterId,
+    httpPort: c.httpPort ?? (c.kafkaPort === 0 ? 0 : c.kafkaPort + 1000),
+    batchTimeoutMs: c.batchTimeoutMs ?? defaultBatchTimeoutMs(c.bucketUrl),
+  }));
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -216,7 +314,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs 
       args: argv,
       options: {
         help: { type: "boolean", short: "h" },
-        ...Object.fromEntries(Object.values(options).map((o) => [o.flag, { type: "string" as const }])),
+        ...Object.fromEntries(
+          Object.values(options).map((o) => [o.flag, { type: "string" as const }]),
+        ),
       },
       strict: true,
       allowPositionals: false,
@@ -229,7 +329,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs 
   const raw: Record<string, string | undefined> = {};
   for (const [key, option] of Object.entries(options) as [keyof AgentConfig, Option][]) {
     const flagValue = values[option.flag];
-    raw[key] = typeof flagValue === "string" ? flagValue : option.env.map((name) => env[name]).find((v) => v !== undefined);
+    raw[key] =
+      typeof flagValue === "string"
+        ? flagValue
+        : option.env.map((name) => env[name]).find((v) => v !== undefined);
   }
   const result = schema.safeParse(raw);
   if (!result.success) {
@@ -243,10 +346,16 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs 
 }
 
 export function helpText(): string {
-  const lines = ["Usage: streambed-agent [options]", "", "Options (flag, then environment variable):"];
+  const lines = [
+    "Usage: streambed-agent [options]",
+    "",
+    "Options (flag, then environment variable):",
+  ];
   for (const option of Object.values(options) as Option[]) {
     lines.push(`  --${option.flag.padEnd(28)} ${option.env.join(", ")}`);
-    lines.push(`      ${option.help}${option.defaultText ? ` (default: ${option.defaultText})` : ""}`);
+    lines.push(
+      `      ${option.help}${option.defaultText ? ` (default: ${option.defaultText})` : ""}`,
+    );
   }
   lines.push(`  --${"help".padEnd(28)} show this text`);
   return lines.join("\n");

@@ -108,7 +108,13 @@ afterAll(async () => {
 });
 
 /** kcat against one agent, with its cluster's credential. */
-function kcat(agent: TestAgent, cluster: TestCluster, extra: string[], args: string[], input?: string): Promise<string> {
+function kcat(
+  agent: TestAgent,
+  cluster: TestCluster,
+  extra: string[],
+  args: string[],
+  input?: string,
+): Promise<string> {
   const sasl = [
     "-X",
     "security.protocol=SASL_SSL",
@@ -184,7 +190,9 @@ describe("TLS listener", () => {
       `ssl.key.location=${path.join(certs, "client.key")}`,
     ];
     await kcat(mtlsAgent, mtlsCluster, clientCert, ["-P", "-t", "secure", "-p", "0"], "m\n");
-    expect(await kcat(mtlsAgent, mtlsCluster, clientCert, ["-L", "-m", "5"])).toContain("topic \"secure\"");
+    expect(await kcat(mtlsAgent, mtlsCluster, clientCert, ["-L", "-m", "5"])).toContain(
+      'topic "secure"',
+    );
     await expect(kcat(mtlsAgent, mtlsCluster, [], ["-L", "-m", "3"])).rejects.toThrow();
   });
 });

@@ -17,7 +17,8 @@ const globalForPrisma = globalThis as typeof globalThis & { streambedPrisma?: Pr
 export function getPrisma(url?: string): PrismaClient {
   if (globalForPrisma.streambedPrisma) return globalForPrisma.streambedPrisma;
   const connectionString = url ?? process.env.DATABASE_URL;
-  if (!connectionString) throw new Error("getPrisma: no database URL given and DATABASE_URL is not set");
+  if (!connectionString)
+    throw new Error("getPrisma: no database URL given and DATABASE_URL is not set");
   globalForPrisma.streambedPrisma = createPrismaClient(connectionString);
   return globalForPrisma.streambedPrisma;
 }
@@ -35,6 +36,9 @@ const poolTypes = {
  * A node-postgres pool for hand-written SQL on hot paths. Unlike pg's default, BIGINT columns
  * come back as JS `bigint` (pass bigint or string parameters for them).
  */
-export function createPgPool(url: string, config: Omit<pg.PoolConfig, "connectionString"> = {}): pg.Pool {
+export function createPgPool(
+  url: string,
+  config: Omit<pg.PoolConfig, "connectionString"> = {},
+): pg.Pool {
   return new pg.Pool({ connectionString: url, types: poolTypes, ...config });
 }

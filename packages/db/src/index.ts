@@ -8,4 +8,8 @@ export { runMigrations } from "./migrate/run-migrations.ts";
 export type { MigrationReport, RunMigrationsOptions } from "./migrate/run-migrations.ts";
 export { DEFAULT_MIGRATIONS_DIR, readMigrationFiles } from "./migrate/migration-files.ts";
 export type { MigrationFile } from "./migrate/migration-files.ts";
-export { FailedMigrationError, MigrationChecksumError, MigrationFailedError } from "./migrate/errors.ts";
+export {
+  FailedMigrationError,
+  MigrationChecksumError,
+  MigrationFailedError,
+} from "./migrate/errors.ts";

@@ -71,7 +71,12 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     const server = await startEmbeddedPostgres({
       dataDir: path.join(root, "data"),
       database: "postgres",
-      settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off", max_connections: "300" },
+      settings: {
+        fsync: "off",
+        synchronous_commit: "off",
+        full_page_writes: "off",
+        max_connections: "300",
+      },
       initdbFlags: ["--no-sync"],
     });
     await ensureTemplateDatabase(server.adminUrl);
@@ -94,7 +99,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
  * Creates a uniquely named database copied from the migrated template (made once per server
  * and migration set), with a PrismaClient and a pg Pool on it.
  */
-export async function createTestDatabase(adminUrl: string | undefined = process.env[ADMIN_URL_ENV]): Promise<TestDatabase> {
+export async function createTestDatabase(
+  adminUrl: string | undefined = process.env[ADMIN_URL_ENV],
+): Promise<TestDatabase> {
   if (!adminUrl) {
     throw new Error(
       "createTestDatabase: no admin URL. Call startTestPostgres() in a Vitest globalSetup and pass " +
@@ -133,7 +140,10 @@ function databaseUrl(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-async function withAdminClient<T>(adminUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withAdminClient<T>(
+  adminUrl: string,
+  use: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -159,8 +169,12 @@ async function ensureTemplateDatabase(adminUrl: string): Promise<string> {
       await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(building)}`);
       await runMigrations({ databaseUrl: databaseUrl(adminUrl, building) });
       // Renamed only once complete, so a crash mid-way never leaves a half-migrated template.
-      await admin.query(`ALTER DATABASE ${admin.escapeIdentifier(building)} RENAME TO ${admin.escapeIdentifier(template)}`);
-      await admin.query(`ALTER DATABASE ${admin.escapeIdentifier(template)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+      await admin.query(
+        `ALTER DATABASE ${admin.escapeIdentifier(building)} RENAME TO ${admin.escapeIdentifier(template)}`,
+      );
+      await admin.query(
+        `ALTER DATABASE ${admin.escapeIdentifier(template)} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`,
+      );
     } finally {
       await admin.query("SELECT pg_advisory_unlock($1)", [TEMPLATE_LOCK_KEY]);
     }

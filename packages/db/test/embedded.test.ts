@@ -7,7 +7,13 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type AddressInfo } from "node:net";
-import { DataDirInUseError, EmbeddedPostgresStartError, PostgresUserAccessError, startEmbeddedPostgres, type EmbeddedPostgres } from "../src/embedded.ts";
+import {
+  DataDirInUseError,
+  EmbeddedPostgresStartError,
+  PostgresUserAccessError,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from "../src/embedded.ts";
 import { isAlive } from "../src/embedded/server-process.ts";
 
 let root: string;
@@ -31,7 +37,10 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
 }
 
 async function postmasterPid(dataDir: string): Promise<number> {
-  return Number.parseInt((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]!, 10);
+  return Number.parseInt(
+    (await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]!,
+    10,
+  );
 }
 
 beforeAll(async () => {
@@ -68,7 +77,11 @@ describe("startEmbeddedPostgres", { timeout: 90_000 }, () => {
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const { port } = blocker.address() as AddressInfo;
     try {
-      const start = startEmbeddedPostgres({ dataDir: path.join(root, "port-taken"), port, initdbFlags: ["--no-sync"] });
+      const start = startEmbeddedPostgres({
+        dataDir: path.join(root, "port-taken"),
+        port,
+        initdbFlags: ["--no-sync"],
+      });
       await expect(start).rejects.toBeInstanceOf(EmbeddedPostgresStartError);
       await expect(start).rejects.toThrow(/could not bind|Address already in use/);
     } finally {
@@ -83,14 +96,17 @@ describe("startEmbeddedPostgres", { timeout: 90_000 }, () => {
     await server.stop();
   });
 
-  it.runIf(process.getuid?.() === 0)("as root, names the directory the postgres user cannot enter", async () => {
-    const locked = path.join(root, "locked");
-    await mkdir(locked, { mode: 0o700 });
-    await chmod(locked, 0o700);
-    const start = startEmbeddedPostgres({ dataDir: path.join(locked, "data") });
-    await expect(start).rejects.toBeInstanceOf(PostgresUserAccessError);
-    await expect(start).rejects.toThrow(`chmod o+x ${locked}`);
-  });
+  it.runIf(process.getuid?.() === 0)(
+    "as root, names the directory the postgres user cannot enter",
+    async () => {
+      const locked = path.join(root, "locked");
+      await mkdir(locked, { mode: 0o700 });
+      await chmod(locked, 0o700);
+      const start = startEmbeddedPostgres({ dataDir: path.join(locked, "data") });
+      await expect(start).rejects.toBeInstanceOf(PostgresUserAccessError);
+      await expect(start).rejects.toThrow(`chmod o+x ${locked}`);
+    },
+  );
 
   it("refuses a data dir that a live process is still using", async () => {
     const dataDir = path.join(root, "busy");
@@ -127,15 +143,20 @@ describe("startEmbeddedPostgres", { timeout: 90_000 }, () => {
     child.stdin.write("exit\n");
     expect(await exitCode).toBe(3);
     leftBehind.delete(child.pid!);
-    for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 200 && isAlive(pid); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(isAlive(pid)).toBe(false);
     leftBehind.delete(pid);
   });
 });
 
-async function startInChild(dataDir: string): Promise<{ child: ChildProcessByStdio<Writable, Readable, null>; url: string }> {
+async function startInChild(
+  dataDir: string,
+): Promise<{ child: ChildProcessByStdio<Writable, Readable, null>; url: string }> {
   const fixture = fileURLToPath(new URL("./fixtures/start-embedded.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", fixture, dataDir], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", fixture, dataDir], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   leftBehind.add(child.pid!);
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));

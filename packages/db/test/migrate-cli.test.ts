@@ -34,7 +34,9 @@ describe("db:migrate CLI", () => {
     await admin(`CREATE DATABASE "${database}"`);
     const url = new URL(adminUrl);
     url.pathname = `/${database}`;
-    expect((await migrate({ DATABASE_URL: url.toString() })).stdout).toMatch(/Applied migration \d+_init/);
+    expect((await migrate({ DATABASE_URL: url.toString() })).stdout).toMatch(
+      /Applied migration \d+_init/,
+    );
     expect((await migrate({ DATABASE_URL: url.toString() })).stdout).toContain("is up to date");
   });
 
@@ -43,6 +45,8 @@ describe("db:migrate CLI", () => {
     await chmod(dataRoot, 0o755);
     const { stdout } = await migrate({ STREAMBED_DATA_DIR: path.join(dataRoot, "data") });
     expect(stdout).toMatch(/Applied migration \d+_init/);
-    expect((await migrate({ STREAMBED_DATA_DIR: path.join(dataRoot, "data") })).stdout).toContain("is up to date");
+    expect((await migrate({ STREAMBED_DATA_DIR: path.join(dataRoot, "data") })).stdout).toContain(
+      "is up to date",
+    );
   });
 });

@@ -84,7 +84,9 @@ describe("runMigrations", () => {
       url,
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
     );
-    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(["users", "topics", "partition_index"]));
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(["users", "topics", "partition_index"]),
+    );
   });
 
   it("is a no-op when the database is up to date", async () => {
@@ -92,7 +94,9 @@ describe("runMigrations", () => {
     await runMigrations({ databaseUrl: url });
     const before = await query(url, `SELECT * FROM "_prisma_migrations" ORDER BY migration_name`);
     expect(await runMigrations({ databaseUrl: url })).toEqual({ applied: [], unknown: [] });
-    expect(await query(url, `SELECT * FROM "_prisma_migrations" ORDER BY migration_name`)).toEqual(before);
+    expect(await query(url, `SELECT * FROM "_prisma_migrations" ORDER BY migration_name`)).toEqual(
+      before,
+    );
   });
 
   it("applies only migrations added since the last run", async () => {
@@ -100,7 +104,10 @@ describe("runMigrations", () => {
     const dir = await copyOfMigrations();
     await runMigrations({ databaseUrl: url, migrationsDir: dir });
     await mkdir(path.join(dir, "29990101000000_add_note"));
-    await writeFile(path.join(dir, "29990101000000_add_note", "migration.sql"), `ALTER TABLE "topics" ADD COLUMN "note" TEXT;`);
+    await writeFile(
+      path.join(dir, "29990101000000_add_note", "migration.sql"),
+      `ALTER TABLE "topics" ADD COLUMN "note" TEXT;`,
+    );
     expect(await runMigrations({ databaseUrl: url, migrationsDir: dir })).toEqual({
       applied: ["29990101000000_add_note"],
       unknown: [],
@@ -114,12 +121,18 @@ describe("runMigrations", () => {
     const [first] = await readMigrationFiles(dir);
     await appendFile(path.join(dir, first!.name, "migration.sql"), "\n-- edited\n");
     await mkdir(path.join(dir, "29990101000000_pending"));
-    await writeFile(path.join(dir, "29990101000000_pending", "migration.sql"), `CREATE TABLE "pending" ("id" INT);`);
+    await writeFile(
+      path.join(dir, "29990101000000_pending", "migration.sql"),
+      `CREATE TABLE "pending" ("id" INT);`,
+    );
 
     const run = runMigrations({ databaseUrl: url, migrationsDir: dir });
     await expect(run).rejects.toBeInstanceOf(MigrationChecksumError);
     await expect(run).rejects.toThrow(first!.name);
-    const pending = await query(url, `SELECT 1 FROM information_schema.tables WHERE table_name = 'pending'`);
+    const pending = await query(
+      url,
+      `SELECT 1 FROM information_schema.tables WHERE table_name = 'pending'`,
+    );
     expect(pending).toEqual([]); // nothing was applied
   });
 
@@ -128,8 +141,14 @@ describe("runMigrations", () => {
     const dir = await copyOfMigrations();
     await runMigrations({ databaseUrl: url, migrationsDir: dir });
     const [first] = await readMigrationFiles(dir);
-    await writeFile(path.join(dir, first!.name, "migration.sql"), first!.sql.replaceAll("\n", "\r\n"));
-    expect(await runMigrations({ databaseUrl: url, migrationsDir: dir })).toEqual({ applied: [], unknown: [] });
+    await writeFile(
+      path.join(dir, first!.name, "migration.sql"),
+      first!.sql.replaceAll("\n", "\r\n"),
+    );
+    expect(await runMigrations({ databaseUrl: url, migrationsDir: dir })).toEqual({
+      applied: [],
+      unknown: [],
+    });
   });
 
   it("rolls a failing migration back completely and records nothing", async () => {
@@ -140,9 +159,16 @@ describe("runMigrations", () => {
       path.join(dir, "29990101000000_broken", "migration.sql"),
       `CREATE TABLE "half" ("id" INT);\nSELECT * FROM "no_such_table";`,
     );
-    await expect(runMigrations({ databaseUrl: url, migrationsDir: dir })).rejects.toBeInstanceOf(MigrationFailedError);
-    expect(await query(url, `SELECT 1 FROM information_schema.tables WHERE table_name = 'half'`)).toEqual([]);
-    const names = await query<{ migration_name: string }>(url, `SELECT migration_name FROM "_prisma_migrations"`);
+    await expect(runMigrations({ databaseUrl: url, migrationsDir: dir })).rejects.toBeInstanceOf(
+      MigrationFailedError,
+    );
+    expect(
+      await query(url, `SELECT 1 FROM information_schema.tables WHERE table_name = 'half'`),
+    ).toEqual([]);
+    const names = await query<{ migration_name: string }>(
+      url,
+      `SELECT migration_name FROM "_prisma_migrations"`,
+    );
     expect(names.map((n) => n.migration_name)).not.toContain("29990101000000_broken");
   });
 
@@ -151,7 +177,10 @@ describe("runMigrations", () => {
     const dir = await copyOfMigrations();
     // A slow migration keeps the first runner inside the lock long enough for the second to queue.
     await mkdir(path.join(dir, "29990101000000_slow"));
-    await writeFile(path.join(dir, "29990101000000_slow", "migration.sql"), "SELECT pg_sleep(0.5);");
+    await writeFile(
+      path.join(dir, "29990101000000_slow", "migration.sql"),
+      "SELECT pg_sleep(0.5);",
+    );
     const reports = await Promise.all([
       runMigrations({ databaseUrl: url, migrationsDir: dir }),
       runMigrations({ databaseUrl: url, migrationsDir: dir }),

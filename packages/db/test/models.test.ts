@@ -19,94 +19,224 @@ const scram = { salt: "c2FsdA==", iterations: 4096, storedKey: "c3RvcmVk", serve
 describe("control-plane models", () => {
   it("round-trips accounts, organizations, clusters, credentials and audit logs", async () => {
     const { prisma } = db;
-    const user = await prisma.user.create({ data: { id: "u1", name: "Ada", email: "ada@example.com" } });
+    const user = await prisma.user.create({
+      data: { id: "u1", name: "Ada", email: "ada@example.com" },
+    });
     expect(user).toMatchObject({ emailVerified: false, image: null });
     expect(user.createdAt).toBeInstanceOf(Date);
     expect(user.updatedAt).toBeInstanceOf(Date);
 
     await prisma.session.create({
-      data: { id: "s1", expiresAt: at, token: "tok", ipAddress: "127.0.0.1", userAgent: "ua", userId: user.id, activeOrganizationId: "o1" },
+      data: {
+        id: "s1",
+        expiresAt: at,
+        token: "tok",
+        ipAddress: "127.0.0.1",
+        userAgent: "ua",
+        userId: user.id,
+        activeOrganizationId: "o1",
+      },
     });
     await prisma.account.create({
       data: {
-        id: "a1", accountId: "acc", providerId: "credential", userId: user.id, accessToken: "at", refreshToken: "rt",
-        idToken: "it", accessTokenExpiresAt: at, refreshTokenExpiresAt: at, scope: "s", password: "hash",
+        id: "a1",
+        accountId: "acc",
+        providerId: "credential",
+        userId: user.id,
+        accessToken: "at",
+        refreshToken: "rt",
+        idToken: "it",
+        accessTokenExpiresAt: at,
+        refreshTokenExpiresAt: at,
+        scope: "s",
+        password: "hash",
       },
     });
-    await prisma.verification.create({ data: { id: "v1", identifier: "email:ada", value: "123", expiresAt: at } });
+    await prisma.verification.create({
+      data: { id: "v1", identifier: "email:ada", value: "123", expiresAt: at },
+    });
 
     const org = await prisma.organization.create({
-      data: { name: "Acme", slug: "acme", logo: "l.png", metadata: '{"a":1}', stripeCustomerId: "cus_1" },
+      data: {
+        name: "Acme",
+        slug: "acme",
+        logo: "l.png",
+        metadata: '{"a":1}',
+        stripeCustomerId: "cus_1",
+      },
     });
-    await prisma.member.create({ data: { organizationId: org.id, userId: user.id, role: "owner" } });
+    await prisma.member.create({
+      data: { organizationId: org.id, userId: user.id, role: "owner" },
+    });
     await prisma.invitation.create({
-      data: { organizationId: org.id, email: "bob@example.com", role: "member", expiresAt: at, inviterId: user.id },
+      data: {
+        organizationId: org.id,
+        email: "bob@example.com",
+        role: "member",
+        expiresAt: at,
+        inviterId: user.id,
+      },
     });
-    const cluster = await prisma.virtualCluster.create({ data: { organizationId: org.id, name: "prod", region: "local" } });
+    const cluster = await prisma.virtualCluster.create({
+      data: { organizationId: org.id, name: "prod", region: "local" },
+    });
     expect(cluster).toMatchObject({
-      autoCreateTopics: true, defaultPartitions: 1, defaultRetentionMs: 604800000n,
-      requireSasl: false, deletionProtection: false, deletedAt: null,
+      autoCreateTopics: true,
+      defaultPartitions: 1,
+      defaultRetentionMs: 604800000n,
+      requireSasl: false,
+      deletionProtection: false,
+      deletedAt: null,
     });
     await prisma.agentKey.create({
-      data: { clusterId: cluster.id, name: "k", keyPrefix: "sbak_12", keyHash: "ab".repeat(32), createdById: user.id, lastUsedAt: at },
+      data: {
+        clusterId: cluster.id,
+        name: "k",
+        keyPrefix: "sbak_12",
+        keyHash: "ab".repeat(32),
+        createdById: user.id,
+        lastUsedAt: at,
+      },
     });
     await prisma.kafkaCredential.create({
       data: {
-        clusterId: cluster.id, username: "app", scramSha256: scram, scramSha512: scram, plainHash: "$scrypt$...",
-        description: "d", createdById: user.id, revokedAt: at,
+        clusterId: cluster.id,
+        username: "app",
+        scramSha256: scram,
+        scramSha512: scram,
+        plainHash: "$scrypt$...",
+        description: "d",
+        createdById: user.id,
+        revokedAt: at,
       },
     });
     await prisma.auditLog.create({
-      data: { organizationId: org.id, actorUserId: user.id, action: "cluster.created", targetType: "cluster", targetId: cluster.id, ip: "::1" },
+      data: {
+        organizationId: org.id,
+        actorUserId: user.id,
+        action: "cluster.created",
+        targetType: "cluster",
+        targetId: cluster.id,
+        ip: "::1",
+      },
     });
 
     const read = await prisma.user.findUniqueOrThrow({
       where: { email: "ada@example.com" },
-      include: { sessions: true, accounts: true, members: { include: { organization: true } }, invitations: true, agentKeys: true, kafkaCredentials: true, auditLogs: true },
+      include: {
+        sessions: true,
+        accounts: true,
+        members: { include: { organization: true } },
+        invitations: true,
+        agentKeys: true,
+        kafkaCredentials: true,
+        auditLogs: true,
+      },
     });
-    expect(read.sessions[0]).toMatchObject({ token: "tok", expiresAt: at, activeOrganizationId: "o1" });
-    expect(read.accounts[0]).toMatchObject({ providerId: "credential", accessTokenExpiresAt: at, password: "hash" });
-    expect(read.members[0]).toMatchObject({ role: "owner", organization: { slug: "acme", stripeCustomerId: "cus_1", metadata: '{"a":1}' } });
+    expect(read.sessions[0]).toMatchObject({
+      token: "tok",
+      expiresAt: at,
+      activeOrganizationId: "o1",
+    });
+    expect(read.accounts[0]).toMatchObject({
+      providerId: "credential",
+      accessTokenExpiresAt: at,
+      password: "hash",
+    });
+    expect(read.members[0]).toMatchObject({
+      role: "owner",
+      organization: { slug: "acme", stripeCustomerId: "cus_1", metadata: '{"a":1}' },
+    });
     expect(read.invitations[0]).toMatchObject({ status: "pending", role: "member" });
-    expect(read.agentKeys[0]).toMatchObject({ keyPrefix: "sbak_12", lastUsedAt: at, revokedAt: null });
-    expect(read.kafkaCredentials[0]).toMatchObject({ scramSha256: scram, scramSha512: scram, revokedAt: at, lastUsedAt: null });
+    expect(read.agentKeys[0]).toMatchObject({
+      keyPrefix: "sbak_12",
+      lastUsedAt: at,
+      revokedAt: null,
+    });
+    expect(read.kafkaCredentials[0]).toMatchObject({
+      scramSha256: scram,
+      scramSha512: scram,
+      revokedAt: at,
+      lastUsedAt: null,
+    });
     expect(read.auditLogs[0]).toMatchObject({ action: "cluster.created", metadata: {}, ip: "::1" });
-    expect(await prisma.verification.findUniqueOrThrow({ where: { id: "v1" } })).toMatchObject({ value: "123", expiresAt: at });
+    expect(await prisma.verification.findUniqueOrThrow({ where: { id: "v1" } })).toMatchObject({
+      value: "123",
+      expiresAt: at,
+    });
   });
 
   it("enforces the contract's unique constraints", async () => {
     const { prisma } = db;
     const org = await prisma.organization.create({ data: { name: "Uniq", slug: "uniq" } });
-    await prisma.virtualCluster.create({ data: { organizationId: org.id, name: "a", region: "r" } });
-    await expect(prisma.virtualCluster.create({ data: { organizationId: org.id, name: "a", region: "r" } })).rejects.toThrow();
-    await expect(prisma.organization.create({ data: { name: "Other", slug: "uniq" } })).rejects.toThrow();
+    await prisma.virtualCluster.create({
+      data: { organizationId: org.id, name: "a", region: "r" },
+    });
+    await expect(
+      prisma.virtualCluster.create({ data: { organizationId: org.id, name: "a", region: "r" } }),
+    ).rejects.toThrow();
+    await expect(
+      prisma.organization.create({ data: { name: "Other", slug: "uniq" } }),
+    ).rejects.toThrow();
   });
 });
 
 describe("data-plane models", () => {
   it("round-trips agents, topics, partitions, objects, index rows, groups, offsets and producers", async () => {
     const { prisma } = db;
-    const agent = await prisma.agent.create({ data: { id: "agent-1", host: "127.0.0.1", port: 9092, httpPort: 8080, version: "0.1.0" } });
+    const agent = await prisma.agent.create({
+      data: { id: "agent-1", host: "127.0.0.1", port: 9092, httpPort: 8080, version: "0.1.0" },
+    });
     expect(agent).toMatchObject({ clusterId: null, zone: "default", roles: [] });
     await prisma.agent.create({
-      data: { id: "agent-2", clusterId: "c1", host: "h", port: 1, httpPort: 2, zone: "az-1", roles: ["produce", "jobs"], version: "v", lastHeartbeatAt: at },
+      data: {
+        id: "agent-2",
+        clusterId: "c1",
+        host: "h",
+        port: 1,
+        httpPort: 2,
+        zone: "az-1",
+        roles: ["produce", "jobs"],
+        version: "v",
+        lastHeartbeatAt: at,
+      },
     });
-    expect(await prisma.agent.findUniqueOrThrow({ where: { id: "agent-2" } })).toMatchObject({ roles: ["produce", "jobs"], lastHeartbeatAt: at });
+    expect(await prisma.agent.findUniqueOrThrow({ where: { id: "agent-2" } })).toMatchObject({
+      roles: ["produce", "jobs"],
+      lastHeartbeatAt: at,
+    });
 
-    const topic = await prisma.topic.create({ data: { clusterId: "c1", name: "orders", partitionCount: 2 } });
+    const topic = await prisma.topic.create({
+      data: { clusterId: "c1", name: "orders", partitionCount: 2 },
+    });
     expect(topic.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(topic.configs).toEqual({});
-    await prisma.topic.update({ where: { id: topic.id }, data: { configs: { "retention.ms": "1000" } } });
+    await prisma.topic.update({
+      where: { id: topic.id },
+      data: { configs: { "retention.ms": "1000" } },
+    });
 
-    const partition = await prisma.partition.create({ data: { topicId: topic.id, partition: 0, clusterId: "c1" } });
+    const partition = await prisma.partition.create({
+      data: { topicId: topic.id, partition: 0, clusterId: "c1" },
+    });
     expect(partition).toMatchObject({ nextOffset: 0n, logStartOffset: 0n, leaderEpoch: 0 });
-    const object = await prisma.storedObject.create({ data: { key: "p/c1/l0/01J", clusterId: "c1", sizeBytes: 8_589_934_592n, state: "committed" } });
+    const object = await prisma.storedObject.create({
+      data: { key: "p/c1/l0/01J", clusterId: "c1", sizeBytes: 8_589_934_592n, state: "committed" },
+    });
     expect(object).toMatchObject({ level: 0, deletedAt: null, sizeBytes: 8_589_934_592n });
     const big = 2n ** 62n;
     await prisma.partitionIndexRow.create({
       data: {
-        topicId: topic.id, partition: 0, baseOffset: big, lastOffset: big + 9n, clusterId: "c1", objectKey: object.key,
-        byteOffset: 4_294_967_296n, byteLength: 1024, maxTimestamp: 1_767_225_600_000n, recordCount: 10,
+        topicId: topic.id,
+        partition: 0,
+        baseOffset: big,
+        lastOffset: big + 9n,
+        clusterId: "c1",
+        objectKey: object.key,
+        byteOffset: 4_294_967_296n,
+        byteLength: 1024,
+        maxTimestamp: 1_767_225_600_000n,
+        recordCount: 10,
       },
     });
     const withRows = await prisma.topic.findUniqueOrThrow({
@@ -115,56 +245,143 @@ describe("data-plane models", () => {
     });
     expect(withRows.configs).toEqual({ "retention.ms": "1000" });
     expect(withRows.partitions).toHaveLength(1);
-    expect(await prisma.partitionIndexRow.findFirstOrThrow({ where: { topicId: topic.id, partition: 0 } })).toMatchObject({
-      baseOffset: big, lastOffset: big + 9n, byteOffset: 4_294_967_296n, maxTimestamp: 1_767_225_600_000n, objectKey: object.key,
+    expect(
+      await prisma.partitionIndexRow.findFirstOrThrow({
+        where: { topicId: topic.id, partition: 0 },
+      }),
+    ).toMatchObject({
+      baseOffset: big,
+      lastOffset: big + 9n,
+      byteOffset: 4_294_967_296n,
+      maxTimestamp: 1_767_225_600_000n,
+      objectKey: object.key,
     });
 
     const group = await prisma.consumerGroup.create({ data: { clusterId: "c1", groupId: "g" } });
-    expect(group).toMatchObject({ state: "Empty", generationId: 0, members: [], protocolType: null, leaderId: null });
+    expect(group).toMatchObject({
+      state: "Empty",
+      generationId: 0,
+      members: [],
+      protocolType: null,
+      leaderId: null,
+    });
     await prisma.consumerGroup.update({
       where: { clusterId_groupId: { clusterId: "c1", groupId: "g" } },
-      data: { members: [{ memberId: "m1" }], state: "Stable", protocolType: "consumer", protocolName: "range", leaderId: "m1", generationId: 1 },
+      data: {
+        members: [{ memberId: "m1" }],
+        state: "Stable",
+        protocolType: "consumer",
+        protocolName: "range",
+        leaderId: "m1",
+        generationId: 1,
+      },
     });
     const offset = await prisma.committedOffset.create({
-      data: { clusterId: "c1", groupId: "g", topic: "orders", partition: 0, committedOffset: 42n, metadata: "m" },
+      data: {
+        clusterId: "c1",
+        groupId: "g",
+        topic: "orders",
+        partition: 0,
+        committedOffset: 42n,
+        metadata: "m",
+      },
     });
     expect(offset).toMatchObject({ leaderEpoch: -1, expiresAt: null, committedOffset: 42n });
 
     const producer = await prisma.producerId.create({ data: { clusterId: "c1" } });
     expect(producer.producerId).toBeGreaterThanOrEqual(1000n);
     expect(producer).toMatchObject({ epoch: 0, transactionalId: null });
-    await prisma.producerId.create({ data: { clusterId: "c1", transactionalId: "tx-1", epoch: 3 } });
+    await prisma.producerId.create({
+      data: { clusterId: "c1", transactionalId: "tx-1", epoch: 3 },
+    });
     await prisma.producerPartitionState.create({
-      data: { clusterId: "c1", producerId: producer.producerId, topicId: topic.id, partition: 0, producerEpoch: 0, lastSequence: 4, lastOffset: 41n },
+      data: {
+        clusterId: "c1",
+        producerId: producer.producerId,
+        topicId: topic.id,
+        partition: 0,
+        producerEpoch: 0,
+        lastSequence: 4,
+        lastOffset: 41n,
+      },
     });
     const state = await prisma.producerPartitionState.findUniqueOrThrow({
-      where: { producerId_topicId_partition: { producerId: producer.producerId, topicId: topic.id, partition: 0 } },
+      where: {
+        producerId_topicId_partition: {
+          producerId: producer.producerId,
+          topicId: topic.id,
+          partition: 0,
+        },
+      },
       include: { producer: true, topic: true },
     });
-    expect(state).toMatchObject({ recent: [], lastOffset: 41n, producer: { clusterId: "c1" }, topic: { name: "orders" } });
-    expect(await prisma.consumerGroup.findFirstOrThrow()).toMatchObject({ members: [{ memberId: "m1" }], state: "Stable" });
+    expect(state).toMatchObject({
+      recent: [],
+      lastOffset: 41n,
+      producer: { clusterId: "c1" },
+      topic: { name: "orders" },
+    });
+    expect(await prisma.consumerGroup.findFirstOrThrow()).toMatchObject({
+      members: [{ memberId: "m1" }],
+      state: "Stable",
+    });
   });
 
   it("deletes a topic's partitions and their index rows, and nothing else, but keeps objects", async () => {
     const { prisma } = db;
-    const topic = await prisma.topic.create({ data: { clusterId: "c2", name: "gone", partitionCount: 1 } });
-    await prisma.partition.create({ data: { topicId: topic.id, partition: 0, clusterId: "c2" } });
-    await prisma.storedObject.create({ data: { key: "k-gone", clusterId: "c2", sizeBytes: 1n, state: "committed" } });
-    await prisma.partitionIndexRow.create({
-      data: { topicId: topic.id, partition: 0, baseOffset: 0n, lastOffset: 0n, clusterId: "c2", objectKey: "k-gone", byteOffset: 0n, byteLength: 1, maxTimestamp: 0n, recordCount: 1 },
+    const topic = await prisma.topic.create({
+      data: { clusterId: "c2", name: "gone", partitionCount: 1 },
     });
-    const kept = await prisma.topic.create({ data: { clusterId: "c2", name: "kept", partitionCount: 1 } });
+    await prisma.partition.create({ data: { topicId: topic.id, partition: 0, clusterId: "c2" } });
+    await prisma.storedObject.create({
+      data: { key: "k-gone", clusterId: "c2", sizeBytes: 1n, state: "committed" },
+    });
+    await prisma.partitionIndexRow.create({
+      data: {
+        topicId: topic.id,
+        partition: 0,
+        baseOffset: 0n,
+        lastOffset: 0n,
+        clusterId: "c2",
+        objectKey: "k-gone",
+        byteOffset: 0n,
+        byteLength: 1,
+        maxTimestamp: 0n,
+        recordCount: 1,
+      },
+    });
+    const kept = await prisma.topic.create({
+      data: { clusterId: "c2", name: "kept", partitionCount: 1 },
+    });
     await prisma.partition.create({ data: { topicId: kept.id, partition: 0, clusterId: "c2" } });
     await prisma.partitionIndexRow.create({
-      data: { topicId: kept.id, partition: 0, baseOffset: 0n, lastOffset: 0n, clusterId: "c2", objectKey: "k-gone", byteOffset: 1n, byteLength: 1, maxTimestamp: 0n, recordCount: 1 },
+      data: {
+        topicId: kept.id,
+        partition: 0,
+        baseOffset: 0n,
+        lastOffset: 0n,
+        clusterId: "c2",
+        objectKey: "k-gone",
+        byteOffset: 1n,
+        byteLength: 1,
+        maxTimestamp: 0n,
+        recordCount: 1,
+      },
     });
     await prisma.topic.delete({ where: { id: topic.id } });
-    expect(await prisma.partitionIndexRow.findMany({ where: { clusterId: "c2" }, select: { topicId: true } })).toEqual([{ topicId: kept.id }]);
+    expect(
+      await prisma.partitionIndexRow.findMany({
+        where: { clusterId: "c2" },
+        select: { topicId: true },
+      }),
+    ).toEqual([{ topicId: kept.id }]);
     expect(await prisma.storedObject.count({ where: { key: "k-gone" } })).toBe(1);
   });
 
   it("hands the pg pool BIGINT columns as bigint", async () => {
-    const { rows } = await db.pool.query<{ n: bigint }>("SELECT next_offset AS n FROM partitions LIMIT 1");
+    const { rows } = await db.pool.query<{ n: bigint }>(
+      "SELECT next_offset AS n FROM partitions LIMIT 1",
+    );
     expect(typeof rows[0]!.n).toBe("bigint");
   });
 });

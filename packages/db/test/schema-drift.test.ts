@@ -20,52 +20,105 @@ interface TableShape {
 }
 
 const SCALAR_TYPES: Record<string, string> = {
-  String: "text", Int: "int4", BigInt: "int8", Boolean: "bool", DateTime: "timestamp", Json: "jsonb",
+  String: "text",
+  Int: "int4",
+  BigInt: "int8",
+  Boolean: "bool",
+  DateTime: "timestamp",
+  Json: "jsonb",
 };
 const CLIENT_SIDE_DEFAULTS = /^@default\((cuid|uuid|ulid|nanoid)\(/;
-const ON_DELETE: Record<string, string> = { Cascade: "cascade", SetNull: "set null", Restrict: "restrict", NoAction: "no action" };
+const ON_DELETE: Record<string, string> = {
+  Cascade: "cascade",
+  SetNull: "set null",
+  Restrict: "restrict",
+  NoAction: "no action",
+};
 
 function fieldList(text: string): string[] {
-  return text.split(",").map((f) => f.trim().replace(/\(.*\)$/, "")).filter(Boolean);
+  return text
+    .split(",")
+    .map((f) => f.trim().replace(/\(.*\)$/, ""))
+    .filter(Boolean);
 }
 
 /** Reads the subset of Prisma schema syntax this project's schema uses. */
 function expectedShapes(schema: string): Record<string, TableShape> {
-  const models = [...schema.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)].map(([, name, body]) => ({ name: name!, body: body! }));
-  const tableOf = new Map(models.map((m) => [m.name, /@@map\("(\w+)"\)/.exec(m.body)?.[1] ?? m.name]));
+  const models = [...schema.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)].map(([, name, body]) => ({
+    name: name!,
+    body: body!,
+  }));
+  const tableOf = new Map(
+    models.map((m) => [m.name, /@@map\("(\w+)"\)/.exec(m.body)?.[1] ?? m.name]),
+  );
   const shapes: Record<string, TableShape> = {};
   for (const model of models) {
     const columnOf = new Map<string, string>();
     const shape: TableShape = { columns: {}, indexes: [], foreignKeys: [] };
-    const lines = model.body.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("//"));
+    const lines = model.body
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("//"));
     for (const line of lines) {
       const field = /^(\w+)\s+(\w+)(\[\])?(\?)?\s*(.*)$/.exec(line);
       if (!field || line.startsWith("@@")) continue;
-      const [name, type, list, optional, attrs] = [field[1]!, field[2]!, field[3], field[4], field[5]!];
+      const [name, type, list, optional, attrs] = [
+        field[1]!,
+        field[2]!,
+        field[3],
+        field[4],
+        field[5]!,
+      ];
       const column = /@map\("(\w+)"\)/.exec(attrs)?.[1] ?? name;
       columnOf.set(name, column);
       if (SCALAR_TYPES[type]) {
-        let dbType = attrs.includes("@db.Uuid") ? "uuid" : attrs.includes("@db.Timestamptz") ? "timestamptz" : SCALAR_TYPES[type]!;
+        let dbType = attrs.includes("@db.Uuid")
+          ? "uuid"
+          : attrs.includes("@db.Timestamptz")
+            ? "timestamptz"
+            : SCALAR_TYPES[type]!;
         if (list) dbType = `_${dbType}`;
-        const defaultAttr = /@default\(/.test(attrs) && !CLIENT_SIDE_DEFAULTS.test(attrs.slice(attrs.indexOf("@default(")));
-        shape.columns[column] = { type: dbType, nullable: Boolean(optional || list), dbDefault: defaultAttr };
+        const defaultAttr =
+          /@default\(/.test(attrs) &&
+          !CLIENT_SIDE_DEFAULTS.test(attrs.slice(attrs.indexOf("@default(")));
+        shape.columns[column] = {
+          type: dbType,
+          nullable: Boolean(optional || list),
+          dbDefault: defaultAttr,
+        };
         if (/@id\b/.test(attrs)) shape.indexes.push(`P:${column}`);
         if (/@unique\b/.test(attrs)) shape.indexes.push(`U:${column}`);
       }
     }
-    const columns = (names: string) => fieldList(names).map((f) => columnOf.get(f) ?? f).join(",");
+    const columns = (names: string) =>
+      fieldList(names)
+        .map((f) => columnOf.get(f) ?? f)
+        .join(",");
     for (const line of lines) {
       const block = /^@@(id|unique|index)\(\[(.*)\]\)/.exec(line);
-      if (block) shape.indexes.push(`${{ id: "P", unique: "U", index: "I" }[block[1]!]}:${columns(block[2]!)}`);
-      const relation = /^\w+\s+(\w+)(\?)?\s+@relation\(fields: \[(.*?)\], references: \[(.*?)\](?:, onDelete: (\w+))?/.exec(line);
+      if (block)
+        shape.indexes.push(
+          `${{ id: "P", unique: "U", index: "I" }[block[1]!]}:${columns(block[2]!)}`,
+        );
+      const relation =
+        /^\w+\s+(\w+)(\?)?\s+@relation\(fields: \[(.*?)\], references: \[(.*?)\](?:, onDelete: (\w+))?/.exec(
+          line,
+        );
       if (relation) {
         const [, target, optional, fields, references, onDelete] = relation;
         const action = ON_DELETE[onDelete ?? (optional ? "SetNull" : "Restrict")];
         const targetModel = models.find((m) => m.name === target)!;
         const targetColumns = fieldList(references!)
-          .map((f) => /@map\("(\w+)"\)/.exec(targetModel.body.split("\n").find((l) => l.trim().startsWith(`${f} `)) ?? "")?.[1] ?? f)
+          .map(
+            (f) =>
+              /@map\("(\w+)"\)/.exec(
+                targetModel.body.split("\n").find((l) => l.trim().startsWith(`${f} `)) ?? "",
+              )?.[1] ?? f,
+          )
           .join(",");
-        shape.foreignKeys.push(`${columns(fields!)}->${tableOf.get(target!)}(${targetColumns}) ${action}`);
+        shape.foreignKeys.push(
+          `${columns(fields!)}->${tableOf.get(target!)}(${targetColumns}) ${action}`,
+        );
       }
     }
     shape.indexes.sort();
@@ -78,13 +131,24 @@ function expectedShapes(schema: string): Record<string, TableShape> {
 async function actualShapes(db: TestDatabase): Promise<Record<string, TableShape>> {
   const q = async <T>(sql: string) => (await db.pool.query(sql)).rows as T[];
   const shapes: Record<string, TableShape> = {};
-  const shapeOf = (table: string) => (shapes[table] ??= { columns: {}, indexes: [], foreignKeys: [] });
-  const columns = await q<{ table_name: string; column_name: string; udt_name: string; is_nullable: string; column_default: string | null }>(
+  const shapeOf = (table: string) =>
+    (shapes[table] ??= { columns: {}, indexes: [], foreignKeys: [] });
+  const columns = await q<{
+    table_name: string;
+    column_name: string;
+    udt_name: string;
+    is_nullable: string;
+    column_default: string | null;
+  }>(
     `SELECT table_name, column_name, udt_name, is_nullable, column_default FROM information_schema.columns
      WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
   );
   for (const c of columns) {
-    shapeOf(c.table_name).columns[c.column_name] = { type: c.udt_name, nullable: c.is_nullable === "YES", dbDefault: c.column_default !== null };
+    shapeOf(c.table_name).columns[c.column_name] = {
+      type: c.udt_name,
+      nullable: c.is_nullable === "YES",
+      dbDefault: c.column_default !== null,
+    };
   }
   const indexes = await q<{ table_name: string; kind: string; cols: string }>(
     `SELECT t.relname AS table_name,

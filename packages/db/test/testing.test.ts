@@ -7,7 +7,9 @@ async function databaseExists(adminUrl: string, url: string): Promise<boolean> {
   await client.connect();
   try {
     const name = decodeURIComponent(new URL(url).pathname.slice(1));
-    return (await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount === 1;
+    return (
+      (await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount === 1
+    );
   } finally {
     await client.end();
   }

@@ -3,7 +3,12 @@ export { Reader } from "./primitives/reader.ts";
 export { Writer } from "./primitives/writer.ts";
 export { ZERO_UUID, formatUuid, isUuid } from "./primitives/uuid.ts";
 
-export { COMPRESSION_TYPES, CompressionError, compressionTypeFromId, compressionTypeId } from "./compression/codec.ts";
+export {
+  COMPRESSION_TYPES,
+  CompressionError,
+  compressionTypeFromId,
+  compressionTypeId,
+} from "./compression/codec.ts";
 export type { CompressionCodec, CompressionType } from "./compression/codec.ts";
 export { compress, compressionCodec, decompress } from "./compression/codecs.ts";
 export {
@@ -35,7 +40,11 @@ export { parsePlainMessage } from "./sasl/plain.ts";
 export type { PlainCredentials } from "./sasl/plain.ts";
 export type { ScramMechanism } from "./sasl/scram-crypto.ts";
 export { ScramServerSession } from "./sasl/scram-server.ts";
-export type { ScramClientFirst, ScramServerOptions, ScramServerState } from "./sasl/scram-server.ts";
+export type {
+  ScramClientFirst,
+  ScramServerOptions,
+  ScramServerState,
+} from "./sasl/scram-server.ts";
 export {
   MAX_SCRAM_ITERATIONS,
   MIN_SCRAM_ITERATIONS,

@@ -26,18 +26,43 @@ const perRequest = Number(perRequestArg);
 const MAX_IN_FLIGHT = 1000;
 const VERSION = 9;
 
-const batch = await buildRecordBatch({ records: Array.from({ length: Number(recordsArg) }, (_, i) => ({ value: Buffer.alloc(1024, i) })) });
+const batch = await buildRecordBatch({
+  records: Array.from({ length: Number(recordsArg) }, (_, i) => ({ value: Buffer.alloc(1024, i) })),
+});
 // The agent echoes correlation ids and answers in order; the same frames can go out again as they are.
 const codec = apis[ApiKey.Produce]!;
 const frames: Buffer[] = [];
 for (let first = 0; first < partitions; first += perRequest) {
-  const indexes = Array.from({ length: Math.min(perRequest, partitions - first) }, (_, i) => first + i);
-  const request = { ...defaultProduceRequest(), acks: -1, timeoutMs: 30_000, topicData: [{ name: topic!, partitionData: indexes.map((index) => ({ index, records: batch })) }] };
-  frames.push(encodeRequestFrame({ requestApiKey: ApiKey.Produce, requestApiVersion: VERSION, correlationId: 0, clientId: "replay" }, codec.encodeRequest, request));
+  const indexes = Array.from(
+    { length: Math.min(perRequest, partitions - first) },
+    (_, i) => first + i,
+  );
+  const request = {
+    ...defaultProduceRequest(),
+    acks: -1,
+    timeoutMs: 30_000,
+    topicData: [
+      { name: topic!, partitionData: indexes.map((index) => ({ index, records: batch })) },
+    ],
+  };
+  frames.push(
+    encodeRequestFrame(
+      {
+        requestApiKey: ApiKey.Produce,
+        requestApiVersion: VERSION,
+        correlationId: 0,
+        clientId: "replay",
+      },
+      codec.encodeRequest,
+      request,
+    ),
+  );
 }
 const recordsPerBatch = Number(recordsArg);
 /** Record value bytes each request carries (what the librdkafka runs count, too). */
-const frameValueBytes = frames.map((_, i) => Math.min(perRequest, partitions - i * perRequest) * recordsPerBatch * 1024);
+const frameValueBytes = frames.map(
+  (_, i) => Math.min(perRequest, partitions - i * perRequest) * recordsPerBatch * 1024,
+);
 const totalBytes = Number(mibArg) * 1024 * 1024;
 
 const [host, port] = bootstrap!.split(":");
@@ -68,7 +93,8 @@ await new Promise<void>((resolve, reject) => {
       const reader = new Reader(frame);
       decodeResponseHeader(reader, ApiKey.Produce, VERSION);
       const response = codec.decodeResponse(reader, VERSION) as ProduceResponse;
-      for (const t of response.responses) for (const p of t.partitionResponses) if (p.errorCode !== 0) errors++;
+      for (const t of response.responses)
+        for (const p of t.partitionResponses) if (p.errorCode !== 0) errors++;
       answered++;
     }
     if (answered === sent && bytes >= totalBytes) resolve();
@@ -79,4 +105,6 @@ await new Promise<void>((resolve, reject) => {
 const seconds = (performance.now() - started) / 1000;
 const used = process.cpuUsage(cpu);
 socket.destroy();
-console.log(JSON.stringify({ bytes, seconds, errors, cpuSeconds: (used.user + used.system) / 1e6 }));
+console.log(
+  JSON.stringify({ bytes, seconds, errors, cpuSeconds: (used.user + used.system) / 1e6 }),
+);

@@ -10,7 +10,11 @@ import { dispatchTable } from "../server/dispatch.ts";
 /** The APIs and version ranges this agent serves (exactly the dispatch table). */
 function supportedApis(): ApiVersionsResponse["apiKeys"] {
   return [...dispatchTable.values()]
-    .map((api) => ({ apiKey: api.apiKey, minVersion: api.advertisedMinVersion ?? api.minVersion, maxVersion: api.maxVersion }))
+    .map((api) => ({
+      apiKey: api.apiKey,
+      minVersion: api.advertisedMinVersion ?? api.minVersion,
+      maxVersion: api.maxVersion,
+    }))
     .sort((a, b) => a.apiKey - b.apiKey);
 }
 

@@ -22,7 +22,13 @@ export function nodeIdOf(agentId: string): number {
 }
 
 function asBroker(agent: Pick<LiveAgent, "id" | "host" | "port" | "zone">): Broker {
-  return { id: agent.id, nodeId: nodeIdOf(agent.id), host: agent.host, port: agent.port, rack: agent.zone };
+  return {
+    id: agent.id,
+    nodeId: nodeIdOf(agent.id),
+    host: agent.host,
+    port: agent.port,
+    rack: agent.zone,
+  };
 }
 
 /** The brokers a client should see: live agents of its cluster in its zone (all zones when it states none). */

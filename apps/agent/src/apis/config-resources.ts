@@ -3,7 +3,11 @@ import type { AgentConfig } from "../config.ts";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import type { RequestContext } from "../server/api-handler.ts";
 import type { ClusterSettings } from "../server/cluster-settings.ts";
-import { ConfigSource, DEFAULT_MAX_MESSAGE_BYTES_TEXT, type DescribedConfig } from "./topic-configs.ts";
+import {
+  ConfigSource,
+  DEFAULT_MAX_MESSAGE_BYTES_TEXT,
+  type DescribedConfig,
+} from "./topic-configs.ts";
 
 /** Kafka's ConfigResource.Type. */
 export const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const;
@@ -12,8 +16,16 @@ export const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const;
  * Broker configs as clients expect to read them: fixed by the agent (read-only), or derived from
  * the cluster's settings in the console.
  */
-export function brokerConfigs(settings: ClusterSettings, agent: Pick<AgentConfig, "offsetsRetentionMinutes">): DescribedConfig[] {
-  const entry = (name: string, value: string, type: number, documentation: string): DescribedConfig => ({
+export function brokerConfigs(
+  settings: ClusterSettings,
+  agent: Pick<AgentConfig, "offsetsRetentionMinutes">,
+): DescribedConfig[] {
+  const entry = (
+    name: string,
+    value: string,
+    type: number,
+    documentation: string,
+  ): DescribedConfig => ({
     name,
     value,
     type,
@@ -21,27 +33,64 @@ export function brokerConfigs(settings: ClusterSettings, agent: Pick<AgentConfig
     configSource: ConfigSource.STATIC_BROKER_CONFIG,
   });
   return [
-    entry("auto.create.topics.enable", String(settings.autoCreateTopics), 1, "Set per virtual cluster in the console."),
-    entry("num.partitions", String(settings.defaultPartitions), 3, "Partitions of auto-created topics; set per virtual cluster."),
-    entry("log.retention.ms", String(settings.defaultRetentionMs), 5, "Default topic retention; set per virtual cluster."),
+    entry(
+      "auto.create.topics.enable",
+      String(settings.autoCreateTopics),
+      1,
+      "Set per virtual cluster in the console.",
+    ),
+    entry(
+      "num.partitions",
+      String(settings.defaultPartitions),
+      3,
+      "Partitions of auto-created topics; set per virtual cluster.",
+    ),
+    entry(
+      "log.retention.ms",
+      String(settings.defaultRetentionMs),
+      5,
+      "Default topic retention; set per virtual cluster.",
+    ),
     entry("default.replication.factor", "1", 3, "Durability comes from object storage."),
     entry("min.insync.replicas", "1", 3, "Durability comes from object storage."),
-    entry("message.max.bytes", DEFAULT_MAX_MESSAGE_BYTES_TEXT, 3, "Default max.message.bytes of topics."),
+    entry(
+      "message.max.bytes",
+      DEFAULT_MAX_MESSAGE_BYTES_TEXT,
+      3,
+      "Default max.message.bytes of topics.",
+    ),
     entry("log.cleanup.policy", "delete", 7, "Default cleanup.policy of topics."),
     entry("delete.topic.enable", "true", 1, "Topics can always be deleted."),
-    entry("offsets.retention.minutes", String(agent.offsetsRetentionMinutes), 3, "Committed offsets of a group empty this long are removed."),
+    entry(
+      "offsets.retention.minutes",
+      String(agent.offsetsRetentionMinutes),
+      3,
+      "Committed offsets of a group empty this long are removed.",
+    ),
   ];
 }
 
-export type ResolvedResource = { topic: TopicInfo } | { broker: true } | { errorCode: number; errorMessage: string };
+export type ResolvedResource =
+  { topic: TopicInfo } | { broker: true } | { errorCode: number; errorMessage: string };
 
 /** The topic or broker a config request names, or why it cannot be served. */
-export async function resolveConfigResource(ctx: RequestContext, resourceType: number, resourceName: string): Promise<ResolvedResource> {
+export async function resolveConfigResource(
+  ctx: RequestContext,
+  resourceType: number,
+  resourceName: string,
+): Promise<ResolvedResource> {
   if (resourceType === ResourceType.BROKER) return { broker: true };
   if (resourceType !== ResourceType.TOPIC) {
-    return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `resource type ${resourceType} is not supported` };
+    return {
+      errorCode: ErrorCode.INVALID_REQUEST,
+      errorMessage: `resource type ${resourceType} is not supported`,
+    };
   }
   const topic = await ctx.services.topics.get(ctx.connection.clusterId, resourceName);
-  if (!topic) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `unknown topic '${resourceName}'` };
+  if (!topic)
+    return {
+      errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      errorMessage: `unknown topic '${resourceName}'`,
+    };
   return { topic };
 }

@@ -11,7 +11,11 @@ import {
 import { TopicExistsError, type TopicConfigs } from "../metadata/metadata-store.ts";
 import type { ClusterSettings } from "../server/cluster-settings.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
-import { InvalidTopicConfigError, describeTopicConfigs, validateTopicConfig } from "./topic-configs.ts";
+import {
+  InvalidTopicConfigError,
+  describeTopicConfigs,
+  validateTopicConfig,
+} from "./topic-configs.ts";
 import { topicNameProblem } from "./topic-lookup.ts";
 
 /** More partitions than this in one topic is a mistake, not a plan. */
@@ -19,7 +23,11 @@ export const MAX_PARTITIONS_PER_TOPIC = 10_000;
 
 type TopicResult = CreateTopicsResponseCreatableTopicResult;
 
-function failure(topic: CreateTopicsRequestCreatableTopic, errorCode: number, errorMessage: string): TopicResult {
+function failure(
+  topic: CreateTopicsRequestCreatableTopic,
+  errorCode: number,
+  errorMessage: string,
+): TopicResult {
   return {
     name: topic.name,
     topicId: ZERO_UUID,
@@ -33,14 +41,19 @@ function failure(topic: CreateTopicsRequestCreatableTopic, errorCode: number, er
 }
 
 /** The partition count asked for (explicit, by assignment, or the cluster default), or an error. */
-function partitionCount(topic: CreateTopicsRequestCreatableTopic, settings: ClusterSettings): number | string {
+function partitionCount(
+  topic: CreateTopicsRequestCreatableTopic,
+  settings: ClusterSettings,
+): number | string {
   if (topic.assignments.length > 0) {
-    if (topic.numPartitions !== -1 || topic.replicationFactor !== -1) return "numPartitions and replicationFactor must be -1 with manual assignments";
+    if (topic.numPartitions !== -1 || topic.replicationFactor !== -1)
+      return "numPartitions and replicationFactor must be -1 with manual assignments";
     return topic.assignments.length;
   }
   const count = topic.numPartitions === -1 ? settings.defaultPartitions : topic.numPartitions;
   if (count < 1) return "number of partitions must be at least 1";
-  if (count > MAX_PARTITIONS_PER_TOPIC) return `number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}`;
+  if (count > MAX_PARTITIONS_PER_TOPIC)
+    return `number of partitions must be at most ${MAX_PARTITIONS_PER_TOPIC}`;
   return count;
 }
 
@@ -53,10 +66,15 @@ async function createTopic(
   const nameProblem = topicNameProblem(topic.name);
   if (nameProblem) return failure(topic, ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
   const partitions = partitionCount(topic, settings);
-  if (typeof partitions === "string") return failure(topic, ErrorCode.INVALID_PARTITIONS, partitions);
+  if (typeof partitions === "string")
+    return failure(topic, ErrorCode.INVALID_PARTITIONS, partitions);
   // Durability comes from object storage: any factor is accepted and reported back as asked.
   if (topic.replicationFactor === 0 || topic.replicationFactor < -1) {
-    return failure(topic, ErrorCode.INVALID_REPLICATION_FACTOR, "replication factor must be at least 1 (or -1 for the default)");
+    return failure(
+      topic,
+      ErrorCode.INVALID_REPLICATION_FACTOR,
+      "replication factor must be at least 1 (or -1 for the default)",
+    );
   }
   const configs: TopicConfigs = {};
   try {
@@ -65,7 +83,8 @@ async function createTopic(
       if (value !== null) configs[name] = value;
     }
   } catch (err) {
-    if (err instanceof InvalidTopicConfigError) return failure(topic, ErrorCode.INVALID_CONFIG, err.message);
+    if (err instanceof InvalidTopicConfigError)
+      return failure(topic, ErrorCode.INVALID_CONFIG, err.message);
     throw err;
   }
 
@@ -73,12 +92,18 @@ async function createTopic(
   const clusterId = ctx.connection.clusterId;
   let topicId = ZERO_UUID;
   if (validateOnly) {
-    if (await topics.get(clusterId, topic.name)) return failure(topic, ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${topic.name}' already exists`);
+    if (await topics.get(clusterId, topic.name))
+      return failure(topic, ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${topic.name}' already exists`);
   } else {
     try {
       topicId = (await metadata.createTopic(clusterId, topic.name, partitions, configs)).id;
     } catch (err) {
-      if (err instanceof TopicExistsError) return failure(topic, ErrorCode.TOPIC_ALREADY_EXISTS, `topic '${topic.name}' already exists`);
+      if (err instanceof TopicExistsError)
+        return failure(
+          topic,
+          ErrorCode.TOPIC_ALREADY_EXISTS,
+          `topic '${topic.name}' already exists`,
+        );
       throw err;
     }
     topics.invalidate(clusterId, topic.name);
@@ -101,7 +126,10 @@ async function createTopic(
   };
 }
 
-async function createTopics(request: CreateTopicsRequest, ctx: RequestContext): Promise<CreateTopicsResponse> {
+async function createTopics(
+  request: CreateTopicsRequest,
+  ctx: RequestContext,
+): Promise<CreateTopicsResponse> {
   const settings = await ctx.services.clusterSettings.get(ctx.connection.clusterId);
   const counts = new Map<string, number>();
   for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
@@ -121,6 +149,9 @@ export const createTopicsApi = defineApi<CreateTopicsRequest, CreateTopicsRespon
   maxVersion: 7,
   handle: createTopics,
   errorResponse(request, errorCode) {
-    return { ...defaultCreateTopicsResponse(), topics: request.topics.map((t) => failure(t, errorCode, "request failed")) };
+    return {
+      ...defaultCreateTopicsResponse(),
+      topics: request.topics.map((t) => failure(t, errorCode, "request failed")),
+    };
   },
 });

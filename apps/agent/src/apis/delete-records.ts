@@ -20,15 +20,21 @@ function result(partitionIndex: number, errorCode: number, lowWatermark = -1n): 
 }
 
 /** Moves the partition's log start offset forward; the records below it are no longer readable. */
-async function deleteBefore(topic: TopicInfo, wanted: DeleteRecordsRequestPartition, ctx: RequestContext): Promise<PartitionResult> {
+async function deleteBefore(
+  topic: TopicInfo,
+  wanted: DeleteRecordsRequestPartition,
+  ctx: RequestContext,
+): Promise<PartitionResult> {
   const { metadata, heads } = ctx.services;
   const clusterId = ctx.connection.clusterId;
   const ref = { topicId: topic.id, partition: wanted.partitionIndex };
-  if (wanted.partitionIndex < 0 || wanted.partitionIndex >= topic.partitionCount) return result(wanted.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (wanted.partitionIndex < 0 || wanted.partitionIndex >= topic.partitionCount)
+    return result(wanted.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   const [head] = await metadata.partitionHeads(clusterId, [ref]);
   if (!head) return result(wanted.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   const offset = wanted.offset === HIGH_WATERMARK ? head.highWatermark : wanted.offset;
-  if (offset < 0n || offset > head.highWatermark) return result(wanted.partitionIndex, ErrorCode.OFFSET_OUT_OF_RANGE);
+  if (offset < 0n || offset > head.highWatermark)
+    return result(wanted.partitionIndex, ErrorCode.OFFSET_OUT_OF_RANGE);
   const moved = await metadata.deleteRecordsBefore(clusterId, ref, offset);
   if (!moved) return result(wanted.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   heads.apply([moved]);
@@ -40,14 +46,21 @@ export const deleteRecordsApi = defineApi<DeleteRecordsRequest, DeleteRecordsRes
   minVersion: 0,
   maxVersion: 2,
   async handle(request, ctx) {
-    const known = await ctx.services.topics.getMany(ctx.connection.clusterId, request.topics.map((t) => t.name));
+    const known = await ctx.services.topics.getMany(
+      ctx.connection.clusterId,
+      request.topics.map((t) => t.name),
+    );
     const topics = await Promise.all(
       request.topics.map(async (t) => {
         const topic = known.get(t.name);
         return {
           name: t.name,
           partitions: await Promise.all(
-            t.partitions.map((p) => (topic ? deleteBefore(topic, p, ctx) : result(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))),
+            t.partitions.map((p) =>
+              topic
+                ? deleteBefore(topic, p, ctx)
+                : result(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
+            ),
           ),
         };
       }),
@@ -57,7 +70,10 @@ export const deleteRecordsApi = defineApi<DeleteRecordsRequest, DeleteRecordsRes
   errorResponse(request, errorCode) {
     return {
       ...defaultDeleteRecordsResponse(),
-      topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => result(p.partitionIndex, errorCode)) })),
+      topics: request.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => result(p.partitionIndex, errorCode)),
+      })),
     };
   },
 });

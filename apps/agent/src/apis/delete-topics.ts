@@ -12,15 +12,25 @@ import { defineApi, type RequestContext } from "../server/api-handler.ts";
 type TopicResult = DeleteTopicsResponseDeletableTopicResult;
 
 /** Topics to delete: by name before v6, by name or id from v6. */
-function wantedTopics(request: DeleteTopicsRequest, version: number): { name: string | null; topicId: string }[] {
-  return version >= 6 ? request.topics : request.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
+function wantedTopics(
+  request: DeleteTopicsRequest,
+  version: number,
+): { name: string | null; topicId: string }[] {
+  return version >= 6
+    ? request.topics
+    : request.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
 }
 
-async function deleteTopic(wanted: { name: string | null; topicId: string }, ctx: RequestContext): Promise<TopicResult> {
+async function deleteTopic(
+  wanted: { name: string | null; topicId: string },
+  ctx: RequestContext,
+): Promise<TopicResult> {
   const { metadata, topics } = ctx.services;
   const clusterId = ctx.connection.clusterId;
   const byId = wanted.name === null;
-  const topic = byId ? await metadata.getTopicById(clusterId, wanted.topicId) : await metadata.getTopicByName(clusterId, wanted.name!);
+  const topic = byId
+    ? await metadata.getTopicById(clusterId, wanted.topicId)
+    : await metadata.getTopicByName(clusterId, wanted.name!);
   const unknown: TopicResult = {
     name: wanted.name,
     topicId: wanted.topicId,
@@ -29,7 +39,12 @@ async function deleteTopic(wanted: { name: string | null; topicId: string }, ctx
   };
   if (!topic || !(await metadata.deleteTopic(clusterId, topic.id))) return unknown;
   topics.invalidate(clusterId, topic.name);
-  return { name: topic.name, topicId: ctx.apiVersion >= 6 ? topic.id : ZERO_UUID, errorCode: ErrorCode.NONE, errorMessage: null };
+  return {
+    name: topic.name,
+    topicId: ctx.apiVersion >= 6 ? topic.id : ZERO_UUID,
+    errorCode: ErrorCode.NONE,
+    errorMessage: null,
+  };
 }
 
 export const deleteTopicsApi = defineApi<DeleteTopicsRequest, DeleteTopicsResponse>({
@@ -37,13 +52,20 @@ export const deleteTopicsApi = defineApi<DeleteTopicsRequest, DeleteTopicsRespon
   minVersion: 1,
   maxVersion: 6,
   async handle(request, ctx) {
-    const responses = await Promise.all(wantedTopics(request, ctx.apiVersion).map((t) => deleteTopic(t, ctx)));
+    const responses = await Promise.all(
+      wantedTopics(request, ctx.apiVersion).map((t) => deleteTopic(t, ctx)),
+    );
     return { ...defaultDeleteTopicsResponse(), responses };
   },
   errorResponse(request, errorCode, ctx) {
     return {
       ...defaultDeleteTopicsResponse(),
-      responses: wantedTopics(request, ctx.apiVersion).map((t) => ({ name: t.name, topicId: t.topicId, errorCode, errorMessage: null })),
+      responses: wantedTopics(request, ctx.apiVersion).map((t) => ({
+        name: t.name,
+        topicId: t.topicId,
+        errorCode,
+        errorMessage: null,
+      })),
     };
   },
 });

@@ -1,4 +1,10 @@
-import { ErrorCode, ApiKey, defaultDescribeClusterResponse, type DescribeClusterRequest, type DescribeClusterResponse } from "@streambed/protocol";
+import {
+  ErrorCode,
+  ApiKey,
+  defaultDescribeClusterResponse,
+  type DescribeClusterRequest,
+  type DescribeClusterResponse,
+} from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
 import { brokersFor } from "./brokers.ts";
 
@@ -11,14 +17,23 @@ export const describeClusterApi = defineApi<DescribeClusterRequest, DescribeClus
   maxVersion: 1,
   async handle(request, ctx) {
     if (ctx.apiVersion >= 1 && request.endpointType !== BROKER_ENDPOINTS) {
-      return { ...defaultDescribeClusterResponse(), errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: "agents expose broker endpoints only" };
+      return {
+        ...defaultDescribeClusterResponse(),
+        errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
+        errorMessage: "agents expose broker endpoints only",
+      };
     }
     const brokers = await brokersFor(ctx);
     return {
       ...defaultDescribeClusterResponse(),
       clusterId: ctx.connection.clusterId,
       controllerId: brokers[0]?.nodeId ?? -1,
-      brokers: brokers.map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
+      brokers: brokers.map((b) => ({
+        brokerId: b.nodeId,
+        host: b.host,
+        port: b.port,
+        rack: b.rack,
+      })),
     };
   },
   errorResponse(_request, errorCode) {

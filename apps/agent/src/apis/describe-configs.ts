@@ -11,16 +11,36 @@ import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { brokerConfigs, resolveConfigResource } from "./config-resources.ts";
 import { describeTopicConfigs, type DescribedConfig } from "./topic-configs.ts";
 
-function failure(resource: DescribeConfigsRequestResource, errorCode: number, errorMessage: string | null): DescribeConfigsResponseResult {
-  return { errorCode, errorMessage, resourceType: resource.resourceType, resourceName: resource.resourceName, configs: [] };
+function failure(
+  resource: DescribeConfigsRequestResource,
+  errorCode: number,
+  errorMessage: string | null,
+): DescribeConfigsResponseResult {
+  return {
+    errorCode,
+    errorMessage,
+    resourceType: resource.resourceType,
+    resourceName: resource.resourceName,
+    configs: [],
+  };
 }
 
-async function describeResource(request: DescribeConfigsRequest, resource: DescribeConfigsRequestResource, ctx: RequestContext): Promise<DescribeConfigsResponseResult> {
+async function describeResource(
+  request: DescribeConfigsRequest,
+  resource: DescribeConfigsRequestResource,
+  ctx: RequestContext,
+): Promise<DescribeConfigsResponseResult> {
   const resolved = await resolveConfigResource(ctx, resource.resourceType, resource.resourceName);
   if ("errorCode" in resolved) return failure(resource, resolved.errorCode, resolved.errorMessage);
   const settings = await ctx.services.clusterSettings.get(ctx.connection.clusterId);
-  const all: DescribedConfig[] = "topic" in resolved ? describeTopicConfigs(resolved.topic.configs, settings) : brokerConfigs(settings, ctx.services.config);
-  const wanted = resource.configurationKeys === null ? all : all.filter((c) => resource.configurationKeys!.includes(c.name));
+  const all: DescribedConfig[] =
+    "topic" in resolved
+      ? describeTopicConfigs(resolved.topic.configs, settings)
+      : brokerConfigs(settings, ctx.services.config);
+  const wanted =
+    resource.configurationKeys === null
+      ? all
+      : all.filter((c) => resource.configurationKeys!.includes(c.name));
   return {
     errorCode: ErrorCode.NONE,
     errorMessage: null,
@@ -33,7 +53,9 @@ async function describeResource(request: DescribeConfigsRequest, resource: Descr
       isDefault: false,
       configSource: c.configSource,
       isSensitive: false,
-      synonyms: request.includeSynonyms ? [{ name: c.name, value: c.value, source: c.configSource }] : [],
+      synonyms: request.includeSynonyms
+        ? [{ name: c.name, value: c.value, source: c.configSource }]
+        : [],
       configType: ctx.apiVersion >= 3 ? c.type : 0,
       documentation: request.includeDocumentation ? c.documentation : null,
     })),
@@ -45,10 +67,15 @@ export const describeConfigsApi = defineApi<DescribeConfigsRequest, DescribeConf
   minVersion: 1,
   maxVersion: 4,
   async handle(request, ctx) {
-    const results = await Promise.all(request.resources.map((r) => describeResource(request, r, ctx)));
+    const results = await Promise.all(
+      request.resources.map((r) => describeResource(request, r, ctx)),
+    );
     return { ...defaultDescribeConfigsResponse(), results };
   },
   errorResponse(request, errorCode) {
-    return { ...defaultDescribeConfigsResponse(), results: request.resources.map((r) => failure(r, errorCode, null)) };
+    return {
+      ...defaultDescribeConfigsResponse(),
+      results: request.resources.map((r) => failure(r, errorCode, null)),
+    };
   },
 });

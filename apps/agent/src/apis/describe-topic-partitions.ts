@@ -14,20 +14,36 @@ import { brokersFor, leaderOf } from "./brokers.ts";
 type Topic = DescribeTopicPartitionsResponseTopic;
 
 function unknownTopic(name: string): Topic {
-  return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: -2147483648 };
+  return {
+    errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+    name,
+    topicId: ZERO_UUID,
+    isInternal: false,
+    partitions: [],
+    topicAuthorizedOperations: -2147483648,
+  };
 }
 
 /** The topics asked for (all when none are named), sorted by name as Kafka pages through them. */
-async function wantedTopics(request: DescribeTopicPartitionsRequest, ctx: RequestContext): Promise<(TopicInfo | Topic)[]> {
+async function wantedTopics(
+  request: DescribeTopicPartitionsRequest,
+  ctx: RequestContext,
+): Promise<(TopicInfo | Topic)[]> {
   const clusterId = ctx.connection.clusterId;
-  if (request.topics.length === 0) return (await ctx.services.metadata.listTopics(clusterId)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (request.topics.length === 0)
+    return (await ctx.services.metadata.listTopics(clusterId)).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    );
   const names = [...new Set(request.topics.map((t) => t.name))].sort();
   const known = await ctx.services.topics.getMany(clusterId, names);
   return names.map((n) => known.get(n) ?? unknownTopic(n));
 }
 
 /** KIP-966's paginated replacement of Metadata for topic descriptions. */
-export const describeTopicPartitionsApi = defineApi<DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse>({
+export const describeTopicPartitionsApi = defineApi<
+  DescribeTopicPartitionsRequest,
+  DescribeTopicPartitionsResponse
+>({
   apiKey: ApiKey.DescribeTopicPartitions,
   minVersion: 0,
   maxVersion: 0,
@@ -80,6 +96,9 @@ export const describeTopicPartitionsApi = defineApi<DescribeTopicPartitionsReque
     return { ...defaultDescribeTopicPartitionsResponse(), topics, nextCursor };
   },
   errorResponse(request, errorCode) {
-    return { ...defaultDescribeTopicPartitionsResponse(), topics: request.topics.map((t) => ({ ...unknownTopic(t.name), errorCode })) };
+    return {
+      ...defaultDescribeTopicPartitionsResponse(),
+      topics: request.topics.map((t) => ({ ...unknownTopic(t.name), errorCode })),
+    };
   },
 });

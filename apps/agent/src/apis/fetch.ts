@@ -18,7 +18,12 @@ const TOPIC_IDS_FROM = 13;
 const SESSIONS_FROM = 7;
 
 function partitionError(partitionIndex: number, errorCode: number): FetchResponsePartitionData {
-  return { ...defaultFetchResponsePartitionData(), partitionIndex, errorCode, records: Buffer.alloc(0) };
+  return {
+    ...defaultFetchResponsePartitionData(),
+    partitionIndex,
+    errorCode,
+    records: Buffer.alloc(0),
+  };
 }
 
 /**
@@ -33,22 +38,32 @@ function sessionError(request: FetchRequest, version: number): number {
   return ErrorCode.NONE;
 }
 
-async function resolveTopics(request: FetchRequest, ctx: RequestContext): Promise<(TopicInfo | undefined)[]> {
+async function resolveTopics(
+  request: FetchRequest,
+  ctx: RequestContext,
+): Promise<(TopicInfo | undefined)[]> {
   const { metadata, topics } = ctx.services;
   const clusterId = ctx.connection.clusterId;
   if (ctx.apiVersion >= TOPIC_IDS_FROM) {
     return Promise.all(request.topics.map((t) => metadata.getTopicById(clusterId, t.topicId)));
   }
-  const byName = await topics.getMany(clusterId, request.topics.map((t) => t.topic));
+  const byName = await topics.getMany(
+    clusterId,
+    request.topics.map((t) => t.topic),
+  );
   return request.topics.map((t) => byName.get(t.topic));
 }
 
 async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchResponse> {
   const sessionProblem = sessionError(request, ctx.apiVersion);
-  if (sessionProblem !== ErrorCode.NONE) return { ...defaultFetchResponse(), errorCode: sessionProblem };
+  if (sessionProblem !== ErrorCode.NONE)
+    return { ...defaultFetchResponse(), errorCode: sessionProblem };
 
   const { fetchReader, metrics } = ctx.services;
-  const unknownTopic = ctx.apiVersion >= TOPIC_IDS_FROM ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+  const unknownTopic =
+    ctx.apiVersion >= TOPIC_IDS_FROM
+      ? ErrorCode.UNKNOWN_TOPIC_ID
+      : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
   const topics = await resolveTopics(request, ctx);
   const reads: FetchPartitionRequest[] = [];
   const slots: { topic: number; partition: number; read: number }[] = [];
@@ -59,9 +74,15 @@ async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchR
       topicId: topic?.id ?? (wanted.topicId || ZERO_UUID),
       partitions: wanted.partitions.map((p, i) => {
         if (!topic) return partitionError(p.partition, unknownTopic);
-        if (p.partition < 0 || p.partition >= topic.partitionCount) return partitionError(p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        if (p.partition < 0 || p.partition >= topic.partitionCount)
+          return partitionError(p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
         slots.push({ topic: t, partition: i, read: reads.length });
-        reads.push({ topicId: topic.id, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes });
+        reads.push({
+          topicId: topic.id,
+          partition: p.partition,
+          fetchOffset: p.fetchOffset,
+          partitionMaxBytes: p.partitionMaxBytes,
+        });
         return partitionError(p.partition, ErrorCode.NONE);
       }),
     };
@@ -87,7 +108,8 @@ async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchR
       partition.logStartOffset = result.logStartOffset;
       partition.records = result.records;
       bytes += result.records.length;
-      if (result.errorCode) metrics.partitionErrors.inc({ api: "Fetch", error_code: String(partition.errorCode) });
+      if (result.errorCode)
+        metrics.partitionErrors.inc({ api: "Fetch", error_code: String(partition.errorCode) });
     }
     metrics.fetchedBytes.inc(bytes);
   }
@@ -101,7 +123,8 @@ export const fetchApi = defineApi<FetchRequest, FetchResponse>({
   handle: fetch,
   encodedSizeHint(response) {
     let bytes = 1024;
-    for (const topic of response.responses) for (const p of topic.partitions) bytes += 64 + (p.records?.length ?? 0);
+    for (const topic of response.responses)
+      for (const p of topic.partitions) bytes += 64 + (p.records?.length ?? 0);
     return bytes;
   },
   errorResponse(request, errorCode) {

@@ -11,7 +11,12 @@ import { UnknownTopicError, type TopicConfigs } from "../metadata/metadata-store
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import type { ClusterSettings } from "../server/cluster-settings.ts";
 import { resolveConfigResource } from "./config-resources.ts";
-import { InvalidTopicConfigError, defaultTopicConfig, topicConfigDefinitions, validateTopicConfig } from "./topic-configs.ts";
+import {
+  InvalidTopicConfigError,
+  defaultTopicConfig,
+  topicConfigDefinitions,
+  validateTopicConfig,
+} from "./topic-configs.ts";
 
 type Resource = IncrementalAlterConfigsRequestAlterConfigsResource;
 type ResourceResponse = IncrementalAlterConfigsResponseAlterConfigsResourceResponse;
@@ -21,12 +26,25 @@ const OpType = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
 /** Config type LIST: the only kind APPEND and SUBTRACT apply to. */
 const LIST_TYPE = 7;
 
-function result(resource: Resource, errorCode: number, errorMessage: string | null = null): ResourceResponse {
-  return { errorCode, errorMessage, resourceType: resource.resourceType, resourceName: resource.resourceName };
+function result(
+  resource: Resource,
+  errorCode: number,
+  errorMessage: string | null = null,
+): ResourceResponse {
+  return {
+    errorCode,
+    errorMessage,
+    resourceType: resource.resourceType,
+    resourceName: resource.resourceName,
+  };
 }
 
 /** The changes (string = set, null = back to default) the operations amount to. */
-function changesOf(resource: Resource, current: TopicConfigs, settings: ClusterSettings): Record<string, string | null> {
+function changesOf(
+  resource: Resource,
+  current: TopicConfigs,
+  settings: ClusterSettings,
+): Record<string, string | null> {
   const changes: Record<string, string | null> = {};
   for (const { name, configOperation, value } of resource.configs) {
     if (name in changes) throw new InvalidTopicConfigError(name, "named more than once");
@@ -38,10 +56,16 @@ function changesOf(resource: Resource, current: TopicConfigs, settings: ClusterS
     } else if (configOperation === OpType.DELETE) {
       changes[name] = null;
     } else if (configOperation === OpType.APPEND || configOperation === OpType.SUBTRACT) {
-      if (topicConfigDefinitions[name]!.type !== LIST_TYPE) throw new InvalidTopicConfigError(name, "APPEND and SUBTRACT apply to list configs only");
-      const items = (current[name] ?? defaultTopicConfig(name, settings) ?? "").split(",").filter((v) => v !== "");
+      if (topicConfigDefinitions[name]!.type !== LIST_TYPE)
+        throw new InvalidTopicConfigError(name, "APPEND and SUBTRACT apply to list configs only");
+      const items = (current[name] ?? defaultTopicConfig(name, settings) ?? "")
+        .split(",")
+        .filter((v) => v !== "");
       const given = (value ?? "").split(",").filter((v) => v !== "");
-      const next = configOperation === OpType.APPEND ? [...items, ...given.filter((v) => !items.includes(v))] : items.filter((v) => !given.includes(v));
+      const next =
+        configOperation === OpType.APPEND
+          ? [...items, ...given.filter((v) => !items.includes(v))]
+          : items.filter((v) => !given.includes(v));
       const joined = next.join(",");
       validateTopicConfig(name, joined);
       changes[name] = joined;
@@ -52,38 +76,57 @@ function changesOf(resource: Resource, current: TopicConfigs, settings: ClusterS
   return changes;
 }
 
-async function alterResource(resource: Resource, validateOnly: boolean, ctx: RequestContext): Promise<ResourceResponse> {
+async function alterResource(
+  resource: Resource,
+  validateOnly: boolean,
+  ctx: RequestContext,
+): Promise<ResourceResponse> {
   const resolved = await resolveConfigResource(ctx, resource.resourceType, resource.resourceName);
   if ("errorCode" in resolved) return result(resource, resolved.errorCode, resolved.errorMessage);
-  if ("broker" in resolved) return result(resource, ErrorCode.POLICY_VIOLATION, "broker configs are read-only");
+  if ("broker" in resolved)
+    return result(resource, ErrorCode.POLICY_VIOLATION, "broker configs are read-only");
   const clusterId = ctx.connection.clusterId;
   let changes;
   try {
-    changes = changesOf(resource, resolved.topic.configs, await ctx.services.clusterSettings.get(clusterId));
+    changes = changesOf(
+      resource,
+      resolved.topic.configs,
+      await ctx.services.clusterSettings.get(clusterId),
+    );
   } catch (err) {
-    if (err instanceof InvalidTopicConfigError) return result(resource, ErrorCode.INVALID_CONFIG, err.message);
+    if (err instanceof InvalidTopicConfigError)
+      return result(resource, ErrorCode.INVALID_CONFIG, err.message);
     throw err;
   }
   if (validateOnly) return result(resource, ErrorCode.NONE);
   try {
     await ctx.services.metadata.updateTopicConfigs(clusterId, resolved.topic.id, changes);
   } catch (err) {
-    if (err instanceof UnknownTopicError) return result(resource, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, err.message);
+    if (err instanceof UnknownTopicError)
+      return result(resource, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, err.message);
     throw err;
   }
   ctx.services.topics.invalidate(clusterId, resolved.topic.name);
   return result(resource, ErrorCode.NONE);
 }
 
-export const incrementalAlterConfigsApi = defineApi<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>({
+export const incrementalAlterConfigsApi = defineApi<
+  IncrementalAlterConfigsRequest,
+  IncrementalAlterConfigsResponse
+>({
   apiKey: ApiKey.IncrementalAlterConfigs,
   minVersion: 0,
   maxVersion: 1,
   async handle(request, ctx) {
-    const responses = await Promise.all(request.resources.map((r) => alterResource(r, request.validateOnly, ctx)));
+    const responses = await Promise.all(
+      request.resources.map((r) => alterResource(r, request.validateOnly, ctx)),
+    );
     return { ...defaultIncrementalAlterConfigsResponse(), responses };
   },
   errorResponse(request, errorCode) {
-    return { ...defaultIncrementalAlterConfigsResponse(), responses: request.resources.map((r) => result(r, errorCode)) };
+    return {
+      ...defaultIncrementalAlterConfigsResponse(),
+      responses: request.resources.map((r) => result(r, errorCode)),
+    };
   },
 });

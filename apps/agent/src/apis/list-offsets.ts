@@ -10,7 +10,11 @@ import {
 } from "@streambed/protocol";
 import type { PartitionHead, TopicInfo } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
-import { firstRecordAtOrAfter, recordWithMaxTimestamp, type RecordPosition } from "./record-positions.ts";
+import {
+  firstRecordAtOrAfter,
+  recordWithMaxTimestamp,
+  type RecordPosition,
+} from "./record-positions.ts";
 
 const LATEST = -1n;
 const EARLIEST = -2n;
@@ -20,7 +24,12 @@ const EARLIEST_LOCAL = -4n;
 
 type PartitionResponse = ListOffsetsResponsePartitionResponse;
 
-function answer(version: number, partitionIndex: number, errorCode: number, found?: RecordPosition): PartitionResponse {
+function answer(
+  version: number,
+  partitionIndex: number,
+  errorCode: number,
+  found?: RecordPosition,
+): PartitionResponse {
   return {
     ...defaultListOffsetsResponsePartitionResponse(),
     partitionIndex,
@@ -32,43 +41,67 @@ function answer(version: number, partitionIndex: number, errorCode: number, foun
   };
 }
 
-async function listOffset(ctx: RequestContext, topic: TopicInfo, head: PartitionHead, wanted: ListOffsetsRequestPartition): Promise<PartitionResponse> {
+async function listOffset(
+  ctx: RequestContext,
+  topic: TopicInfo,
+  head: PartitionHead,
+  wanted: ListOffsetsRequestPartition,
+): Promise<PartitionResponse> {
   const { metadata, blocks } = ctx.services;
   const clusterId = ctx.connection.clusterId;
   const ref = { topicId: topic.id, partition: wanted.partitionIndex };
   switch (wanted.timestamp) {
     case LATEST:
-      return answer(ctx.apiVersion, wanted.partitionIndex, ErrorCode.NONE, { offset: head.highWatermark, timestamp: -1n });
+      return answer(ctx.apiVersion, wanted.partitionIndex, ErrorCode.NONE, {
+        offset: head.highWatermark,
+        timestamp: -1n,
+      });
     case EARLIEST:
     case EARLIEST_LOCAL:
-      return answer(ctx.apiVersion, wanted.partitionIndex, ErrorCode.NONE, { offset: head.logStartOffset, timestamp: -1n });
+      return answer(ctx.apiVersion, wanted.partitionIndex, ErrorCode.NONE, {
+        offset: head.logStartOffset,
+        timestamp: -1n,
+      });
     case MAX_TIMESTAMP: {
       const row = await metadata.findMaxTimestampIndexRow(clusterId, ref);
       const found = row && (await recordWithMaxTimestamp(blocks, row));
       return answer(ctx.apiVersion, wanted.partitionIndex, ErrorCode.NONE, found);
     }
   }
-  if (wanted.timestamp < 0n) return answer(ctx.apiVersion, wanted.partitionIndex, ErrorCode.INVALID_REQUEST);
+  if (wanted.timestamp < 0n)
+    return answer(ctx.apiVersion, wanted.partitionIndex, ErrorCode.INVALID_REQUEST);
   let row = await metadata.findIndexRowByTimestamp(clusterId, ref, wanted.timestamp);
   while (row) {
     const found = await firstRecordAtOrAfter(blocks, row, wanted.timestamp, head.logStartOffset);
     if (found) return answer(ctx.apiVersion, wanted.partitionIndex, ErrorCode.NONE, found);
     // Rare: the matching records of this row lie below the log start (DeleteRecords cut inside it).
-    const later = await metadata.findIndexRows(clusterId, [{ ...ref, fromOffset: row.lastOffset + 1n, maxBytes: 64 << 20 }]);
+    const later = await metadata.findIndexRows(clusterId, [
+      { ...ref, fromOffset: row.lastOffset + 1n, maxBytes: 64 << 20 },
+    ]);
     row = later[0]?.find((r) => r.maxTimestamp >= wanted.timestamp);
   }
   return answer(ctx.apiVersion, wanted.partitionIndex, ErrorCode.NONE);
 }
 
-async function listOffsets(request: ListOffsetsRequest, ctx: RequestContext): Promise<ListOffsetsResponse> {
+async function listOffsets(
+  request: ListOffsetsRequest,
+  ctx: RequestContext,
+): Promise<ListOffsetsResponse> {
   const { topics, metadata } = ctx.services;
   const clusterId = ctx.connection.clusterId;
-  const known = await topics.getMany(clusterId, request.topics.map((t) => t.name));
+  const known = await topics.getMany(
+    clusterId,
+    request.topics.map((t) => t.name),
+  );
   const refs = request.topics.flatMap((t) => {
     const topic = known.get(t.name);
-    return topic ? t.partitions.map((p) => ({ topicId: topic.id, partition: p.partitionIndex })) : [];
+    return topic
+      ? t.partitions.map((p) => ({ topicId: topic.id, partition: p.partitionIndex }))
+      : [];
   });
-  const heads = new Map((await metadata.partitionHeads(clusterId, refs)).map((h) => [`${h.topicId}:${h.partition}`, h]));
+  const heads = new Map(
+    (await metadata.partitionHeads(clusterId, refs)).map((h) => [`${h.topicId}:${h.partition}`, h]),
+  );
   const responses = await Promise.all(
     request.topics.map(async (t) => {
       const topic = known.get(t.name);
@@ -77,7 +110,8 @@ async function listOffsets(request: ListOffsetsRequest, ctx: RequestContext): Pr
         partitions: await Promise.all(
           t.partitions.map((p) => {
             const head = topic && heads.get(`${topic.id}:${p.partitionIndex}`);
-            if (!topic || !head) return answer(ctx.apiVersion, p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+            if (!topic || !head)
+              return answer(ctx.apiVersion, p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
             return listOffset(ctx, topic, head, p);
           }),
         ),
@@ -95,7 +129,10 @@ export const listOffsetsApi = defineApi<ListOffsetsRequest, ListOffsetsResponse>
   errorResponse(request, errorCode, ctx) {
     return {
       ...defaultListOffsetsResponse(),
-      topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => answer(ctx.apiVersion, p.partitionIndex, errorCode)) })),
+      topics: request.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => answer(ctx.apiVersion, p.partitionIndex, errorCode)),
+      })),
     };
   },
 });

@@ -13,10 +13,14 @@ import { brokersFor, leaderOf, type Broker } from "./brokers.ts";
 import { topicNameProblem } from "./topic-lookup.ts";
 
 /** The topics asked for: every topic (null, or [] before v1), or each named / identified one. */
-async function resolveTopics(request: MetadataRequest, ctx: RequestContext): Promise<(MetadataResponseTopic | TopicInfo)[]> {
+async function resolveTopics(
+  request: MetadataRequest,
+  ctx: RequestContext,
+): Promise<(MetadataResponseTopic | TopicInfo)[]> {
   const { metadata, topics, clusterSettings } = ctx.services;
   const clusterId = ctx.connection.clusterId;
-  const allTopics = request.topics === null || (ctx.apiVersion === 0 && request.topics.length === 0);
+  const allTopics =
+    request.topics === null || (ctx.apiVersion === 0 && request.topics.length === 0);
   if (allTopics) return metadata.listTopics(clusterId);
 
   // Before v4 there is no flag: auto-creation is the broker's (here: the cluster's) decision.
@@ -28,7 +32,8 @@ async function resolveTopics(request: MetadataRequest, ctx: RequestContext): Pro
         const topic = await metadata.getTopicById(clusterId, wanted.topicId);
         return topic ?? topicError(ErrorCode.UNKNOWN_TOPIC_ID, null, wanted.topicId);
       }
-      if (topicNameProblem(wanted.name)) return topicError(ErrorCode.INVALID_TOPIC_EXCEPTION, wanted.name);
+      if (topicNameProblem(wanted.name))
+        return topicError(ErrorCode.INVALID_TOPIC_EXCEPTION, wanted.name);
       if (settings?.autoCreateTopics) return topics.getOrCreate(clusterId, wanted.name, settings);
       const topic = await topics.get(clusterId, wanted.name);
       return topic ?? topicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, wanted.name);
@@ -36,8 +41,19 @@ async function resolveTopics(request: MetadataRequest, ctx: RequestContext): Pro
   );
 }
 
-function topicError(errorCode: number, name: string | null, topicId = ZERO_UUID): MetadataResponseTopic {
-  return { errorCode, name, topicId, isInternal: false, partitions: [], topicAuthorizedOperations: -2147483648 };
+function topicError(
+  errorCode: number,
+  name: string | null,
+  topicId = ZERO_UUID,
+): MetadataResponseTopic {
+  return {
+    errorCode,
+    name,
+    topicId,
+    isInternal: false,
+    partitions: [],
+    topicAuthorizedOperations: -2147483648,
+  };
 }
 
 function describeTopic(topic: TopicInfo, brokers: readonly Broker[]): MetadataResponseTopic {

@@ -8,7 +8,11 @@ import {
   type ProduceResponsePartitionProduceResponse,
 } from "@streambed/protocol";
 import type { AppendResult, ProduceEntry } from "../produce/produce-buffer.ts";
-import { FlushFailedError, ProduceBufferClosedError, ProduceValidationError } from "../produce/produce-errors.ts";
+import {
+  FlushFailedError,
+  ProduceBufferClosedError,
+  ProduceValidationError,
+} from "../produce/produce-errors.ts";
 import { validateRecordBatches } from "../produce/validate-records.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
@@ -18,7 +22,11 @@ import { topicNameProblem } from "./topic-lookup.ts";
 
 type PartitionResponse = ProduceResponsePartitionProduceResponse;
 
-function partitionResponse(index: number, errorCode: number, errorMessage: string | null = null): PartitionResponse {
+function partitionResponse(
+  index: number,
+  errorCode: number,
+  errorMessage: string | null = null,
+): PartitionResponse {
   return { ...defaultProduceResponsePartitionProduceResponse(), index, errorCode, errorMessage };
 }
 
@@ -37,24 +45,40 @@ interface Pending {
 }
 
 /** Creates the unknown topics a producer writes to when the cluster auto-creates topics. */
-async function autoCreateMissing(known: Map<string, TopicInfo | undefined>, ctx: RequestContext): Promise<void> {
-  const missing = [...known].filter(([name, topic]) => !topic && topicNameProblem(name) === null).map(([name]) => name);
+async function autoCreateMissing(
+  known: Map<string, TopicInfo | undefined>,
+  ctx: RequestContext,
+): Promise<void> {
+  const missing = [...known]
+    .filter(([name, topic]) => !topic && topicNameProblem(name) === null)
+    .map(([name]) => name);
   if (missing.length === 0) return;
   const settings = await ctx.services.clusterSettings.get(ctx.connection.clusterId);
   if (!settings.autoCreateTopics) return;
-  for (const name of missing) known.set(name, await ctx.services.topics.getOrCreate(ctx.connection.clusterId, name, settings));
+  for (const name of missing)
+    known.set(
+      name,
+      await ctx.services.topics.getOrCreate(ctx.connection.clusterId, name, settings),
+    );
 }
 
 /**
  * Validates every partition, then appends all accepted ones to the agent's produce buffer in one
  * call (they land in the same object) and answers once it is written and committed.
  */
-async function produce(request: ProduceRequest, ctx: RequestContext): Promise<ProduceResponse | null> {
+async function produce(
+  request: ProduceRequest,
+  ctx: RequestContext,
+): Promise<ProduceResponse | null> {
   const { topics, produceBuffer, metrics } = ctx.services;
   const clusterId = ctx.connection.clusterId;
-  if (![-1, 0, 1].includes(request.acks)) return errorResponse(request, ErrorCode.INVALID_REQUIRED_ACKS);
+  if (![-1, 0, 1].includes(request.acks))
+    return errorResponse(request, ErrorCode.INVALID_REQUIRED_ACKS);
 
-  const known = await topics.getMany(clusterId, request.topicData.map((t) => t.name));
+  const known = await topics.getMany(
+    clusterId,
+    request.topicData.map((t) => t.name),
+  );
   await autoCreateMissing(known, ctx);
   const pending: Pending[] = [];
   const responses = request.topicData.map((topicData) => {
@@ -69,7 +93,10 @@ async function produce(request: ProduceRequest, ctx: RequestContext): Promise<Pr
           return partitionResponse(data.index, ErrorCode.CORRUPT_MESSAGE, "no record batches");
         }
         try {
-          const { batchCount: _, ...validated } = validateRecordBatches(data.records, maxMessageBytes(topic.configs));
+          const { batchCount: _, ...validated } = validateRecordBatches(
+            data.records,
+            maxMessageBytes(topic.configs),
+          );
           const response = partitionResponse(data.index, ErrorCode.NONE);
           let logAppendTimeMs: bigint | null = null;
           if (usesLogAppendTime(topic.configs)) {
@@ -80,12 +107,21 @@ async function produce(request: ProduceRequest, ctx: RequestContext): Promise<Pr
           pending.push({
             response,
             logAppendTimeMs,
-            entry: { topicId: topic.id, topicName: topic.name, partition: data.index, batches: data.records, ...validated },
+            entry: {
+              topicId: topic.id,
+              topicName: topic.name,
+              partition: data.index,
+              batches: data.records,
+              ...validated,
+            },
           });
           return response;
         } catch (err) {
           if (!(err instanceof ProduceValidationError)) throw err;
-          ctx.logger.debug({ topic: topicData.name, partition: data.index, reason: err.message }, "records rejected");
+          ctx.logger.debug(
+            { topic: topicData.name, partition: data.index, reason: err.message },
+            "records rejected",
+          );
           return partitionResponse(data.index, ErrorCode[err.code], err.message);
         }
       }),
@@ -93,7 +129,10 @@ async function produce(request: ProduceRequest, ctx: RequestContext): Promise<Pr
   });
 
   const bytes = pending.reduce((sum, p) => sum + p.entry.batches.length, 0);
-  const appended = produceBuffer.append(clusterId, pending.map((p) => p.entry));
+  const appended = produceBuffer.append(
+    clusterId,
+    pending.map((p) => p.entry),
+  );
   if (request.acks === 0) {
     // Nothing is sent back, but the batches are views of the request's frame, which the
     // connection reuses once this handler is done: so it is done when the flush is.
@@ -121,7 +160,10 @@ async function produce(request: ProduceRequest, ctx: RequestContext): Promise<Pr
       response.errorCode = ErrorCode[result.errorCode];
     }
   });
-  for (const r of responses) for (const p of r.partitionResponses) if (p.errorCode !== 0) metrics.partitionErrors.inc({ api: "Produce", error_code: String(p.errorCode) });
+  for (const r of responses)
+    for (const p of r.partitionResponses)
+      if (p.errorCode !== 0)
+        metrics.partitionErrors.inc({ api: "Produce", error_code: String(p.errorCode) });
   return { ...defaultProduceResponse(), responses };
 }
 

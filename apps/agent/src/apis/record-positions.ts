@@ -25,7 +25,10 @@ async function findRecord(
     const { header } = batch;
     if (batchMayMatch(header.maxTimestamp)) {
       for await (const record of records(batch)) {
-        const timestamp = header.timestampType === "log-append-time" ? header.maxTimestamp : header.firstTimestamp + BigInt(record.timestampDelta);
+        const timestamp =
+          header.timestampType === "log-append-time"
+            ? header.maxTimestamp
+            : header.firstTimestamp + BigInt(record.timestampDelta);
         const offset = baseOffset + BigInt(record.offsetDelta);
         if (offset >= minOffset && pick(timestamp)) return { offset, timestamp };
       }
@@ -36,11 +39,30 @@ async function findRecord(
 }
 
 /** The first record of the row at or after `minOffset` whose timestamp is at least `timestamp`. */
-export function firstRecordAtOrAfter(blocks: BlockCache, row: IndexRow, timestamp: bigint, minOffset: bigint): Promise<RecordPosition | undefined> {
-  return findRecord(blocks, row, (max) => max >= timestamp, (t) => t >= timestamp, minOffset);
+export function firstRecordAtOrAfter(
+  blocks: BlockCache,
+  row: IndexRow,
+  timestamp: bigint,
+  minOffset: bigint,
+): Promise<RecordPosition | undefined> {
+  return findRecord(
+    blocks,
+    row,
+    (max) => max >= timestamp,
+    (t) => t >= timestamp,
+    minOffset,
+  );
 }
 
 /** The (earliest) record of the row carrying the row's max timestamp. */
-export function recordWithMaxTimestamp(blocks: BlockCache, row: IndexRow): Promise<RecordPosition | undefined> {
-  return findRecord(blocks, row, (max) => max === row.maxTimestamp, (t) => t === row.maxTimestamp);
+export function recordWithMaxTimestamp(
+  blocks: BlockCache,
+  row: IndexRow,
+): Promise<RecordPosition | undefined> {
+  return findRecord(
+    blocks,
+    row,
+    (max) => max === row.maxTimestamp,
+    (t) => t === row.maxTimestamp,
+  );
 }

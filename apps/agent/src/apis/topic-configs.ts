@@ -23,7 +23,8 @@ function long(min: bigint) {
 }
 
 function oneOf(...allowed: string[]) {
-  return (value: string): string | null => (allowed.includes(value) ? null : `must be one of ${allowed.join(", ")}`);
+  return (value: string): string | null =>
+    allowed.includes(value) ? null : `must be one of ${allowed.join(", ")}`;
 }
 
 export const topicConfigDefinitions: Record<string, TopicConfigDefinition> = {
@@ -36,35 +37,42 @@ export const topicConfigDefinitions: Record<string, TopicConfigDefinition> = {
   "retention.bytes": {
     defaultValue: "-1",
     type: 5,
-    documentation: "How many bytes a partition keeps before old records may be deleted (-1 = no limit).",
+    documentation:
+      "How many bytes a partition keeps before old records may be deleted (-1 = no limit).",
     problem: long(-1n),
   },
   "cleanup.policy": {
     defaultValue: "delete",
     type: 7,
-    documentation: "delete: drop old records by retention; compact: keep the newest record per key.",
+    documentation:
+      "delete: drop old records by retention; compact: keep the newest record per key.",
     problem: (value) => {
       const parts = value.split(",").map((p) => p.trim());
-      return parts.length > 0 && parts.every((p) => p === "delete" || p === "compact") ? null : "must be delete, compact or both";
+      return parts.length > 0 && parts.every((p) => p === "delete" || p === "compact")
+        ? null
+        : "must be delete, compact or both";
     },
   },
   "max.message.bytes": {
     defaultValue: DEFAULT_MAX_MESSAGE_BYTES_TEXT,
     type: 3,
     documentation: "Largest record batch accepted by Produce.",
-    problem: (value) => long(0n)(value) ?? (BigInt(value) > 0x7fffffffn ? "must fit in an int32" : null),
+    problem: (value) =>
+      long(0n)(value) ?? (BigInt(value) > 0x7fffffffn ? "must fit in an int32" : null),
   },
   "message.timestamp.type": {
     defaultValue: "CreateTime",
     type: 2,
-    documentation: "CreateTime keeps the producer's timestamps; LogAppendTime reports the commit time.",
+    documentation:
+      "CreateTime keeps the producer's timestamps; LogAppendTime reports the commit time.",
     problem: oneOf("CreateTime", "LogAppendTime"),
   },
   "segment.bytes": {
     defaultValue: "1073741824",
     type: 3,
     documentation: "Accepted for compatibility; storage is organised in objects, not segments.",
-    problem: (value) => long(14n)(value) ?? (BigInt(value) > 0x7fffffffn ? "must fit in an int32" : null),
+    problem: (value) =>
+      long(14n)(value) ?? (BigInt(value) > 0x7fffffffn ? "must fit in an int32" : null),
   },
 };
 
@@ -90,7 +98,9 @@ export function validateTopicConfig(key: string, value: string | null): void {
 export function defaultTopicConfig(key: string, settings: ClusterSettings): string | undefined {
   const definition = topicConfigDefinitions[key];
   if (!definition) return undefined;
-  return typeof definition.defaultValue === "string" ? definition.defaultValue : definition.defaultValue(settings);
+  return typeof definition.defaultValue === "string"
+    ? definition.defaultValue
+    : definition.defaultValue(settings);
 }
 
 /** Largest batch a topic accepts. */
@@ -104,7 +114,12 @@ export function usesLogAppendTime(configs: TopicConfigs): boolean {
 }
 
 /** Kafka's config sources (DescribeConfigs v1+). */
-export const ConfigSource = { DYNAMIC_TOPIC_CONFIG: 1, DYNAMIC_BROKER_CONFIG: 2, STATIC_BROKER_CONFIG: 4, DEFAULT_CONFIG: 5 } as const;
+export const ConfigSource = {
+  DYNAMIC_TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+} as const;
 
 export interface DescribedConfig {
   name: string;
@@ -115,13 +130,17 @@ export interface DescribedConfig {
 }
 
 /** Every topic config the agent knows, with the topic's own value or the default. */
-export function describeTopicConfigs(configs: TopicConfigs, settings: ClusterSettings): DescribedConfig[] {
+export function describeTopicConfigs(
+  configs: TopicConfigs,
+  settings: ClusterSettings,
+): DescribedConfig[] {
   return Object.entries(topicConfigDefinitions).map(([name, definition]) => {
     const own = configs[name];
     return {
       name,
       value: own ?? defaultTopicConfig(name, settings)!,
-      configSource: own === undefined ? ConfigSource.DEFAULT_CONFIG : ConfigSource.DYNAMIC_TOPIC_CONFIG,
+      configSource:
+        own === undefined ? ConfigSource.DEFAULT_CONFIG : ConfigSource.DYNAMIC_TOPIC_CONFIG,
       type: definition.type,
       documentation: definition.documentation,
     };

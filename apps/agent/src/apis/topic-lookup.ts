@@ -1,4 +1,8 @@
-import { TopicExistsError, type MetadataStore, type TopicInfo } from "../metadata/metadata-store.ts";
+import {
+  TopicExistsError,
+  type MetadataStore,
+  type TopicInfo,
+} from "../metadata/metadata-store.ts";
 import type { ClusterSettings } from "../server/cluster-settings.ts";
 
 /** How long a topic looked up by name is reused; changes made on other agents show up after it. */
@@ -9,8 +13,10 @@ const MAX_TOPIC_NAME_LENGTH = 249;
 export function topicNameProblem(name: string | null): string | null {
   if (name === null || name === "") return "topic name is empty";
   if (name === "." || name === "..") return "topic name cannot be '.' or '..'";
-  if (name.length > MAX_TOPIC_NAME_LENGTH) return `topic name is longer than ${MAX_TOPIC_NAME_LENGTH} characters`;
-  if (!/^[a-zA-Z0-9._-]+$/.test(name)) return "topic name may only contain ASCII letters, digits, '.', '_' and '-'";
+  if (name.length > MAX_TOPIC_NAME_LENGTH)
+    return `topic name is longer than ${MAX_TOPIC_NAME_LENGTH} characters`;
+  if (!/^[a-zA-Z0-9._-]+$/.test(name))
+    return "topic name may only contain ASCII letters, digits, '.', '_' and '-'";
   return null;
 }
 
@@ -19,7 +25,10 @@ export function topicNameProblem(name: string | null): string | null {
  * Admin APIs on this agent invalidate what they change.
  */
 export class TopicLookup {
-  private readonly byName = new Map<string, { at: number; topic: Promise<TopicInfo | undefined> }>();
+  private readonly byName = new Map<
+    string,
+    { at: number; topic: Promise<TopicInfo | undefined> }
+  >();
 
   constructor(private readonly metadata: MetadataStore) {}
 
@@ -36,7 +45,10 @@ export class TopicLookup {
     return topic;
   }
 
-  async getMany(clusterId: string, names: readonly string[]): Promise<Map<string, TopicInfo | undefined>> {
+  async getMany(
+    clusterId: string,
+    names: readonly string[],
+  ): Promise<Map<string, TopicInfo | undefined>> {
     const unique = [...new Set(names)];
     const topics = await Promise.all(unique.map((n) => this.get(clusterId, n)));
     return new Map(unique.map((n, i) => [n, topics[i]]));
@@ -46,12 +58,21 @@ export class TopicLookup {
    * The topic, auto-created when missing with the cluster's default partition count and retention
    * (a concurrent creation wins).
    */
-  async getOrCreate(clusterId: string, name: string, settings: ClusterSettings): Promise<TopicInfo> {
+  async getOrCreate(
+    clusterId: string,
+    name: string,
+    settings: ClusterSettings,
+  ): Promise<TopicInfo> {
     const existing = await this.get(clusterId, name);
     if (existing) return existing;
     try {
       const configs = { "retention.ms": settings.defaultRetentionMs.toString() };
-      const created = await this.metadata.createTopic(clusterId, name, settings.defaultPartitions, configs);
+      const created = await this.metadata.createTopic(
+        clusterId,
+        name,
+        settings.defaultPartitions,
+        configs,
+      );
       this.invalidate(clusterId, name);
       return created;
     } catch (err) {

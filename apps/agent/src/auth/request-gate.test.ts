@@ -11,13 +11,23 @@ describe("saslRefusal", () => {
     for (const apiKey of [ApiKey.ApiVersions, ApiKey.SaslHandshake, ApiKey.SaslAuthenticate]) {
       expect(await saslRefusal(apiKey, connection, requireSasl)).toBeNull();
     }
-    expect(await saslRefusal(ApiKey.Metadata, connection, requireSasl)).toMatch(/before SASL authentication/);
+    expect(await saslRefusal(ApiKey.Metadata, connection, requireSasl)).toMatch(
+      /before SASL authentication/,
+    );
     connection.sasl.principal = { credentialId: "c", username: "u", clusterId: "locked" };
     expect(await saslRefusal(ApiKey.Metadata, connection, requireSasl)).toBeNull();
   });
 
   it("serves unauthenticated connections of open clusters, but not connections without a cluster", async () => {
-    expect(await saslRefusal(ApiKey.Produce, { clusterId: "open", sasl: new SaslSession() }, requireSasl)).toBeNull();
-    expect(await saslRefusal(ApiKey.Produce, { clusterId: "", sasl: new SaslSession() }, requireSasl)).not.toBeNull();
+    expect(
+      await saslRefusal(
+        ApiKey.Produce,
+        { clusterId: "open", sasl: new SaslSession() },
+        requireSasl,
+      ),
+    ).toBeNull();
+    expect(
+      await saslRefusal(ApiKey.Produce, { clusterId: "", sasl: new SaslSession() }, requireSasl),
+    ).not.toBeNull();
   });
 });

@@ -79,8 +79,12 @@ export class AgentRegistry {
   async visibleAgents(clusterId: string): Promise<LiveAgent[]> {
     const live = await this.liveAgents(clusterId);
     const now = new Date();
-    const withSelf = live.some((a) => a.id === this.self.id) ? live : [...live, { ...this.self, startedAt: now, lastHeartbeatAt: now }];
-    return newestPerEndpoint(withSelf, this.self.id).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const withSelf = live.some((a) => a.id === this.self.id)
+      ? live
+      : [...live, { ...this.self, startedAt: now, lastHeartbeatAt: now }];
+    return newestPerEndpoint(withSelf, this.self.id).sort((a, b) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
   }
 }
 
@@ -94,7 +98,11 @@ function newestPerEndpoint(agents: readonly LiveAgent[], selfId: string): LiveAg
   for (const agent of agents) {
     const endpoint = `${agent.host}:${agent.port}`;
     const current = byEndpoint.get(endpoint);
-    if (!current || (current.id !== selfId && (agent.id === selfId || agent.startedAt > current.startedAt))) byEndpoint.set(endpoint, agent);
+    if (
+      !current ||
+      (current.id !== selfId && (agent.id === selfId || agent.startedAt > current.startedAt))
+    )
+      byEndpoint.set(endpoint, agent);
   }
   return agents.filter((a) => byEndpoint.get(`${a.host}:${a.port}`) === a);
 }
@@ -103,7 +111,10 @@ function newestPerEndpoint(agents: readonly LiveAgent[], selfId: string): LiveAg
  * The agents a client in `zone` should see: those of its zone, or all of them when the zone is
  * unknown or has no live agent.
  */
-export function agentsInZone<T extends { zone: string }>(agents: readonly T[], zone: string | undefined): T[] {
+export function agentsInZone<T extends { zone: string }>(
+  agents: readonly T[],
+  zone: string | undefined,
+): T[] {
   if (zone === undefined) return [...agents];
   const inZone = agents.filter((a) => a.zone === zone);
   return inZone.length > 0 ? inZone : [...agents];

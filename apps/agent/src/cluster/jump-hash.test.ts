@@ -15,13 +15,17 @@ describe("jumpConsistentHash", () => {
 
   it("moves a key only to the new bucket when a bucket is added", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.integer({ min: 1, max: 500 }), (key, n) => {
-        const before = jumpConsistentHash(key, n);
-        const after = jumpConsistentHash(key, n + 1);
-        expect(before).toBeGreaterThanOrEqual(0);
-        expect(before).toBeLessThan(n);
-        expect(after === before || after === n).toBe(true);
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+        fc.integer({ min: 1, max: 500 }),
+        (key, n) => {
+          const before = jumpConsistentHash(key, n);
+          const after = jumpConsistentHash(key, n + 1);
+          expect(before).toBeGreaterThanOrEqual(0);
+          expect(before).toBeLessThan(n);
+          expect(after === before || after === n).toBe(true);
+        },
+      ),
     );
   });
 

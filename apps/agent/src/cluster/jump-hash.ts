@@ -8,7 +8,8 @@ const LCG_MULTIPLIER = 2862933555777941757n;
  * so that growing from n to n+1 buckets moves only 1/(n+1) of the keys.
  */
 export function jumpConsistentHash(key: bigint, buckets: number): number {
-  if (!Number.isInteger(buckets) || buckets < 1) throw new RangeError(`buckets must be >= 1, got ${buckets}`);
+  if (!Number.isInteger(buckets) || buckets < 1)
+    throw new RangeError(`buckets must be >= 1, got ${buckets}`);
   let k = key & MASK_64;
   let b = -1;
   let j = 0;

@@ -2,13 +2,18 @@ import { describe, expect, it } from "vitest";
 import { agentsInZone, zoneFromClientId } from "./agent-registry.ts";
 import { groupCoordinator, ownerOf, partitionLeader } from "./ownership.ts";
 
-const agents = ["agent-c", "agent-a", "agent-b"].map((id) => ({ id, zone: id === "agent-c" ? "z2" : "z1" }));
+const agents = ["agent-c", "agent-a", "agent-b"].map((id) => ({
+  id,
+  zone: id === "agent-c" ? "z2" : "z1",
+}));
 
 describe("ownership", () => {
   it("picks the same owner whatever order the live agents are listed in", () => {
     for (let p = 0; p < 50; p++) {
       const leader = partitionLeader("7f1c0d34-0000-4000-8000-000000000001", p, agents);
-      expect(partitionLeader("7f1c0d34-0000-4000-8000-000000000001", p, [...agents].reverse())).toBe(leader);
+      expect(
+        partitionLeader("7f1c0d34-0000-4000-8000-000000000001", p, [...agents].reverse()),
+      ).toBe(leader);
     }
     expect(ownerOf("anything", [])).toBeUndefined();
   });
@@ -24,8 +29,12 @@ describe("ownership", () => {
   });
 
   it("keys group coordinators by cluster and group", () => {
-    expect(groupCoordinator("c1", "g", agents)).toBe(groupCoordinator("c1", "g", [...agents].reverse()));
-    const owners = new Set(Array.from({ length: 30 }, (_, i) => groupCoordinator("c1", `group-${i}`, agents)!.id));
+    expect(groupCoordinator("c1", "g", agents)).toBe(
+      groupCoordinator("c1", "g", [...agents].reverse()),
+    );
+    const owners = new Set(
+      Array.from({ length: 30 }, (_, i) => groupCoordinator("c1", `group-${i}`, agents)!.id),
+    );
     expect(owners.size).toBe(3);
   });
 });

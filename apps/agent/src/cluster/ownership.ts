@@ -16,16 +16,28 @@ export function ownerOf<T extends Owner>(key: string, candidates: readonly T[]):
 }
 
 /** The leader of a topic partition: partitions spread over the live agents. */
-export function partitionLeader<T extends Owner>(topicId: string, partition: number, agents: readonly T[]): T | undefined {
+export function partitionLeader<T extends Owner>(
+  topicId: string,
+  partition: number,
+  agents: readonly T[],
+): T | undefined {
   return ownerOf(`${topicId}:${partition}`, agents);
 }
 
 /** The coordinator of a consumer group (or transactional id). */
-export function groupCoordinator<T extends Owner>(clusterId: string, groupId: string, agents: readonly T[]): T | undefined {
+export function groupCoordinator<T extends Owner>(
+  clusterId: string,
+  groupId: string,
+  agents: readonly T[],
+): T | undefined {
   return ownerOf(`group:${clusterId}:${groupId}`, agents);
 }
 
 /** The agent that reads a block of an object from the object store and serves it to its zone. */
-export function blockOwner<T extends Owner>(objectKey: string, blockIndex: number, agents: readonly T[]): T | undefined {
+export function blockOwner<T extends Owner>(
+  objectKey: string,
+  blockIndex: number,
+  agents: readonly T[],
+): T | undefined {
   return ownerOf(`block:${objectKey}:${blockIndex}`, agents);
 }

@@ -60,7 +60,12 @@ export class BlockCache {
   }
 
   get stats(): BlockCacheStats {
-    return { hits: this.hitCount, misses: this.missCount, bytes: this.heldBytes, blocks: this.blocks.size };
+    return {
+      hits: this.hitCount,
+      misses: this.missCount,
+      bytes: this.heldBytes,
+      blocks: this.blocks.size,
+    };
   }
 
   /** Bytes [start, end) of the object; shorter if the object ends first. */
@@ -78,7 +83,9 @@ export class BlockCache {
     const pieces: Buffer[] = [];
     for (const [n, block] of blocks.entries()) {
       const blockStart = (first + n) * this.blockSize;
-      pieces.push(block.subarray(Math.max(0, start - blockStart), Math.min(block.length, end - blockStart)));
+      pieces.push(
+        block.subarray(Math.max(0, start - blockStart), Math.min(block.length, end - blockStart)),
+      );
       if (block.length < this.blockSize) break;
     }
     return Buffer.concat(pieces);
@@ -129,7 +136,9 @@ export class BlockCache {
     const start = index * this.blockSize;
     const fromStore = () => this.store.getRange(key, start, start + this.blockSize);
     const peers = storeOnly ? undefined : this.peers;
-    const source = peers ? peers.fetchBlock(key, index, this.blockSize).then((block) => block ?? fromStore()) : fromStore();
+    const source = peers
+      ? peers.fetchBlock(key, index, this.blockSize).then((block) => block ?? fromStore())
+      : fromStore();
     const entry = {
       fromPeer: peers !== undefined,
       load: source.then(

@@ -77,7 +77,12 @@ export class FetchReader {
       const results = await this.readOnce(request);
       const bytes = results.reduce((sum, r) => sum + r.records.length, 0);
       const remaining = deadline - performance.now();
-      if (bytes >= request.minBytes || bytes >= request.maxBytes || remaining <= 0 || request.signal?.aborted) {
+      if (
+        bytes >= request.minBytes ||
+        bytes >= request.maxBytes ||
+        remaining <= 0 ||
+        request.signal?.aborted
+      ) {
         return results;
       }
       if (results.some((r) => r.errorCode !== undefined)) return results;
@@ -103,7 +108,10 @@ export class FetchReader {
     });
     const wanted = request.partitions
       .map((p, i) => ({ p, i }))
-      .filter(({ p, i }) => results[i]!.errorCode === undefined && p.fetchOffset < results[i]!.highWatermark);
+      .filter(
+        ({ p, i }) =>
+          results[i]!.errorCode === undefined && p.fetchOffset < results[i]!.highWatermark,
+      );
     if (wanted.length === 0) return results;
     const rows = await this.indexRows.find(
       this.metadata,
@@ -117,7 +125,11 @@ export class FetchReader {
       wanted.map(({ i }) => results[i]!.highWatermark),
     );
     await this.recheckMissingRows(request.clusterId, wanted, rows, results);
-    const limits = shareBudget(request.maxBytes, wanted.map(({ p }) => p.partitionMaxBytes), rows);
+    const limits = shareBudget(
+      request.maxBytes,
+      wanted.map(({ p }) => p.partitionMaxBytes),
+      rows,
+    );
     this.prefetch(rows, limits);
     let used = 0;
     for (const [n, { p, i }] of wanted.entries()) {
@@ -143,12 +155,19 @@ export class FetchReader {
   ): Promise<void> {
     const missing = wanted.filter((_, n) => rows[n]!.length === 0);
     if (missing.length === 0) return;
-    const fresh = await this.heads.refresh(clusterId, missing.map(({ p }) => p));
+    const fresh = await this.heads.refresh(
+      clusterId,
+      missing.map(({ p }) => p),
+    );
     for (const { p, i } of missing) {
       const head = fresh.get(partitionKey(p.topicId, p.partition));
       results[i] = !head
         ? emptyResult(p, undefined, "UNKNOWN_TOPIC_OR_PARTITION")
-        : emptyResult(p, head, p.fetchOffset < head.logStartOffset ? "OFFSET_OUT_OF_RANGE" : undefined);
+        : emptyResult(
+            p,
+            head,
+            p.fetchOffset < head.logStartOffset ? "OFFSET_OUT_OF_RANGE" : undefined,
+          );
     }
   }
 
@@ -190,7 +209,12 @@ export class FetchReader {
    * Whole batches from `fetchOffset` on, up to `limit` bytes; when `atLeastOne`, the first batch
    * comes even if it is larger. Returns a fresh buffer with baseOffsets patched.
    */
-  private async readPartition(rows: readonly IndexRow[], fetchOffset: bigint, limit: number, atLeastOne: boolean): Promise<Buffer> {
+  private async readPartition(
+    rows: readonly IndexRow[],
+    fetchOffset: bigint,
+    limit: number,
+    atLeastOne: boolean,
+  ): Promise<Buffer> {
     const pieces: Buffer[] = [];
     const baseOffsets: bigint[] = [];
     let taken = 0;
@@ -208,14 +232,25 @@ export class FetchReader {
       if (position >= rowEnd) continue;
       const room = limit - taken;
       const mustTakeFirst = atLeastOne && pieces.length === 0;
-      let window = await this.blocks.read(row.objectKey, position, Math.min(rowEnd, position + Math.max(room, 0)));
+      let window = await this.blocks.read(
+        row.objectKey,
+        position,
+        Math.min(rowEnd, position + Math.max(room, 0)),
+      );
       if (mustTakeFirst) {
         const { size } = await this.batchAt(row.objectKey, position, rowEnd);
-        if (size > window.length) window = await this.blocks.read(row.objectKey, position, position + size);
+        if (size > window.length)
+          window = await this.blocks.read(row.objectKey, position, position + size);
       }
       let p = 0;
       while (p + HEADER_PREFIX <= window.length) {
-        const { size, offsets } = parseBatchPrefix(window, p, row.objectKey, position + p, rowEnd - position - p);
+        const { size, offsets } = parseBatchPrefix(
+          window,
+          p,
+          row.objectKey,
+          position + p,
+          rowEnd - position - p,
+        );
         if (p + size > window.length) break;
         pieces.push(window.subarray(p, p + size));
         baseOffsets.push(offset);
@@ -236,7 +271,11 @@ export class FetchReader {
     return records;
   }
 
-  private async batchAt(key: string, position: number, rowEnd: number): Promise<{ size: number; offsets: number }> {
+  private async batchAt(
+    key: string,
+    position: number,
+    rowEnd: number,
+  ): Promise<{ size: number; offsets: number }> {
     const prefix = await this.blocks.read(key, position, position + HEADER_PREFIX);
     return parseBatchPrefix(prefix, 0, key, position, rowEnd - position);
   }
@@ -248,7 +287,11 @@ export class FetchReader {
  * shares then come from the same first objects, read once, instead of the first partitions
  * taking the whole budget from many objects (a read of a whole block for each small section).
  */
-export function shareBudget(maxBytes: number, partitionMaxBytes: readonly number[], rows: readonly (readonly { byteLength: number }[])[]): number[] {
+export function shareBudget(
+  maxBytes: number,
+  partitionMaxBytes: readonly number[],
+  rows: readonly (readonly { byteLength: number }[])[],
+): number[] {
   const limits = partitionMaxBytes.map(() => 0);
   let budget = maxBytes;
   for (let round = 0; budget > 0; round++) {
@@ -268,11 +311,19 @@ export function shareBudget(maxBytes: number, partitionMaxBytes: readonly number
 }
 
 /** Size (including the 12-byte log overhead) and offset count of the batch at `at`. */
-function parseBatchPrefix(buf: Buffer, at: number, key: string, position: number, available: number): { size: number; offsets: number } {
-  if (buf.length - at < HEADER_PREFIX) throw new CorruptObjectError(key, position, "truncated batch header");
+function parseBatchPrefix(
+  buf: Buffer,
+  at: number,
+  key: string,
+  position: number,
+  available: number,
+): { size: number; offsets: number } {
+  if (buf.length - at < HEADER_PREFIX)
+    throw new CorruptObjectError(key, position, "truncated batch header");
   const size = LOG_OVERHEAD + buf.readInt32BE(at + 8);
   const offsets = buf.readInt32BE(at + 23) + 1;
-  if (size < HEADER_PREFIX || size > available) throw new CorruptObjectError(key, position, `batch size ${size} out of range`);
+  if (size < HEADER_PREFIX || size > available)
+    throw new CorruptObjectError(key, position, `batch size ${size} out of range`);
   if (offsets < 1) throw new CorruptObjectError(key, position, `lastOffsetDelta ${offsets - 1}`);
   return { size, offsets };
 }

@@ -77,7 +77,9 @@ export class IndexRowCache {
       this.partitions.delete(key);
       return undefined;
     }
-    const start = entry.rows.findIndex((r) => r.baseOffset <= lookup.fromOffset && lookup.fromOffset <= r.lastOffset);
+    const start = entry.rows.findIndex(
+      (r) => r.baseOffset <= lookup.fromOffset && lookup.fromOffset <= r.lastOffset,
+    );
     if (start < 0) return undefined;
     const run: IndexRow[] = [];
     let bytes = 0;
@@ -101,11 +103,16 @@ export class IndexRowCache {
     const key = partitionKey(rows[0]!.topicId, rows[0]!.partition);
     const entry = this.partitions.get(key);
     const fresh = entry && performance.now() - entry.loadedAt <= this.ttlMs;
-    const byOffset = new Map<bigint, IndexRow>(fresh ? entry.rows.map((r) => [r.baseOffset, r]) : []);
+    const byOffset = new Map<bigint, IndexRow>(
+      fresh ? entry.rows.map((r) => [r.baseOffset, r]) : [],
+    );
     for (const row of rows) byOffset.set(row.baseOffset, row);
     const merged = [...byOffset.values()].sort((a, b) => (a.baseOffset < b.baseOffset ? -1 : 1));
     this.partitions.delete(key);
-    this.partitions.set(key, { rows: merged.slice(-this.maxRowsPerPartition), loadedAt: fresh ? entry.loadedAt : performance.now() });
+    this.partitions.set(key, {
+      rows: merged.slice(-this.maxRowsPerPartition),
+      loadedAt: fresh ? entry.loadedAt : performance.now(),
+    });
     if (this.partitions.size > this.maxPartitions) {
       const oldest = this.partitions.keys().next().value;
       if (oldest !== undefined) this.partitions.delete(oldest);

@@ -1,4 +1,10 @@
-import type { HeadChange, HeadChangeSubscription, MetadataStore, PartitionHead, PartitionRef } from "../metadata/metadata-store.ts";
+import type {
+  HeadChange,
+  HeadChangeSubscription,
+  MetadataStore,
+  PartitionHead,
+  PartitionRef,
+} from "../metadata/metadata-store.ts";
 
 /** A partition to watch and the offset it must pass for the waiter to wake. */
 export interface HeadWait extends PartitionRef {
@@ -57,13 +63,22 @@ export class PartitionHeadCache {
   }
 
   /** Heads read from the metadata store now (for when the cache may lag, e.g. an offset beyond it). */
-  async refresh(clusterId: string, refs: readonly PartitionRef[]): Promise<Map<string, PartitionHead>> {
+  async refresh(
+    clusterId: string,
+    refs: readonly PartitionRef[],
+  ): Promise<Map<string, PartitionHead>> {
     if (refs.length > 0) this.apply(await this.metadata.partitionHeads(clusterId, refs));
     return this.collect(refs);
   }
 
   /** Merges newer heads (local commits, notifications) and wakes the waiters they satisfy. */
-  apply(heads: Iterable<Pick<PartitionHead, "topicId" | "partition" | "highWatermark" | "logStartOffset"> & { leaderEpoch?: number }>): void {
+  apply(
+    heads: Iterable<
+      Pick<PartitionHead, "topicId" | "partition" | "highWatermark" | "logStartOffset"> & {
+        leaderEpoch?: number;
+      }
+    >,
+  ): void {
     for (const head of heads) {
       const key = partitionKey(head.topicId, head.partition);
       const current = this.heads.get(key);
@@ -76,7 +91,12 @@ export class PartitionHeadCache {
       const set = this.waiters.get(key);
       if (!set) continue;
       for (const waiter of set) {
-        if (waiter.waits.some((w) => partitionKey(w.topicId, w.partition) === key && w.afterOffset < next.highWatermark)) {
+        if (
+          waiter.waits.some(
+            (w) =>
+              partitionKey(w.topicId, w.partition) === key && w.afterOffset < next.highWatermark,
+          )
+        ) {
           waiter.wake();
         }
       }
@@ -92,7 +112,8 @@ export class PartitionHeadCache {
       const head = this.heads.get(partitionKey(w.topicId, w.partition));
       return head !== undefined && w.afterOffset < head.highWatermark;
     });
-    if (satisfied || timeoutMs <= 0 || signal?.aborted || waits.length === 0) return Promise.resolve();
+    if (satisfied || timeoutMs <= 0 || signal?.aborted || waits.length === 0)
+      return Promise.resolve();
     return new Promise((resolve) => {
       const keys = [...new Set(waits.map((w) => partitionKey(w.topicId, w.partition)))];
       const waiter: Waiter = {
@@ -138,4 +159,3 @@ export class PartitionHeadCache {
 function max(a: bigint | undefined, b: bigint): bigint {
   return a === undefined || b > a ? b : a;
 }
-

@@ -59,8 +59,12 @@ export class PeerBlockClient implements BlockPeers {
       this.options.metrics?.fetched.inc();
       return block;
     } catch (err) {
-      if (!(err instanceof PeerAnswerError)) this.unreachableUntil.set(owner.id, Date.now() + this.skipUnreachableMs);
-      this.options.logger?.warn({ err, owner: owner.id, key, block: index }, "peer block request failed; reading the object store");
+      if (!(err instanceof PeerAnswerError))
+        this.unreachableUntil.set(owner.id, Date.now() + this.skipUnreachableMs);
+      this.options.logger?.warn(
+        { err, owner: owner.id, key, block: index },
+        "peer block request failed; reading the object store",
+      );
       this.options.metrics?.fallbacks.inc();
       return undefined;
     }
@@ -72,13 +76,22 @@ export class PeerBlockClient implements BlockPeers {
     if (clusterId === undefined) return undefined;
     try {
       const agents = await this.options.agents(clusterId);
-      return blockOwner(key, index, agents.filter((a) => a.zone === this.options.self.zone));
+      return blockOwner(
+        key,
+        index,
+        agents.filter((a) => a.zone === this.options.self.zone),
+      );
     } catch {
       return undefined;
     }
   }
 
-  private async request(owner: LiveAgent, key: string, index: number, blockSize: number): Promise<Buffer> {
+  private async request(
+    owner: LiveAgent,
+    key: string,
+    index: number,
+    blockSize: number,
+  ): Promise<Buffer> {
     const host = owner.host.includes(":") ? `[${owner.host}]` : owner.host;
     const query = new URLSearchParams({ key, block: String(index), size: String(blockSize) });
     // fetch (undici) keeps connections to each peer alive between requests.
@@ -91,7 +104,8 @@ export class PeerBlockClient implements BlockPeers {
       throw new PeerAnswerError(`owner answered ${response.status}`);
     }
     const block = Buffer.from(await response.arrayBuffer());
-    if (block.length > blockSize) throw new PeerAnswerError(`owner sent ${block.length} bytes for a ${blockSize}-byte block`);
+    if (block.length > blockSize)
+      throw new PeerAnswerError(`owner sent ${block.length} bytes for a ${blockSize}-byte block`);
     return block;
   }
 }

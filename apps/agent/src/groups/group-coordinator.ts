@@ -337,7 +337,8 @@ export class GroupCoordinator<A extends CandidateAgent> {
         // there (offset expiry removes long-empty groups) is what clients see.
         const entry = this.groups.get(key);
         const group = await entry?.catch(() => null);
-        if (group?.idle && this.groups.get(key) === entry && !this.persisting.has(key)) await this.unload(key);
+        if (group?.idle && this.groups.get(key) === entry && !this.persisting.has(key))
+          await this.unload(key);
       } catch (err) {
         this.options.logger.warn({ err }, "group ownership check failed");
       }

@@ -56,13 +56,16 @@ export class AgentHttpServer {
       return;
     }
     if (path === "/healthz") return this.healthz(res);
-    if (path === "/blocks" && this.deps.peerBlocks) return this.deps.peerBlocks.serve(url, req, res);
+    if (path === "/blocks" && this.deps.peerBlocks)
+      return this.deps.peerBlocks.serve(url, req, res);
     if (path === "/metrics") {
       const body = await this.deps.metrics.registry.metrics();
       res.writeHead(200, { "content-type": this.deps.metrics.registry.contentType }).end(body);
       return;
     }
-    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+    res
+      .writeHead(404, { "content-type": "application/json" })
+      .end(JSON.stringify({ error: "not found" }));
   }
 
   private async healthz(res: http.ServerResponse): Promise<void> {
@@ -72,10 +75,20 @@ export class AgentHttpServer {
       await withTimeout(this.deps.checkMetadataStore(), 2000);
       metadataStore = { ok: true, latencyMs: Math.round(performance.now() - started) };
     } catch (err) {
-      metadataStore = { ok: false, latencyMs: Math.round(performance.now() - started), error: (err as Error).message };
+      metadataStore = {
+        ok: false,
+        latencyMs: Math.round(performance.now() - started),
+        error: (err as Error).message,
+      };
     }
-    const body = { status: metadataStore.ok ? "ok" : "unavailable", ...this.deps.identity(), metadataStore };
-    res.writeHead(metadataStore.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const body = {
+      status: metadataStore.ok ? "ok" : "unavailable",
+      ...this.deps.identity(),
+      metadataStore,
+    };
+    res
+      .writeHead(metadataStore.ok ? 200 : 503, { "content-type": "application/json" })
+      .end(JSON.stringify(body));
   }
 }
 

@@ -193,16 +193,25 @@ export class AgentMetrics {
 
   /** The fetch block cache's instruments. */
   get blockCacheLookups(): BlockCacheMetrics {
-    return { hits: this.blockCache.labels({ result: "hit" }), misses: this.blockCache.labels({ result: "miss" }) };
+    return {
+      hits: this.blockCache.labels({ result: "hit" }),
+      misses: this.blockCache.labels({ result: "miss" }),
+    };
   }
 
   /** Instruments of blocks asked from their owners. */
   get peerBlockFetches(): PeerBlockFetchMetrics {
-    return { fetched: this.peerBlocks.labels({ result: "fetched" }), fallbacks: this.peerBlocks.labels({ result: "fallback" }) };
+    return {
+      fetched: this.peerBlocks.labels({ result: "fetched" }),
+      fallbacks: this.peerBlocks.labels({ result: "fallback" }),
+    };
   }
 
   /** Instruments of blocks served to peers. */
   get peerBlockServes(): PeerBlockServeMetrics {
-    return { served: this.peerBlocks.labels({ result: "served" }), rejected: this.peerBlocks.labels({ result: "rejected" }) };
+    return {
+      served: this.peerBlocks.labels({ result: "served" }),
+      rejected: this.peerBlocks.labels({ result: "rejected" }),
+    };
   }
 }

@@ -55,11 +55,19 @@ export class PeerBlockRoute {
     const block = url.searchParams.get("block") ?? "";
     const size = url.searchParams.get("size") ?? String(this.options.blocks.blockSize);
     const cluster = clusterOfObjectKey(key);
-    if (cluster === undefined || (this.options.clusterId !== null && cluster !== this.options.clusterId)) {
-      return answer(res, 400, "key must be an object key <clusterId>/<kind>/<ulid> of a cluster this agent serves");
+    if (
+      cluster === undefined ||
+      (this.options.clusterId !== null && cluster !== this.options.clusterId)
+    ) {
+      return answer(
+        res,
+        400,
+        "key must be an object key <clusterId>/<kind>/<ulid> of a cluster this agent serves",
+      );
     }
     if (!/^\d{1,12}$/.test(block)) return answer(res, 400, "block must be a block index");
-    if (size !== String(this.options.blocks.blockSize)) return answer(res, 400, `this agent's blocks are ${this.options.blocks.blockSize} bytes`);
+    if (size !== String(this.options.blocks.blockSize))
+      return answer(res, 400, `this agent's blocks are ${this.options.blocks.blockSize} bytes`);
     if (this.active >= this.maxConcurrent) {
       this.options.metrics?.rejected.inc();
       res.setHeader("retry-after", "1");
@@ -69,7 +77,12 @@ export class PeerBlockRoute {
     try {
       const bytes = await this.options.blocks.ownedBlock(key, Number(block));
       this.options.metrics?.served.inc();
-      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.length }).end(bytes);
+      res
+        .writeHead(200, {
+          "content-type": "application/octet-stream",
+          "content-length": bytes.length,
+        })
+        .end(bytes);
     } catch (err) {
       if (err instanceof ObjectNotFoundError) return answer(res, 404, "object not found");
       return answer(res, 502, `object store read failed: ${(err as Error).message}`);

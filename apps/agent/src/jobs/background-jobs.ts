@@ -14,7 +14,14 @@ export interface BackgroundJobsOptions {
   intervalMs: number;
   objectDeletionGraceMs: number;
   offsetsRetentionMs: number;
-  metrics: Pick<AgentMetrics, "retentionIndexRows" | "objectsDeleted" | "objectsDeletedBytes" | "offsetsExpired" | "jobFailures">;
+  metrics: Pick<
+    AgentMetrics,
+    | "retentionIndexRows"
+    | "objectsDeleted"
+    | "objectsDeletedBytes"
+    | "offsetsExpired"
+    | "jobFailures"
+  >;
   logger: Pick<Logger, "info" | "warn">;
 }
 
@@ -64,7 +71,10 @@ export class BackgroundJobs {
     }
     const lockKey = `streambed-jobs:${clusterId ?? "*"}`;
     try {
-      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS locked", [lockKey]);
+      const { rows } = await client.query<{ locked: boolean }>(
+        "SELECT pg_try_advisory_lock(hashtext($1)) AS locked",
+        [lockKey],
+      );
       if (!rows[0]?.locked) return;
       try {
         await this.retention();
@@ -95,7 +105,12 @@ export class BackgroundJobs {
         metrics.retentionIndexRows.inc(pass.indexRowsDeleted);
         if (pass.moved.length > 0) {
           logger.info(
-            { clusterId: policy.clusterId, topicId: policy.topicId, partitions: pass.moved.length, indexRows: pass.indexRowsDeleted },
+            {
+              clusterId: policy.clusterId,
+              topicId: policy.topicId,
+              partitions: pass.moved.length,
+              indexRows: pass.indexRowsDeleted,
+            },
             "retention moved log start offsets",
           );
         }
@@ -109,10 +124,14 @@ export class BackgroundJobs {
   private async collect(): Promise<void> {
     const { pool, store, clusterId, objectDeletionGraceMs, metrics, logger } = this.options;
     try {
-      const collected = await collectObjects(pool, store, { clusterId, graceMs: objectDeletionGraceMs });
+      const collected = await collectObjects(pool, store, {
+        clusterId,
+        graceMs: objectDeletionGraceMs,
+      });
       metrics.objectsDeleted.inc(collected.deleted);
       metrics.objectsDeletedBytes.inc(collected.deletedBytes);
-      if (collected.deleted > 0 || collected.scheduled > 0) logger.info(collected, "unreferenced objects collected");
+      if (collected.deleted > 0 || collected.scheduled > 0)
+        logger.info(collected, "unreferenced objects collected");
     } catch (err) {
       this.failed("objects", err);
     }
@@ -121,9 +140,13 @@ export class BackgroundJobs {
   private async expireOffsets(): Promise<void> {
     const { pool, clusterId, offsetsRetentionMs, metrics, logger } = this.options;
     try {
-      const expired = await expireCommittedOffsets(pool, { clusterId, retentionMs: offsetsRetentionMs });
+      const expired = await expireCommittedOffsets(pool, {
+        clusterId,
+        retentionMs: offsetsRetentionMs,
+      });
       metrics.offsetsExpired.inc(expired.offsets);
-      if (expired.offsets > 0 || expired.groups > 0) logger.info(expired, "committed offsets expired");
+      if (expired.offsets > 0 || expired.groups > 0)
+        logger.info(expired, "committed offsets expired");
     } catch (err) {
       this.failed("offsets", err);
     }

@@ -67,7 +67,9 @@ export async function collectObjects(
     if (rows.length === 0) break;
     const keys = rows.map((r) => r.key);
     await store.delete(keys);
-    await pool.query("DELETE FROM objects WHERE key = ANY($1::text[]) AND state = 'deleting'", [keys]);
+    await pool.query("DELETE FROM objects WHERE key = ANY($1::text[]) AND state = 'deleting'", [
+      keys,
+    ]);
     deleted += rows.length;
     deletedBytes += rows.reduce((sum, r) => sum + Number(r.size_bytes), 0);
     if (rows.length < BATCH) break;

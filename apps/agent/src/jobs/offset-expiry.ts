@@ -12,7 +12,10 @@ export interface ExpiredOffsets {
  * (no group protocol, e.g. a standalone consumer or an admin tool) expire one by one, the
  * retention after they were committed.
  */
-export async function expireCommittedOffsets(pool: pg.Pool, options: { clusterId: string | null; retentionMs: number }): Promise<ExpiredOffsets> {
+export async function expireCommittedOffsets(
+  pool: pg.Pool,
+  options: { clusterId: string | null; retentionMs: number },
+): Promise<ExpiredOffsets> {
   const { rows } = await pool.query<{ groups: number; offsets: number }>(
     `WITH expired_groups AS (
        DELETE FROM consumer_groups g

@@ -30,7 +30,10 @@ const INT64_MIN = -(2n ** 63n);
  * Topics whose records may be deleted by age or size: cleanup.policy includes "delete" (compacted
  * topics keep everything until compaction exists) and retention.ms or retention.bytes is set.
  */
-export async function retentionPolicies(db: pg.Pool, clusterId: string | null): Promise<RetentionPolicy[]> {
+export async function retentionPolicies(
+  db: pg.Pool,
+  clusterId: string | null,
+): Promise<RetentionPolicy[]> {
   const { rows } = await db.query<{
     id: string;
     cluster_id: string;
@@ -73,7 +76,11 @@ export async function retentionPolicies(db: pg.Pool, clusterId: string | null): 
  * up commits; the partitions that move are then locked in (topic_id, partition) order, as
  * commits lock them.
  */
-export async function applyRetention(pool: pg.Pool, policy: RetentionPolicy, nowMs: bigint): Promise<RetentionPass> {
+export async function applyRetention(
+  pool: pg.Pool,
+  policy: RetentionPolicy,
+  nowMs: bigint,
+): Promise<RetentionPass> {
   const cutoff = policy.retentionMs >= 0n ? nowMs - policy.retentionMs : INT64_MIN;
   const { rows: starts } = await pool.query<{ partition: number; log_start: string }>(
     `WITH live AS (
@@ -96,10 +103,10 @@ export async function applyRetention(pool: pg.Pool, policy: RetentionPolicy, now
   return inTransaction(
     pool,
     async (tx) => {
-      await tx.query("SELECT 1 FROM partitions WHERE topic_id = $1 AND partition = ANY($2::int[]) ORDER BY partition FOR UPDATE", [
-        policy.topicId,
-        partitions,
-      ]);
+      await tx.query(
+        "SELECT 1 FROM partitions WHERE topic_id = $1 AND partition = ANY($2::int[]) ORDER BY partition FOR UPDATE",
+        [policy.topicId, partitions],
+      );
       const { rows } = await tx.query<HeadRow>(
         `UPDATE partitions p SET log_start_offset = u.log_start
          FROM unnest($2::int[], $3::int8[]) AS u(partition, log_start)

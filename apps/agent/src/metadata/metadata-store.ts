@@ -70,7 +70,8 @@ export type CommitEntryResult =
   | { ok: true; baseOffset: bigint; duplicate?: true }
   | { ok: false; errorCode: CommitEntryErrorCode };
 
-export type CommitEntryErrorCode = "UNKNOWN_TOPIC_OR_PARTITION" | "OUT_OF_ORDER_SEQUENCE_NUMBER" | "INVALID_PRODUCER_EPOCH";
+export type CommitEntryErrorCode =
+  "UNKNOWN_TOPIC_OR_PARTITION" | "OUT_OF_ORDER_SEQUENCE_NUMBER" | "INVALID_PRODUCER_EPOCH";
 
 export interface CommitResult {
   /** One result per entry, in the order given. */
@@ -163,7 +164,12 @@ export interface MetadataStore {
 
   // Topics
   /** Creates the topic and its partitions. Throws TopicExistsError. */
-  createTopic(clusterId: string, name: string, partitionCount: number, configs: TopicConfigs): Promise<TopicInfo>;
+  createTopic(
+    clusterId: string,
+    name: string,
+    partitionCount: number,
+    configs: TopicConfigs,
+  ): Promise<TopicInfo>;
   /** Deletes the topic with its partitions and index rows; false when it did not exist. */
   deleteTopic(clusterId: string, topicId: string): Promise<boolean>;
   listTopics(clusterId: string): Promise<TopicInfo[]>;
@@ -178,7 +184,11 @@ export interface MetadataStore {
    * Changes topic configs: a string sets a key, null removes it; keys not mentioned are kept.
    * Returns the resulting configs. Throws UnknownTopicError.
    */
-  updateTopicConfigs(clusterId: string, topicId: string, changes: Record<string, string | null>): Promise<TopicConfigs>;
+  updateTopicConfigs(
+    clusterId: string,
+    topicId: string,
+    changes: Record<string, string | null>,
+  ): Promise<TopicConfigs>;
   /** Replaces all topic configs. Throws UnknownTopicError. */
   replaceTopicConfigs(clusterId: string, topicId: string, configs: TopicConfigs): Promise<void>;
 
@@ -191,7 +201,12 @@ export interface MetadataStore {
    * (adjacent entries of a partition coalesced), then notifies head changes. When the
    * transaction fails the object is recorded as orphaned (best effort) and the error rethrown.
    */
-  commitFlush(clusterId: string, objectKey: string, sizeBytes: number, entries: readonly FlushEntry[]): Promise<CommitResult>;
+  commitFlush(
+    clusterId: string,
+    objectKey: string,
+    sizeBytes: number,
+    entries: readonly FlushEntry[],
+  ): Promise<CommitResult>;
   /**
    * commitFlush for several objects in ONE transaction (group commit): offsets are assigned
    * object after object in the order given, each partition's row locked and updated once. On
@@ -205,13 +220,21 @@ export interface MetadataStore {
    * watermark; clamped to it; never backwards) and drops index rows wholly below it. Returns the
    * new head, or undefined when the partition does not exist.
    */
-  deleteRecordsBefore(clusterId: string, ref: PartitionRef, offset: bigint): Promise<PartitionHead | undefined>;
+  deleteRecordsBefore(
+    clusterId: string,
+    ref: PartitionRef,
+    offset: bigint,
+  ): Promise<PartitionHead | undefined>;
 
   // Index
   /** Index rows covering each lookup, batched in one query; result per lookup, in order. */
   findIndexRows(clusterId: string, lookups: readonly IndexLookup[]): Promise<IndexRow[][]>;
   /** First index row at or after the log start whose max timestamp is >= `timestamp`. */
-  findIndexRowByTimestamp(clusterId: string, ref: PartitionRef, timestamp: bigint): Promise<IndexRow | undefined>;
+  findIndexRowByTimestamp(
+    clusterId: string,
+    ref: PartitionRef,
+    timestamp: bigint,
+  ): Promise<IndexRow | undefined>;
   /** The index row (at or after the log start) holding the largest timestamp (earliest on ties). */
   findMaxTimestampIndexRow(clusterId: string, ref: PartitionRef): Promise<IndexRow | undefined>;
 

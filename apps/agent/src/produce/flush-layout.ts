@@ -26,7 +26,12 @@ export interface FlushLayout {
 export function layOutFlush(appends: readonly { entries: readonly ProduceEntry[] }[]): FlushLayout {
   const { sectionInputs, entryOrder } = groupByPartition(appends);
   const object = encodeFlushObject(sectionInputs);
-  return { parts: object.parts, size: object.size, entries: flushEntriesOf(object.sections, entryOrder), positions: entryOrder };
+  return {
+    parts: object.parts,
+    size: object.size,
+    entries: flushEntriesOf(object.sections, entryOrder),
+    positions: entryOrder,
+  };
 }
 
 /** Sections sorted by (topicId, partition), entries in arrival order; plus each entry's place. */
@@ -34,7 +39,10 @@ function groupByPartition(appends: readonly { entries: readonly ProduceEntry[] }
   sectionInputs: FlushSectionInput[];
   entryOrder: EntryPosition[];
 } {
-  const byPartition = new Map<string, { topicId: string; partition: number; positions: EntryPosition[] }>();
+  const byPartition = new Map<
+    string,
+    { topicId: string; partition: number; positions: EntryPosition[] }
+  >();
   appends.forEach((append, appendIndex) => {
     append.entries.forEach((entry, entryIndex) => {
       const id = `${entry.topicId}:${entry.partition}`;

@@ -1,15 +1,25 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeFlushObjectFooter, encodeFlushObject, FlushObjectFormatError } from "./flush-object.ts";
+import {
+  decodeFlushObjectFooter,
+  encodeFlushObject,
+  FlushObjectFormatError,
+} from "./flush-object.ts";
 
 describe("flush object format", () => {
   it("round-trips sections and keeps the batches byte for byte", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ chunks: fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 3 }), partition: fc.nat(5000) }), {
-          maxLength: 20,
-        }),
+        fc.array(
+          fc.record({
+            chunks: fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 3 }),
+            partition: fc.nat(5000),
+          }),
+          {
+            maxLength: 20,
+          },
+        ),
         (specs) => {
           const inputs = specs.map((s) => ({
             topicId: randomUUID(),
@@ -25,7 +35,11 @@ describe("flush object format", () => {
           expect(sections).toEqual(encoded.sections);
           sections.forEach((s, i) => {
             expect(s.topicId).toBe(inputs[i]!.topicId);
-            expect(object.subarray(s.byteOffset, s.byteOffset + s.byteLength).equals(Buffer.concat(inputs[i]!.chunks))).toBe(true);
+            expect(
+              object
+                .subarray(s.byteOffset, s.byteOffset + s.byteLength)
+                .equals(Buffer.concat(inputs[i]!.chunks)),
+            ).toBe(true);
           });
         },
       ),

@@ -102,12 +102,14 @@ export class FlushObjectFormatError extends Error {
 export function decodeFlushObjectFooter(object: Buffer): FlushSection[] {
   if (object.length < TRAILER_BYTES + 4) throw new FlushObjectFormatError("object too small");
   const magicAt = object.length - FLUSH_OBJECT_MAGIC.length;
-  if (!object.subarray(magicAt).equals(FLUSH_OBJECT_MAGIC)) throw new FlushObjectFormatError("bad magic");
+  if (!object.subarray(magicAt).equals(FLUSH_OBJECT_MAGIC))
+    throw new FlushObjectFormatError("bad magic");
   const footerLength = object.readUInt32BE(magicAt - 4);
   const footerStart = magicAt - 4 - footerLength;
   if (footerStart < 0) throw new FlushObjectFormatError("footer length out of range");
   const count = object.readUInt32BE(footerStart);
-  if (4 + count * SECTION_BYTES !== footerLength) throw new FlushObjectFormatError("footer length mismatch");
+  if (4 + count * SECTION_BYTES !== footerLength)
+    throw new FlushObjectFormatError("footer length mismatch");
   const sections: FlushSection[] = [];
   for (let i = 0, p = footerStart + 4; i < count; i++, p += SECTION_BYTES) {
     const section: FlushSection = {

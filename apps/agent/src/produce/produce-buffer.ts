@@ -84,7 +84,9 @@ interface FlushInFlight {
  * flushes commit in the order they were sealed, so a partition's records keep arrival order.
  */
 export class ProduceBuffer {
-  private readonly options: Required<Pick<ProduceBufferOptions, "batchMaxBytes" | "maxFlushesInFlight">> &
+  private readonly options: Required<
+    Pick<ProduceBufferOptions, "batchMaxBytes" | "maxFlushesInFlight">
+  > &
     ProduceBufferOptions;
   private readonly pending = new Map<string, PendingFlush>();
   private readonly sealed: PendingFlush[] = [];
@@ -221,7 +223,9 @@ export class ProduceBuffer {
       this.fail(f.flush, new FlushFailedError("put", error));
       f.finished();
       // A timed-out PUT may still have landed: record it so it gets deleted.
-      void this.options.metadata.recordOrphanedObject(f.flush.clusterId, f.key, f.layout.size).catch(() => undefined);
+      void this.options.metadata
+        .recordOrphanedObject(f.flush.clusterId, f.key, f.layout.size)
+        .catch(() => undefined);
     }
     this.commitNext(f.flush.clusterId);
   }
@@ -251,7 +255,11 @@ export class ProduceBuffer {
     try {
       results = await metadata.commitFlushes(
         clusterId,
-        group.map((f) => ({ objectKey: f.key, sizeBytes: f.layout.size, entries: f.layout.entries })),
+        group.map((f) => ({
+          objectKey: f.key,
+          sizeBytes: f.layout.size,
+          entries: f.layout.entries,
+        })),
       );
     } catch (error) {
       for (const f of group) {

@@ -1,9 +1,6 @@
 /** Kafka error names a produce entry can be rejected with before it is buffered. */
 export type ProduceValidationErrorCode =
-  | "CORRUPT_MESSAGE"
-  | "UNSUPPORTED_VERSION"
-  | "MESSAGE_TOO_LARGE"
-  | "INVALID_RECORD";
+  "CORRUPT_MESSAGE" | "UNSUPPORTED_VERSION" | "MESSAGE_TOO_LARGE" | "INVALID_RECORD";
 
 /** The records blob of a produce entry is not acceptable; the edge maps `code` to the Kafka error. */
 export class ProduceValidationError extends Error {
@@ -23,7 +20,10 @@ export class FlushFailedError extends Error {
   readonly retriable = true;
   readonly phase: "put" | "commit";
   constructor(phase: "put" | "commit", cause: unknown) {
-    super(`flush failed during ${phase}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(
+      `flush failed during ${phase}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
     this.name = "FlushFailedError";
     this.phase = phase;
   }

@@ -17,9 +17,21 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe("validateRecordBatches", () => {
   it("counts offsets and the max timestamp of several batches", async () => {
-    const a = await buildRecordBatch({ records: [{ value: value(10), timestamp: 5 }, { value: value(10), timestamp: 9 }] });
-    const b = await buildRecordBatch({ records: [{ value: value(10), timestamp: 7 }], compression: "gzip" });
-    expect(validateRecordBatches(Buffer.concat([a, b]), 1 << 20)).toEqual({ recordCount: 3, maxTimestamp: 9n, batchCount: 2 });
+    const a = await buildRecordBatch({
+      records: [
+        { value: value(10), timestamp: 5 },
+        { value: value(10), timestamp: 9 },
+      ],
+    });
+    const b = await buildRecordBatch({
+      records: [{ value: value(10), timestamp: 7 }],
+      compression: "gzip",
+    });
+    expect(validateRecordBatches(Buffer.concat([a, b]), 1 << 20)).toEqual({
+      recordCount: 3,
+      maxTimestamp: 9n,
+      batchCount: 2,
+    });
   });
 
   it("reports an idempotent producer's sequence range", async () => {
@@ -35,7 +47,9 @@ describe("validateRecordBatches", () => {
       baseSequence: 0x7ffffffe,
       lastSequence: 0,
     });
-    expect(codeOf(() => validateRecordBatches(Buffer.concat([batch, batch]), 1 << 20))).toBe("INVALID_RECORD");
+    expect(codeOf(() => validateRecordBatches(Buffer.concat([batch, batch]), 1 << 20))).toBe(
+      "INVALID_RECORD",
+    );
   });
 
   it("rejects corrupt, truncated, old-magic, oversized and control batches with Kafka's codes", async () => {
@@ -43,7 +57,9 @@ describe("validateRecordBatches", () => {
     const flipped = Buffer.from(batch);
     flipped[flipped.length - 1]! ^= 0xff;
     expect(codeOf(() => validateRecordBatches(flipped, 1 << 20))).toBe("CORRUPT_MESSAGE");
-    expect(codeOf(() => validateRecordBatches(batch.subarray(0, batch.length - 1), 1 << 20))).toBe("CORRUPT_MESSAGE");
+    expect(codeOf(() => validateRecordBatches(batch.subarray(0, batch.length - 1), 1 << 20))).toBe(
+      "CORRUPT_MESSAGE",
+    );
     expect(codeOf(() => validateRecordBatches(Buffer.alloc(0), 1 << 20))).toBe("CORRUPT_MESSAGE");
     const magic1 = Buffer.from(batch);
     magic1[16] = 1;

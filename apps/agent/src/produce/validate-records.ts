@@ -23,30 +23,44 @@ export interface ValidatedRecords {
  */
 export function validateRecordBatches(records: Buffer, maxMessageBytes: number): ValidatedRecords {
   if (records.length > MAGIC_AT && records.readInt8(MAGIC_AT) !== 2) {
-    throw new ProduceValidationError("UNSUPPORTED_VERSION", `record batch magic ${records.readInt8(MAGIC_AT)} is not supported`);
+    throw new ProduceValidationError(
+      "UNSUPPORTED_VERSION",
+      `record batch magic ${records.readInt8(MAGIC_AT)} is not supported`,
+    );
   }
   let split;
   try {
     split = splitBatches(records);
   } catch (error) {
     if (error instanceof DecodeError) {
-      if (/magic/.test(error.message)) throw new ProduceValidationError("UNSUPPORTED_VERSION", error.message);
+      if (/magic/.test(error.message))
+        throw new ProduceValidationError("UNSUPPORTED_VERSION", error.message);
       throw new ProduceValidationError("CORRUPT_MESSAGE", error.message);
     }
     throw error;
   }
   const { batches, truncatedBytes } = split;
-  if (truncatedBytes > 0) throw new ProduceValidationError("CORRUPT_MESSAGE", `${truncatedBytes} trailing bytes are not a whole batch`);
-  if (batches.length === 0) throw new ProduceValidationError("CORRUPT_MESSAGE", "no record batches");
+  if (truncatedBytes > 0)
+    throw new ProduceValidationError(
+      "CORRUPT_MESSAGE",
+      `${truncatedBytes} trailing bytes are not a whole batch`,
+    );
+  if (batches.length === 0)
+    throw new ProduceValidationError("CORRUPT_MESSAGE", "no record batches");
 
   let recordCount = 0;
   let maxTimestamp = -1n;
   for (const { bytes, header } of batches) {
     if (bytes.length > maxMessageBytes) {
-      throw new ProduceValidationError("MESSAGE_TOO_LARGE", `record batch of ${bytes.length} bytes exceeds max.message.bytes ${maxMessageBytes}`);
+      throw new ProduceValidationError(
+        "MESSAGE_TOO_LARGE",
+        `record batch of ${bytes.length} bytes exceeds max.message.bytes ${maxMessageBytes}`,
+      );
     }
-    if (!verifyBatchCrc(bytes)) throw new ProduceValidationError("CORRUPT_MESSAGE", "record batch CRC mismatch");
-    if (header.isControl) throw new ProduceValidationError("INVALID_RECORD", "producers may not write control batches");
+    if (!verifyBatchCrc(bytes))
+      throw new ProduceValidationError("CORRUPT_MESSAGE", "record batch CRC mismatch");
+    if (header.isControl)
+      throw new ProduceValidationError("INVALID_RECORD", "producers may not write control batches");
     if (header.recordCount === 0 || header.lastOffsetDelta !== header.recordCount - 1) {
       throw new ProduceValidationError(
         "INVALID_RECORD",
@@ -60,7 +74,11 @@ export function validateRecordBatches(records: Buffer, maxMessageBytes: number):
   const first = batches[0]!.header;
   if (first.producerId < 0n) return { recordCount, maxTimestamp, batchCount: batches.length };
   // Idempotent producers send exactly one batch per partition (as Kafka requires).
-  if (batches.length !== 1) throw new ProduceValidationError("INVALID_RECORD", "idempotent produce must carry exactly one batch per partition");
+  if (batches.length !== 1)
+    throw new ProduceValidationError(
+      "INVALID_RECORD",
+      "idempotent produce must carry exactly one batch per partition",
+    );
   return {
     recordCount,
     maxTimestamp,

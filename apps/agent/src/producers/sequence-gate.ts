@@ -98,8 +98,18 @@ export class SequenceGate {
     const rows = [...this.changed].map((key) => {
       const [producerId, topicId, partition] = key.split(":") as [string, string, string];
       const s = this.states.get(key)!;
-      const recent = s.recent.map((b) => ({ firstSeq: b.firstSeq, lastSeq: b.lastSeq, baseOffset: b.baseOffset.toString() }));
-      return { producerId, topicId, partition: Number(partition), s, recent: JSON.stringify(recent) };
+      const recent = s.recent.map((b) => ({
+        firstSeq: b.firstSeq,
+        lastSeq: b.lastSeq,
+        baseOffset: b.baseOffset.toString(),
+      }));
+      return {
+        producerId,
+        topicId,
+        partition: Number(partition),
+        s,
+        recent: JSON.stringify(recent),
+      };
     });
     return [
       rows.map((r) => r.producerId),
@@ -124,7 +134,10 @@ export class SequenceGate {
  * from $`first` on are SequenceGate.changedStates().
  */
 export function producerStatesUpsert(cluster: number, first: number): string {
-  const [producerIds, topicIds, partitions, epochs, sequences, offsets, recents] = Array.from({ length: 7 }, (_, i) => `$${first + i}`);
+  const [producerIds, topicIds, partitions, epochs, sequences, offsets, recents] = Array.from(
+    { length: 7 },
+    (_, i) => `$${first + i}`,
+  );
   return `INSERT INTO producer_partition_states
        (cluster_id, producer_id, topic_id, partition, producer_epoch, last_sequence, last_offset, recent, updated_at)
      SELECT $${cluster}, *, now()

@@ -33,7 +33,9 @@ class ProtocolViolation extends Error {
  */
 export class Connection {
   readonly info: ConnectionInfo;
-  private readonly frames = new FrameDecoder({ allocate: (size, head) => this.produceFrame(size, head) });
+  private readonly frames = new FrameDecoder({
+    allocate: (size, head) => this.produceFrame(size, head),
+  });
   private readonly responses: ResponseQueue;
   private readonly logger: Logger;
   private readonly aborter = new AbortController();
@@ -142,14 +144,16 @@ export class Connection {
   private waitForProduceRoom(): void {
     if (this.pauseReasons.has("backpressure")) return;
     this.pause("backpressure");
-    void this.services.produceBuffer.whenBufferedBelow(this.services.config.maxBufferedProduceBytes).then(() => {
-      this.pauseReasons.delete("backpressure");
-      while (this.held.length > 0 && !this.closed && !this.pauseReasons.has("draining")) {
-        if (this.produceBufferFull()) return this.waitForProduceRoom();
-        this.process(this.held.shift()!);
-      }
-      if (this.pauseReasons.size === 0 && !this.closed) this.socket.resume();
-    });
+    void this.services.produceBuffer
+      .whenBufferedBelow(this.services.config.maxBufferedProduceBytes)
+      .then(() => {
+        this.pauseReasons.delete("backpressure");
+        while (this.held.length > 0 && !this.closed && !this.pauseReasons.has("draining")) {
+          if (this.produceBufferFull()) return this.waitForProduceRoom();
+          this.process(this.held.shift()!);
+        }
+        if (this.pauseReasons.size === 0 && !this.closed) this.socket.resume();
+      });
   }
 
   private process(chunk: Buffer): void {
@@ -173,7 +177,9 @@ export class Connection {
       } catch (err) {
         pool.release(frame);
         if (!(err instanceof DecodeError || err instanceof ProtocolViolation)) throw err;
-        this.services.metrics.connectionsClosedForErrors.inc({ reason: err instanceof DecodeError ? "undecodable-request" : "protocol-violation" });
+        this.services.metrics.connectionsClosedForErrors.inc({
+          reason: err instanceof DecodeError ? "undecodable-request" : "protocol-violation",
+        });
         this.close(err.message);
         continue;
       }
@@ -186,7 +192,8 @@ export class Connection {
 
   /** Produce frames (the bulk of the bytes) are assembled in pooled memory; see FramePool. */
   private produceFrame(size: number, head: Buffer): Buffer | undefined {
-    if (this.info.sasl.legacyFraming || head.length < 2 || head.readInt16BE(0) !== ApiKey.Produce) return undefined;
+    if (this.info.sasl.legacyFraming || head.length < 2 || head.readInt16BE(0) !== ApiKey.Produce)
+      return undefined;
     return this.services.framePool.take(size);
   }
 
@@ -211,7 +218,14 @@ export class Connection {
     const respond = (response: unknown, errorCode: number) => {
       // Sized up front when large (Fetch): a growing buffer would copy the records repeatedly.
       const sizeHint = handler.encodedSizeHint?.(response) ?? 256;
-      const frame = encodeResponseFrame(apiKey, version, header.correlationId, codec.encodeResponse, response, sizeHint);
+      const frame = encodeResponseFrame(
+        apiKey,
+        version,
+        header.correlationId,
+        codec.encodeResponse,
+        response,
+        sizeHint,
+      );
       this.record(codec.name, errorCode, started);
       fill(frame);
     };
@@ -263,7 +277,11 @@ export class Connection {
   ): Promise<void> {
     let response: unknown;
     try {
-      const refusal = await saslRefusal(handler.apiKey, this.info, async (id) => (await this.services.clusterSettings.get(id)).requireSasl);
+      const refusal = await saslRefusal(
+        handler.apiKey,
+        this.info,
+        async (id) => (await this.services.clusterSettings.get(id)).requireSasl,
+      );
       if (refusal) {
         fill(null);
         this.close(refusal);
@@ -308,15 +326,31 @@ export class Connection {
     if (header.requestApiKey === ApiKey.ApiVersions) {
       const response = handler.errorResponse({}, ErrorCode.UNSUPPORTED_VERSION, ctx);
       this.record(codec.name, ErrorCode.UNSUPPORTED_VERSION, performance.now());
-      fill(encodeResponseFrame(ApiKey.ApiVersions, 0, header.correlationId, codec.encodeResponse, response));
+      fill(
+        encodeResponseFrame(
+          ApiKey.ApiVersions,
+          0,
+          header.correlationId,
+          codec.encodeResponse,
+          response,
+        ),
+      );
       return;
     }
-    if (header.requestApiVersion < codec.minVersion || header.requestApiVersion > codec.maxVersion) {
+    if (
+      header.requestApiVersion < codec.minVersion ||
+      header.requestApiVersion > codec.maxVersion
+    ) {
       fill(null);
-      throw new ProtocolViolation(`${codec.name} v${header.requestApiVersion} is unknown to this agent`);
+      throw new ProtocolViolation(
+        `${codec.name} v${header.requestApiVersion} is unknown to this agent`,
+      );
     }
     const request = codec.decodeRequest(reader, header.requestApiVersion);
-    respond(handler.errorResponse(request, ErrorCode.UNSUPPORTED_VERSION, ctx), ErrorCode.UNSUPPORTED_VERSION);
+    respond(
+      handler.errorResponse(request, ErrorCode.UNSUPPORTED_VERSION, ctx),
+      ErrorCode.UNSUPPORTED_VERSION,
+    );
   }
 
   /**
@@ -327,7 +361,9 @@ export class Connection {
   private answerUnservedApi(header: RequestHeader, reader: Reader): void {
     const { requestApiKey: apiKey, requestApiVersion: version, correlationId } = header;
     const codec = apis[apiKey];
-    const unserved = new ProtocolViolation(`unsupported API key ${apiKey} (version ${version}, correlation id ${correlationId})`);
+    const unserved = new ProtocolViolation(
+      `unsupported API key ${apiKey} (version ${version}, correlation id ${correlationId})`,
+    );
     if (!codec || version < codec.minVersion || version > codec.maxVersion) throw unserved;
     const response = codec.defaultResponse() as { errorCode?: number };
     if (!("errorCode" in response)) throw unserved;

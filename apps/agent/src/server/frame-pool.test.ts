@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { FramePool, sizeClass } from "./frame-pool.ts";
 
 const KiB = 1024;
-const pool = () => new FramePool({ maxRetainedBytes: 4 * 1024 * KiB, minFrameBytes: 64 * KiB, maxFrameBytes: 2048 * KiB });
+const pool = () =>
+  new FramePool({
+    maxRetainedBytes: 4 * 1024 * KiB,
+    minFrameBytes: 64 * KiB,
+    maxFrameBytes: 2048 * KiB,
+  });
 
 describe("FramePool", () => {
   it("rounds sizes up to quarter steps between powers of two", () => {

@@ -19,7 +19,9 @@ export class KafkaServer {
     tlsOptions: tls.TlsOptions | null = null,
   ) {
     this.server = tlsOptions
-      ? tls.createServer(tlsOptions, (socket) => this.accept(socket)).on("tlsClientError", (err) => logger.debug({ err }, "TLS handshake failed"))
+      ? tls
+          .createServer(tlsOptions, (socket) => this.accept(socket))
+          .on("tlsClientError", (err) => logger.debug({ err }, "TLS handshake failed"))
       : net.createServer((socket) => this.accept(socket));
     this.server.on("error", (err) => logger.error({ err }, "kafka listener error"));
   }
@@ -49,11 +51,20 @@ export class KafkaServer {
     const { metrics, config } = this.services;
     if (this.connections.size >= config.maxConnections) {
       metrics.connectionsRejected.inc();
-      this.logger.warn({ remote: socket.remoteAddress, limit: config.maxConnections }, "connection limit reached");
+      this.logger.warn(
+        { remote: socket.remoteAddress, limit: config.maxConnections },
+        "connection limit reached",
+      );
       socket.destroy();
       return;
     }
-    const connection = new Connection(socket, this.nextId++, this.dispatch, this.services, this.logger);
+    const connection = new Connection(
+      socket,
+      this.nextId++,
+      this.dispatch,
+      this.services,
+      this.logger,
+    );
     this.connections.add(connection);
     metrics.connections.inc();
     socket.on("close", () => {

@@ -6,9 +6,14 @@ describe("ResponseQueue", () => {
   it("writes in reservation order whatever the completion order, skipping null slots", () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 30 }).chain((n) =>
-          fc.tuple(fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }), fc.array(fc.boolean(), { minLength: n, maxLength: n })),
-        ),
+        fc
+          .integer({ min: 1, max: 30 })
+          .chain((n) =>
+            fc.tuple(
+              fc.shuffledSubarray([...Array(n).keys()], { minLength: n, maxLength: n }),
+              fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+            ),
+          ),
         ([completionOrder, silent]) => {
           const written: number[] = [];
           const queue = new ResponseQueue((frame) => written.push(frame.readInt32BE(0)));

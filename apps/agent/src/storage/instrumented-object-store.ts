@@ -10,7 +10,10 @@ export interface ObjectStoreMetrics {
 }
 
 /** Wraps a store so every PUT and GET is counted (requests and bytes). */
-export function instrumentObjectStore(store: ObjectStore, metrics: ObjectStoreMetrics): ObjectStore {
+export function instrumentObjectStore(
+  store: ObjectStore,
+  metrics: ObjectStoreMetrics,
+): ObjectStore {
   async function counted<T>(request: Promise<T>): Promise<T> {
     try {
       return await request;
@@ -24,7 +27,9 @@ export function instrumentObjectStore(store: ObjectStore, metrics: ObjectStoreMe
     async put(key: string, body: Buffer | readonly Buffer[]) {
       metrics.puts.inc();
       await counted(store.put(key, body));
-      metrics.putBytes.inc(Buffer.isBuffer(body) ? body.length : body.reduce((n, b) => n + b.length, 0));
+      metrics.putBytes.inc(
+        Buffer.isBuffer(body) ? body.length : body.reduce((n, b) => n + b.length, 0),
+      );
     },
     async get(key: string) {
       metrics.gets.inc();

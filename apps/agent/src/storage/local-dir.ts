@@ -1,5 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+} from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ObjectNotFoundError, type ObjectInfo, type ObjectStore } from "./object-store.ts";
@@ -99,7 +108,11 @@ export class LocalDirObjectStore implements ObjectStore {
 
   private pathOf(key: string): string {
     const segments = key.split("/");
-    if (segments.some((s) => s === "" || s === "." || s === ".." || s.includes(TEMP_MARKER) || s.includes("\\"))) {
+    if (
+      segments.some(
+        (s) => s === "" || s === "." || s === ".." || s.includes(TEMP_MARKER) || s.includes("\\"),
+      )
+    ) {
       throw new Error(`invalid object key: ${JSON.stringify(key)}`);
     }
     return path.join(this.root, ...segments);

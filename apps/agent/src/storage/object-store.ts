@@ -49,7 +49,8 @@ export function newObjectKey(clusterId: string, kind: ObjectKind): string {
   return `${clusterId}/${kind}/${ulid()}`;
 }
 
-const OBJECT_KEY = /^([A-Za-z0-9][A-Za-z0-9._-]{0,127})\/(?:flush|compacted)\/[0-9A-HJKMNP-TV-Z]{26}$/;
+const OBJECT_KEY =
+  /^([A-Za-z0-9][A-Za-z0-9._-]{0,127})\/(?:flush|compacted)\/[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /**
  * The cluster of a key shaped `<clusterId>/<kind>/<ulid>` (as newObjectKey makes them);

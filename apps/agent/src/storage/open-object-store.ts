@@ -21,7 +21,10 @@ export class BucketUrlError extends Error {
  *   s3://bucket[/prefix][?endpoint=http://127.0.0.1:4569&region=us-east-1&forcePathStyle=true]
  * (region defaults to AWS_REGION or us-east-1).
  */
-export function openObjectStore(bucketUrl: string, options: OpenObjectStoreOptions = {}): ObjectStore {
+export function openObjectStore(
+  bucketUrl: string,
+  options: OpenObjectStoreOptions = {},
+): ObjectStore {
   let url: URL;
   try {
     url = new URL(bucketUrl);
@@ -29,13 +32,15 @@ export function openObjectStore(bucketUrl: string, options: OpenObjectStoreOptio
     throw new BucketUrlError(bucketUrl, "not a URL");
   }
   if (url.protocol === "file:") {
-    if (url.host !== "" && url.host !== "localhost") throw new BucketUrlError(bucketUrl, "file URLs must be local");
+    if (url.host !== "" && url.host !== "localhost")
+      throw new BucketUrlError(bucketUrl, "file URLs must be local");
     return new LocalDirObjectStore(fileURLToPath(url));
   }
   if (url.protocol === "s3:") {
     if (url.hostname === "") throw new BucketUrlError(bucketUrl, "missing bucket");
     const params = url.searchParams;
-    const forcePathStyle = params.get("forcePathStyle") ?? params.get("s3ForcePathStyle") ?? "false";
+    const forcePathStyle =
+      params.get("forcePathStyle") ?? params.get("s3ForcePathStyle") ?? "false";
     const endpoint = params.get("endpoint");
     return new S3ObjectStore({
       bucket: url.hostname,

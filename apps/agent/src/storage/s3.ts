@@ -58,7 +58,12 @@ export class S3ObjectStore implements ObjectStore {
   async put(key: string, body: Buffer | readonly Buffer[]): Promise<void> {
     const bytes = Buffer.isBuffer(body) ? body : Buffer.concat(body);
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: bytes, ContentLength: bytes.length }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: this.prefix + key,
+        Body: bytes,
+        ContentLength: bytes.length,
+      }),
     );
   }
 
@@ -72,14 +77,17 @@ export class S3ObjectStore implements ObjectStore {
       return await this.read(key, `bytes=${start}-${end - 1}`);
     } catch (error) {
       // Range starting at or past the end of the object.
-      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 416) return Buffer.alloc(0);
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 416)
+        return Buffer.alloc(0);
       throw error;
     }
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+      const out = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
+      );
       return { key, size: out.ContentLength ?? 0 };
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -91,7 +99,11 @@ export class S3ObjectStore implements ObjectStore {
     let token: string | undefined;
     do {
       const out = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token }),
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: this.prefix + prefix,
+          ContinuationToken: token,
+        }),
       );
       for (const o of out.Contents ?? []) {
         if (o.Key !== undefined) yield { key: o.Key.slice(this.prefix.length), size: o.Size ?? 0 };
@@ -105,12 +117,17 @@ export class S3ObjectStore implements ObjectStore {
       const out = await this.client.send(
         new DeleteObjectsCommand({
           Bucket: this.bucket,
-          Delete: { Objects: keys.slice(i, i + DELETE_BATCH).map((k) => ({ Key: this.prefix + k })), Quiet: true },
+          Delete: {
+            Objects: keys.slice(i, i + DELETE_BATCH).map((k) => ({ Key: this.prefix + k })),
+            Quiet: true,
+          },
         }),
       );
       const failed = (out.Errors ?? []).filter((e) => e.Code !== "NoSuchKey");
       if (failed.length > 0) {
-        throw new Error(`delete failed for ${failed.length} objects, first: ${failed[0]?.Key} ${failed[0]?.Code}`);
+        throw new Error(
+          `delete failed for ${failed.length} objects, first: ${failed[0]?.Key} ${failed[0]?.Code}`,
+        );
       }
     }
   }
@@ -122,7 +139,11 @@ export class S3ObjectStore implements ObjectStore {
   private async read(key: string, range: string | undefined): Promise<Buffer> {
     try {
       const out = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, ...(range ? { Range: range } : {}) }),
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: this.prefix + key,
+          ...(range ? { Range: range } : {}),
+        }),
       );
       if (!out.Body) return Buffer.alloc(0);
       const bytes = await out.Body.transformToByteArray();
@@ -137,6 +158,8 @@ export class S3ObjectStore implements ObjectStore {
 function isNotFound(error: unknown): boolean {
   return (
     error instanceof S3ServiceException &&
-    (error.name === "NoSuchKey" || error.name === "NotFound" || error.$metadata.httpStatusCode === 404)
+    (error.name === "NoSuchKey" ||
+      error.name === "NotFound" ||
+      error.$metadata.httpStatusCode === 404)
   );
 }

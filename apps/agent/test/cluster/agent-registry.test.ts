@@ -30,7 +30,13 @@ const self = (id: string) => ({
 
 describe("AgentRegistry", () => {
   it("registers, stays live by heartbeating, comes back if removed, and leaves on stop", async () => {
-    const registry = new AgentRegistry({ metadata, self: self("agent-live"), heartbeatIntervalMs: 100, liveWindowMs: 1500, cacheMs: 0 });
+    const registry = new AgentRegistry({
+      metadata,
+      self: self("agent-live"),
+      heartbeatIntervalMs: 100,
+      liveWindowMs: 1500,
+      cacheMs: 0,
+    });
     await registry.start();
     expect((await registry.liveAgents("c1")).map((a) => a.id)).toEqual(["agent-live"]);
 
@@ -39,14 +45,22 @@ describe("AgentRegistry", () => {
     expect((await registry.liveAgents("c1")).map((a) => a.id)).toEqual(["agent-live"]);
 
     await metadata.deregisterAgent("agent-live");
-    await vi.waitFor(async () => expect((await registry.liveAgents("c1")).map((a) => a.id)).toEqual(["agent-live"]));
+    await vi.waitFor(async () =>
+      expect((await registry.liveAgents("c1")).map((a) => a.id)).toEqual(["agent-live"]),
+    );
 
     await registry.stop();
     expect(await registry.liveAgents("c1")).toEqual([]);
   });
 
   it("drops an agent that stopped heartbeating from the live list", async () => {
-    const silent = new AgentRegistry({ metadata, self: self("agent-silent"), heartbeatIntervalMs: 60_000, liveWindowMs: 1000, cacheMs: 0 });
+    const silent = new AgentRegistry({
+      metadata,
+      self: self("agent-silent"),
+      heartbeatIntervalMs: 60_000,
+      liveWindowMs: 1000,
+      cacheMs: 0,
+    });
     await silent.start();
     expect((await silent.liveAgents("c1")).map((a) => a.id)).toContain("agent-silent");
     await new Promise((r) => setTimeout(r, 1200));
@@ -56,7 +70,12 @@ describe("AgentRegistry", () => {
 
   it("shows clients one agent per endpoint, itself included, so brokers and coordinators agree", async () => {
     await metadata.registerAgent({ ...self("agent-dead"), port: 9300 });
-    const restarted = new AgentRegistry({ metadata, self: { ...self("agent-restarted"), port: 9300 }, heartbeatIntervalMs: 60_000, cacheMs: 0 });
+    const restarted = new AgentRegistry({
+      metadata,
+      self: { ...self("agent-restarted"), port: 9300 },
+      heartbeatIntervalMs: 60_000,
+      cacheMs: 0,
+    });
     // Before its own registration is visible it still counts itself, and replaces its predecessor.
     expect((await restarted.visibleAgents("c1")).map((a) => a.id)).toContain("agent-restarted");
     await restarted.start();

@@ -40,13 +40,17 @@ describe("BlockCache", () => {
   it("serves ranges from fixed-size blocks, one GET per block even for concurrent readers", async () => {
     const cache = new BlockCache(store, { blockSize: 4096, maxBytes: 1 << 20 });
     const before = gets.value;
-    const reads = await Promise.all(Array.from({ length: 10 }, (_, i) => cache.read("c/flush/obj", i * 10, i * 10 + 100)));
+    const reads = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => cache.read("c/flush/obj", i * 10, i * 10 + 100)),
+    );
     reads.forEach((r, i) => expect(r.equals(body.subarray(i * 10, i * 10 + 100))).toBe(true));
     expect(gets.value - before).toBe(1);
     expect(cache.stats).toMatchObject({ misses: 1, hits: 9, blocks: 1, bytes: 4096 });
 
     // A range across blocks, and one running past the end of the object.
-    expect((await cache.read("c/flush/obj", 4000, 8300)).equals(body.subarray(4000, 8300))).toBe(true);
+    expect((await cache.read("c/flush/obj", 4000, 8300)).equals(body.subarray(4000, 8300))).toBe(
+      true,
+    );
     expect((await cache.read("c/flush/obj", 9000, 12_000)).equals(body.subarray(9000))).toBe(true);
     expect(gets.value - before).toBe(3);
     expect(cache.stats.bytes).toBe(10_000);
@@ -70,7 +74,9 @@ describe("BlockCache", () => {
     const before = gets.value;
     expect(cache.prefetch("c/flush/obj", 100, 9000)).toBe(3 * 4096);
     expect(cache.prefetch("c/flush/obj", 0, 5000)).toBe(0);
-    expect((await cache.read("c/flush/obj", 100, 9000)).equals(body.subarray(100, 9000))).toBe(true);
+    expect((await cache.read("c/flush/obj", 100, 9000)).equals(body.subarray(100, 9000))).toBe(
+      true,
+    );
     expect(gets.value - before).toBe(3);
   });
 
@@ -98,7 +104,9 @@ describe("BlockCache", () => {
     });
     const before = gets.value;
     expect((await cache.read("c/flush/obj", 0, 10)).equals(peerBlock.subarray(0, 10))).toBe(true);
-    expect((await cache.read("c/flush/obj", 4096, 4106)).equals(body.subarray(4096, 4106))).toBe(true);
+    expect((await cache.read("c/flush/obj", 4096, 4106)).equals(body.subarray(4096, 4106))).toBe(
+      true,
+    );
     expect(gets.value - before).toBe(1);
     // A peer asking this agent for block 2 while this agent waits on another owner for it does
     // not wait on that owner (two agents briefly disagreeing on the owner must not deadlock).

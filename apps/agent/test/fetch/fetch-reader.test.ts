@@ -51,11 +51,24 @@ describe.each(["local", "s3"])("FetchReader over the %s store", (kind) => {
     store = stores[kind]!;
     heads = new PartitionHeadCache(metadata);
     await heads.start();
-    reader = new FetchReader({ metadata, heads, blocks: new BlockCache(store, { blockSize: 64 * 1024 }) });
-    buffer = new ProduceBuffer({ store, metadata, batchTimeoutMs: 5, onCommitted: (_, h) => heads.apply(h) });
+    reader = new FetchReader({
+      metadata,
+      heads,
+      blocks: new BlockCache(store, { blockSize: 64 * 1024 }),
+    });
+    buffer = new ProduceBuffer({
+      store,
+      metadata,
+      batchTimeoutMs: 5,
+      onCommitted: (_, h) => heads.apply(h),
+    });
     topic = await metadata.createTopic(cluster, "events", 3, {});
     // Partition 0: batches of 3, 2 and 4 records in separate objects, then 1 in partition 1.
-    for (const [label, count] of [["a", 3], ["b", 2], ["c", 4]] as const) {
+    for (const [label, count] of [
+      ["a", 3],
+      ["b", 2],
+      ["c", 4],
+    ] as const) {
       const batch = await batchOf(label, count, 200);
       sent.push(batch);
       await buffer.append(cluster, [entryOf(topic, 0, batch)]);
@@ -68,7 +81,10 @@ describe.each(["local", "s3"])("FetchReader over the %s store", (kind) => {
     await heads.close();
   });
 
-  const request = (partitions: [number, bigint, number][], extra: Partial<FetchRequest> = {}): FetchRequest => ({
+  const request = (
+    partitions: [number, bigint, number][],
+    extra: Partial<FetchRequest> = {},
+  ): FetchRequest => ({
     clusterId: cluster,
     partitions: partitions.map(([partition, fetchOffset, partitionMaxBytes]) => ({
       topicId: topic.id,
@@ -120,31 +136,69 @@ describe.each(["local", "s3"])("FetchReader over the %s store", (kind) => {
       [3n, 2],
     ]);
 
-    const [first, second] = await reader.read(request([[0, 0n, 1 << 20], [1, 0n, 1 << 20]], { maxBytes: sent[0]!.length + 5 }));
+    const [first, second] = await reader.read(
+      request(
+        [
+          [0, 0n, 1 << 20],
+          [1, 0n, 1 << 20],
+        ],
+        { maxBytes: sent[0]!.length + 5 },
+      ),
+    );
     expect(batchOffsets(first!.records)).toEqual([[0n, 3]]);
     expect(second!.records.length).toBe(0);
     expect(second!.highWatermark).toBe(1n);
 
-    const [, only] = await reader.read(request([[0, 9n, 1 << 20], [1, 0n, 5]], { maxBytes: 5 }));
+    const [, only] = await reader.read(
+      request(
+        [
+          [0, 9n, 1 << 20],
+          [1, 0n, 5],
+        ],
+        { maxBytes: 5 },
+      ),
+    );
     expect(batchOffsets(only!.records)).toEqual([[0n, 1]]);
   });
 
   it("deals max_bytes out to the partitions an index row at a time, not all to the first", async () => {
     const maxBytes = sent[0]!.length + sent[1]!.length;
-    const [p0, p1] = await reader.read(request([[0, 0n, 1 << 20], [1, 0n, 1 << 20]], { maxBytes }));
+    const [p0, p1] = await reader.read(
+      request(
+        [
+          [0, 0n, 1 << 20],
+          [1, 0n, 1 << 20],
+        ],
+        { maxBytes },
+      ),
+    );
     expect(batchOffsets(p0!.records)).toEqual([[0n, 3]]);
     expect(batchOffsets(p1!.records)).toEqual([[0n, 1]]);
     expect(p0!.records.length + p1!.records.length).toBeLessThanOrEqual(maxBytes);
   });
 
   it("answers OFFSET_OUT_OF_RANGE and UNKNOWN_TOPIC_OR_PARTITION", async () => {
-    const results = await reader.read(request([[0, 10n, 1 << 20], [7, 0n, 1 << 20]]));
-    expect(results.map((r) => r.errorCode)).toEqual(["OFFSET_OUT_OF_RANGE", "UNKNOWN_TOPIC_OR_PARTITION"]);
+    const results = await reader.read(
+      request([
+        [0, 10n, 1 << 20],
+        [7, 0n, 1 << 20],
+      ]),
+    );
+    expect(results.map((r) => r.errorCode)).toEqual([
+      "OFFSET_OUT_OF_RANGE",
+      "UNKNOWN_TOPIC_OR_PARTITION",
+    ]);
     // As the DeleteRecords handler does: the agent applies the new head at once (other agents
     // learn it from the notification).
-    heads.apply([(await metadata.deleteRecordsBefore(cluster, { topicId: topic.id, partition: 1 }, 1n))!]);
+    heads.apply([
+      (await metadata.deleteRecordsBefore(cluster, { topicId: topic.id, partition: 1 }, 1n))!,
+    ]);
     const [below] = await reader.read(request([[1, 0n, 1 << 20]]));
-    expect(below).toMatchObject({ errorCode: "OFFSET_OUT_OF_RANGE", logStartOffset: 1n, highWatermark: 1n });
+    expect(below).toMatchObject({
+      errorCode: "OFFSET_OUT_OF_RANGE",
+      logStartOffset: 1n,
+      highWatermark: 1n,
+    });
   });
 
   it("waits up to max_wait_ms at the end of the log, then answers empty", async () => {
@@ -176,7 +230,9 @@ describe.each(["local", "s3"])("FetchReader over the %s store", (kind) => {
   it("ends a long poll early when aborted", async () => {
     const controller = new AbortController();
     const started = performance.now();
-    const poll = reader.read(request([[0, 9n, 1 << 20]], { maxWaitMs: 20_000, signal: controller.signal }));
+    const poll = reader.read(
+      request([[0, 9n, 1 << 20]], { maxWaitMs: 20_000, signal: controller.signal }),
+    );
     setTimeout(() => controller.abort(), 50);
     const [p0] = await poll;
     expect(performance.now() - started).toBeLessThan(5_000);
@@ -188,12 +244,18 @@ describe("shareBudget", () => {
   const rows = (...lengths: number[]) => lengths.map((byteLength) => ({ byteLength }));
 
   it("gives every partition its next row before any gets a second", () => {
-    expect(shareBudget(300, [1000, 1000, 1000], [rows(100, 100), rows(100, 100), rows(100)])).toEqual([100, 100, 100]);
-    expect(shareBudget(450, [1000, 1000, 1000], [rows(100, 100), rows(100, 100), rows(100)])).toEqual([200, 150, 100]);
+    expect(
+      shareBudget(300, [1000, 1000, 1000], [rows(100, 100), rows(100, 100), rows(100)]),
+    ).toEqual([100, 100, 100]);
+    expect(
+      shareBudget(450, [1000, 1000, 1000], [rows(100, 100), rows(100, 100), rows(100)]),
+    ).toEqual([200, 150, 100]);
   });
 
   it("stops a partition at its partition_max_bytes and the whole at max_bytes", () => {
-    expect(shareBudget(1000, [150, 1000], [rows(100, 100, 100), rows(100, 100, 100)])).toEqual([150, 300]);
+    expect(shareBudget(1000, [150, 1000], [rows(100, 100, 100), rows(100, 100, 100)])).toEqual([
+      150, 300,
+    ]);
     expect(shareBudget(50, [1000, 1000], [rows(100), rows(100)])).toEqual([50, 0]);
   });
 

@@ -24,14 +24,26 @@ describe("IndexRowCache", () => {
     for (let i = 0; i < 4; i++) {
       // Rows of 10 offsets and 1000 bytes each: [0-9] [10-19] [20-29] [30-39].
       await metadata.commitFlush(cluster, `${cluster}/flush/${i}`, 1000, [
-        { topicId: topic.id, partition: 0, byteOffset: 0, byteLength: 1000, recordCount: 10, maxTimestamp: 1n },
+        {
+          topicId: topic.id,
+          partition: 0,
+          byteOffset: 0,
+          byteLength: 1000,
+          recordCount: 10,
+          maxTimestamp: 1n,
+        },
       ]);
     }
     const cache = new IndexRowCache();
     const find = async (fromOffset: bigint, maxBytes: number, hwm = 40n) =>
-      (await cache.find(metadata, cluster, [{ topicId: topic.id, partition: 0, fromOffset, maxBytes }], [hwm]))[0]!.map(
-        (r) => r.baseOffset,
-      );
+      (
+        await cache.find(
+          metadata,
+          cluster,
+          [{ topicId: topic.id, partition: 0, fromOffset, maxBytes }],
+          [hwm],
+        )
+      )[0]!.map((r) => r.baseOffset);
 
     expect(await find(0n, 1500)).toEqual([0n, 10n]);
     expect(cache.stats).toMatchObject({ hits: 0, misses: 1 });
@@ -49,7 +61,14 @@ describe("IndexRowCache", () => {
   it("forgets rows after its time to live", async () => {
     const topic = await metadata.createTopic(cluster, "ttl", 1, {});
     await metadata.commitFlush(cluster, `${cluster}/flush/ttl`, 100, [
-      { topicId: topic.id, partition: 0, byteOffset: 0, byteLength: 100, recordCount: 1, maxTimestamp: 1n },
+      {
+        topicId: topic.id,
+        partition: 0,
+        byteOffset: 0,
+        byteLength: 100,
+        recordCount: 1,
+        maxTimestamp: 1n,
+      },
     ]);
     const cache = new IndexRowCache({ ttlMs: 1 });
     const lookup = [{ topicId: topic.id, partition: 0, fromOffset: 0n, maxBytes: 1 << 20 }];

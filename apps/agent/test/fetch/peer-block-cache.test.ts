@@ -1,6 +1,12 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ApiKey, defaultFetchRequest, defaultProduceRequest, type FetchResponse, type ProduceResponse } from "@streambed/protocol";
+import {
+  ApiKey,
+  defaultFetchRequest,
+  defaultProduceRequest,
+  type FetchResponse,
+  type ProduceResponse,
+} from "@streambed/protocol";
 import { createPgPool } from "@streambed/db";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { blockOwner } from "../../src/cluster/ownership.ts";
@@ -30,9 +36,16 @@ beforeAll(async () => {
   pool = createPgPool(db.url, { max: 2 });
   metadata = new PostgresMetadataStore({ pool });
   agents = await Promise.all(
-    [0, 1, 2].map(() => startTestAgent({ databaseUrl: db.url, bucketUrl: bucket.url, clusterId, extra: ["--zone", "z1", "--batch-timeout-ms", "20"] })),
+    [0, 1, 2].map(() =>
+      startTestAgent({
+        databaseUrl: db.url,
+        bucketUrl: bucket.url,
+        clusterId,
+        extra: ["--zone", "z1", "--batch-timeout-ms", "20"],
+      }),
+    ),
   );
-  await createTopic(agents[0]!.bootstrap, "blocks", 1)
+  await createTopic(agents[0]!.bootstrap, "blocks", 1);
 });
 
 afterAll(async () => {
@@ -55,12 +68,16 @@ async function produceObjects(agent: TestAgent, label: string): Promise<ObjectIn
   const before = new Set((await listObjects()).map((o) => o.key));
   const producer = await client(agent);
   for (let object = 0; object < 3; object++) {
-    const batches = await Promise.all(Array.from({ length: 5 }, (_, b) => batchOf(`${label}-${object}-${b}`, 8, 120_000)));
+    const batches = await Promise.all(
+      Array.from({ length: 5 }, (_, b) => batchOf(`${label}-${object}-${b}`, 8, 120_000)),
+    );
     const response = await producer.request<ProduceResponse>(ApiKey.Produce, 9, {
       ...defaultProduceRequest(),
       acks: -1,
       timeoutMs: 30_000,
-      topicData: [{ name: "blocks", partitionData: [{ index: 0, records: Buffer.concat(batches) }] }],
+      topicData: [
+        { name: "blocks", partitionData: [{ index: 0, records: Buffer.concat(batches) }] },
+      ],
     });
     expect(response.responses[0]!.partitionResponses[0]!.errorCode).toBe(0);
   }
@@ -69,7 +86,10 @@ async function produceObjects(agent: TestAgent, label: string): Promise<ObjectIn
 
 /** The token the agents share, as they read it from the metadata store. */
 async function peerToken(): Promise<string> {
-  const { rows } = await db.pool.query<{ value: string }>("SELECT value FROM deployment_secrets WHERE name = $1", [PEER_TOKEN_SECRET]);
+  const { rows } = await db.pool.query<{ value: string }>(
+    "SELECT value FROM deployment_secrets WHERE name = $1",
+    [PEER_TOKEN_SECRET],
+  );
   return rows[0]!.value;
 }
 
@@ -80,13 +100,14 @@ async function listObjects(): Promise<ObjectInfo[]> {
   return objects;
 }
 
-const blocksOf = (objects: ObjectInfo[]) => objects.reduce((n, o) => n + Math.ceil(o.size / DEFAULT_BLOCK_SIZE), 0);
+const blocksOf = (objects: ObjectInfo[]) =>
+  objects.reduce((n, o) => n + Math.ceil(o.size / DEFAULT_BLOCK_SIZE), 0);
 
 /** Every record batch of partition 0 from `from` on, fetched through one agent. */
 async function fetchThrough(agent: TestAgent, from: bigint): Promise<Buffer> {
   const reader = await client(agent);
   const pieces: Buffer[] = [];
-  for (let offset = from; ; ) {
+  for (let offset = from; ;) {
     const response = await reader.request<FetchResponse>(ApiKey.Fetch, 11, {
       ...defaultFetchRequest(),
       replicaId: -1,
@@ -94,7 +115,23 @@ async function fetchThrough(agent: TestAgent, from: bigint): Promise<Buffer> {
       minBytes: 0,
       maxBytes: 64 << 20,
       sessionEpoch: -1,
-      topics: [{ topic: "blocks", topicId: "", partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 64 << 20, replicaDirectoryId: "" }] }],
+      topics: [
+        {
+          topic: "blocks",
+          topicId: "",
+          partitions: [
+            {
+              partition: 0,
+              currentLeaderEpoch: -1,
+              fetchOffset: offset,
+              lastFetchedEpoch: -1,
+              logStartOffset: -1n,
+              partitionMaxBytes: 64 << 20,
+              replicaDirectoryId: "",
+            },
+          ],
+        },
+      ],
     });
     const partition = response.responses[0]!.partitions[0]!;
     expect(partition.errorCode).toBe(0);
@@ -107,9 +144,15 @@ async function fetchThrough(agent: TestAgent, from: bigint): Promise<Buffer> {
   }
 }
 
-async function counterValue(agent: TestAgent, name: "objectRequests" | "peerBlocks", label: string): Promise<number> {
+async function counterValue(
+  agent: TestAgent,
+  name: "objectRequests" | "peerBlocks",
+  label: string,
+): Promise<number> {
   const { values } = await agent.metrics[name].get();
-  return values.filter((v) => Object.values(v.labels).includes(label)).reduce((n, v) => n + v.value, 0);
+  return values
+    .filter((v) => Object.values(v.labels).includes(label))
+    .reduce((n, v) => n + v.value, 0);
 }
 
 const total = async (name: "objectRequests" | "peerBlocks", label: string) =>
@@ -130,16 +173,17 @@ describe("peer block cache, three agents in one zone", () => {
   let offset = 0n;
 
   it("reads each block from the object store once, whichever agent consumers fetch through", async () => {
-    const objects = await produceObjects(agents[0]!, "first")
+    const objects = await produceObjects(agents[0]!, "first");
     const blocks = blocksOf(objects);
     expect(blocks).toBe(6);
     await settleRegistries();
     expect(await total("objectRequests", "get")).toBe(0);
 
-    const first = await fetchThrough(agents[0]!, 0n)
+    const first = await fetchThrough(agents[0]!, 0n);
     expect(batchOffsets(first)).toHaveLength(15);
     expect(await total("objectRequests", "get")).toBe(blocks);
-    for (const agent of agents.slice(1)) expect((await fetchThrough(agent, 0n)).equals(first)).toBe(true);
+    for (const agent of agents.slice(1))
+      expect((await fetchThrough(agent, 0n)).equals(first)).toBe(true);
     expect(await total("objectRequests", "get")).toBe(blocks);
     expect(await total("peerBlocks", "fetched")).toBeGreaterThan(0);
     expect(await total("peerBlocks", "served")).toBe(await total("peerBlocks", "fetched"));
@@ -157,7 +201,9 @@ describe("peer block cache, three agents in one zone", () => {
     const ids = ["0", ...live.map((a) => `${a.id}-phantom`)];
     const phantom = ids
       .map((id) => ({ ...live[0]!, id, port, httpPort: port }))
-      .find((candidate) => blockOwner(objects[0]!.key, 0, [...live, candidate])?.id === candidate.id)!;
+      .find(
+        (candidate) => blockOwner(objects[0]!.key, 0, [...live, candidate])?.id === candidate.id,
+      )!;
     await metadata.registerAgent(phantom);
     try {
       await settleRegistries();
@@ -192,8 +238,12 @@ describe("peer block cache, three agents in one zone", () => {
     const query = `key=${encodeURIComponent(object!.key)}&block=0&size=${DEFAULT_BLOCK_SIZE}`;
     const url = `http://127.0.0.1:${agents[0]!.httpPort}/blocks?${query}`;
     expect((await fetch(url)).status).toBe(401);
-    expect((await fetch(url, { headers: { authorization: "Bearer not-the-token" } })).status).toBe(401);
-    const response = await fetch(url, { headers: { authorization: `Bearer ${await peerToken()}` } });
+    expect((await fetch(url, { headers: { authorization: "Bearer not-the-token" } })).status).toBe(
+      401,
+    );
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${await peerToken()}` },
+    });
     expect(response.status).toBe(200);
     expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });
@@ -201,13 +251,25 @@ describe("peer block cache, three agents in one zone", () => {
   it("serves only object keys of its cluster on the block route", async () => {
     const token = await peerToken();
     const ask = async (query: string) =>
-      (await fetch(`http://127.0.0.1:${agents[0]!.httpPort}/blocks?${query}`, { headers: { authorization: `Bearer ${token}` } })).status;
+      (
+        await fetch(`http://127.0.0.1:${agents[0]!.httpPort}/blocks?${query}`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).status;
     const [object] = await listObjects();
-    expect(await ask(`key=${encodeURIComponent(object!.key)}&block=0&size=${DEFAULT_BLOCK_SIZE}`)).toBe(200);
+    expect(
+      await ask(`key=${encodeURIComponent(object!.key)}&block=0&size=${DEFAULT_BLOCK_SIZE}`),
+    ).toBe(200);
     expect(await ask(`key=${encodeURIComponent("../../etc/passwd")}&block=0`)).toBe(400);
-    expect(await ask(`key=${encodeURIComponent(object!.key.replace(clusterId, "other"))}&block=0`)).toBe(400);
+    expect(
+      await ask(`key=${encodeURIComponent(object!.key.replace(clusterId, "other"))}&block=0`),
+    ).toBe(400);
     expect(await ask(`key=${encodeURIComponent(object!.key)}`)).toBe(400);
     expect(await ask(`key=${encodeURIComponent(object!.key)}&block=0&size=1024`)).toBe(400);
-    expect(await ask(`key=${encodeURIComponent(`${clusterId}/flush/01M8BVSPDM3694235RENNJX9GA`)}&block=0`)).toBe(404);
+    expect(
+      await ask(
+        `key=${encodeURIComponent(`${clusterId}/flush/01M8BVSPDM3694235RENNJX9GA`)}&block=0`,
+      ),
+    ).toBe(404);
   });
 });

@@ -16,7 +16,12 @@ beforeAll(async () => {
   db = await createTestDatabase(inject("postgresAdminUrl"));
   bucket = await tempBucket();
   // The agent's own jobs stay out of the way: the test runs the expiry pass itself.
-  agent = await startTestAgent({ databaseUrl: db.url, bucketUrl: bucket.url, clusterId: "offsets", extra: ["--roles", "produce,fetch,groups", "--group-initial-rebalance-delay-ms", "0"] });
+  agent = await startTestAgent({
+    databaseUrl: db.url,
+    bucketUrl: bucket.url,
+    clusterId: "offsets",
+    extra: ["--roles", "produce,fetch,groups", "--group-initial-rebalance-delay-ms", "0"],
+  });
   admin = kafkaClient(agent.bootstrap).admin();
   await admin.connect();
   await createTopic(agent.bootstrap, "events", 1);
@@ -35,7 +40,9 @@ async function consumerCommitting(groupId: string, offset: string) {
   await consumer.connect();
   await consumer.subscribe({ topic: "events", fromBeginning: true });
   await consumer.run({ autoCommit: false, eachMessage: async () => undefined });
-  await expect.poll(async () => (await admin.describeGroups([groupId])).groups[0]?.state, { timeout: 15_000 }).toBe("Stable");
+  await expect
+    .poll(async () => (await admin.describeGroups([groupId])).groups[0]?.state, { timeout: 15_000 })
+    .toBe("Stable");
   await consumer.commitOffsets([{ topic: "events", partition: 0, offset }]);
   return consumer;
 }
@@ -60,55 +67,106 @@ async function committed(groupId: string): Promise<string> {
 }
 
 /** As if `what` happened `ms` ago. */
-async function age(groupId: string, ms: number, what: "commits" | "last state change"): Promise<void> {
+async function age(
+  groupId: string,
+  ms: number,
+  what: "commits" | "last state change",
+): Promise<void> {
   const interval = `${ms} milliseconds`;
-  if (what === "commits") await db.pool.query("UPDATE committed_offsets SET committed_at = now() - $2::interval WHERE group_id = $1", [groupId, interval]);
-  else await db.pool.query("UPDATE consumer_groups SET updated_at = now() - $2::interval WHERE group_id = $1", [groupId, interval]);
+  if (what === "commits")
+    await db.pool.query(
+      "UPDATE committed_offsets SET committed_at = now() - $2::interval WHERE group_id = $1",
+      [groupId, interval],
+    );
+  else
+    await db.pool.query(
+      "UPDATE consumer_groups SET updated_at = now() - $2::interval WHERE group_id = $1",
+      [groupId, interval],
+    );
 }
 
 describe("committed offset expiry (offsets.retention.minutes)", () => {
   it("keeps a group with members, removes a group empty for the retention, and standalone offsets by commit time", async () => {
     const producer = kafkaClient(agent.bootstrap).producer();
     await producer.connect();
-    await producer.send({ topic: "events", messages: Array.from({ length: 5 }, (_, i) => ({ value: `e${i}` })) });
+    await producer.send({
+      topic: "events",
+      messages: Array.from({ length: 5 }, (_, i) => ({ value: `e${i}` })),
+    });
     await producer.disconnect();
 
     const active = await consumerCommitting("active", "3");
     const left = await consumerCommitting("left", "4");
     await left.disconnect();
-    await expect.poll(async () => (await admin.describeGroups(["left"])).groups[0]?.state, { timeout: 15_000 }).toBe("Empty");
+    await expect
+      .poll(async () => (await admin.describeGroups(["left"])).groups[0]?.state, {
+        timeout: 15_000,
+      })
+      .toBe("Empty");
     // Offsets committed without joining the group: kafka-python with assign() (a standalone consumer).
     await commitStandalone("standalone-old", 2);
     await commitStandalone("standalone-new", 1);
 
-    for (const group of ["active", "left", "standalone-old"]) await age(group, 2 * WEEK_MS, "commits");
+    for (const group of ["active", "left", "standalone-old"])
+      await age(group, 2 * WEEK_MS, "commits");
     await age("active", 2 * WEEK_MS, "last state change");
     // Empty for less than the retention: kept.
     await age("left", WEEK_MS / 2, "last state change");
-    expect(await expireCommittedOffsets(db.pool, { clusterId: "offsets", retentionMs: WEEK_MS })).toEqual({ groups: 0, offsets: 1 });
+    expect(
+      await expireCommittedOffsets(db.pool, { clusterId: "offsets", retentionMs: WEEK_MS }),
+    ).toEqual({ groups: 0, offsets: 1 });
     expect(await committed("left")).toBe("4");
     expect(await committed("standalone-old")).toBe("-1");
     expect(await committed("standalone-new")).toBe("1");
 
     await age("left", 2 * WEEK_MS, "last state change");
     // Another cluster's pass touches nothing here.
-    expect(await expireCommittedOffsets(db.pool, { clusterId: "elsewhere", retentionMs: WEEK_MS })).toEqual({ groups: 0, offsets: 0 });
-    expect(await expireCommittedOffsets(db.pool, { clusterId: "offsets", retentionMs: WEEK_MS })).toEqual({ groups: 1, offsets: 1 });
+    expect(
+      await expireCommittedOffsets(db.pool, { clusterId: "elsewhere", retentionMs: WEEK_MS }),
+    ).toEqual({ groups: 0, offsets: 0 });
+    expect(
+      await expireCommittedOffsets(db.pool, { clusterId: "offsets", retentionMs: WEEK_MS }),
+    ).toEqual({ groups: 1, offsets: 1 });
     expect(await committed("left")).toBe("-1");
     // Its coordinator holds no stale copy: the group is gone for DescribeGroups too.
-    await expect.poll(async () => (await admin.describeGroups(["left"])).groups[0]?.state, { timeout: 5_000 }).toBe("Dead");
+    await expect
+      .poll(async () => (await admin.describeGroups(["left"])).groups[0]?.state, { timeout: 5_000 })
+      .toBe("Dead");
     expect(await committed("active")).toBe("3");
-    expect((await admin.listGroups()).groups.map((g) => g.groupId).sort()).toEqual(["active", "standalone-new"]);
+    expect((await admin.listGroups()).groups.map((g) => g.groupId).sort()).toEqual([
+      "active",
+      "standalone-new",
+    ]);
     await active.disconnect();
 
     // librdkafka sees the same through its own OffsetFetch.
-    const kcat = await runClient("/usr/bin/kcat", ["-b", agent.bootstrap, "-G", "left", "-e", "-q", "-X", "auto.offset.reset=earliest", "-X", "enable.auto.commit=false", "-f", "%o\\n", "events"]);
+    const kcat = await runClient("/usr/bin/kcat", [
+      "-b",
+      agent.bootstrap,
+      "-G",
+      "left",
+      "-e",
+      "-q",
+      "-X",
+      "auto.offset.reset=earliest",
+      "-X",
+      "enable.auto.commit=false",
+      "-f",
+      "%o\\n",
+      "events",
+    ]);
     expect(kcat.trim().split("\n")[0]).toBe("0");
   });
 
   it("is announced as offsets.retention.minutes in the broker configs", async () => {
     const { brokers } = await admin.describeCluster();
-    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.BROKER, name: String(brokers[0]!.nodeId) }] });
-    expect(resources[0]!.configEntries.find((c) => c.configName === "offsets.retention.minutes")?.configValue).toBe("10080");
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.BROKER, name: String(brokers[0]!.nodeId) }],
+    });
+    expect(
+      resources[0]!.configEntries.find((c) => c.configName === "offsets.retention.minutes")
+        ?.configValue,
+    ).toBe("10080");
   });
 });

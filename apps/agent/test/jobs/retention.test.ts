@@ -43,10 +43,17 @@ afterAll(async () => {
 });
 
 /** Sends `count` records to each partition in one acknowledged request (one flush, one object). */
-async function send(topic: string, partitions: number, count: number, label: string, timestampMs: number): Promise<void> {
+async function send(
+  topic: string,
+  partitions: number,
+  count: number,
+  label: string,
+  timestampMs: number,
+): Promise<void> {
   const messages = [];
   for (let p = 0; p < partitions; p++) {
-    for (let i = 0; i < count; i++) messages.push({ partition: p, value: `${label}-${p}-${i}`, timestamp: String(timestampMs) });
+    for (let i = 0; i < count; i++)
+      messages.push({ partition: p, value: `${label}-${p}-${i}`, timestamp: String(timestampMs) });
   }
   await producer.send({ topic, acks: -1, messages });
 }
@@ -64,7 +71,11 @@ async function objectKeysOf(topic: string): Promise<string[]> {
   return rows.map((r) => r.key);
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+async function until<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -78,7 +89,9 @@ describe("retention (jobs role)", () => {
     const old = Date.now() - 2 * HOUR;
     await createTopic(agent.bootstrap, "aged", 2, [{ name: "retention.ms", value: String(HOUR) }]);
     // Old records these topics keep: a longer retention, compaction only, and append-time ageing.
-    await createTopic(agent.bootstrap, "long-kept", 1, [{ name: "retention.ms", value: String(3 * HOUR) }]);
+    await createTopic(agent.bootstrap, "long-kept", 1, [
+      { name: "retention.ms", value: String(3 * HOUR) },
+    ]);
     await createTopic(agent.bootstrap, "compacted", 1, [
       { name: "retention.ms", value: String(HOUR) },
       { name: "cleanup.policy", value: "compact" },
@@ -87,25 +100,56 @@ describe("retention (jobs role)", () => {
       { name: "retention.ms", value: String(HOUR) },
       { name: "message.timestamp.type", value: "LogAppendTime" },
     ]);
-    for (const topic of ["long-kept", "compacted", "append-time"]) await send(topic, 1, 3, "kept", old);
+    for (const topic of ["long-kept", "compacted", "append-time"])
+      await send(topic, 1, 3, "kept", old);
     await send("aged", 2, 5, "old", old);
     const oldObjects = await objectKeysOf("aged");
     await send("aged", 2, 3, "new", Date.now());
 
-    expect(await until(() => lowOffsets("aged"), (low) => low.every((o) => o === 5))).toEqual([5, 5]);
-    for (const topic of ["long-kept", "compacted", "append-time"]) expect(await lowOffsets(topic)).toEqual([0]);
+    expect(
+      await until(
+        () => lowOffsets("aged"),
+        (low) => low.every((o) => o === 5),
+      ),
+    ).toEqual([5, 5]);
+    for (const topic of ["long-kept", "compacted", "append-time"])
+      expect(await lowOffsets(topic)).toEqual([0]);
 
     // Two clients read from the beginning: only the new records are there.
     const consumer = kafkaClient(agent.bootstrap).consumer({ groupId: "retention-reader" });
     await consumer.connect();
     await consumer.subscribe({ topic: "aged", fromBeginning: true });
     const seen: string[] = [];
-    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
-    await until(async () => seen.length, (n) => n >= 6);
+    await consumer.run({
+      eachMessage: async ({ message }) => void seen.push(message.value!.toString()),
+    });
+    await until(
+      async () => seen.length,
+      (n) => n >= 6,
+    );
     await consumer.disconnect();
     expect(seen.sort()).toEqual(["new-0-0", "new-0-1", "new-0-2", "new-1-0", "new-1-1", "new-1-2"]);
-    const kcat = await runClient("/usr/bin/kcat", ["-C", "-b", agent.bootstrap, "-t", "aged", "-o", "beginning", "-e", "-q", "-f", "%p:%o:%s\\n"]);
-    expect(kcat.trim().split("\n").sort()).toEqual(["0:5:new-0-0", "0:6:new-0-1", "0:7:new-0-2", "1:5:new-1-0", "1:6:new-1-1", "1:7:new-1-2"]);
+    const kcat = await runClient("/usr/bin/kcat", [
+      "-C",
+      "-b",
+      agent.bootstrap,
+      "-t",
+      "aged",
+      "-o",
+      "beginning",
+      "-e",
+      "-q",
+      "-f",
+      "%p:%o:%s\\n",
+    ]);
+    expect(kcat.trim().split("\n").sort()).toEqual([
+      "0:5:new-0-0",
+      "0:6:new-0-1",
+      "0:7:new-0-2",
+      "1:5:new-1-0",
+      "1:6:new-1-1",
+      "1:7:new-1-2",
+    ]);
 
     // The objects that held only old records are deleted, from the store and the metadata.
     const gone = await until(
@@ -113,7 +157,9 @@ describe("retention (jobs role)", () => {
       (flags) => flags.every(Boolean),
     );
     expect(gone).toEqual(oldObjects.map(() => true));
-    const { rows } = await db.pool.query("SELECT key FROM objects WHERE key = ANY($1::text[])", [oldObjects]);
+    const { rows } = await db.pool.query("SELECT key FROM objects WHERE key = ANY($1::text[])", [
+      oldObjects,
+    ]);
     expect(rows).toEqual([]);
     const kept = await objectKeysOf("aged");
     for (const key of kept) expect(await store.head(key)).toBeDefined();
@@ -140,10 +186,33 @@ describe("retention (jobs role)", () => {
     const retentionBytes = rows[3]!.byte_length + rows[4]!.byte_length + 1;
     await admin.alterConfigs({
       validateOnly: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: "sized", configEntries: [{ name: "retention.bytes", value: String(retentionBytes) }] }],
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: "sized",
+          configEntries: [{ name: "retention.bytes", value: String(retentionBytes) }],
+        },
+      ],
     });
-    expect(await until(() => lowOffsets("sized"), (low) => low[0] !== 0)).toEqual([Number(rows[2]!.base_offset)]);
-    const kcat = await runClient("/usr/bin/kcat", ["-C", "-b", agent.bootstrap, "-t", "sized", "-o", "beginning", "-e", "-q", "-f", "%s\\n"]);
+    expect(
+      await until(
+        () => lowOffsets("sized"),
+        (low) => low[0] !== 0,
+      ),
+    ).toEqual([Number(rows[2]!.base_offset)]);
+    const kcat = await runClient("/usr/bin/kcat", [
+      "-C",
+      "-b",
+      agent.bootstrap,
+      "-t",
+      "sized",
+      "-o",
+      "beginning",
+      "-e",
+      "-q",
+      "-f",
+      "%s\\n",
+    ]);
     expect(kcat.trim().split("\n")[0]).toBe("batch2-0-0");
   });
 });
@@ -155,7 +224,10 @@ describe("retention and object collection, pass by pass", () => {
     expect(await retentionPolicies(db.pool, "no-such-cluster")).toEqual([]);
     // Nothing more to drop: a pass right after the agent's moves nothing and deletes nothing.
     const sized = policies.find((p) => p.retentionBytes >= 0n)!;
-    expect(await applyRetention(db.pool, sized, BigInt(Date.now()))).toEqual({ moved: [], indexRowsDeleted: 0 });
+    expect(await applyRetention(db.pool, sized, BigInt(Date.now()))).toEqual({
+      moved: [],
+      indexRowsDeleted: 0,
+    });
   });
 
   it("deletes an orphaned object only after the grace period, and never a referenced one", async () => {
@@ -181,10 +253,15 @@ describe("retention and object collection, pass by pass", () => {
     expect(await store.head(orphan)).toBeDefined();
     // Still within the grace period.
     expect(await collect()).toEqual({ scheduled: 0, deleted: 0, deletedBytes: 0 });
-    await db.pool.query("UPDATE objects SET deleted_at = now() - interval '1 second' WHERE key = $1", [orphan]);
+    await db.pool.query(
+      "UPDATE objects SET deleted_at = now() - interval '1 second' WHERE key = $1",
+      [orphan],
+    );
     expect(await collect()).toEqual({ scheduled: 0, deleted: 1, deletedBytes: 15 });
     expect(await store.head(orphan)).toBeUndefined();
-    expect((await db.pool.query("SELECT 1 FROM objects WHERE key = $1", [orphan])).rows).toEqual([]);
+    expect((await db.pool.query("SELECT 1 FROM objects WHERE key = $1", [orphan])).rows).toEqual(
+      [],
+    );
     expect(await store.head(referenced)).toBeDefined();
     // Checked again later, not every pass.
     const { rows } = await db.pool.query<{ state: string; later: boolean }>(

@@ -46,7 +46,11 @@ async function produce(topic: string, partition: number, count: number): Promise
   const producer = kafkaClient(agent.bootstrap).producer();
   await producer.connect();
   try {
-    await producer.send({ topic, acks: -1, messages: Array.from({ length: count }, (_, i) => ({ value: `r${i}`, partition })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: Array.from({ length: count }, (_, i) => ({ value: `r${i}`, partition })),
+    });
   } finally {
     await producer.disconnect();
   }
@@ -54,71 +58,149 @@ async function produce(topic: string, partition: number, count: number): Promise
 
 describe("topic administration", () => {
   it("validates, creates with configs, grows and deletes topics", async () => {
-    await expect(admin.createTopics({ validateOnly: true, waitForLeaders: false, topics: [{ topic: "checked", numPartitions: 2 }] })).resolves.toBe(true);
+    await expect(
+      admin.createTopics({
+        validateOnly: true,
+        waitForLeaders: false,
+        topics: [{ topic: "checked", numPartitions: 2 }],
+      }),
+    ).resolves.toBe(true);
     expect(await admin.listTopics()).not.toContain("checked");
-    await expect(admin.createTopics({ topics: [{ topic: "bad name!", numPartitions: 1 }] })).rejects.toThrow();
-    await expect(admin.createTopics({ topics: [{ topic: "bad-config", configEntries: [{ name: "retention.ms", value: "soon" }] }] })).rejects.toThrow();
+    await expect(
+      admin.createTopics({ topics: [{ topic: "bad name!", numPartitions: 1 }] }),
+    ).rejects.toThrow();
+    await expect(
+      admin.createTopics({
+        topics: [{ topic: "bad-config", configEntries: [{ name: "retention.ms", value: "soon" }] }],
+      }),
+    ).rejects.toThrow();
 
     await admin.createTopics({
-      topics: [{ topic: "admin-t", numPartitions: 2, replicationFactor: 3, configEntries: [{ name: "retention.ms", value: "3600000" }] }],
+      topics: [
+        {
+          topic: "admin-t",
+          numPartitions: 2,
+          replicationFactor: 3,
+          configEntries: [{ name: "retention.ms", value: "3600000" }],
+        },
+      ],
     });
     await admin.createPartitions({ topicPartitions: [{ topic: "admin-t", count: 5 }] });
-    await expect(admin.createPartitions({ topicPartitions: [{ topic: "admin-t", count: 3 }] })).rejects.toThrow();
+    await expect(
+      admin.createPartitions({ topicPartitions: [{ topic: "admin-t", count: 3 }] }),
+    ).rejects.toThrow();
     const metadata = await admin.fetchTopicMetadata({ topics: ["admin-t"] });
-    expect(metadata.topics[0]!.partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(metadata.topics[0]!.partitions.map((p) => p.partitionId).sort()).toEqual([
+      0, 1, 2, 3, 4,
+    ]);
 
     await admin.deleteTopics({ topics: ["admin-t"] });
     expect(await admin.listTopics()).not.toContain("admin-t");
   });
 
   it("describes and alters topic configs, and describes broker configs read-only", async () => {
-    await admin.createTopics({ topics: [{ topic: "configured", configEntries: [{ name: "cleanup.policy", value: "compact" }] }] });
-    const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: "configured" }] });
-    const entries = Object.fromEntries(described.resources[0]!.configEntries.map((e) => [e.configName, e]));
+    await admin.createTopics({
+      topics: [
+        { topic: "configured", configEntries: [{ name: "cleanup.policy", value: "compact" }] },
+      ],
+    });
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: "configured" }],
+    });
+    const entries = Object.fromEntries(
+      described.resources[0]!.configEntries.map((e) => [e.configName, e]),
+    );
     expect(entries["cleanup.policy"]).toMatchObject({ configValue: "compact", isDefault: false });
     expect(entries["retention.ms"]).toMatchObject({ configValue: "604800000", isDefault: true });
     expect(entries["max.message.bytes"]!.configValue).toBe("1048588");
 
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: "configured", configEntries: [{ name: "retention.bytes", value: "1000000" }] }] });
-    const afterAlter = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: "configured" }] });
-    const values = Object.fromEntries(afterAlter.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: "configured",
+          configEntries: [{ name: "retention.bytes", value: "1000000" }],
+        },
+      ],
+    });
+    const afterAlter = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: "configured" }],
+    });
+    const values = Object.fromEntries(
+      afterAlter.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]),
+    );
     // AlterConfigs replaces the whole set: cleanup.policy went back to its default.
     expect(values).toMatchObject({ "retention.bytes": "1000000", "cleanup.policy": "delete" });
     await expect(
-      admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: "configured", configEntries: [{ name: "nope.config", value: "1" }] }] }),
+      admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: "configured",
+            configEntries: [{ name: "nope.config", value: "1" }],
+          },
+        ],
+      }),
     ).rejects.toThrow();
 
     const { brokers } = await admin.describeCluster();
-    const broker = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.BROKER, name: String(brokers[0]!.nodeId) }] });
-    const brokerEntries = Object.fromEntries(broker.resources[0]!.configEntries.map((e) => [e.configName, e]));
-    expect(brokerEntries["auto.create.topics.enable"]).toMatchObject({ configValue: "true", readOnly: true });
+    const broker = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.BROKER, name: String(brokers[0]!.nodeId) }],
+    });
+    const brokerEntries = Object.fromEntries(
+      broker.resources[0]!.configEntries.map((e) => [e.configName, e]),
+    );
+    expect(brokerEntries["auto.create.topics.enable"]).toMatchObject({
+      configValue: "true",
+      readOnly: true,
+    });
   });
 
   it("applies IncrementalAlterConfigs operations (set, delete, append)", async () => {
-    await admin.createTopics({ topics: [{ topic: "incremental", configEntries: [{ name: "retention.ms", value: "1000" }] }] });
+    await admin.createTopics({
+      topics: [{ topic: "incremental", configEntries: [{ name: "retention.ms", value: "1000" }] }],
+    });
     const client = await RawKafkaClient.connect(agent.bootstrap);
     try {
-      const response = await client.request<IncrementalAlterConfigsResponse>(ApiKey.IncrementalAlterConfigs, 1, {
-        ...defaultIncrementalAlterConfigsRequest(),
-        resources: [
-          {
-            resourceType: 2,
-            resourceName: "incremental",
-            configs: [
-              { name: "retention.ms", configOperation: 1, value: null },
-              { name: "cleanup.policy", configOperation: 2, value: "compact" },
-              { name: "message.timestamp.type", configOperation: 0, value: "LogAppendTime" },
-            ],
-          },
-        ],
-      });
+      const response = await client.request<IncrementalAlterConfigsResponse>(
+        ApiKey.IncrementalAlterConfigs,
+        1,
+        {
+          ...defaultIncrementalAlterConfigsRequest(),
+          resources: [
+            {
+              resourceType: 2,
+              resourceName: "incremental",
+              configs: [
+                { name: "retention.ms", configOperation: 1, value: null },
+                { name: "cleanup.policy", configOperation: 2, value: "compact" },
+                { name: "message.timestamp.type", configOperation: 0, value: "LogAppendTime" },
+              ],
+            },
+          ],
+        },
+      );
       expect(response.responses[0]!.errorCode).toBe(ErrorCode.NONE);
     } finally {
       client.close();
     }
-    const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: "incremental" }] });
-    const values = Object.fromEntries(described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
-    expect(values).toMatchObject({ "retention.ms": "604800000", "cleanup.policy": "delete,compact", "message.timestamp.type": "LogAppendTime" });
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: "incremental" }],
+    });
+    const values = Object.fromEntries(
+      described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]),
+    );
+    expect(values).toMatchObject({
+      "retention.ms": "604800000",
+      "cleanup.policy": "delete,compact",
+      "message.timestamp.type": "LogAppendTime",
+    });
   });
 
   it("moves the log start with DeleteRecords", async () => {
@@ -126,11 +208,18 @@ describe("topic administration", () => {
     await produce("trimmed", 0, 10);
     // KafkaJS looks the leader up in its cache only: load the topic's metadata first.
     await admin.fetchTopicMetadata({ topics: ["trimmed"] });
-    await admin.deleteTopicRecords({ topic: "trimmed", partitions: [{ partition: 0, offset: "4" }] });
-    expect(await admin.fetchTopicOffsets("trimmed")).toEqual([{ partition: 0, offset: "10", high: "10", low: "4" }]);
+    await admin.deleteTopicRecords({
+      topic: "trimmed",
+      partitions: [{ partition: 0, offset: "4" }],
+    });
+    expect(await admin.fetchTopicOffsets("trimmed")).toEqual([
+      { partition: 0, offset: "10", high: "10", low: "4" },
+    ]);
     const read = await readPartition(agent.bootstrap, "trimmed", 0, 4n, 6);
     expect(read.map((m) => m.value?.toString())).toEqual(["r4", "r5", "r6", "r7", "r8", "r9"]);
-    await expect(readPartition(agent.bootstrap, "trimmed", 0, 0n, 1, 2000)).rejects.toThrow(/not within the range/);
+    await expect(readPartition(agent.bootstrap, "trimmed", 0, 0n, 1, 2000)).rejects.toThrow(
+      /not within the range/,
+    );
   });
 
   it("answers DescribeCluster, DescribeTopicPartitions (paged) and OffsetForLeaderEpoch", async () => {
@@ -138,42 +227,70 @@ describe("topic administration", () => {
     await produce("paged", 1, 3);
     const client = await RawKafkaClient.connect(agent.bootstrap);
     try {
-      const cluster = await client.request<DescribeClusterResponse>(ApiKey.DescribeCluster, 1, defaultDescribeClusterRequest());
+      const cluster = await client.request<DescribeClusterResponse>(
+        ApiKey.DescribeCluster,
+        1,
+        defaultDescribeClusterRequest(),
+      );
       expect(cluster.clusterId).toBe("admin");
       expect(cluster.brokers.map((b) => `${b.host}:${b.port}`)).toEqual([agent.bootstrap]);
 
-      const first = await client.request<DescribeTopicPartitionsResponse>(ApiKey.DescribeTopicPartitions, 0, {
-        ...defaultDescribeTopicPartitionsRequest(),
-        topics: [{ name: "paged" }, { name: "missing" }],
-        responsePartitionLimit: 3,
-      });
+      const first = await client.request<DescribeTopicPartitionsResponse>(
+        ApiKey.DescribeTopicPartitions,
+        0,
+        {
+          ...defaultDescribeTopicPartitionsRequest(),
+          topics: [{ name: "paged" }, { name: "missing" }],
+          responsePartitionLimit: 3,
+        },
+      );
       expect(first.topics.map((t) => [t.name, t.partitions.map((p) => p.partitionIndex)])).toEqual([
         ["missing", []],
         ["paged", [0, 1, 2]],
       ]);
       expect(first.nextCursor).toMatchObject({ topicName: "paged", partitionIndex: 3 });
-      const second = await client.request<DescribeTopicPartitionsResponse>(ApiKey.DescribeTopicPartitions, 0, {
-        ...defaultDescribeTopicPartitionsRequest(),
-        topics: [{ name: "paged" }],
-        responsePartitionLimit: 3,
-        cursor: first.nextCursor,
-      });
+      const second = await client.request<DescribeTopicPartitionsResponse>(
+        ApiKey.DescribeTopicPartitions,
+        0,
+        {
+          ...defaultDescribeTopicPartitionsRequest(),
+          topics: [{ name: "paged" }],
+          responsePartitionLimit: 3,
+          cursor: first.nextCursor,
+        },
+      );
       expect(second.topics[0]!.partitions.map((p) => p.partitionIndex)).toEqual([3, 4]);
       expect(second.nextCursor).toBeNull();
 
-      const epochs = await client.request<OffsetForLeaderEpochResponse>(ApiKey.OffsetForLeaderEpoch, 4, {
-        ...defaultOffsetForLeaderEpochRequest(),
-        replicaId: -1,
-        topics: [{ topic: "paged", partitions: [{ partition: 1, currentLeaderEpoch: 0, leaderEpoch: 0 }] }],
+      const epochs = await client.request<OffsetForLeaderEpochResponse>(
+        ApiKey.OffsetForLeaderEpoch,
+        4,
+        {
+          ...defaultOffsetForLeaderEpochRequest(),
+          replicaId: -1,
+          topics: [
+            {
+              topic: "paged",
+              partitions: [{ partition: 1, currentLeaderEpoch: 0, leaderEpoch: 0 }],
+            },
+          ],
+        },
+      );
+      expect(epochs.topics[0]!.partitions[0]).toMatchObject({
+        errorCode: 0,
+        leaderEpoch: 0,
+        endOffset: 3n,
       });
-      expect(epochs.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, leaderEpoch: 0, endOffset: 3n });
     } finally {
       client.close();
     }
   });
 
   it("auto-creates topics only when the cluster's setting allows it", async () => {
-    const { clusterId } = await createClusterWithCredential(db.pool, { requireSasl: false, autoCreateTopics: false });
+    const { clusterId } = await createClusterWithCredential(db.pool, {
+      requireSasl: false,
+      autoCreateTopics: false,
+    });
     const strict = await startTestAgent({ databaseUrl: db.url, bucketUrl: bucket.url, clusterId });
     const ask = async (bootstrap: string) => {
       const client = await RawKafkaClient.connect(bootstrap);

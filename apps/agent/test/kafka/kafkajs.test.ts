@@ -14,8 +14,17 @@ beforeAll(async () => {
   registerKafkajsCodecs();
   db = await createTestDatabase(inject("postgresAdminUrl"));
   bucket = await tempBucket();
-  agent = await startTestAgent({ databaseUrl: db.url, bucketUrl: bucket.url, clusterId: "kafkajs" });
-  kafka = new Kafka({ clientId: "kafkajs-test", brokers: [agent.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+  agent = await startTestAgent({
+    databaseUrl: db.url,
+    bucketUrl: bucket.url,
+    clusterId: "kafkajs",
+  });
+  kafka = new Kafka({
+    clientId: "kafkajs-test",
+    brokers: [agent.bootstrap],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3 },
+  });
 });
 
 afterAll(async () => {
@@ -29,8 +38,12 @@ describe("KafkaJS", () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      expect(await admin.createTopics({ topics: [{ topic: "orders", numPartitions: 3 }] })).toBe(true);
-      expect(await admin.createTopics({ topics: [{ topic: "orders", numPartitions: 3 }] })).toBe(false);
+      expect(await admin.createTopics({ topics: [{ topic: "orders", numPartitions: 3 }] })).toBe(
+        true,
+      );
+      expect(await admin.createTopics({ topics: [{ topic: "orders", numPartitions: 3 }] })).toBe(
+        false,
+      );
       expect(await admin.listTopics()).toContain("orders");
       const metadata = await admin.fetchTopicMetadata({ topics: ["orders"] });
       expect(metadata.topics[0]!.partitions).toHaveLength(3);
@@ -56,8 +69,18 @@ describe("KafkaJS", () => {
         headers: { seq: String(i) },
       }));
       try {
-        const first = await producer.send({ topic, compression: codec, acks: -1, messages: messages.slice(0, 25).map((m) => ({ ...m, partition: 0 })) });
-        const second = await producer.send({ topic, compression: codec, acks: -1, messages: messages.slice(25).map((m) => ({ ...m, partition: 0 })) });
+        const first = await producer.send({
+          topic,
+          compression: codec,
+          acks: -1,
+          messages: messages.slice(0, 25).map((m) => ({ ...m, partition: 0 })),
+        });
+        const second = await producer.send({
+          topic,
+          compression: codec,
+          acks: -1,
+          messages: messages.slice(25).map((m) => ({ ...m, partition: 0 })),
+        });
         expect(first[0]!.baseOffset).toBe("0");
         expect(second[0]!.baseOffset).toBe("25");
       } finally {
@@ -67,7 +90,9 @@ describe("KafkaJS", () => {
       expect(read.map((m) => m.offset)).toEqual(messages.map((_, i) => String(i)));
       expect(read.map((m) => m.key?.toString() ?? null)).toEqual(messages.map((m) => m.key));
       expect(read.map((m) => m.value?.toString() ?? null)).toEqual(messages.map((m) => m.value));
-      expect(read.map((m) => m.headers.seq?.toString())).toEqual(messages.map((m) => m.headers.seq));
+      expect(read.map((m) => m.headers.seq?.toString())).toEqual(
+        messages.map((m) => m.headers.seq),
+      );
     });
   }
 
@@ -78,7 +103,11 @@ describe("KafkaJS", () => {
     const base = Date.now() - 60_000;
     try {
       for (let i = 0; i < 5; i++) {
-        await producer.send({ topic, acks: -1, messages: [{ value: `m${i}`, timestamp: String(base + i * 1000), partition: 0 }] });
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: [{ value: `m${i}`, timestamp: String(base + i * 1000), partition: 0 }],
+        });
       }
     } finally {
       await producer.disconnect();
@@ -86,10 +115,18 @@ describe("KafkaJS", () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      expect(await admin.fetchTopicOffsets(topic)).toEqual([{ partition: 0, offset: "5", high: "5", low: "0" }]);
-      expect(await admin.fetchTopicOffsetsByTimestamp(topic, base + 2500)).toEqual([{ partition: 0, offset: "3" }]);
-      expect(await admin.fetchTopicOffsetsByTimestamp(topic, base)).toEqual([{ partition: 0, offset: "0" }]);
-      expect(await admin.fetchTopicOffsetsByTimestamp(topic, base + 3_600_000)).toEqual([{ partition: 0, offset: "5" }]);
+      expect(await admin.fetchTopicOffsets(topic)).toEqual([
+        { partition: 0, offset: "5", high: "5", low: "0" },
+      ]);
+      expect(await admin.fetchTopicOffsetsByTimestamp(topic, base + 2500)).toEqual([
+        { partition: 0, offset: "3" },
+      ]);
+      expect(await admin.fetchTopicOffsetsByTimestamp(topic, base)).toEqual([
+        { partition: 0, offset: "0" },
+      ]);
+      expect(await admin.fetchTopicOffsetsByTimestamp(topic, base + 3_600_000)).toEqual([
+        { partition: 0, offset: "5" },
+      ]);
     } finally {
       await admin.disconnect();
     }
@@ -99,7 +136,14 @@ describe("KafkaJS", () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic: "append-time", configEntries: [{ name: "message.timestamp.type", value: "LogAppendTime" }] }] });
+      await admin.createTopics({
+        topics: [
+          {
+            topic: "append-time",
+            configEntries: [{ name: "message.timestamp.type", value: "LogAppendTime" }],
+          },
+        ],
+      });
     } finally {
       await admin.disconnect();
     }
@@ -107,7 +151,11 @@ describe("KafkaJS", () => {
     await producer.connect();
     const before = Date.now();
     try {
-      const [result] = await producer.send({ topic: "append-time", acks: -1, messages: [{ value: "old", timestamp: "1000", partition: 0 }] });
+      const [result] = await producer.send({
+        topic: "append-time",
+        acks: -1,
+        messages: [{ value: "old", timestamp: "1000", partition: 0 }],
+      });
       expect(Number(result!.logAppendTime)).toBeGreaterThanOrEqual(before);
     } finally {
       await producer.disconnect();

@@ -20,7 +20,12 @@ beforeAll(async () => {
   process.env.AWS_SECRET_ACCESS_KEY = s3.credentials.secretAccessKey;
   agents = await Promise.all(
     ["a", "b", "c"].map((zone) =>
-      startTestAgent({ databaseUrl: db.url, bucketUrl: s3.bucketUrl("many"), clusterId: "many", extra: ["--zone", zone, "--batch-timeout-ms", "50"] }),
+      startTestAgent({
+        databaseUrl: db.url,
+        bucketUrl: s3.bucketUrl("many"),
+        clusterId: "many",
+        extra: ["--zone", zone, "--batch-timeout-ms", "50"],
+      }),
     ),
   );
 });
@@ -38,7 +43,9 @@ describe("three agents, one cluster, S3 store", () => {
     await admin.connect();
     try {
       const cluster = await admin.describeCluster();
-      expect(cluster.brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual(agents.map((a) => a.bootstrap).sort());
+      expect(cluster.brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual(
+        agents.map((a) => a.bootstrap).sort(),
+      );
       const { topics } = await admin.fetchTopicMetadata({ topics: ["spread"] });
       expect(new Set(topics[0]!.partitions.map((p) => p.leader)).size).toBeGreaterThan(1);
     } finally {
@@ -47,7 +54,14 @@ describe("three agents, one cluster, S3 store", () => {
   });
 
   it("shows a client that states its zone only the agents of that zone", async () => {
-    const out = await runClient(kcat, ["-L", "-J", "-b", agents[0]!.bootstrap, "-X", "client.id=app,ws_az=b"]);
+    const out = await runClient(kcat, [
+      "-L",
+      "-J",
+      "-b",
+      agents[0]!.bootstrap,
+      "-X",
+      "client.id=app,ws_az=b",
+    ]);
     const metadata = JSON.parse(out) as { brokers: { name: string }[] };
     expect(metadata.brokers.map((b) => b.name)).toEqual([agents[1]!.bootstrap]);
   });
@@ -61,7 +75,10 @@ describe("three agents, one cluster, S3 store", () => {
         await producer.send({
           topic: "spread",
           acks: -1,
-          messages: Array.from({ length: 12 * 10 }, (_, i) => ({ partition: i % 12, value: `${round}-${Math.floor(i / 12)}` })),
+          messages: Array.from({ length: 12 * 10 }, (_, i) => ({
+            partition: i % 12,
+            value: `${round}-${Math.floor(i / 12)}`,
+          })),
         });
       }
     } finally {
@@ -70,7 +87,21 @@ describe("three agents, one cluster, S3 store", () => {
     // kcat talks to another agent for each partition read.
     for (const partition of [0, 5, 11]) {
       const bootstrap = agents[partition % 3]!.bootstrap;
-      const out = await runClient(kcat, ["-C", "-b", bootstrap, "-t", "spread", "-p", String(partition), "-o", "beginning", "-e", "-q", "-f", "%o %s\\n"]);
+      const out = await runClient(kcat, [
+        "-C",
+        "-b",
+        bootstrap,
+        "-t",
+        "spread",
+        "-p",
+        String(partition),
+        "-o",
+        "beginning",
+        "-e",
+        "-q",
+        "-f",
+        "%o %s\\n",
+      ]);
       const expected = Array.from({ length: 50 }, (_, i) => `${i} ${Math.floor(i / 10)}-${i % 10}`);
       expect(out.trim().split("\n")).toEqual(expected);
     }
@@ -88,10 +119,28 @@ describe("three agents, one cluster, S3 store", () => {
         minBytes: 1,
         maxBytes: 1 << 20,
         sessionEpoch: -1,
-        topics: [{ topic: "wake", topicId: "", partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20, replicaDirectoryId: "" }] }],
+        topics: [
+          {
+            topic: "wake",
+            topicId: "",
+            partitions: [
+              {
+                partition: 0,
+                currentLeaderEpoch: -1,
+                fetchOffset: 0n,
+                lastFetchedEpoch: -1,
+                logStartOffset: -1n,
+                partitionMaxBytes: 1 << 20,
+                replicaDirectoryId: "",
+              },
+            ],
+          },
+        ],
       });
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await runClient(kcat, ["-P", "-b", agents[0]!.bootstrap, "-t", "wake", "-p", "0"], { input: "hello\n" });
+      await runClient(kcat, ["-P", "-b", agents[0]!.bootstrap, "-t", "wake", "-p", "0"], {
+        input: "hello\n",
+      });
       const response = await fetched;
       expect(response.responses[0]!.partitions[0]!.records!.length).toBeGreaterThan(0);
       expect(Date.now() - started).toBeLessThan(5000);
@@ -106,7 +155,9 @@ describe("three agents, one cluster, S3 store", () => {
     const admin = kafkaClient(agents[0]!.bootstrap).admin();
     await admin.connect();
     try {
-      await expect.poll(async () => (await admin.describeCluster()).brokers.length, { timeout: 10_000 }).toBe(2);
+      await expect
+        .poll(async () => (await admin.describeCluster()).brokers.length, { timeout: 10_000 })
+        .toBe(2);
     } finally {
       await admin.disconnect();
     }

@@ -49,19 +49,39 @@ async function connect(): Promise<RawKafkaClient> {
   return client;
 }
 
-function produceRequest(topic: string, partitions: { index: number; records: Buffer }[], acks = -1) {
-  return { ...defaultProduceRequest(), acks, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: partitions }] };
+function produceRequest(
+  topic: string,
+  partitions: { index: number; records: Buffer }[],
+  acks = -1,
+) {
+  return {
+    ...defaultProduceRequest(),
+    acks,
+    timeoutMs: 30_000,
+    topicData: [{ name: topic, partitionData: partitions }],
+  };
 }
 
 async function batch(values: string[]): Promise<Buffer> {
   return buildRecordBatch({ records: values.map((v) => ({ value: Buffer.from(v) })) });
 }
 
-async function latestOffset(client: RawKafkaClient, topic: string, partition: number): Promise<bigint> {
+async function latestOffset(
+  client: RawKafkaClient,
+  topic: string,
+  partition: number,
+): Promise<bigint> {
   const response = await client.request<ListOffsetsResponse>(ApiKey.ListOffsets, 7, {
     ...defaultListOffsetsRequest(),
     replicaId: -1,
-    topics: [{ name: topic, partitions: [{ partitionIndex: partition, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }] }],
+    topics: [
+      {
+        name: topic,
+        partitions: [
+          { partitionIndex: partition, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 },
+        ],
+      },
+    ],
   });
   return response.topics[0]!.partitions[0]!.offset;
 }
@@ -74,19 +94,36 @@ function counter(text: string, series: string): number {
 describe("versions", () => {
   it("answers an ApiVersions version it does not know in the v0 format, listing what it serves", async () => {
     const client = await connect();
-    const response = await client.request<ApiVersionsResponse>(ApiKey.ApiVersions, 9, defaultApiVersionsRequest(), 0);
+    const response = await client.request<ApiVersionsResponse>(
+      ApiKey.ApiVersions,
+      9,
+      defaultApiVersionsRequest(),
+      0,
+    );
     expect(response.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
     const produce = response.apiKeys.find((k) => k.apiKey === ApiKey.Produce);
     expect(produce).toMatchObject({ minVersion: 0, maxVersion: 11 });
-    expect(response.apiKeys.find((k) => k.apiKey === ApiKey.Fetch)).toMatchObject({ minVersion: 4 });
+    expect(response.apiKeys.find((k) => k.apiKey === ApiKey.Fetch)).toMatchObject({
+      minVersion: 4,
+    });
     expect(response.apiKeys.some((k) => k.apiKey === ApiKey.LeaderAndIsr)).toBe(false);
   });
 
   it("refuses Produce v2 (before magic 2) with UNSUPPORTED_VERSION but keeps the connection", async () => {
     const client = await connect();
-    const response = await client.request<ProduceResponse>(ApiKey.Produce, 2, produceRequest("edges", [{ index: 0, records: await batch(["old"]) }]));
-    expect(response.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
-    const again = await client.request<ApiVersionsResponse>(ApiKey.ApiVersions, 3, defaultApiVersionsRequest());
+    const response = await client.request<ProduceResponse>(
+      ApiKey.Produce,
+      2,
+      produceRequest("edges", [{ index: 0, records: await batch(["old"]) }]),
+    );
+    expect(response.responses[0]!.partitionResponses[0]!.errorCode).toBe(
+      ErrorCode.UNSUPPORTED_VERSION,
+    );
+    const again = await client.request<ApiVersionsResponse>(
+      ApiKey.ApiVersions,
+      3,
+      defaultApiVersionsRequest(),
+    );
     expect(again.errorCode).toBe(0);
   });
 });
@@ -106,15 +143,27 @@ describe("connections", () => {
     frame.writeInt16BE(-1, 12);
     unknownApi.writeRaw(frame);
     await unknownApi.closed;
-    const response = await healthy.request<ApiVersionsResponse>(ApiKey.ApiVersions, 3, defaultApiVersionsRequest());
+    const response = await healthy.request<ApiVersionsResponse>(
+      ApiKey.ApiVersions,
+      3,
+      defaultApiVersionsRequest(),
+    );
     expect(response.errorCode).toBe(0);
   });
 
   it("answers an API it does not serve with UNSUPPORTED_VERSION where the response has an error code", async () => {
     const client = await connect();
-    const response = await client.request<DescribeAclsResponse>(ApiKey.DescribeAcls, 1, defaultDescribeAclsRequest());
+    const response = await client.request<DescribeAclsResponse>(
+      ApiKey.DescribeAcls,
+      1,
+      defaultDescribeAclsRequest(),
+    );
     expect(response.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
-    const versions = await client.request<ApiVersionsResponse>(ApiKey.ApiVersions, 3, defaultApiVersionsRequest());
+    const versions = await client.request<ApiVersionsResponse>(
+      ApiKey.ApiVersions,
+      3,
+      defaultApiVersionsRequest(),
+    );
     expect(versions.apiKeys.some((k) => k.apiKey === ApiKey.DescribeAcls)).toBe(false);
   });
 
@@ -129,13 +178,31 @@ describe("connections", () => {
         minBytes: 1,
         maxBytes: 1 << 20,
         sessionEpoch: -1,
-        topics: [{ topic: "edges", topicId: "", partitions: [{ partition: 1, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20, replicaDirectoryId: "" }] }],
+        topics: [
+          {
+            topic: "edges",
+            topicId: "",
+            partitions: [
+              {
+                partition: 1,
+                currentLeaderEpoch: -1,
+                fetchOffset: 0n,
+                lastFetchedEpoch: -1,
+                logStartOffset: -1n,
+                partitionMaxBytes: 1 << 20,
+                replicaDirectoryId: "",
+              },
+            ],
+          },
+        ],
       })
       .then((r) => {
         order.push("fetch");
         return r;
       });
-    const versions = client.request<ApiVersionsResponse>(ApiKey.ApiVersions, 3, defaultApiVersionsRequest()).then(() => order.push("api-versions"));
+    const versions = client
+      .request<ApiVersionsResponse>(ApiKey.ApiVersions, 3, defaultApiVersionsRequest())
+      .then(() => order.push("api-versions"));
     const started = Date.now();
     const [fetched] = await Promise.all([fetch, versions]);
     expect(order).toEqual(["fetch", "api-versions"]);
@@ -146,9 +213,17 @@ describe("connections", () => {
   it("sends nothing back for acks=0 and still stores the records", async () => {
     const client = await connect();
     const before = await latestOffset(client, "edges", 1);
-    client.send(ApiKey.Produce, 9, produceRequest("edges", [{ index: 1, records: await batch(["fire", "and", "forget"]) }], 0));
+    client.send(
+      ApiKey.Produce,
+      9,
+      produceRequest("edges", [{ index: 1, records: await batch(["fire", "and", "forget"]) }], 0),
+    );
     // The next response on the connection belongs to the next request.
-    const versions = await client.request<ApiVersionsResponse>(ApiKey.ApiVersions, 3, defaultApiVersionsRequest());
+    const versions = await client.request<ApiVersionsResponse>(
+      ApiKey.ApiVersions,
+      3,
+      defaultApiVersionsRequest(),
+    );
     expect(versions.errorCode).toBe(0);
     await expect.poll(() => latestOffset(client, "edges", 1), { timeout: 5000 }).toBe(before + 3n);
   });
@@ -161,15 +236,24 @@ describe("produce frame memory", () => {
     // Frames of ~200 KiB arrive over many socket reads, so they are assembled in pooled memory;
     // sent back to back, each would overwrite the previous one if it went back too early.
     const fills = Array.from({ length: 24 }, (_, i) => i + 1);
-    const batches = await Promise.all(fills.map((fill) => buildRecordBatch({ records: [{ value: Buffer.alloc(200_000, fill) }] })));
+    const batches = await Promise.all(
+      fills.map((fill) => buildRecordBatch({ records: [{ value: Buffer.alloc(200_000, fill) }] })),
+    );
     const acknowledged: Promise<ProduceResponse>[] = [];
     fills.forEach((fill, i) => {
-      const request = produceRequest("pooled", [{ index: 0, records: batches[i]! }], fill % 2 === 0 ? 0 : -1);
+      const request = produceRequest(
+        "pooled",
+        [{ index: 0, records: batches[i]! }],
+        fill % 2 === 0 ? 0 : -1,
+      );
       if (request.acks === 0) client.send(ApiKey.Produce, 9, request);
       else acknowledged.push(client.request<ProduceResponse>(ApiKey.Produce, 9, request));
     });
-    for (const response of await Promise.all(acknowledged)) expect(response.responses[0]!.partitionResponses[0]!.errorCode).toBe(0);
-    await expect.poll(() => latestOffset(client, "pooled", 0), { timeout: 5000 }).toBe(BigInt(fills.length));
+    for (const response of await Promise.all(acknowledged))
+      expect(response.responses[0]!.partitionResponses[0]!.errorCode).toBe(0);
+    await expect
+      .poll(() => latestOffset(client, "pooled", 0), { timeout: 5000 })
+      .toBe(BigInt(fills.length));
 
     const stored: number[] = [];
     while (stored.length < fills.length) {
@@ -180,7 +264,23 @@ describe("produce frame memory", () => {
         minBytes: 1,
         maxBytes: 50 << 20,
         sessionEpoch: -1,
-        topics: [{ topic: "pooled", topicId: "", partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: BigInt(stored.length), lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 50 << 20, replicaDirectoryId: "" }] }],
+        topics: [
+          {
+            topic: "pooled",
+            topicId: "",
+            partitions: [
+              {
+                partition: 0,
+                currentLeaderEpoch: -1,
+                fetchOffset: BigInt(stored.length),
+                lastFetchedEpoch: -1,
+                logStartOffset: -1n,
+                partitionMaxBytes: 50 << 20,
+                replicaDirectoryId: "",
+              },
+            ],
+          },
+        ],
       });
       for (const view of splitBatches(fetched.responses[0]!.partitions[0]!.records!).batches) {
         expect(verifyBatchCrc(view.bytes)).toBe(true);
@@ -196,7 +296,11 @@ describe("produce frame memory", () => {
   });
 
   it("gets every lent frame back, also from a connection that closes mid-frame", async () => {
-    const lent = async () => counter(await agent.metrics.registry.getSingleMetricAsString("streambed_produce_memory_bytes"), 'streambed_produce_memory_bytes{kind="frames_lent"}');
+    const lent = async () =>
+      counter(
+        await agent.metrics.registry.getSingleMetricAsString("streambed_produce_memory_bytes"),
+        'streambed_produce_memory_bytes{kind="frames_lent"}',
+      );
     const client = await connect();
     const records = await buildRecordBatch({ records: [{ value: Buffer.alloc(300_000, 1) }] });
     const frame = encodeRequestFrame(
@@ -222,18 +326,33 @@ describe("produce validation", () => {
       acks: -1,
       timeoutMs: 30_000,
       topicData: [
-        { name: "edges", partitionData: [{ index: 0, records: corrupt }, { index: 1, records: tooLarge }, { index: 7, records: await batch(["x"]) }] },
+        {
+          name: "edges",
+          partitionData: [
+            { index: 0, records: corrupt },
+            { index: 1, records: tooLarge },
+            { index: 7, records: await batch(["x"]) },
+          ],
+        },
       ],
     });
     const codes = response.responses.flatMap((t) => t.partitionResponses.map((p) => p.errorCode));
-    expect(codes).toEqual([ErrorCode.CORRUPT_MESSAGE, ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
+    expect(codes).toEqual([
+      ErrorCode.CORRUPT_MESSAGE,
+      ErrorCode.MESSAGE_TOO_LARGE,
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+    ]);
   });
 
   it("accepts a batch just under max.message.bytes and reads it back whole", async () => {
     const client = await connect();
     const big = await buildRecordBatch({ records: [{ value: Buffer.alloc(1_999_000, 7) }] });
     expect(big.length).toBeLessThan(2_000_000);
-    const produced = await client.request<ProduceResponse>(ApiKey.Produce, 9, produceRequest("edges", [{ index: 0, records: big }]));
+    const produced = await client.request<ProduceResponse>(
+      ApiKey.Produce,
+      9,
+      produceRequest("edges", [{ index: 0, records: big }]),
+    );
     const partition = produced.responses[0]!.partitionResponses[0]!;
     expect(partition.errorCode).toBe(0);
     const fetched = await client.request<FetchResponse>(ApiKey.Fetch, 11, {
@@ -243,7 +362,23 @@ describe("produce validation", () => {
       minBytes: 1,
       maxBytes: 1024,
       sessionEpoch: -1,
-      topics: [{ topic: "edges", topicId: "", partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: partition.baseOffset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1024, replicaDirectoryId: "" }] }],
+      topics: [
+        {
+          topic: "edges",
+          topicId: "",
+          partitions: [
+            {
+              partition: 0,
+              currentLeaderEpoch: -1,
+              fetchOffset: partition.baseOffset,
+              lastFetchedEpoch: -1,
+              logStartOffset: -1n,
+              partitionMaxBytes: 1024,
+              replicaDirectoryId: "",
+            },
+          ],
+        },
+      ],
     });
     // max_bytes is smaller than the batch: the first batch still comes whole.
     expect(fetched.responses[0]!.partitions[0]!.records!.length).toBe(big.length);
@@ -255,12 +390,18 @@ describe("one flush, many partitions", () => {
     await createTopic(agent.bootstrap, "wide", 1000);
     const client = await connect();
     const records = await batch(["same"]);
-    const puts = () => agent.metrics.registry.getSingleMetricAsString("streambed_object_requests_total").then((t) => counter(t, 'streambed_object_requests_total{op="put"}'));
+    const puts = () =>
+      agent.metrics.registry
+        .getSingleMetricAsString("streambed_object_requests_total")
+        .then((t) => counter(t, 'streambed_object_requests_total{op="put"}'));
     const before = await puts();
     const response = await client.request<ProduceResponse>(
       ApiKey.Produce,
       9,
-      produceRequest("wide", Array.from({ length: 1000 }, (_, index) => ({ index, records }))),
+      produceRequest(
+        "wide",
+        Array.from({ length: 1000 }, (_, index) => ({ index, records })),
+      ),
     );
     const partitions = response.responses[0]!.partitionResponses;
     expect(partitions.every((p) => p.errorCode === 0 && p.baseOffset === 0n)).toBe(true);
@@ -272,7 +413,11 @@ describe("HTTP port", () => {
   it("serves /healthz and /metrics", async () => {
     const health = await fetch(`http://127.0.0.1:${agent.httpPort}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: "ok", agentId: agent.id, metadataStore: { ok: true } });
+    expect(await health.json()).toMatchObject({
+      status: "ok",
+      agentId: agent.id,
+      metadataStore: { ok: true },
+    });
     const metrics = await (await fetch(`http://127.0.0.1:${agent.httpPort}/metrics`)).text();
     expect(metrics).toContain('streambed_kafka_requests_total{api="Produce",error_code="0"}');
     expect(metrics).toContain("streambed_flush_bytes_bucket");

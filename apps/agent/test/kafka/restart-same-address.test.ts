@@ -18,7 +18,12 @@ beforeAll(async () => {
   db = await createTestDatabase(inject("postgresAdminUrl"));
   bucket = await tempBucket();
   metadata = new PostgresMetadataStore({ pool: db.pool });
-  agent = await startTestAgent({ databaseUrl: db.url, bucketUrl: bucket.url, clusterId: CLUSTER, extra: ["--agent-id", "agent-b"] });
+  agent = await startTestAgent({
+    databaseUrl: db.url,
+    bucketUrl: bucket.url,
+    clusterId: CLUSTER,
+    extra: ["--agent-id", "agent-b"],
+  });
 });
 
 afterAll(async () => {
@@ -41,13 +46,26 @@ describe("an agent restarted on the address of a killed agent that is still regi
     )!;
     expect(partition).toBeDefined();
     const { advertisedHost: host, zone, roles } = agent.config;
-    await metadata.registerAgent({ id: killed, clusterId: CLUSTER, host, port: agent.kafkaPort, httpPort: agent.httpPort, zone, roles, version: "killed" });
+    await metadata.registerAgent({
+      id: killed,
+      clusterId: CLUSTER,
+      host,
+      port: agent.kafkaPort,
+      httpPort: agent.httpPort,
+      zone,
+      roles,
+      version: "killed",
+    });
     heartbeats = setInterval(() => void metadata.heartbeatAgent(killed), 500);
 
     const producer = kafkaClient(agent.bootstrap).producer();
     await producer.connect();
     try {
-      const sent = await producer.send({ topic: "restarted", acks: -1, messages: [{ partition, value: "after restart" }] });
+      const sent = await producer.send({
+        topic: "restarted",
+        acks: -1,
+        messages: [{ partition, value: "after restart" }],
+      });
       expect(sent).toMatchObject([{ partition, errorCode: 0, baseOffset: "0" }]);
     } finally {
       await producer.disconnect();

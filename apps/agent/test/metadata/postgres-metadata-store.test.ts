@@ -32,15 +32,35 @@ afterAll(async () => {
   await database?.close();
 });
 
-function entry(topicId: string, partition: number, byteOffset: number, recordCount: number, maxTimestamp = 1000n): FlushEntry {
-  return { topicId, partition, byteOffset, byteLength: 100 * recordCount, recordCount, maxTimestamp };
+function entry(
+  topicId: string,
+  partition: number,
+  byteOffset: number,
+  recordCount: number,
+  maxTimestamp = 1000n,
+): FlushEntry {
+  return {
+    topicId,
+    partition,
+    byteOffset,
+    byteLength: 100 * recordCount,
+    recordCount,
+    maxTimestamp,
+  };
 }
 
 describe("topics", () => {
   it("creates, finds, lists, grows, configures and deletes topics per cluster", async () => {
     const t = await store.createTopic(cluster, "orders", 3, { "retention.ms": "1000" });
-    expect(t).toMatchObject({ clusterId: cluster, name: "orders", partitionCount: 3, configs: { "retention.ms": "1000" } });
-    await expect(store.createTopic(cluster, "orders", 1, {})).rejects.toBeInstanceOf(TopicExistsError);
+    expect(t).toMatchObject({
+      clusterId: cluster,
+      name: "orders",
+      partitionCount: 3,
+      configs: { "retention.ms": "1000" },
+    });
+    await expect(store.createTopic(cluster, "orders", 1, {})).rejects.toBeInstanceOf(
+      TopicExistsError,
+    );
     await store.createTopic("cluster-b", "orders", 1, {});
 
     expect((await store.getTopicByName(cluster, "orders"))?.id).toBe(t.id);
@@ -50,17 +70,31 @@ describe("topics", () => {
     expect((await store.listTopics(cluster)).map((x) => x.name)).toContain("orders");
 
     await store.addPartitions(cluster, t.id, 5);
-    await expect(store.addPartitions(cluster, t.id, 5)).rejects.toBeInstanceOf(InvalidPartitionCountError);
-    const heads = await store.partitionHeads(cluster, [0, 1, 2, 3, 4, 5].map((p) => ({ topicId: t.id, partition: p })));
+    await expect(store.addPartitions(cluster, t.id, 5)).rejects.toBeInstanceOf(
+      InvalidPartitionCountError,
+    );
+    const heads = await store.partitionHeads(
+      cluster,
+      [0, 1, 2, 3, 4, 5].map((p) => ({ topicId: t.id, partition: p })),
+    );
     expect(heads.map((h) => h.partition).sort()).toEqual([0, 1, 2, 3, 4]);
     expect(heads.every((h) => h.highWatermark === 0n && h.logStartOffset === 0n)).toBe(true);
 
-    expect(await store.updateTopicConfigs(cluster, t.id, { "cleanup.policy": "compact", "retention.ms": null })).toEqual({
+    expect(
+      await store.updateTopicConfigs(cluster, t.id, {
+        "cleanup.policy": "compact",
+        "retention.ms": null,
+      }),
+    ).toEqual({
       "cleanup.policy": "compact",
     });
     await store.replaceTopicConfigs(cluster, t.id, { "max.message.bytes": "1024" });
-    expect((await store.getTopicById(cluster, t.id))?.configs).toEqual({ "max.message.bytes": "1024" });
-    await expect(store.updateTopicConfigs(cluster, crypto.randomUUID(), {})).rejects.toBeInstanceOf(UnknownTopicError);
+    expect((await store.getTopicById(cluster, t.id))?.configs).toEqual({
+      "max.message.bytes": "1024",
+    });
+    await expect(store.updateTopicConfigs(cluster, crypto.randomUUID(), {})).rejects.toBeInstanceOf(
+      UnknownTopicError,
+    );
 
     expect(await store.deleteTopic(cluster, t.id)).toBe(true);
     expect(await store.deleteTopic(cluster, t.id)).toBe(false);
@@ -70,7 +104,13 @@ describe("topics", () => {
 
 describe("agents", () => {
   it("registers, heartbeats, lists live agents of a cluster (with shared ones) and deregisters", async () => {
-    const base = { host: "127.0.0.1", httpPort: 8080, zone: "a", roles: ["produce", "fetch"], version: "test" };
+    const base = {
+      host: "127.0.0.1",
+      httpPort: 8080,
+      zone: "a",
+      roles: ["produce", "fetch"],
+      version: "test",
+    };
     await store.registerAgent({ ...base, id: "agent-1", clusterId: cluster, port: 9092 });
     await store.registerAgent({ ...base, id: "agent-0", clusterId: null, port: 9093, zone: "b" });
     await store.registerAgent({ ...base, id: "agent-2", clusterId: "cluster-b", port: 9094 });
@@ -82,7 +122,9 @@ describe("agents", () => {
       ["agent-0", 9093, "b"],
       ["agent-1", 9092, "a"],
     ]);
-    await database.db.pool.query("UPDATE agents SET last_heartbeat_at = now() - interval '10 seconds' WHERE id = 'agent-0'");
+    await database.db.pool.query(
+      "UPDATE agents SET last_heartbeat_at = now() - interval '10 seconds' WHERE id = 'agent-0'",
+    );
     expect((await store.liveAgents(cluster, 5000)).map((a) => a.id)).toEqual(["agent-1"]);
     await store.deregisterAgent("agent-1");
     expect(await store.liveAgents(cluster, 5000)).toEqual([]);
@@ -91,7 +133,10 @@ describe("agents", () => {
 
 describe("deployment secrets", () => {
   it("hands every caller the same secret per name, made up once (also by concurrent first callers)", async () => {
-    const [a, b] = await Promise.all([store.deploymentSecret("test-secret"), store.deploymentSecret("test-secret")]);
+    const [a, b] = await Promise.all([
+      store.deploymentSecret("test-secret"),
+      store.deploymentSecret("test-secret"),
+    ]);
     expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(b).toBe(a);
     expect(await store.deploymentSecret("test-secret")).toBe(a);
@@ -120,21 +165,36 @@ describe("commitFlush", () => {
     ]);
     expect(result.committedAtMs).toBeGreaterThan(0n);
 
-    const second = await store.commitFlush(cluster, "cluster-a/flush/obj-2", 100, [entry(t.id, 0, 0, 1)]);
+    const second = await store.commitFlush(cluster, "cluster-a/flush/obj-2", 100, [
+      entry(t.id, 0, 0, 1),
+    ]);
     expect(second.entries).toEqual([{ ok: true, baseOffset: 5n }]);
 
     // Nothing in it was taken: the object is garbage from the start, and no head moves.
-    const none = await store.commitFlush(cluster, "cluster-a/flush/obj-none", 100, [entry(t.id, 9, 0, 1)]);
+    const none = await store.commitFlush(cluster, "cluster-a/flush/obj-none", 100, [
+      entry(t.id, 9, 0, 1),
+    ]);
     expect(none.entries).toEqual([{ ok: false, errorCode: "UNKNOWN_TOPIC_OR_PARTITION" }]);
     expect(none.heads).toEqual([]);
-    const { rows: states } = await database.db.pool.query("SELECT state FROM objects WHERE key = 'cluster-a/flush/obj-none'");
+    const { rows: states } = await database.db.pool.query(
+      "SELECT state FROM objects WHERE key = 'cluster-a/flush/obj-none'",
+    );
     expect(states).toEqual([{ state: "orphaned" }]);
 
     const [rows0, rows1] = await store.findIndexRows(cluster, [
       { topicId: t.id, partition: 0, fromOffset: 0n, maxBytes: 1 << 20 },
       { topicId: t.id, partition: 1, fromOffset: 0n, maxBytes: 1 << 20 },
     ]);
-    expect(rows0!.map((r) => [r.baseOffset, r.lastOffset, r.objectKey, r.byteOffset, r.byteLength, r.maxTimestamp])).toEqual([
+    expect(
+      rows0!.map((r) => [
+        r.baseOffset,
+        r.lastOffset,
+        r.objectKey,
+        r.byteOffset,
+        r.byteLength,
+        r.maxTimestamp,
+      ]),
+    ).toEqual([
       [0n, 4n, "cluster-a/flush/obj-1", 0, 500, 5000n],
       [5n, 5n, "cluster-a/flush/obj-2", 0, 100, 1000n],
     ]);
@@ -144,7 +204,11 @@ describe("commitFlush", () => {
   it("commits several objects in one transaction, in the order given (group commit)", async () => {
     const t = await store.createTopic(cluster, "group-commit", 2, {});
     const results = await store.commitFlushes(cluster, [
-      { objectKey: "cluster-a/flush/group-1", sizeBytes: 500, entries: [entry(t.id, 0, 0, 2), entry(t.id, 1, 200, 1)] },
+      {
+        objectKey: "cluster-a/flush/group-1",
+        sizeBytes: 500,
+        entries: [entry(t.id, 0, 0, 2), entry(t.id, 1, 200, 1)],
+      },
       { objectKey: "cluster-a/flush/group-2", sizeBytes: 300, entries: [entry(t.id, 0, 0, 3)] },
     ]);
     expect(results.map((r) => r.entries)).toEqual([
@@ -154,7 +218,9 @@ describe("commitFlush", () => {
       ],
       [{ ok: true, baseOffset: 2n }],
     ]);
-    const [rows] = await store.findIndexRows(cluster, [{ topicId: t.id, partition: 0, fromOffset: 0n, maxBytes: 1 << 20 }]);
+    const [rows] = await store.findIndexRows(cluster, [
+      { topicId: t.id, partition: 0, fromOffset: 0n, maxBytes: 1 << 20 },
+    ]);
     expect(rows!.map((r) => [r.objectKey, r.baseOffset, r.lastOffset])).toEqual([
       ["cluster-a/flush/group-1", 0n, 1n],
       ["cluster-a/flush/group-2", 2n, 4n],
@@ -176,8 +242,12 @@ describe("commitFlush", () => {
   it("records the object as orphaned and changes nothing when the transaction fails", async () => {
     const t = await store.createTopic(cluster, "commit-fails", 1, {});
     const tooLong = { ...entry(t.id, 0, 0, 1), byteLength: 2 ** 31 }; // out of int4 range
-    await expect(store.commitFlush(cluster, "cluster-a/flush/bad", 10, [tooLong])).rejects.toThrow();
-    const { rows } = await database.db.pool.query("SELECT state FROM objects WHERE key = 'cluster-a/flush/bad'");
+    await expect(
+      store.commitFlush(cluster, "cluster-a/flush/bad", 10, [tooLong]),
+    ).rejects.toThrow();
+    const { rows } = await database.db.pool.query(
+      "SELECT state FROM objects WHERE key = 'cluster-a/flush/bad'",
+    );
     expect(rows).toEqual([{ state: "orphaned" }]);
     const [head] = await store.partitionHeads(cluster, [{ topicId: t.id, partition: 0 }]);
     expect(head?.highWatermark).toBe(0n);
@@ -204,10 +274,18 @@ describe("commitFlush", () => {
     }
     const allRows = await store.findIndexRows(
       cluster,
-      [0, 1, 2, 3, 4, 5, 6, 7].map((p) => ({ topicId: t.id, partition: p, fromOffset: 0n, maxBytes: 1 << 30 })),
+      [0, 1, 2, 3, 4, 5, 6, 7].map((p) => ({
+        topicId: t.id,
+        partition: p,
+        fromOffset: 0n,
+        maxBytes: 1 << 30,
+      })),
     );
     allRows.forEach((rows, p) => {
-      taken.set(p, rows.map((r) => [r.baseOffset, r.lastOffset]));
+      taken.set(
+        p,
+        rows.map((r) => [r.baseOffset, r.lastOffset]),
+      );
       // Contiguous from 0: every row starts right after the previous one.
       let next = 0n;
       for (const r of rows) {
@@ -215,7 +293,10 @@ describe("commitFlush", () => {
         next = r.lastOffset + 1n;
       }
     });
-    const heads = await store.partitionHeads(cluster, [0, 1, 2, 3, 4, 5, 6, 7].map((p) => ({ topicId: t.id, partition: p })));
+    const heads = await store.partitionHeads(
+      cluster,
+      [0, 1, 2, 3, 4, 5, 6, 7].map((p) => ({ topicId: t.id, partition: p })),
+    );
     for (const h of heads) {
       const rows = taken.get(h.partition)!;
       expect(h.highWatermark).toBe(rows.at(-1)![1] + 1n);
@@ -239,7 +320,9 @@ describe("stalled transactions", () => {
     stalled.catch(() => undefined);
     await new Promise((r) => setTimeout(r, 100));
     const started = performance.now();
-    const result = await store.commitFlush(cluster, "cluster-a/flush/after-stall", 100, [entry(t.id, 0, 0, 1)]);
+    const result = await store.commitFlush(cluster, "cluster-a/flush/after-stall", 100, [
+      entry(t.id, 0, 0, 1),
+    ]);
     expect(result.entries).toEqual([{ ok: true, baseOffset: 0n }]);
     expect(performance.now() - started).toBeLessThan(4000); // the stall alone would hold the lock 5 s
     await expect(stalled).rejects.toThrow();
@@ -251,11 +334,15 @@ describe("index lookups", () => {
     const t = await store.createTopic(cluster, "lookups", 1, {});
     for (let i = 0; i < 5; i++) {
       // Rows of 10 records, 1000 bytes each, timestamps 100, 200, ... (row 3 has the largest).
-      await store.commitFlush(cluster, `cluster-a/flush/lookup-${i}`, 1000, [entry(t.id, 0, 0, 10, i === 3 ? 900n : BigInt((i + 1) * 100))]);
+      await store.commitFlush(cluster, `cluster-a/flush/lookup-${i}`, 1000, [
+        entry(t.id, 0, 0, 10, i === 3 ? 900n : BigInt((i + 1) * 100)),
+      ]);
     }
     const ref = { topicId: t.id, partition: 0 };
     const lookup = async (fromOffset: bigint, maxBytes: number) =>
-      (await store.findIndexRows(cluster, [{ ...ref, fromOffset, maxBytes }]))[0]!.map((r) => r.baseOffset);
+      (await store.findIndexRows(cluster, [{ ...ref, fromOffset, maxBytes }]))[0]!.map(
+        (r) => r.baseOffset,
+      );
     expect(await lookup(0n, 1)).toEqual([0n]);
     expect(await lookup(15n, 1000)).toEqual([10n]);
     expect(await lookup(15n, 1001)).toEqual([10n, 20n]);
@@ -263,7 +350,7 @@ describe("index lookups", () => {
     expect(await lookup(50n, 1 << 20)).toEqual([]);
 
     expect((await store.findIndexRowByTimestamp(cluster, ref, 150n))?.baseOffset).toBe(10n);
-    expect((await store.findIndexRowByTimestamp(cluster, ref, 901n))).toBeUndefined();
+    expect(await store.findIndexRowByTimestamp(cluster, ref, 901n)).toBeUndefined();
     expect((await store.findMaxTimestampIndexRow(cluster, ref))?.baseOffset).toBe(30n);
 
     const head = await store.deleteRecordsBefore(cluster, ref, 25n);
@@ -332,8 +419,15 @@ describe("head change notifications for a big flush", () => {
 describe("head change listener", () => {
   it("re-listens after its connection is killed, asks for a resync, and keeps delivering", async () => {
     const t = await store.createTopic(cluster, "relisten", 1, {});
-    const listenerPool = createPgPool(database.db.url, { max: 2, application_name: "relisten-test" });
-    const listening = new PostgresMetadataStore({ pool: listenerPool, ownsPool: true, listener: { retryMs: 50 } });
+    const listenerPool = createPgPool(database.db.url, {
+      max: 2,
+      application_name: "relisten-test",
+    });
+    const listening = new PostgresMetadataStore({
+      pool: listenerPool,
+      ownsPool: true,
+      listener: { retryMs: 50 },
+    });
     const seen: bigint[] = [];
     let resyncs = 0;
     const subscription = listening.subscribeHeadChanges({

@@ -51,7 +51,12 @@ describe("ProduceBuffer", () => {
     const topic = await metadata.createTopic(cluster, "one-object", 3, {});
     const buffer = new ProduceBuffer({ store, metadata, batchTimeoutMs: 50 });
     const before = (await keysIn(store, `${cluster}/flush/`)).length;
-    const b = await Promise.all([batchOf("a", 3), batchOf("b", 2), batchOf("c", 4), batchOf("d", 1)]);
+    const b = await Promise.all([
+      batchOf("a", 3),
+      batchOf("b", 2),
+      batchOf("c", 4),
+      batchOf("d", 1),
+    ]);
     const [first, second] = await Promise.all([
       buffer.append(cluster, [entryOf(topic, 2, b[0]!), entryOf(topic, 0, b[1]!)]),
       buffer.append(cluster, [entryOf(topic, 2, b[2]!), entryOf(topic, 1, b[3]!)]),
@@ -71,9 +76,15 @@ describe("ProduceBuffer", () => {
     ]);
     // Batches are stored exactly as sent, grouped by partition, in arrival order.
     const p2 = sections[2]!;
-    expect(object.subarray(p2.byteOffset, p2.byteOffset + p2.byteLength).equals(Buffer.concat([b[0]!, b[2]!]))).toBe(true);
+    expect(
+      object
+        .subarray(p2.byteOffset, p2.byteOffset + p2.byteLength)
+        .equals(Buffer.concat([b[0]!, b[2]!])),
+    ).toBe(true);
 
-    const [rows] = await metadata.findIndexRows(cluster, [{ topicId: topic.id, partition: 2, fromOffset: 0n, maxBytes: 1 << 20 }]);
+    const [rows] = await metadata.findIndexRows(cluster, [
+      { topicId: topic.id, partition: 2, fromOffset: 0n, maxBytes: 1 << 20 },
+    ]);
     expect(rows!.map((r) => [r.baseOffset, r.lastOffset, r.byteOffset, r.byteLength])).toEqual([
       [0n, 6n, p2.byteOffset, p2.byteLength],
     ]);
@@ -83,7 +94,12 @@ describe("ProduceBuffer", () => {
 
   it("flushes as soon as batchMaxBytes is buffered, without waiting for the timeout", async () => {
     const topic = await metadata.createTopic(cluster, "by-size", 1, {});
-    const buffer = new ProduceBuffer({ store, metadata, batchTimeoutMs: 60_000, batchMaxBytes: 4096 });
+    const buffer = new ProduceBuffer({
+      store,
+      metadata,
+      batchTimeoutMs: 60_000,
+      batchMaxBytes: 4096,
+    });
     const started = performance.now();
     const pending = buffer.append(cluster, [entryOf(topic, 0, await batchOf("big", 40, 100))]);
     expect(buffer.bufferedBytes).toBeGreaterThan(4096);
@@ -117,7 +133,9 @@ describe("ProduceBuffer", () => {
       },
     });
     const batch = await batchOf("o", 2);
-    const appends = Array.from({ length: 6 }, () => buffer.append(cluster, [entryOf(topic, 0, batch)]));
+    const appends = Array.from({ length: 6 }, () =>
+      buffer.append(cluster, [entryOf(topic, 0, batch)]),
+    );
     const offsets = (await Promise.all(appends)).map((r) => offsetsOf(r)[0]);
     expect(puts).toBe(6);
     expect(offsets).toEqual([0n, 2n, 4n, 6n, 8n, 10n]);
@@ -136,7 +154,12 @@ describe("ProduceBuffer", () => {
         return store.put(key, body);
       },
     });
-    const buffer = new ProduceBuffer({ store: slowFirst, metadata, batchTimeoutMs: 5, maxFlushesInFlight: 1 });
+    const buffer = new ProduceBuffer({
+      store: slowFirst,
+      metadata,
+      batchTimeoutMs: 5,
+      maxFlushesInFlight: 1,
+    });
     const batch = await batchOf("g", 1);
     const appends = [buffer.append(cluster, [entryOf(topic, 0, batch)])];
     for (let i = 0; i < 4; i++) {
@@ -146,7 +169,9 @@ describe("ProduceBuffer", () => {
     const offsets = (await Promise.all(appends)).map((r) => offsetsOf(r)[0]);
     expect(offsets).toEqual([0n, 1n, 2n, 3n, 4n]);
     expect(puts).toBe(2);
-    const [rows] = await metadata.findIndexRows(cluster, [{ topicId: topic.id, partition: 0, fromOffset: 0n, maxBytes: 1 << 20 }]);
+    const [rows] = await metadata.findIndexRows(cluster, [
+      { topicId: topic.id, partition: 0, fromOffset: 0n, maxBytes: 1 << 20 },
+    ]);
     expect(rows!.map((r) => [r.baseOffset, r.lastOffset])).toEqual([
       [0n, 0n],
       [1n, 4n],
@@ -158,7 +183,10 @@ describe("ProduceBuffer", () => {
     const topic = await metadata.createTopic(cluster, "unknown-partition", 1, {});
     const buffer = new ProduceBuffer({ store, metadata, batchTimeoutMs: 5 });
     const batch = await batchOf("x", 1);
-    const results = await buffer.append(cluster, [entryOf(topic, 0, batch), entryOf(topic, 3, batch)]);
+    const results = await buffer.append(cluster, [
+      entryOf(topic, 0, batch),
+      entryOf(topic, 3, batch),
+    ]);
     expect(results).toEqual([
       { ok: true, baseOffset: 0n, logAppendTimeMs: expect.any(BigInt) },
       { ok: false, errorCode: "UNKNOWN_TOPIC_OR_PARTITION" },
@@ -178,14 +206,21 @@ describe("ProduceBuffer", () => {
     const appends: Promise<AppendResult[]>[] = [];
     for (let i = 0; i < 60; i++) {
       const partitions = [0, 1, 2, 3].filter((p) => (p + i) % 3 !== 0);
-      appends.push(buffers[i % 2]!.append(cluster, partitions.map((p) => entryOf(topic, p, batch))));
+      appends.push(
+        buffers[i % 2]!.append(
+          cluster,
+          partitions.map((p) => entryOf(topic, p, batch)),
+        ),
+      );
       if (i % 10 === 0) await new Promise((r) => setTimeout(r, 3));
     }
     const results = await Promise.all(appends);
     const perPartition = new Map<number, bigint[]>();
     results.forEach((r, i) => {
       const partitions = [0, 1, 2, 3].filter((p) => (p + i) % 3 !== 0);
-      offsetsOf(r).forEach((o, n) => perPartition.set(partitions[n]!, [...(perPartition.get(partitions[n]!) ?? []), o]));
+      offsetsOf(r).forEach((o, n) =>
+        perPartition.set(partitions[n]!, [...(perPartition.get(partitions[n]!) ?? []), o]),
+      );
     });
     for (const [, offsets] of perPartition) {
       const sorted = [...offsets].sort((a, b) => (a < b ? -1 : 1));
@@ -232,7 +267,9 @@ describe("ProduceBuffer", () => {
     await deadPool.end();
     const deadMetadata = new PostgresMetadataStore({ pool: deadPool });
     const buffer = new ProduceBuffer({ store, metadata: deadMetadata, batchTimeoutMs: 5 });
-    const error = await buffer.append(cluster, [entryOf(topic, 0, await batchOf("c", 1))]).catch((e: unknown) => e);
+    const error = await buffer
+      .append(cluster, [entryOf(topic, 0, await batchOf("c", 1))])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlushFailedError);
     expect((error as FlushFailedError).phase).toBe("commit");
     const [head] = await metadata.partitionHeads(cluster, [{ topicId: topic.id, partition: 0 }]);
@@ -253,6 +290,8 @@ describe("ProduceBuffer", () => {
     expect(offsetsOf(await pending)).toEqual([0n]);
     await drain;
     expect(drained).toBe(true);
-    await expect(buffer.append(cluster, [entryOf(topic, 0, batch)])).rejects.toBeInstanceOf(ProduceBufferClosedError);
+    await expect(buffer.append(cluster, [entryOf(topic, 0, batch)])).rejects.toBeInstanceOf(
+      ProduceBufferClosedError,
+    );
   });
 });

@@ -1,6 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { newObjectKey, ObjectNotFoundError, type ObjectStore } from "../../src/storage/object-store.ts";
+import {
+  newObjectKey,
+  ObjectNotFoundError,
+  type ObjectStore,
+} from "../../src/storage/object-store.ts";
 
 /** The behaviour every ObjectStore implementation must have; run against each of them. */
 export function objectStoreContract(name: string, open: () => ObjectStore): void {
@@ -74,9 +78,15 @@ export function objectStoreContract(name: string, open: () => ObjectStore): void
       const store = open();
       const body = randomBytes(256 * 1024);
       const keys = Array.from({ length: 8 }, () => newObjectKey(cluster, "flush"));
-      await Promise.all(keys.map((k) => store.put(k, [body.subarray(0, 1000), body.subarray(1000)])));
-      const reads = await Promise.all(keys.map((k, i) => store.getRange(k, i * 1000, i * 1000 + 5000)));
-      reads.forEach((r, i) => expect(r.equals(body.subarray(i * 1000, i * 1000 + 5000))).toBe(true));
+      await Promise.all(
+        keys.map((k) => store.put(k, [body.subarray(0, 1000), body.subarray(1000)])),
+      );
+      const reads = await Promise.all(
+        keys.map((k, i) => store.getRange(k, i * 1000, i * 1000 + 5000)),
+      );
+      reads.forEach((r, i) =>
+        expect(r.equals(body.subarray(i * 1000, i * 1000 + 5000))).toBe(true),
+      );
     });
   });
 }

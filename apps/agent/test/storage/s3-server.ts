@@ -29,7 +29,12 @@ export async function startS3Server(bucket = "streambed-test"): Promise<S3TestSe
   const directory = await mkdtemp(path.join(tmpdir(), "streambed-s3rver-"));
   const require = createRequire(import.meta.url);
   const child = spawn(process.execPath, ["--openssl-legacy-provider", "-e", SERVER_SCRIPT], {
-    env: { ...process.env, S3RVER_PATH: require.resolve("s3rver"), S3RVER_DIR: directory, S3RVER_BUCKET: bucket },
+    env: {
+      ...process.env,
+      S3RVER_PATH: require.resolve("s3rver"),
+      S3RVER_DIR: directory,
+      S3RVER_BUCKET: bucket,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -17,7 +17,15 @@ export interface ReadMessage {
 
 interface KafkajsBroker {
   fetch(request: unknown): Promise<{
-    responses: { topicName: string; partitions: { partition: number; errorCode: number; highWatermark: string; messages: ReadMessage[] }[] }[];
+    responses: {
+      topicName: string;
+      partitions: {
+        partition: number;
+        errorCode: number;
+        highWatermark: string;
+        messages: ReadMessage[];
+      }[];
+    }[];
   }>;
 }
 
@@ -31,7 +39,14 @@ interface KafkajsCluster {
 }
 
 /** Reads `count` messages of one partition from `fromOffset` with KafkaJS's Fetch, across batches. */
-export async function readPartition(bootstrap: string, topic: string, partition: number, fromOffset: bigint, count: number, timeoutMs = 20_000): Promise<ReadMessage[]> {
+export async function readPartition(
+  bootstrap: string,
+  topic: string,
+  partition: number,
+  fromOffset: bigint,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<ReadMessage[]> {
   const cluster = new Cluster({
     brokers: [bootstrap],
     clientId: "kafkajs-partition-reader",
@@ -57,7 +72,9 @@ export async function readPartition(bootstrap: string, topic: string, partition:
         minBytes: 1,
         maxBytes: 10 << 20,
         isolationLevel: 1,
-        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: 4 << 20 }] }],
+        topics: [
+          { topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: 4 << 20 }] },
+        ],
       });
       const data = response.responses[0]!.partitions[0]!;
       if (data.errorCode !== 0) throw new Error(`fetch error ${data.errorCode}`);

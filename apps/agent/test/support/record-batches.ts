@@ -3,7 +3,12 @@ import type { ProduceEntry } from "../../src/produce/produce-buffer.ts";
 import { validateRecordBatches } from "../../src/produce/validate-records.ts";
 
 /** A real producer batch of `count` records with values `<label>-<i>` padded to `valueBytes`. */
-export function batchOf(label: string, count: number, valueBytes = 32, timestamp = 1_700_000_000_000): Promise<Buffer> {
+export function batchOf(
+  label: string,
+  count: number,
+  valueBytes = 32,
+  timestamp = 1_700_000_000_000,
+): Promise<Buffer> {
   return buildRecordBatch({
     records: Array.from({ length: count }, (_, i) => ({
       key: null,
@@ -14,9 +19,20 @@ export function batchOf(label: string, count: number, valueBytes = 32, timestamp
 }
 
 /** A ProduceEntry for the batches, validated the way the Produce handler does it. */
-export function entryOf(topic: { id: string; name: string }, partition: number, batches: Buffer): ProduceEntry {
+export function entryOf(
+  topic: { id: string; name: string },
+  partition: number,
+  batches: Buffer,
+): ProduceEntry {
   const { recordCount, maxTimestamp } = validateRecordBatches(batches, 1 << 30);
-  return { topicId: topic.id, topicName: topic.name, partition, batches, recordCount, maxTimestamp };
+  return {
+    topicId: topic.id,
+    topicName: topic.name,
+    partition,
+    batches,
+    recordCount,
+    maxTimestamp,
+  };
 }
 
 /** (baseOffset, recordCount) of each batch in a Fetch `records` blob. */

@@ -12,18 +12,33 @@ const agentRoot = path.resolve(fileURLToPath(import.meta.url), "../../..");
 /** A temporary local-directory bucket, removed by `remove()`. */
 export async function tempBucket(): Promise<{ url: string; dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), "streambed-bucket-"));
-  return { url: pathToFileURL(dir).href, dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    url: pathToFileURL(dir).href,
+    dir,
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Flags for an agent on free ports; `extra` overrides. */
-function agentArgs(options: { databaseUrl: string; bucketUrl: string; clusterId: string; extra?: string[] }): string[] {
+function agentArgs(options: {
+  databaseUrl: string;
+  bucketUrl: string;
+  clusterId: string;
+  extra?: string[];
+}): string[] {
   return [
-    "--database-url", options.databaseUrl,
-    "--bucket-url", options.bucketUrl,
-    "--cluster-id", options.clusterId,
-    "--kafka-port", "0",
-    "--http-port", "0",
-    "--log-level", process.env.STREAMBED_TEST_LOG_LEVEL ?? "warn",
+    "--database-url",
+    options.databaseUrl,
+    "--bucket-url",
+    options.bucketUrl,
+    "--cluster-id",
+    options.clusterId,
+    "--kafka-port",
+    "0",
+    "--http-port",
+    "0",
+    "--log-level",
+    process.env.STREAMBED_TEST_LOG_LEVEL ?? "warn",
     ...(options.extra ?? []),
   ];
 }
@@ -34,7 +49,12 @@ export interface TestAgent extends RunningAgent {
 }
 
 /** An agent in this process (parsed from the same flags `npm run agent` takes). */
-export async function startTestAgent(options: { databaseUrl: string; bucketUrl: string; clusterId: string; extra?: string[] }): Promise<TestAgent> {
+export async function startTestAgent(options: {
+  databaseUrl: string;
+  bucketUrl: string;
+  clusterId: string;
+  extra?: string[];
+}): Promise<TestAgent> {
   const parsed = parseConfig(agentArgs(options), {});
   if (parsed.help) throw new Error("unreachable");
   const logger = pino({ level: parsed.config.logLevel });
@@ -56,7 +76,12 @@ export interface ChildAgent {
  * An agent as a child process (node --import tsx src/main.ts), for crash tests. Its ports are read from the
  * "agent started" log line.
  */
-export async function startChildAgent(options: { databaseUrl: string; bucketUrl: string; clusterId: string; extra?: string[] }): Promise<ChildAgent> {
+export async function startChildAgent(options: {
+  databaseUrl: string;
+  bucketUrl: string;
+  clusterId: string;
+  extra?: string[];
+}): Promise<ChildAgent> {
   const args = agentArgs({ ...options, extra: ["--log-level", "info", ...(options.extra ?? [])] });
   // Node itself with tsx's loader (not the tsx CLI, which runs the agent in a grandchild that a
   // SIGKILL of the CLI would leave running).
@@ -64,12 +89,17 @@ export async function startChildAgent(options: { databaseUrl: string; bucketUrl:
     cwd: agentRoot,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const ports = await new Promise<{ kafkaPort: number; httpPort: number }>((resolve, reject) => {
     let buffered = "";
-    const timer = setTimeout(() => reject(new Error(`child agent did not start: ${stderr}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`child agent did not start: ${stderr}`)),
+      30_000,
+    );
     child.stdout!.on("data", (d: Buffer) => {
       buffered += d.toString();
       for (const line of buffered.split("\n")) {

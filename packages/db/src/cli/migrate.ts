@@ -7,7 +7,8 @@ import { runMigrations, type MigrationReport } from "../migrate/run-migrations.t
 function printReport(target: string, report: MigrationReport): void {
   if (report.applied.length === 0) console.log(`Database ${target} is up to date.`);
   for (const name of report.applied) console.log(`Applied migration ${name}`);
-  for (const name of report.unknown) console.warn(`Warning: applied migration ${name} has no local file`);
+  for (const name of report.unknown)
+    console.warn(`Warning: applied migration ${name} has no local file`);
 }
 
 async function main(): Promise<void> {

@@ -40,7 +40,8 @@ async function isPostgres(pid: number): Promise<boolean> {
  */
 export async function stopOrphanedServer(dataDir: string): Promise<void> {
   const postmasterPid = await readPostmasterPid(dataDir);
-  if (postmasterPid === undefined || !isAlive(postmasterPid) || !(await isPostgres(postmasterPid))) return;
+  if (postmasterPid === undefined || !isAlive(postmasterPid) || !(await isPostgres(postmasterPid)))
+    return;
   const ownerPid = await readPid(path.join(dataDir, OWNER_FILE));
   if (ownerPid !== undefined && isAlive(ownerPid)) {
     throw new DataDirInUseError(

@@ -4,7 +4,11 @@ import { access, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { findFreePort } from "./free-port.ts";
-import { assertPostgresUserCanReach, createReachableDir, runsAsPostgresUser } from "./postgres-user-access.ts";
+import {
+  assertPostgresUserCanReach,
+  createReachableDir,
+  runsAsPostgresUser,
+} from "./postgres-user-access.ts";
 import { guardServer, removeLibraryExitHooks } from "./exit-guard.ts";
 import { readPostmasterPid, recordOwner, stopOrphanedServer } from "./leftover-server.ts";
 import { isAlive, killIfStillRunning, waitForExit } from "./server-process.ts";
@@ -60,7 +64,9 @@ async function isInitialised(dataDir: string): Promise<boolean> {
   } catch {
     const entries = await readdir(dataDir).catch(() => []);
     if (entries.length > 0) {
-      throw new EmbeddedPostgresStartError(`${dataDir} is not empty and is not a Postgres data directory`);
+      throw new EmbeddedPostgresStartError(
+        `${dataDir} is not empty and is not a Postgres data directory`,
+      );
     }
     return false;
   }
@@ -71,7 +77,8 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   await client.connect();
   try {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+    if (found.rowCount === 0)
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
   } finally {
     await client.end();
   }
@@ -92,7 +99,9 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
  * exception), an "exit" handler sends it SIGINT so it shuts down by itself. A SIGKILLed parent
  * leaves the server running; the next start on the same `dataDir` shuts that orphan down first.
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir);
   const database = options.database ?? "streambed";
   await createReachableDir(path.dirname(dataDir));
@@ -117,7 +126,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const postmasterPid = await readPostmasterPid(dataDir);
     const releaseGuard = postmasterPid === undefined ? () => undefined : guardServer(postmasterPid);
     let stopping: Promise<void> | undefined;
-    const stop = (): Promise<void> => (stopping ??= stopServer(server, postmasterPid).finally(releaseGuard));
+    const stop = (): Promise<void> =>
+      (stopping ??= stopServer(server, postmasterPid).finally(releaseGuard));
     const adminUrl = connectionUrl(port, "postgres");
     try {
       await ensureDatabase(adminUrl, database);
@@ -136,7 +146,11 @@ async function launch(
   options: EmbeddedPostgresOptions,
   onLog: (message: unknown) => void,
 ): Promise<EmbeddedPostgresServer> {
-  const settings = { listen_addresses: "127.0.0.1", unix_socket_directories: "", ...options.settings };
+  const settings = {
+    listen_addresses: "127.0.0.1",
+    unix_socket_directories: "",
+    ...options.settings,
+  };
   const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
     port,
@@ -170,7 +184,10 @@ async function stopServer(server: EmbeddedPostgresServer, pid: number | undefine
 }
 
 /** Keeps the last lines the server logged (for start errors) and forwards them if asked to. */
-function serverLog(forward?: (message: string) => void): { onLog(message: unknown): void; text(): string } {
+function serverLog(forward?: (message: string) => void): {
+  onLog(message: unknown): void;
+  text(): string;
+} {
   const lines: string[] = [];
   return {
     onLog(message) {

@@ -28,6 +28,8 @@ export class MigrationFailedError extends Error {
     readonly migrationName: string,
     override readonly cause: unknown,
   ) {
-    super(`Migration ${migrationName} failed and was rolled back: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `Migration ${migrationName} failed and was rolled back: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   }
 }

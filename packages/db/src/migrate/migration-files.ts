@@ -12,7 +12,10 @@ export interface MigrationFile {
   checksum: string;
 }
 
-export const DEFAULT_MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+export const DEFAULT_MIGRATIONS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "../../prisma/migrations",
+);
 
 function sha256Hex(text: string | Buffer): string {
   return createHash("sha256").update(text).digest("hex");
@@ -29,7 +32,9 @@ export function matchesChecksum(file: MigrationFile, checksum: string): boolean 
 }
 
 /** The migrations of `dir` in the order they apply (their names start with a timestamp). */
-export async function readMigrationFiles(dir: string = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> {
+export async function readMigrationFiles(
+  dir: string = DEFAULT_MIGRATIONS_DIR,
+): Promise<MigrationFile[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const names = entries
     .filter((entry) => entry.isDirectory())

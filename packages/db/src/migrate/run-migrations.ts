@@ -76,7 +76,8 @@ async function migrateLocked(
   const appliedChecksums = new Map(rows.map((row) => [row.migration_name, row.checksum]));
   for (const file of files) {
     const checksum = appliedChecksums.get(file.name);
-    if (checksum !== undefined && !matchesChecksum(file, checksum)) throw new MigrationChecksumError(file.name);
+    if (checksum !== undefined && !matchesChecksum(file, checksum))
+      throw new MigrationChecksumError(file.name);
   }
 
   const applied: string[] = [];
@@ -102,5 +103,8 @@ async function migrateLocked(
     applied.push(file.name);
   }
   const local = new Set(files.map((f) => f.name));
-  return { applied, unknown: rows.map((row) => row.migration_name).filter((name) => !local.has(name)) };
+  return {
+    applied,
+    unknown: rows.map((row) => row.migration_name).filter((name) => !local.has(name)),
+  };
 }

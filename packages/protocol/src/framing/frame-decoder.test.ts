@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MAX_FRAME_SIZE, FrameDecoder, FrameSizeError, HEAD_BYTES } from "./frame-decoder.ts";
+import {
+  DEFAULT_MAX_FRAME_SIZE,
+  FrameDecoder,
+  FrameSizeError,
+  HEAD_BYTES,
+} from "./frame-decoder.ts";
 
 function frame(payload: Buffer): Buffer {
   const size = Buffer.alloc(4);

@@ -126,7 +126,8 @@ export class FrameDecoder {
     if (this.pendingBytes < 4 + headBytes) return;
     const target = this.allocate(this.expected, this.peek(4, headBytes));
     if (!target) return;
-    if (target.length < this.expected) throw new RangeError(`allocated ${target.length} bytes for a frame of ${this.expected}`);
+    if (target.length < this.expected)
+      throw new RangeError(`allocated ${target.length} bytes for a frame of ${this.expected}`);
     this.target = target.subarray(0, this.expected);
     this.filled = 0;
     const pending = this.pending;

@@ -15,7 +15,13 @@ describe("PLAIN password hash", () => {
   });
 
   it("rejects malformed hashes instead of throwing", async () => {
-    for (const bad of ["", "scrypt$", "bcrypt$2a$10$abc", "scrypt$N=0,r=8,p=1$AAAA$AAAA", "scrypt$N=16384,r=8,p=1$AAAA$"]) {
+    for (const bad of [
+      "",
+      "scrypt$",
+      "bcrypt$2a$10$abc",
+      "scrypt$N=0,r=8,p=1$AAAA$AAAA",
+      "scrypt$N=16384,r=8,p=1$AAAA$",
+    ]) {
       expect(await verifyPlainPassword("x", bad)).toBe(false);
     }
   });

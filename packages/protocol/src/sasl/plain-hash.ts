@@ -13,8 +13,12 @@ const keyLength = 32;
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, keyLength, { ...options, maxmem: 64 * 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
+    scrypt(
+      password.normalize("NFKC"),
+      salt,
+      keyLength,
+      { ...options, maxmem: 64 * 1024 * 1024 },
+      (err, key) => (err ? reject(err) : resolve(key)),
     ),
   );
 }
@@ -34,8 +38,10 @@ export async function verifyPlainPassword(password: string, hash: string): Promi
   const [, n, r, p, salt, key] = match;
   const expected = Buffer.from(key!, "base64");
   if (expected.length === 0) return false;
-  const actual = await derive(password, Buffer.from(salt!, "base64"), { N: Number(n), r: Number(r), p: Number(p) }).catch(
-    () => null,
-  );
+  const actual = await derive(password, Buffer.from(salt!, "base64"), {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  }).catch(() => null);
   return actual !== null && actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -9,12 +9,23 @@ export async function registerAgent(db: Queryable, agent: AgentRegistration): Pr
      ON CONFLICT (id) DO UPDATE SET cluster_id = EXCLUDED.cluster_id, host = EXCLUDED.host, port = EXCLUDED.port,
        http_port = EXCLUDED.http_port, zone = EXCLUDED.zone, roles = EXCLUDED.roles, version = EXCLUDED.version,
        started_at = now(), last_heartbeat_at = now()`,
-    [agent.id, agent.clusterId, agent.host, agent.port, agent.httpPort, agent.zone, agent.roles, agent.version],
+    [
+      agent.id,
+      agent.clusterId,
+      agent.host,
+      agent.port,
+      agent.httpPort,
+      agent.zone,
+      agent.roles,
+      agent.version,
+    ],
   );
 }
 
 export async function heartbeatAgent(db: Queryable, agentId: string): Promise<boolean> {
-  const result = await db.query("UPDATE agents SET last_heartbeat_at = now() WHERE id = $1", [agentId]);
+  const result = await db.query("UPDATE agents SET last_heartbeat_at = now() WHERE id = $1", [
+    agentId,
+  ]);
   return result.rowCount === 1;
 }
 
@@ -22,7 +33,11 @@ export async function deregisterAgent(db: Queryable, agentId: string): Promise<v
   await db.query("DELETE FROM agents WHERE id = $1", [agentId]);
 }
 
-export async function liveAgents(db: Queryable, clusterId: string, maxAgeMs: number): Promise<LiveAgent[]> {
+export async function liveAgents(
+  db: Queryable,
+  clusterId: string,
+  maxAgeMs: number,
+): Promise<LiveAgent[]> {
   const { rows } = await db.query<AgentRow>(
     `SELECT * FROM agents
      WHERE (cluster_id = $1 OR cluster_id IS NULL) AND last_heartbeat_at > now() - make_interval(secs => $2)
@@ -34,10 +49,13 @@ export async function liveAgents(db: Queryable, clusterId: string, maxAgeMs: num
 
 /** The named deployment secret; the first caller's random value wins, concurrent callers agree. */
 export async function deploymentSecret(db: Queryable, name: string): Promise<string> {
-  await db.query("INSERT INTO deployment_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [
-    name,
-    randomBytes(32).toString("base64url"),
-  ]);
-  const { rows } = await db.query<{ value: string }>("SELECT value FROM deployment_secrets WHERE name = $1", [name]);
+  await db.query(
+    "INSERT INTO deployment_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    [name, randomBytes(32).toString("base64url")],
+  );
+  const { rows } = await db.query<{ value: string }>(
+    "SELECT value FROM deployment_secrets WHERE name = $1",
+    [name],
+  );
   return rows[0]!.value;
 }

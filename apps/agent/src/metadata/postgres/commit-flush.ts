@@ -1,5 +1,11 @@
 import type pg from "pg";
-import type { CommitEntryResult, CommitResult, FlushedObject, FlushEntry, PartitionHead } from "../metadata-store.ts";
+import type {
+  CommitEntryResult,
+  CommitResult,
+  FlushedObject,
+  FlushEntry,
+  PartitionHead,
+} from "../metadata-store.ts";
 import { producerStatesUpsert, SequenceGate } from "../../producers/sequence-gate.ts";
 import { encodeHeadChanges, HEADS_CHANNEL } from "./head-notifications.ts";
 import { type HeadRow, type Int8, type Queryable, toHead } from "./rows.ts";
@@ -39,17 +45,28 @@ const NOTIFY_HEADS_PER_PAYLOAD = 70;
  * is one statement (commitInOneStatement). On failure the objects are recorded as orphaned for
  * later deletion and the error rethrown.
  */
-export async function commitFlushes(pool: pg.Pool, clusterId: string, objects: readonly FlushedObject[]): Promise<CommitResult[]> {
+export async function commitFlushes(
+  pool: pg.Pool,
+  clusterId: string,
+  objects: readonly FlushedObject[],
+): Promise<CommitResult[]> {
   try {
-    if (!objects.some((o) => o.entries.some(isIdempotent))) return await commitInOneStatement(pool, clusterId, objects);
+    if (!objects.some((o) => o.entries.some(isIdempotent)))
+      return await commitInOneStatement(pool, clusterId, objects);
     return await inTransaction(pool, (tx) => assignOffsets(tx, clusterId, objects), COMMIT_LIMITS);
   } catch (error) {
-    for (const o of objects) await recordOrphanedObject(pool, clusterId, o.objectKey, o.sizeBytes).catch(() => undefined);
+    for (const o of objects)
+      await recordOrphanedObject(pool, clusterId, o.objectKey, o.sizeBytes).catch(() => undefined);
     throw error;
   }
 }
 
-export async function recordOrphanedObject(db: Queryable, clusterId: string, objectKey: string, sizeBytes: number): Promise<void> {
+export async function recordOrphanedObject(
+  db: Queryable,
+  clusterId: string,
+  objectKey: string,
+  sizeBytes: number,
+): Promise<void> {
   // A key that did get committed (e.g. the reply to COMMIT was lost) stays committed.
   await db.query(
     `INSERT INTO objects (key, cluster_id, size_bytes, level, state) VALUES ($1, $2, $3, 0, 'orphaned')
@@ -58,12 +75,20 @@ export async function recordOrphanedObject(db: Queryable, clusterId: string, obj
   );
 }
 
-async function assignOffsets(tx: pg.PoolClient, clusterId: string, objects: readonly FlushedObject[]): Promise<CommitResult[]> {
+async function assignOffsets(
+  tx: pg.PoolClient,
+  clusterId: string,
+  objects: readonly FlushedObject[],
+): Promise<CommitResult[]> {
   const allEntries: FlushEntry[] = objects.flatMap((o) => o.entries);
   const heads = await lockPartitions(tx, clusterId, allEntries);
   // Idempotent producers: each entry's sequence is checked against the locked partitions'
   // producer states; duplicates get their original offsets and take no new ones.
-  const gate = await SequenceGate.load(tx, clusterId, allEntries.filter((e) => heads.has(`${e.topicId}:${e.partition}`)));
+  const gate = await SequenceGate.load(
+    tx,
+    clusterId,
+    allEntries.filter((e) => heads.has(`${e.topicId}:${e.partition}`)),
+  );
   const indexRows: NewIndexRow[] = [];
   const referenced = new Set<string>();
   const results = objects.map((object) =>
@@ -72,7 +97,8 @@ async function assignOffsets(tx: pg.PoolClient, clusterId: string, objects: read
       if (!head) return { ok: false, errorCode: "UNKNOWN_TOPIC_OR_PARTITION" };
       const baseOffset = head.highWatermark;
       const verdict = gate.admit(entry, baseOffset);
-      if (verdict.kind === "duplicate") return { ok: true, baseOffset: verdict.baseOffset, duplicate: true };
+      if (verdict.kind === "duplicate")
+        return { ok: true, baseOffset: verdict.baseOffset, duplicate: true };
       if (verdict.kind === "reject") return { ok: false, errorCode: verdict.errorCode };
       head.highWatermark += BigInt(entry.recordCount);
       appendIndexRow(indexRows, object.objectKey, entry, baseOffset);
@@ -82,7 +108,15 @@ async function assignOffsets(tx: pg.PoolClient, clusterId: string, objects: read
   );
   // Heads advance (and are announced) only when some entry took offsets.
   const advanced: PartitionHead[] = [...heads.values()];
-  const committedAtMs = await writeCommit(tx, clusterId, objects, referenced, indexRows.length > 0 ? advanced : [], indexRows, gate);
+  const committedAtMs = await writeCommit(
+    tx,
+    clusterId,
+    objects,
+    referenced,
+    indexRows.length > 0 ? advanced : [],
+    indexRows,
+    gate,
+  );
   return results.map((entries) => ({ entries, heads: advanced, committedAtMs }));
 }
 
@@ -99,7 +133,11 @@ function isIdempotent(entry: FlushEntry): boolean {
  * every round trip waits on a busy event loop on both sides: four of them made up most of a
  * commit's time. A partition that does not exist (deleted meanwhile) takes nothing.
  */
-async function commitInOneStatement(pool: pg.Pool, clusterId: string, objects: readonly FlushedObject[]): Promise<CommitResult[]> {
+async function commitInOneStatement(
+  pool: pg.Pool,
+  clusterId: string,
+  objects: readonly FlushedObject[],
+): Promise<CommitResult[]> {
   // Each entry's offset relative to its partition's next_offset, objects in the order given.
   const taken = new Map<string, bigint>();
   const relative = objects.map((object) =>
@@ -111,14 +149,21 @@ async function commitInOneStatement(pool: pg.Pool, clusterId: string, objects: r
     }),
   );
   const indexRows: NewIndexRow[] = [];
-  objects.forEach((object, o) => object.entries.forEach((entry, e) => appendIndexRow(indexRows, object.objectKey, entry, relative[o]![e]!)));
+  objects.forEach((object, o) =>
+    object.entries.forEach((entry, e) =>
+      appendIndexRow(indexRows, object.objectKey, entry, relative[o]![e]!),
+    ),
+  );
   // Postgres sorts them for locking.
   const partitions = [...taken].map(([key, total]) => {
     const [topicId, partition] = key.split(":") as [string, string];
     return { topicId, partition: Number(partition), total };
   });
   const objectKeys = objects.map((o) => o.objectKey);
-  const { rows } = await pool.query<{ committed_at_ms: Int8; heads: [string, number, string, string, number][] | null }>(
+  const { rows } = await pool.query<{
+    committed_at_ms: Int8;
+    heads: [string, number, string, string, number][] | null;
+  }>(
     `WITH locked AS (
        SELECT p.topic_id, p.partition, p.next_offset
        FROM partitions p JOIN unnest($4::uuid[], $5::int[]) AS u(topic_id, partition)
@@ -171,13 +216,15 @@ async function commitInOneStatement(pool: pg.Pool, clusterId: string, objects: r
       HEADS_CHANNEL,
     ],
   );
-  const heads: PartitionHead[] = (rows[0]!.heads ?? []).map(([topicId, partition, next, logStart, leaderEpoch]) => ({
-    topicId,
-    partition,
-    highWatermark: BigInt(next),
-    logStartOffset: BigInt(logStart),
-    leaderEpoch,
-  }));
+  const heads: PartitionHead[] = (rows[0]!.heads ?? []).map(
+    ([topicId, partition, next, logStart, leaderEpoch]) => ({
+      topicId,
+      partition,
+      highWatermark: BigInt(next),
+      logStartOffset: BigInt(logStart),
+      leaderEpoch,
+    }),
+  );
   const headOf = new Map(heads.map((h) => [`${h.topicId}:${h.partition}`, h]));
   const committedAtMs = BigInt(rows[0]!.committed_at_ms);
   return objects.map((object, o) => ({
@@ -193,9 +240,14 @@ async function commitInOneStatement(pool: pg.Pool, clusterId: string, objects: r
 }
 
 /** Locks the entries' partitions in (topic_id, partition) order; their heads by "topicId:partition". */
-async function lockPartitions(tx: Queryable, clusterId: string, entries: readonly FlushEntry[]): Promise<Map<string, PartitionHead>> {
+async function lockPartitions(
+  tx: Queryable,
+  clusterId: string,
+  entries: readonly FlushEntry[],
+): Promise<Map<string, PartitionHead>> {
   const partitions = new Map<string, { topicId: string; partition: number }>();
-  for (const e of entries) partitions.set(`${e.topicId}:${e.partition}`, { topicId: e.topicId, partition: e.partition });
+  for (const e of entries)
+    partitions.set(`${e.topicId}:${e.partition}`, { topicId: e.topicId, partition: e.partition });
   const { rows } = await tx.query<HeadRow>(
     `SELECT p.topic_id, p.partition, p.next_offset, p.log_start_offset, p.leader_epoch
      FROM partitions p JOIN unnest($2::uuid[], $3::int[]) AS u(topic_id, partition)
@@ -203,7 +255,11 @@ async function lockPartitions(tx: Queryable, clusterId: string, entries: readonl
      WHERE p.cluster_id = $1
      ORDER BY p.topic_id, p.partition
      FOR UPDATE OF p`,
-    [clusterId, arrayLiteral([...partitions.values()].map((p) => p.topicId)), arrayLiteral([...partitions.values()].map((p) => p.partition))],
+    [
+      clusterId,
+      arrayLiteral([...partitions.values()].map((p) => p.topicId)),
+      arrayLiteral([...partitions.values()].map((p) => p.partition)),
+    ],
   );
   return new Map(rows.map((row) => [`${row.topic_id}:${row.partition}`, toHead(row)]));
 }
@@ -274,7 +330,8 @@ async function writeCommit(
  */
 function indexRowArrays(rows: readonly NewIndexRow[], objectKeys: readonly string[]): string[] {
   const ordinal = new Map(objectKeys.map((key, i) => [key, i + 1]));
-  const column = (value: (row: NewIndexRow) => number | bigint | string) => arrayLiteral(rows.map(value));
+  const column = (value: (row: NewIndexRow) => number | bigint | string) =>
+    arrayLiteral(rows.map(value));
   return [
     column((r) => r.topicId),
     column((r) => r.partition),
@@ -297,7 +354,12 @@ function arrayLiteral(values: readonly (number | bigint | string)[]): string {
 }
 
 /** Adds the entry's index row, merged into the previous one when it directly continues it. */
-function appendIndexRow(rows: NewIndexRow[], objectKey: string, entry: FlushEntry, baseOffset: bigint): void {
+function appendIndexRow(
+  rows: NewIndexRow[],
+  objectKey: string,
+  entry: FlushEntry,
+  baseOffset: bigint,
+): void {
   const lastOffset = baseOffset + BigInt(entry.recordCount) - 1n;
   const previous = rows.at(-1);
   if (

@@ -16,7 +16,9 @@ describe("head change payloads", () => {
     expect(payloads.length).toBeGreaterThan(1);
     for (const p of payloads) expect(Buffer.byteLength(p)).toBeLessThan(8000);
     const decoded = payloads.flatMap(decodeHeadChanges);
-    expect(decoded).toEqual(heads.map(({ leaderEpoch: _, ...h }) => ({ clusterId: "cluster-1", ...h })));
+    expect(decoded).toEqual(
+      heads.map(({ leaderEpoch: _, ...h }) => ({ clusterId: "cluster-1", ...h })),
+    );
     expect(encodeHeadChanges("cluster-1", [])).toEqual([]);
   });
 });

@@ -51,7 +51,11 @@ export function decodeHeadChanges(payload: string): HeadChange[] {
 }
 
 /** Queues the notifications in the caller's transaction: they go out only if it commits. */
-export async function notifyHeadChanges(tx: Queryable, clusterId: string, heads: readonly PartitionHead[]): Promise<void> {
+export async function notifyHeadChanges(
+  tx: Queryable,
+  clusterId: string,
+  heads: readonly PartitionHead[],
+): Promise<void> {
   if (heads.length === 0) return;
   await tx.query("SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload", [
     HEADS_CHANNEL,

@@ -16,7 +16,11 @@ import { inTransaction } from "./transaction.ts";
 /** Rows returned per lookup at most, whatever the byte budget. */
 const MAX_ROWS_PER_LOOKUP = 500;
 
-export async function partitionHeads(db: Queryable, clusterId: string, refs: readonly PartitionRef[]): Promise<PartitionHead[]> {
+export async function partitionHeads(
+  db: Queryable,
+  clusterId: string,
+  refs: readonly PartitionRef[],
+): Promise<PartitionHead[]> {
   if (refs.length === 0) return [];
   const { rows } = await db.query<HeadRow>(
     `SELECT p.topic_id, p.partition, p.next_offset, p.log_start_offset, p.leader_epoch
@@ -33,7 +37,11 @@ export async function partitionHeads(db: Queryable, clusterId: string, refs: rea
  * primary key, so the cost does not grow with the partition's history) and the rows after it,
  * until their byte lengths reach maxBytes.
  */
-export async function findIndexRows(db: Queryable, clusterId: string, lookups: readonly IndexLookup[]): Promise<IndexRow[][]> {
+export async function findIndexRows(
+  db: Queryable,
+  clusterId: string,
+  lookups: readonly IndexLookup[],
+): Promise<IndexRow[][]> {
   const result: IndexRow[][] = lookups.map(() => []);
   if (lookups.length === 0) return result;
   const { rows } = await db.query<IndexRowRow & { ord: Int8 }>(
@@ -84,7 +92,11 @@ export async function findIndexRowByTimestamp(
   return rows[0] && toIndexRow(rows[0]);
 }
 
-export async function findMaxTimestampIndexRow(db: Queryable, clusterId: string, ref: PartitionRef): Promise<IndexRow | undefined> {
+export async function findMaxTimestampIndexRow(
+  db: Queryable,
+  clusterId: string,
+  ref: PartitionRef,
+): Promise<IndexRow | undefined> {
   const { rows } = await db.query<IndexRowRow>(
     `SELECT ${prefixed("i")} FROM partition_index i
      JOIN partitions p ON p.topic_id = i.topic_id AND p.partition = i.partition
@@ -123,7 +135,11 @@ export async function deleteRecordsBefore(
  * they pointed into 'released', for the jobs role to delete once nothing references them.
  * Returns how many rows went.
  */
-export async function dropIndexRowsBelowLogStart(tx: Queryable, topicId: string, partitions: readonly number[]): Promise<number> {
+export async function dropIndexRowsBelowLogStart(
+  tx: Queryable,
+  topicId: string,
+  partitions: readonly number[],
+): Promise<number> {
   const { rows } = await tx.query<{ deleted: number }>(
     `WITH deleted AS (
        DELETE FROM partition_index i USING partitions p

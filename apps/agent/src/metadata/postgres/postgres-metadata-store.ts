@@ -62,7 +62,12 @@ export class PostgresMetadataStore implements MetadataStore {
     return agents.deploymentSecret(this.pool, name);
   }
 
-  createTopic(clusterId: string, name: string, partitionCount: number, configs: TopicConfigs): Promise<TopicInfo> {
+  createTopic(
+    clusterId: string,
+    name: string,
+    partitionCount: number,
+    configs: TopicConfigs,
+  ): Promise<TopicInfo> {
     return topics.createTopic(this.pool, clusterId, name, partitionCount, configs);
   }
 
@@ -87,7 +92,11 @@ export class PostgresMetadataStore implements MetadataStore {
     return topics.addPartitions(this.pool, clusterId, topicId, newPartitionCount);
   }
 
-  updateTopicConfigs(clusterId: string, topicId: string, changes: Record<string, string | null>): Promise<TopicConfigs> {
+  updateTopicConfigs(
+    clusterId: string,
+    topicId: string,
+    changes: Record<string, string | null>,
+  ): Promise<TopicConfigs> {
     return topics.updateTopicConfigs(this.pool, clusterId, topicId, changes);
   }
 
@@ -99,8 +108,15 @@ export class PostgresMetadataStore implements MetadataStore {
     return index.partitionHeads(this.pool, clusterId, partitions);
   }
 
-  async commitFlush(clusterId: string, objectKey: string, sizeBytes: number, entries: readonly FlushEntry[]): Promise<CommitResult> {
-    const [result] = await commit.commitFlushes(this.pool, clusterId, [{ objectKey, sizeBytes, entries }]);
+  async commitFlush(
+    clusterId: string,
+    objectKey: string,
+    sizeBytes: number,
+    entries: readonly FlushEntry[],
+  ): Promise<CommitResult> {
+    const [result] = await commit.commitFlushes(this.pool, clusterId, [
+      { objectKey, sizeBytes, entries },
+    ]);
     return result!;
   }
 
@@ -112,7 +128,11 @@ export class PostgresMetadataStore implements MetadataStore {
     return commit.recordOrphanedObject(this.pool, clusterId, objectKey, sizeBytes);
   }
 
-  deleteRecordsBefore(clusterId: string, ref: PartitionRef, offset: bigint): Promise<PartitionHead | undefined> {
+  deleteRecordsBefore(
+    clusterId: string,
+    ref: PartitionRef,
+    offset: bigint,
+  ): Promise<PartitionHead | undefined> {
     return index.deleteRecordsBefore(this.pool, clusterId, ref, offset);
   }
 
@@ -120,7 +140,11 @@ export class PostgresMetadataStore implements MetadataStore {
     return index.findIndexRows(this.pool, clusterId, lookups);
   }
 
-  findIndexRowByTimestamp(clusterId: string, ref: PartitionRef, timestamp: bigint): Promise<IndexRow | undefined> {
+  findIndexRowByTimestamp(
+    clusterId: string,
+    ref: PartitionRef,
+    timestamp: bigint,
+  ): Promise<IndexRow | undefined> {
     return index.findIndexRowByTimestamp(this.pool, clusterId, ref, timestamp);
   }
 

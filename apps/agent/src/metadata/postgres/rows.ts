@@ -1,8 +1,17 @@
-import type { IndexRow, LiveAgent, PartitionHead, TopicConfigs, TopicInfo } from "../metadata-store.ts";
+import type {
+  IndexRow,
+  LiveAgent,
+  PartitionHead,
+  TopicConfigs,
+  TopicInfo,
+} from "../metadata-store.ts";
 
 /** Anything that runs a query: a Pool or a checked-out client. */
 export interface Queryable {
-  query<R extends object = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+  query<R extends object = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number | null }>;
 }
 
 /** int8 columns arrive as bigint or string depending on the pool's type parsers; accept both. */
@@ -104,6 +113,8 @@ export function toLiveAgent(row: AgentRow): LiveAgent {
 }
 
 /** `$1::uuid[], $2::int[]` arrays of partition refs, for `unnest`. */
-export function refArrays(refs: readonly { topicId: string; partition: number }[]): [string[], number[]] {
+export function refArrays(
+  refs: readonly { topicId: string; partition: number }[],
+): [string[], number[]] {
   return [refs.map((r) => r.topicId), refs.map((r) => r.partition)];
 }

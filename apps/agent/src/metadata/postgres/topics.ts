@@ -32,29 +32,58 @@ export async function createTopic(
   return toTopic(rows[0]);
 }
 
-export async function deleteTopic(db: Queryable, clusterId: string, topicId: string): Promise<boolean> {
+export async function deleteTopic(
+  db: Queryable,
+  clusterId: string,
+  topicId: string,
+): Promise<boolean> {
   // Partitions go with it (foreign key cascade), and their index rows (trigger on partitions).
-  const result = await db.query("DELETE FROM topics WHERE cluster_id = $1 AND id = $2", [clusterId, topicId]);
+  const result = await db.query("DELETE FROM topics WHERE cluster_id = $1 AND id = $2", [
+    clusterId,
+    topicId,
+  ]);
   return result.rowCount === 1;
 }
 
 export async function listTopics(db: Queryable, clusterId: string): Promise<TopicInfo[]> {
-  const { rows } = await db.query<TopicRow>("SELECT * FROM topics WHERE cluster_id = $1 ORDER BY name", [clusterId]);
+  const { rows } = await db.query<TopicRow>(
+    "SELECT * FROM topics WHERE cluster_id = $1 ORDER BY name",
+    [clusterId],
+  );
   return rows.map(toTopic);
 }
 
-export async function getTopicByName(db: Queryable, clusterId: string, name: string): Promise<TopicInfo | undefined> {
-  const { rows } = await db.query<TopicRow>("SELECT * FROM topics WHERE cluster_id = $1 AND name = $2", [clusterId, name]);
+export async function getTopicByName(
+  db: Queryable,
+  clusterId: string,
+  name: string,
+): Promise<TopicInfo | undefined> {
+  const { rows } = await db.query<TopicRow>(
+    "SELECT * FROM topics WHERE cluster_id = $1 AND name = $2",
+    [clusterId, name],
+  );
   return rows[0] && toTopic(rows[0]);
 }
 
-export async function getTopicById(db: Queryable, clusterId: string, topicId: string): Promise<TopicInfo | undefined> {
+export async function getTopicById(
+  db: Queryable,
+  clusterId: string,
+  topicId: string,
+): Promise<TopicInfo | undefined> {
   if (!isUuid(topicId)) return undefined;
-  const { rows } = await db.query<TopicRow>("SELECT * FROM topics WHERE cluster_id = $1 AND id = $2", [clusterId, topicId]);
+  const { rows } = await db.query<TopicRow>(
+    "SELECT * FROM topics WHERE cluster_id = $1 AND id = $2",
+    [clusterId, topicId],
+  );
   return rows[0] && toTopic(rows[0]);
 }
 
-export async function addPartitions(pool: pg.Pool, clusterId: string, topicId: string, newCount: number): Promise<void> {
+export async function addPartitions(
+  pool: pg.Pool,
+  clusterId: string,
+  topicId: string,
+  newCount: number,
+): Promise<void> {
   await inTransaction(pool, async (tx) => {
     const { rows } = await tx.query<{ partition_count: number }>(
       "SELECT partition_count FROM topics WHERE cluster_id = $1 AND id = $2 FOR UPDATE",
@@ -63,7 +92,11 @@ export async function addPartitions(pool: pg.Pool, clusterId: string, topicId: s
     const current = rows[0]?.partition_count;
     if (current === undefined) throw new UnknownTopicError(topicId);
     if (newCount <= current) throw new InvalidPartitionCountError(current, newCount);
-    await tx.query("UPDATE topics SET partition_count = $3 WHERE cluster_id = $1 AND id = $2", [clusterId, topicId, newCount]);
+    await tx.query("UPDATE topics SET partition_count = $3 WHERE cluster_id = $1 AND id = $2", [
+      clusterId,
+      topicId,
+      newCount,
+    ]);
     await tx.query(
       `INSERT INTO partitions (topic_id, partition, cluster_id)
        SELECT $2, p, $1 FROM generate_series($3::int, $4::int - 1) AS p`,
@@ -90,12 +123,16 @@ export async function updateTopicConfigs(
   return rows[0].configs;
 }
 
-export async function replaceTopicConfigs(db: Queryable, clusterId: string, topicId: string, configs: TopicConfigs): Promise<void> {
-  const result = await db.query("UPDATE topics SET configs = $3::jsonb WHERE cluster_id = $1 AND id = $2", [
-    clusterId,
-    topicId,
-    JSON.stringify(configs),
-  ]);
+export async function replaceTopicConfigs(
+  db: Queryable,
+  clusterId: string,
+  topicId: string,
+  configs: TopicConfigs,
+): Promise<void> {
+  const result = await db.query(
+    "UPDATE topics SET configs = $3::jsonb WHERE cluster_id = $1 AND id = $2",
+    [clusterId, topicId, JSON.stringify(configs)],
+  );
   if (result.rowCount !== 1) throw new UnknownTopicError(topicId);
 }
 

@@ -45,7 +45,8 @@ export async function inTransaction<T>(
 function beginStatement({ lockTimeoutMs, idleTimeoutMs }: TransactionLimits): string {
   const statements = ["BEGIN"];
   // Integers only (checked), so inlining them is safe; SET takes no bind parameters.
-  if (lockTimeoutMs !== undefined) statements.push(`SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)}`);
+  if (lockTimeoutMs !== undefined)
+    statements.push(`SET LOCAL lock_timeout = ${Math.trunc(lockTimeoutMs)}`);
   if (idleTimeoutMs !== undefined) {
     statements.push(`SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(idleTimeoutMs)}`);
   }
