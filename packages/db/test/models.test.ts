@@ -385,3 +385,45 @@ describe("data-plane models", () => {
     expect(typeof rows[0]!.n).toBe("bigint");
   });
 });
+
+describe("usage models", () => {
+  it("round-trips usage events and hourly rollups with quantities beyond 2^53", async () => {
+    const { prisma } = db;
+    const huge = 2n ** 62n + 7n;
+    const event = await prisma.usageEvent.create({
+      data: {
+        idempotencyKey: "c9:agent-1:write_bytes:2026-01-02T03:04:00.000Z",
+        organizationId: "o9",
+        clusterId: "c9",
+        source: "agent-1",
+        dimension: "write_bytes",
+        windowStart: at,
+        windowSeconds: 60,
+        quantity: huge,
+      },
+    });
+    expect(event.quantity).toBe(huge);
+    expect(event.receivedAt).toBeInstanceOf(Date);
+    const hour = new Date("2026-01-02T03:00:00.000Z");
+    await prisma.usageHourly.create({
+      data: {
+        clusterId: "c9",
+        dimension: "write_bytes",
+        hourStart: hour,
+        organizationId: "o9",
+        quantity: huge,
+      },
+    });
+    expect(
+      await prisma.usageHourly.findUniqueOrThrow({
+        where: {
+          clusterId_dimension_hourStart: {
+            clusterId: "c9",
+            dimension: "write_bytes",
+            hourStart: hour,
+          },
+        },
+      }),
+    ).toMatchObject({ organizationId: "o9", quantity: huge });
+  });
+});
