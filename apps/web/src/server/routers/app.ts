@@ -1,4 +1,5 @@
 import { router } from "../trpc.ts";
+import { apiKeysRouter } from "./api-keys.ts";
 import { auditRouter } from "./audit.ts";
 import { clustersRouter } from "./clusters.ts";
 import { credentialsRouter } from "./credentials.ts";
@@ -15,6 +16,7 @@ export const appRouter = router({
   topics: topicsRouter,
   groups: groupsRouter,
   audit: auditRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;
