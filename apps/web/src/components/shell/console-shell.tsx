@@ -1,5 +1,5 @@
 "use client";
-import { KeyRound, LogOut, ScrollText, Server, UserCog, Users } from "lucide-react";
+import { BookOpen, KeyRound, LogOut, ScrollText, Server, UserCog, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
@@ -62,6 +62,7 @@ export function ConsoleShell({
           <NavLink item={{ href: "/clusters", label: "Clusters", icon: Server }} />
           <NavLink item={{ href: "/members", label: "Members", icon: Users }} />
           <NavLink item={{ href: "/api-keys", label: "API keys", icon: KeyRound }} />
+          <NavLink item={{ href: "/api-reference", label: "API reference", icon: BookOpen }} />
           <NavLink item={{ href: "/audit", label: "Audit log", icon: ScrollText }} />
           <NavLink item={{ href: "/account", label: "Account", icon: UserCog }} />
         </nav>

@@ -7,6 +7,7 @@ import { groupsRouter } from "./groups.ts";
 import { membersRouter } from "./members.ts";
 import { organizationsRouter } from "./organizations.ts";
 import { topicsRouter } from "./topics.ts";
+import { usageRouter } from "./usage.ts";
 
 export const appRouter = router({
   organizations: organizationsRouter,
@@ -17,6 +18,7 @@ export const appRouter = router({
   groups: groupsRouter,
   audit: auditRouter,
   apiKeys: apiKeysRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;
