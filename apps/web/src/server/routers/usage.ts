@@ -11,10 +11,16 @@ import { organizationProcedure, router } from "../trpc.ts";
 /** Optional: the middleware checks a given cluster belongs to the organization. */
 const clusterId = z.string().min(1).optional();
 
+export const usageSeriesInput = z.object({
+  clusterId,
+  range: usageRangeSchema,
+  granularity: usageGranularitySchema,
+});
+
 export const usageRouter = router({
   /** Usage of the organization, or of one cluster, by hour or day over a named range. */
   series: organizationProcedure("read")
-    .input(z.object({ clusterId, range: usageRangeSchema, granularity: usageGranularitySchema }))
+    .input(usageSeriesInput)
     .query(async ({ ctx, input }) => {
       const window = rangeWindow(input.range, new Date());
       const rows = await usageSeries(
