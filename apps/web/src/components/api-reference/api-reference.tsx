@@ -104,9 +104,21 @@ function OperationCard({
   );
 }
 
+/** The fields of an object schema; fields of inline (unnamed) objects follow as `outer.inner`. */
+function fieldsOf(
+  schema: SchemaOrRef,
+  prefix = "",
+): { name: string; required: boolean; schema: SchemaOrRef }[] {
+  if ("$ref" in schema) return [];
+  const required = schema.required ?? [];
+  return Object.entries(schema.properties ?? {}).flatMap(([field, property]) => {
+    const name = `${prefix}${field}`;
+    const nested = "$ref" in property ? [] : fieldsOf(property, `${name}.`);
+    return [{ name, required: required.includes(field), schema: property }, ...nested];
+  });
+}
+
 function SchemaCard({ name, schema }: { name: string; schema: SchemaOrRef }) {
-  const properties = "$ref" in schema ? {} : (schema.properties ?? {});
-  const required = "$ref" in schema ? [] : (schema.required ?? []);
   return (
     <Card id={`schema-${name}`}>
       <CardHeader>
@@ -115,13 +127,13 @@ function SchemaCard({ name, schema }: { name: string; schema: SchemaOrRef }) {
       <CardContent>
         <Table
           head={["Field", "Type", "Description"]}
-          rows={Object.entries(properties).map(([field, property]) => [
+          rows={fieldsOf(schema).map((field) => [
             <code key="f" className="font-mono text-xs">
-              {field}
-              {required.includes(field) ? "" : "?"}
+              {field.name}
+              {field.required ? "" : "?"}
             </code>,
-            <SchemaType key="t" schema={property} />,
-            <Prose key="d" text={"$ref" in property ? undefined : property.description} />,
+            <SchemaType key="t" schema={field.schema} />,
+            <Prose key="d" text={"$ref" in field.schema ? undefined : field.schema.description} />,
           ])}
         />
       </CardContent>
