@@ -20,7 +20,7 @@ export function formatExactUsage(dimension: UsageDimension, quantity: bigint): s
   return `${formatCount(quantity)} ${exactUnitLabels[usageDimensionInfo[dimension].unit]}`;
 }
 
-export const exactUnitLabels: Record<UsageUnit, string> = {
+const exactUnitLabels: Record<UsageUnit, string> = {
   bytes: "bytes",
   byte_hours: "byte-hours",
   minutes: "minutes",

@@ -1,13 +1,13 @@
 import { z } from "zod";
 
-export const apiErrorCodes = [
+const apiErrorCodes = [
   "invalid_request",
   "unauthorized",
   "forbidden",
   "not_found",
   "internal",
 ] as const;
-export type ApiErrorCode = (typeof apiErrorCodes)[number];
+type ApiErrorCode = (typeof apiErrorCodes)[number];
 
 const statusOf: Record<ApiErrorCode, number> = {
   invalid_request: 400,

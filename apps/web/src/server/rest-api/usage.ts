@@ -13,7 +13,7 @@ import { defineEndpoint } from "./endpoint.ts";
 
 const DAY = 86_400_000;
 /** The longest window one request may ask for, so a response stays a few thousand rows. */
-export const maxUsageSpanDays: Record<UsageGranularity, number> = { hour: 31, day: 366 };
+const maxUsageSpanDays: Record<UsageGranularity, number> = { hour: 31, day: 366 };
 
 const usageQuery = z.object({
   clusterId: z.string().min(1).optional().meta({
