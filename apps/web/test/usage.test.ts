@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { bucketStart } from "../src/server/usage/usage-range.ts";
-import { addMember, callerFor, signUp, type TestUser } from "./harness.ts";
+import { usageExportResponse } from "../src/server/usage/usage-export.ts";
+import { addMember, callerFor, contextFor, signUp, type TestUser } from "./harness.ts";
 import { HOUR, seedHourlyUsage } from "./usage-fixtures.ts";
 
 let db: TestDatabase;
@@ -132,5 +133,38 @@ describe("usage router", () => {
     await expect(callerFor(db.prisma, null).usage.monthToDate({})).rejects.toMatchObject({
       code: "UNAUTHORIZED",
     });
+  });
+});
+
+describe("usage CSV export", () => {
+  it("downloads the page's rows as a named CSV file with exact quantities", async () => {
+    const res = await usageExportResponse(
+      contextFor(db.prisma, owner),
+      new URLSearchParams({ clusterId: orders, range: "24h", granularity: "hour" }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="streambed-usage-orders-\d{4}-\d\d-\d\d-hour\.csv"$/,
+    );
+    expect((await res.text()).split("\r\n")).toEqual([
+      "window_start,cluster_id,cluster_name,dimension,quantity,unit",
+      `${thisHour.toISOString()},${orders},orders,storage_byte_hours,${huge},byte_hours`,
+      "",
+    ]);
+  });
+
+  it("refuses bad parameters, other organizations' clusters and signed-out callers", async () => {
+    const params = (clusterId?: string) =>
+      new URLSearchParams({ ...(clusterId && { clusterId }), range: "7d", granularity: "day" });
+    const bad = await usageExportResponse(
+      contextFor(db.prisma, owner),
+      new URLSearchParams({ range: "1y", granularity: "day" }),
+    );
+    expect(bad.status).toBe(400);
+    expect(
+      (await usageExportResponse(contextFor(db.prisma, owner), params(othersCluster))).status,
+    ).toBe(404);
+    expect((await usageExportResponse(contextFor(db.prisma, null), params())).status).toBe(401);
   });
 });
