@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from "@streambed/db";
+import type { PrismaClient } from "@streambed/db";
 import type { UsageDimension } from "./dimensions.ts";
 import type { UsageGranularity, UsageWindow } from "./usage-range.ts";
 
@@ -14,12 +14,6 @@ export interface UsageScope {
   organizationId: string;
   /** One cluster of the organization; every cluster (deleted ones too) when absent. */
   clusterId?: string | undefined;
-}
-
-function scopeFilter(scope: UsageScope, window: UsageWindow): Prisma.Sql {
-  return Prisma.sql`organization_id = ${scope.organizationId}
-    ${scope.clusterId === undefined ? Prisma.empty : Prisma.sql`AND cluster_id = ${scope.clusterId}`}
-    AND hour_start >= ${window.from} AND hour_start < ${window.to}`;
 }
 
 /**
@@ -38,7 +32,9 @@ export async function usageSeries(
     SELECT cluster_id, dimension, date_trunc(${granularity}, hour_start, 'UTC') AS window_start,
            sum(quantity)::text AS quantity
     FROM usage_hourly
-    WHERE ${scopeFilter(scope, window)}
+    WHERE organization_id = ${scope.organizationId}
+      AND (${scope.clusterId ?? null}::text IS NULL OR cluster_id = ${scope.clusterId ?? null})
+      AND hour_start >= ${window.from} AND hour_start < ${window.to}
     GROUP BY 1, 2, 3
     ORDER BY 3, 1, 2`;
   return rows.map((r) => ({
@@ -58,7 +54,9 @@ export async function usageTotals(
   const rows = await prisma.$queryRaw<{ dimension: UsageDimension; quantity: string }[]>`
     SELECT dimension, sum(quantity)::text AS quantity
     FROM usage_hourly
-    WHERE ${scopeFilter(scope, window)}
+    WHERE organization_id = ${scope.organizationId}
+      AND (${scope.clusterId ?? null}::text IS NULL OR cluster_id = ${scope.clusterId ?? null})
+      AND hour_start >= ${window.from} AND hour_start < ${window.to}
     GROUP BY 1
     ORDER BY 1`;
   return rows.map((r) => ({ dimension: r.dimension, quantity: BigInt(r.quantity) }));
