@@ -137,6 +137,7 @@ try {
     bootstrap,
     saslUsername: secrets.saslUsername,
     saslPassword: secrets.saslPassword,
+    apiKey: secrets.apiKey,
     agentHealth: agents.map((a) => `http://127.0.0.1:${a.httpPort}/healthz`),
     logDir,
   });

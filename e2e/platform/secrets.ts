@@ -6,6 +6,7 @@ export interface DemoSecrets {
   demoPassword: string;
   saslUsername: string;
   saslPassword: string;
+  apiKey: string;
 }
 
 /** What `npm start` printed in its banner, read from the data dir it keeps them in. */

@@ -5,6 +5,7 @@ export interface BannerInfo {
   bootstrap: string;
   saslUsername: string;
   saslPassword: string;
+  apiKey: string;
   agentHealth: string[];
   logDir: string;
 }
@@ -21,6 +22,7 @@ export function printBanner(b: BannerInfo): void {
     `SASL mechanism:   SCRAM-SHA-256 (PLAIN also accepted)`,
     `SASL username:    ${b.saslUsername}`,
     `SASL password:    ${b.saslPassword}`,
+    `REST API key:     ${b.apiKey}`,
     `Agent health:     ${b.agentHealth.join(" ")}`,
     `Logs:             ${b.logDir}`,
     "",

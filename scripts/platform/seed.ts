@@ -30,6 +30,7 @@ export async function seedDemo(
       STREAMBED_DEMO_PASSWORD: secrets.demoPassword,
       STREAMBED_DEMO_SASL_USERNAME: secrets.saslUsername,
       STREAMBED_DEMO_SASL_PASSWORD: secrets.saslPassword,
+      STREAMBED_DEMO_API_KEY: secrets.apiKey,
     },
   });
   let stdout = "";

@@ -59,6 +59,9 @@ const reads: Record<string, Call> = {
   "credentials.listKafkaCredentials": (api) =>
     api.credentials.listKafkaCredentials({ clusterId: b.clusterId }),
   "credentials.listAgentKeys": (api) => api.credentials.listAgentKeys({ clusterId: b.clusterId }),
+  "usage.series": (api) =>
+    api.usage.series({ clusterId: b.clusterId, range: "30d", granularity: "day" }),
+  "usage.monthToDate": (api) => api.usage.monthToDate({ clusterId: b.clusterId }),
 };
 
 const mutations: Record<string, Call> = {
@@ -93,6 +96,7 @@ const orgMutations: Record<string, Call> = {
   "members.remove": (api) => api.members.remove({ memberId: b.memberId }),
   "members.cancelInvitation": (api) =>
     api.members.cancelInvitation({ invitationId: b.invitationId }),
+  "apiKeys.create": (api) => api.apiKeys.create({ name: "evil", role: "readonly" }),
 };
 
 async function codeOf(call: Promise<unknown>): Promise<string> {

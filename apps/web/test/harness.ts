@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@streambed/db";
 import { createAuth } from "../src/server/auth/auth.ts";
 import { appRouter } from "../src/server/routers/app.ts";
-import { createCallerFactory } from "../src/server/trpc.ts";
+import { createCallerFactory, type Context } from "../src/server/trpc.ts";
 
 const createCaller = createCallerFactory(appRouter);
 export type Caller = ReturnType<typeof createCaller>;
@@ -33,20 +33,29 @@ export async function signUp(prisma: PrismaClient, email: string): Promise<TestU
   };
 }
 
-/** A tRPC caller acting as `user` inside `organizationId` (their own by default). */
-export function callerFor(
+/** The request context of `user` inside `organizationId` (their own by default). */
+export function contextFor(
   prisma: PrismaClient,
   user: TestUser | null,
   organizationId = user?.organizationId ?? null,
-): Caller {
-  return createCaller({
+): Context {
+  return {
     prisma,
     user: user ? { id: user.id, email: user.email, name: user.name } : null,
     sessionId: user?.sessionId ?? null,
     activeOrganizationId: organizationId,
     ip: "127.0.0.1",
     origin: "http://localhost:3000",
-  });
+  };
+}
+
+/** A tRPC caller acting as `user` inside `organizationId` (their own by default). */
+export function callerFor(
+  prisma: PrismaClient,
+  user: TestUser | null,
+  organizationId = user?.organizationId ?? null,
+): Caller {
+  return createCaller(contextFor(prisma, user, organizationId));
 }
 
 /** Adds `user` to `organizationId` with `role`, as an accepted invitation would. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { verifyPlainPassword } from "@streambed/protocol/sasl/plain-hash";
 import { createAuth } from "../src/server/auth/auth.ts";
+import { authenticateApiKey } from "../src/server/rest-api/authenticate-api-key.ts";
 import { seedDemo } from "../src/server/seed/demo.ts";
 
 let db: TestDatabase;
@@ -15,6 +16,7 @@ const input = {
   password: "demo-password-1",
   saslUsername: "demo-user",
   saslPassword: "sasl-secret",
+  apiKey: "sbk_demo-key-for-the-seed-test",
 };
 
 async function counts() {
@@ -23,6 +25,7 @@ async function counts() {
     db.prisma.organization.count(),
     db.prisma.virtualCluster.count(),
     db.prisma.kafkaCredential.count(),
+    db.prisma.apiKey.count(),
     db.prisma.kafkaCredential.findUniqueOrThrow({ where: { username: input.saslUsername } }),
   ]);
 }
@@ -34,18 +37,26 @@ describe("seedDemo", () => {
     const second = await seedDemo(db.prisma, input);
     expect(second).toEqual(first);
     expect(await counts()).toEqual(before);
-    expect(before.slice(0, 4)).toEqual([1, 1, 1, 1]);
+    expect(before.slice(0, 5)).toEqual([1, 1, 1, 1, 1]);
 
     const signIn = await createAuth(db.prisma).api.signInEmail({
       body: { email: input.email, password: input.password },
     });
     expect(signIn.user.id).toBe(first.userId);
 
-    const credential = before[4];
+    const credential = before[5];
     expect(credential.clusterId).toBe(first.clusterId);
     expect(await verifyPlainPassword(input.saslPassword, credential.plainHash)).toBe(true);
     expect(credential.scramSha256).toMatchObject({ iterations: 8192 });
     expect(JSON.stringify(credential)).not.toContain(input.saslPassword);
+  });
+
+  it("creates an owner API key of the demo organization that the REST API accepts", async () => {
+    const { organizationId } = await seedDemo(db.prisma, input);
+    const principal = await authenticateApiKey(db.prisma, `Bearer ${input.apiKey}`);
+    expect(principal).toMatchObject({ organizationId, role: "owner" });
+    const key = await db.prisma.apiKey.findUniqueOrThrow({ where: { id: principal!.apiKeyId } });
+    expect(JSON.stringify(key)).not.toContain(input.apiKey);
   });
 
   it("brings the credential in line when the SASL password changes", async () => {

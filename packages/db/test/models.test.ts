@@ -98,6 +98,17 @@ describe("control-plane models", () => {
         lastUsedAt: at,
       },
     });
+    await prisma.apiKey.create({
+      data: {
+        organizationId: org.id,
+        name: "ci",
+        keyPrefix: "sbk_1234",
+        keyHash: "cd".repeat(32),
+        role: "readonly",
+        createdById: user.id,
+        revokedAt: at,
+      },
+    });
     await prisma.kafkaCredential.create({
       data: {
         clusterId: cluster.id,
@@ -130,6 +141,7 @@ describe("control-plane models", () => {
         invitations: true,
         agentKeys: true,
         kafkaCredentials: true,
+        apiKeys: { include: { organization: true } },
         auditLogs: true,
       },
     });
@@ -153,6 +165,14 @@ describe("control-plane models", () => {
       lastUsedAt: at,
       revokedAt: null,
     });
+    expect(read.apiKeys[0]).toMatchObject({
+      role: "readonly",
+      keyHash: "cd".repeat(32),
+      lastUsedAt: null,
+      revokedAt: at,
+      organization: { slug: "acme" },
+    });
+    expect(read.apiKeys[0]!.createdAt).toBeInstanceOf(Date);
     expect(read.kafkaCredentials[0]).toMatchObject({
       scramSha256: scram,
       scramSha512: scram,

@@ -10,6 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { useQuery } from "@tanstack/react-query";
 import { formatAgo, formatBytes, formatCount, formatRetention } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc/client";
+import { UsageSummary } from "@/components/usage/usage-summary";
 import { useCluster } from "./use-cluster";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -80,6 +81,7 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
     <>
       <div className="grid gap-6">
         <ClusterStats clusterId={clusterId} />
+        <UsageSummary clusterId={clusterId} />
         <div className="grid gap-6 lg:grid-cols-2">
           <Card>
             <CardHeader>

@@ -21,44 +21,11 @@ import {
 } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import {
-  Select,
-  SelectContent,
-  SelectItem,
-  SelectTrigger,
-  SelectValue,
-} from "@/components/ui/select";
 import { formatDate } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
-import { roleLabels, roles, type Role } from "@/server/organizations/roles";
-
-function RoleSelect({
-  id,
-  value,
-  onChange,
-  disabled,
-}: {
-  id?: string;
-  value: Role;
-  onChange: (role: Role) => void;
-  disabled?: boolean;
-}) {
-  return (
-    <Select value={value} onValueChange={(v) => onChange(v as Role)} disabled={disabled}>
-      <SelectTrigger id={id} className="w-36" aria-label="Role">
-        <SelectValue />
-      </SelectTrigger>
-      <SelectContent>
-        {roles.map((r) => (
-          <SelectItem key={r} value={r}>
-            {roleLabels[r]}
-          </SelectItem>
-        ))}
-      </SelectContent>
-    </Select>
-  );
-}
+import { roleLabels, type Role } from "@/server/organizations/roles";
+import { RoleSelect } from "./role-select";
 
 function InviteDialog() {
   const trpc = useTRPC();

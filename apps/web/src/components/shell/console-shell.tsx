@@ -1,5 +1,14 @@
 "use client";
-import { LogOut, ScrollText, Server, UserCog, Users } from "lucide-react";
+import {
+  BarChart3,
+  BookOpen,
+  KeyRound,
+  LogOut,
+  ScrollText,
+  Server,
+  UserCog,
+  Users,
+} from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
@@ -60,7 +69,10 @@ export function ConsoleShell({
         </div>
         <nav className="flex flex-1 flex-col gap-0.5 overflow-y-auto px-3" aria-label="Main">
           <NavLink item={{ href: "/clusters", label: "Clusters", icon: Server }} />
+          <NavLink item={{ href: "/usage", label: "Usage", icon: BarChart3 }} />
           <NavLink item={{ href: "/members", label: "Members", icon: Users }} />
+          <NavLink item={{ href: "/api-keys", label: "API keys", icon: KeyRound }} />
+          <NavLink item={{ href: "/api-reference", label: "API reference", icon: BookOpen }} />
           <NavLink item={{ href: "/audit", label: "Audit log", icon: ScrollText }} />
           <NavLink item={{ href: "/account", label: "Account", icon: UserCog }} />
         </nav>

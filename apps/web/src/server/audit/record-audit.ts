@@ -9,6 +9,8 @@ export type AuditAction =
   | "kafka_credential.revoked"
   | "agent_key.created"
   | "agent_key.revoked"
+  | "api_key.created"
+  | "api_key.revoked"
   | "topic.created"
   | "topic.deleted"
   | "member.invited"

@@ -26,6 +26,11 @@ export function roleAllows(role: string, access: Access): boolean {
   return parsed.success && grants[parsed.data].includes(access);
 }
 
+/** Whether `role` grants nothing beyond `holder`'s role: what a member may hand to an API key. */
+export function roleWithin(role: Role, holder: string): boolean {
+  return grants[role].every((access) => roleAllows(holder, access));
+}
+
 export const roleLabels: Record<Role, string> = {
   owner: "Owner",
   admin: "Admin",

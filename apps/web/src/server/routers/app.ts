@@ -1,4 +1,5 @@
 import { router } from "../trpc.ts";
+import { apiKeysRouter } from "./api-keys.ts";
 import { auditRouter } from "./audit.ts";
 import { clustersRouter } from "./clusters.ts";
 import { credentialsRouter } from "./credentials.ts";
@@ -6,6 +7,7 @@ import { groupsRouter } from "./groups.ts";
 import { membersRouter } from "./members.ts";
 import { organizationsRouter } from "./organizations.ts";
 import { topicsRouter } from "./topics.ts";
+import { usageRouter } from "./usage.ts";
 
 export const appRouter = router({
   organizations: organizationsRouter,
@@ -15,6 +17,8 @@ export const appRouter = router({
   topics: topicsRouter,
   groups: groupsRouter,
   audit: auditRouter,
+  apiKeys: apiKeysRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

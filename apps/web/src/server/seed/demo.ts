@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@streambed/db";
 import { verifyPlainPassword } from "@streambed/protocol/sasl/plain-hash";
+import { hashApiKey } from "../api-keys/api-key.ts";
 import { createAuth } from "../auth/auth.ts";
 import { credentialSecrets } from "../credentials/kafka-credential.ts";
 
@@ -8,6 +9,8 @@ export interface DemoSeedInput {
   password: string;
   saslUsername: string;
   saslPassword: string;
+  /** A REST API key (`sbk_…`) for the demo organization. */
+  apiKey: string;
 }
 
 export interface DemoSeedResult {
@@ -21,7 +24,7 @@ export const demoClusterName = "demo";
 
 /**
  * The demo account `npm start` prints: a user (signed up through better-auth, so the password
- * hash is the library's), their organization, a cluster and a SASL credential. Idempotent: with
+ * hash is the library's), their organization, a cluster, a SASL credential and a REST API key. Idempotent: with
  * the same inputs a second run changes nothing and returns the same ids.
  */
 export async function seedDemo(
@@ -80,6 +83,21 @@ export async function seedDemo(
       },
     });
   }
+
+  // The key acts as the owner it is printed beside; stored, like every API key, as its sha256.
+  const keyHash = hashApiKey(input.apiKey);
+  await prisma.apiKey.upsert({
+    where: { keyHash },
+    create: {
+      organizationId,
+      name: "Demo key created by npm start",
+      keyPrefix: input.apiKey.slice(0, 12),
+      keyHash,
+      role: "owner",
+      createdById: user.id,
+    },
+    update: { organizationId, revokedAt: null },
+  });
 
   return {
     userId: user.id,

@@ -1,0 +1,46 @@
+import type { z } from "zod";
+import type { PrismaClient } from "@streambed/db";
+import type { Access } from "../organizations/roles.ts";
+import type { ApiPrincipal } from "./authenticate-api-key.ts";
+
+/** Objects only: each property becomes one query or path parameter in the OpenAPI document. */
+type Parameters = z.ZodObject;
+
+/**
+ * One operation of the REST API. Its zod schemas both validate requests (route-handler.ts) and
+ * describe it in the OpenAPI document (openapi.ts), so the two cannot disagree.
+ */
+export interface ApiEndpoint<
+  Query extends Parameters = Parameters,
+  Params extends Parameters = Parameters,
+  Body extends z.ZodType = z.ZodType,
+> {
+  method: "get";
+  /** OpenAPI path syntax: /api/v1/clusters/{clusterId}. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  access: Access;
+  query?: Query;
+  params?: Params;
+  response: Body;
+  /** Whether a 404 is a documented outcome (an id in the path or query). */
+  notFound?: boolean;
+  handle(request: {
+    prisma: PrismaClient;
+    principal: ApiPrincipal;
+    query: z.infer<Query>;
+    params: z.infer<Params>;
+  }): Promise<z.input<Body>>;
+}
+
+/** Declares an endpoint with its types inferred from its schemas. */
+export function defineEndpoint<
+  Query extends Parameters = Parameters,
+  Params extends Parameters = Parameters,
+  Body extends z.ZodType = z.ZodType,
+>(endpoint: ApiEndpoint<Query, Params, Body>): ApiEndpoint<Query, Params, Body> {
+  return endpoint;
+}

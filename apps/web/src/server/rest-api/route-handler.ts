@@ -1,0 +1,82 @@
+import type { z } from "zod";
+import type { PrismaClient } from "@streambed/db";
+import { prisma } from "../db.ts";
+import { log } from "../log.ts";
+import { roleAllows } from "../organizations/roles.ts";
+import { ApiError } from "./api-error.ts";
+import { authenticateApiKey } from "./authenticate-api-key.ts";
+import type { ApiEndpoint } from "./endpoint.ts";
+
+type Parameters = z.ZodObject;
+
+/** What Next.js hands a route handler besides the request. */
+interface RouteContext {
+  params: Promise<Record<string, string | string[] | undefined>>;
+}
+
+const noStore = { "cache-control": "no-store" };
+
+function parse<S extends Parameters>(
+  schema: S | undefined,
+  raw: Record<string, unknown>,
+): z.infer<S> {
+  if (!schema) return {} as z.infer<S>;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const message = parsed.error.issues
+    .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
+    .join("; ");
+  throw new ApiError("invalid_request", message);
+}
+
+/** An empty query parameter (`?clusterId=`) means the same as an absent one. */
+function queryOf(url: URL): Record<string, string> {
+  return Object.fromEntries([...url.searchParams].filter(([, value]) => value !== ""));
+}
+
+/**
+ * Runs one endpoint for one request: API key, role, parameters, then the endpoint; every failure
+ * becomes `{"error":{"code","message"}}`. Unexpected errors are logged, never shown.
+ */
+export async function handleApiRequest<
+  Q extends Parameters,
+  P extends Parameters,
+  B extends z.ZodType,
+>(
+  db: PrismaClient,
+  endpoint: ApiEndpoint<Q, P, B>,
+  request: Request,
+  params: Record<string, unknown> = {},
+): Promise<Response> {
+  try {
+    const principal = await authenticateApiKey(db, request.headers.get("authorization"));
+    if (!principal)
+      throw new ApiError("unauthorized", "Send a valid API key: Authorization: Bearer <key>");
+    if (!roleAllows(principal.role, endpoint.access))
+      throw new ApiError("forbidden", `This key's role (${principal.role}) does not allow this`);
+    const body = await endpoint.handle({
+      prisma: db,
+      principal,
+      query: parse(endpoint.query, queryOf(new URL(request.url))),
+      params: parse(endpoint.params, params),
+    });
+    return Response.json(body, { headers: noStore });
+  } catch (err) {
+    if (err instanceof ApiError)
+      return err.toResponse(
+        err.code === "unauthorized" ? { ...noStore, "www-authenticate": "Bearer" } : noStore,
+      );
+    log.error({ err, path: endpoint.path }, "REST API request failed");
+    return new ApiError("internal", "Something went wrong on our side; try again").toResponse(
+      noStore,
+    );
+  }
+}
+
+/** The GET export of a route file under app/api/v1. */
+export function apiRoute<Q extends Parameters, P extends Parameters, B extends z.ZodType>(
+  endpoint: ApiEndpoint<Q, P, B>,
+) {
+  return async (request: Request, context: RouteContext) =>
+    handleApiRequest(prisma(), endpoint, request, await context.params);
+}
