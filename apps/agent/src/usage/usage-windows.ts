@@ -4,7 +4,8 @@ import type { UsageRecorder } from "./usage-recorder.ts";
 /** Time and timers, injectable so tests can drive windows. */
 export interface WindowClock {
   now(): number;
-  setTimeout(callback: () => void, ms: number): { unref?(): unknown };
+  /** The returned handle is passed back to clearTimeout; unref'd when it has unref (Node timers). */
+  setTimeout(callback: () => void, ms: number): object;
   clearTimeout(timer: unknown): void;
 }
 
@@ -69,7 +70,7 @@ export class UsageWindows {
       },
       Math.max(0, this.nextCloseAt - this.clock.now()),
     );
-    timer.unref?.();
+    (timer as { unref?: () => unknown }).unref?.();
     this.timer = timer;
   }
 
