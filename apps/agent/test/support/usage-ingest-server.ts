@@ -10,6 +10,8 @@ export interface UsageIngestServer {
   url: string;
   /** Stored events by idempotency key. */
   events: Map<string, UsageEvent>;
+  /** When each stored event was first received (ms since the epoch), by idempotency key. */
+  receivedAt: Map<string, number>;
   /** Events received again under a key already stored (with the same payload). */
   resent: number;
   /**
@@ -25,6 +27,7 @@ export interface UsageIngestServer {
 export async function startUsageIngestServer(): Promise<UsageIngestServer> {
   const state = {
     events: new Map<string, UsageEvent>(),
+    receivedAt: new Map<string, number>(),
     resent: 0,
     mode: "up" as UsageIngestServer["mode"],
   };
@@ -47,7 +50,10 @@ export async function startUsageIngestServer(): Promise<UsageIngestServer> {
         return answer(409, { idempotencyKeys: conflicting.map((e) => e.idempotencyKey) });
       for (const e of events) {
         if (state.events.has(e.idempotencyKey)) state.resent++;
-        else state.events.set(e.idempotencyKey, e);
+        else {
+          state.events.set(e.idempotencyKey, e);
+          state.receivedAt.set(e.idempotencyKey, Date.now());
+        }
       }
       if (state.mode === "lose-answer") {
         state.mode = "up";
@@ -62,6 +68,9 @@ export async function startUsageIngestServer(): Promise<UsageIngestServer> {
     url: `http://127.0.0.1:${port}`,
     get events() {
       return state.events;
+    },
+    get receivedAt() {
+      return state.receivedAt;
     },
     get resent() {
       return state.resent;
