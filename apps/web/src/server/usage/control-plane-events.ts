@@ -1,4 +1,4 @@
-import { usageIdempotencyKey, type UsageDimension } from "@streambed/db";
+import { usageIdempotencyKey, type UsageDimension } from "@streambed/db/usage-metering";
 import type { UsageEventRow } from "./usage-event.ts";
 
 /** The source of events the control plane measures itself (storage, cluster-minutes). */

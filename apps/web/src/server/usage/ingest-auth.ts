@@ -1,5 +1,8 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { hashAgentKey, USAGE_INGEST_SECRET, type PrismaClient } from "@streambed/db";
+import type { PrismaClient } from "@streambed/db";
+// Subpaths: the package root also exports the migration runner, which a route must not bundle.
+import { hashAgentKey } from "@streambed/db/agent-key-hash";
+import { USAGE_INGEST_SECRET } from "@streambed/db/usage-metering";
 
 /** Who is reporting usage, as proven by the bearer token. */
 export type IngestPrincipal =

@@ -1,4 +1,4 @@
-import { usageDimensions, type UsageDimension } from "@streambed/db";
+import { usageDimensions, type UsageDimension } from "@streambed/db/usage-metering";
 import { z } from "zod";
 
 /** Events older than this are refused: the period they belong to has been invoiced. */
