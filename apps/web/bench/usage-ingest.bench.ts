@@ -6,7 +6,7 @@
  *
  *   npm run bench -w @streambed/web -- [batches per run, default 60]
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
@@ -25,6 +25,7 @@ const CONCURRENCY = 4;
 const CLUSTERS = 20;
 
 const dir = await mkdtemp(path.join(tmpdir(), "usage-ingest-bench-"));
+await chmod(dir, 0o755); // the postgres user must enter it when run as root
 const postgres = await startEmbeddedPostgres({
   dataDir: path.join(dir, "data"),
   database: "bench",
