@@ -162,4 +162,22 @@ describe("usage ingest", () => {
     await api.credentials.revokeAgentKey({ clusterId: clusterB, agentKeyId: key.id });
     expect(await authenticateIngest(db.prisma, `Bearer ${key.secret}`)).toBeNull();
   });
+
+  it("answers over HTTP: 401 without a token, the outcome's status and body with one", async () => {
+    process.env.DATABASE_URL = db.url;
+    const { POST } = await import("../src/app/api/v1/usage/events/route.ts");
+    const request = (authorization: string | null, body: string) =>
+      new Request("http://localhost/api/v1/usage/events", {
+        method: "POST",
+        headers: authorization ? { authorization } : {},
+        body,
+      });
+    const batch = { events: [event(clusterB, "requests", "2026-12-02T09:00:00Z", "3", "http")] };
+    expect((await POST(request(null, JSON.stringify(batch)))).status).toBe(401);
+    const token = `Bearer ${await usageIngestToken(db.prisma)}`;
+    expect((await POST(request(token, "{not json"))).status).toBe(400);
+    const response = await POST(request(token, JSON.stringify(batch)));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ accepted: 1 });
+  });
 });
