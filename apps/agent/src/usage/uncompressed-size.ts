@@ -1,4 +1,9 @@
-import { decompress, LOG_OVERHEAD, RECORD_BATCH_HEADER_SIZE } from "@streambed/protocol";
+import {
+  declaredUncompressedLength,
+  decompress,
+  LOG_OVERHEAD,
+  RECORD_BATCH_HEADER_SIZE,
+} from "@streambed/protocol";
 import type { Logger } from "pino";
 import type { UsageRecorder } from "./usage-recorder.ts";
 
@@ -21,10 +26,13 @@ interface CompressedBatches {
 }
 
 /**
- * Counts `write_bytes` as the size record batches would have uncompressed: uncompressed batches
- * are counted on the spot (their length is in the header); compressed ones are copied to a bounded
- * queue and decompressed in the background (the codecs run on libuv's thread pool), then counted
- * as header + decompressed records, which is byte for byte what the uncompressed batch would be.
+ * Counts `write_bytes` as the size record batches would have uncompressed: the batch header plus
+ * the uncompressed records, byte for byte what the producer would have sent without compression.
+ * Uncompressed batches carry their length; most compressed ones declare their uncompressed length
+ * in their framing (gzip's trailer, snappy's block headers, lz4/zstd frame headers), read on the
+ * spot without decompressing. The rest (lz4/zstd frames without a content size) are copied to a
+ * bounded queue and decompressed in the background, on libuv's thread pool, never in the way of
+ * Produce.
  */
 export class WriteBytesCounter {
   private readonly queue: CompressedBatches[] = [];
@@ -41,19 +49,29 @@ export class WriteBytesCounter {
   /** Counts committed, validated record batches (whole batches, back to back). */
   count(clusterId: string, batches: Buffer): void {
     if (!this.recorder.enabled) return;
-    let plain = 0;
-    let compressed = false;
+    let counted = 0;
+    let undeclared = false;
     for (let at = 0; at + RECORD_BATCH_HEADER_SIZE <= batches.length;) {
       const size = LOG_OVERHEAD + batches.readInt32BE(at + BATCH_LENGTH_AT);
-      if ((batches.readInt16BE(at + ATTRIBUTES_AT) & COMPRESSION_MASK) === 0) plain += size;
-      else compressed = true;
+      const codec = batches.readInt16BE(at + ATTRIBUTES_AT) & COMPRESSION_MASK;
+      if (codec === 0) counted += size;
+      else {
+        const records = declaredUncompressedLength(
+          codec,
+          batches,
+          at + RECORD_BATCH_HEADER_SIZE,
+          at + size,
+        );
+        if (records === null) undeclared = true;
+        else counted += RECORD_BATCH_HEADER_SIZE + records;
+      }
       at += size;
     }
-    if (plain > 0) this.recorder.add(clusterId, "write_bytes", plain);
-    if (!compressed) return;
+    if (counted > 0) this.recorder.add(clusterId, "write_bytes", counted);
+    if (!undeclared) return;
     if (this.queuedBytes + batches.length > this.maxQueuedBytes) {
       this.metrics?.approximated.inc();
-      this.recorder.add(clusterId, "write_bytes", compressedSize(batches));
+      this.recorder.add(clusterId, "write_bytes", storedSizeOfUndeclared(batches));
       return;
     }
     this.queue.push({ clusterId, batches: Buffer.from(batches) });
@@ -71,42 +89,41 @@ export class WriteBytesCounter {
       this.queuedBytes -= next.batches.length;
       let bytes: number;
       try {
-        bytes = await uncompressedSizeOfCompressed(next.batches);
+        bytes = await uncompressedSizeOfUndeclared(next.batches);
       } catch (err) {
         // Validated at produce time, so only a codec bug lands here: count what was stored.
         this.logger.warn({ err }, "could not decompress a batch to meter it");
         this.metrics?.approximated.inc();
-        bytes = compressedSize(next.batches);
+        bytes = storedSizeOfUndeclared(next.batches);
       }
       this.recorder.add(next.clusterId, "write_bytes", bytes);
     }
   }
 }
 
-/** The compressed batches among `batches` (off the hot path, so a generator is fine). */
-function* compressedBatches(
+/** The compressed batches that do not declare their uncompressed length (off the hot path). */
+function* undeclaredBatches(
   batches: Buffer,
 ): Generator<{ codec: number; size: number; records: Buffer }, void, undefined> {
   for (let at = 0; at + RECORD_BATCH_HEADER_SIZE <= batches.length;) {
     const size = LOG_OVERHEAD + batches.readInt32BE(at + BATCH_LENGTH_AT);
     const codec = batches.readInt16BE(at + ATTRIBUTES_AT) & COMPRESSION_MASK;
-    if (codec !== 0)
-      yield { codec, size, records: batches.subarray(at + RECORD_BATCH_HEADER_SIZE, at + size) };
+    const recordsAt = at + RECORD_BATCH_HEADER_SIZE;
+    if (codec !== 0 && declaredUncompressedLength(codec, batches, recordsAt, at + size) === null)
+      yield { codec, size, records: batches.subarray(recordsAt, at + size) };
     at += size;
   }
 }
 
-/** Stored size of the compressed batches among `batches`. */
-function compressedSize(batches: Buffer): number {
+function storedSizeOfUndeclared(batches: Buffer): number {
   let bytes = 0;
-  for (const batch of compressedBatches(batches)) bytes += batch.size;
+  for (const batch of undeclaredBatches(batches)) bytes += batch.size;
   return bytes;
 }
 
-/** Uncompressed size of the compressed batches among `batches` (header + decompressed records). */
-async function uncompressedSizeOfCompressed(batches: Buffer): Promise<number> {
+async function uncompressedSizeOfUndeclared(batches: Buffer): Promise<number> {
   let bytes = 0;
-  for (const batch of compressedBatches(batches))
+  for (const batch of undeclaredBatches(batches))
     bytes += RECORD_BATCH_HEADER_SIZE + (await decompress(batch.codec, batch.records)).length;
   return bytes;
 }
