@@ -9,7 +9,7 @@
  *    5 s; "visible" is the ingest endpoint acknowledging the window holding it (the stand-in
  *    endpoint stores before answering, as the real one does in one transaction).
  *
- *   tsx bench/usage.bench.ts [MiB per produce round, default 64] [seconds of the latency run, default 150]
+ *   tsx bench/usage.bench.ts [MiB per produce round, default 64] [seconds of the latency run, default 150; 0 skips it]
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -26,7 +26,7 @@ import { startUsageIngestServer } from "../test/support/usage-ingest-server.ts";
 
 const roundMiB = Number(process.argv[2] ?? 64);
 const latencySeconds = Number(process.argv[3] ?? 150);
-const ROUNDS = 4;
+const ROUNDS = 6;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function replay(
@@ -64,6 +64,37 @@ function replay(
         : reject(new Error(`replay-produce exited with ${code}: ${err.slice(-1000)}`)),
     );
   });
+}
+
+/** Produce to usage acknowledged by the ingest endpoint, with the default 60 s windows. */
+async function measureVisibleLatency(metered: RunningAgent): Promise<void> {
+  console.log(
+    `time from produce to usage visible (60 s windows, one record every 5 s for ${latencySeconds} s)`,
+  );
+  const producer = kafkaClient(`127.0.0.1:${metered.kafkaPort}`).producer();
+  await producer.connect();
+  const produced: number[] = [];
+  for (let t = 0; t < latencySeconds; t += 5) {
+    await producer.send({ topic: "load", acks: -1, messages: [{ value: "tick" }] });
+    produced.push(Date.now());
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+  }
+  await producer.disconnect();
+  // The last windows close within a minute.
+  const deadline = Date.now() + 75_000;
+  const keyOf = (at: number) =>
+    usageIdempotencyKey(
+      "metered",
+      metered.id,
+      "write_bytes",
+      new Date(Math.floor(at / 60_000) * 60_000),
+    );
+  while (Date.now() < deadline && !ingest.receivedAt.has(keyOf(produced.at(-1)!)))
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  const latencies = produced.map((at) => (ingest.receivedAt.get(keyOf(at)) ?? Number.NaN) - at);
+  console.log(
+    `  p50 ${(percentile(latencies, 0.5) / 1000).toFixed(1)} s, p95 ${(percentile(latencies, 0.95) / 1000).toFixed(1)} s, max ${(Math.max(...latencies) / 1000).toFixed(1)} s over ${latencies.length} records`,
+  );
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -136,33 +167,7 @@ try {
     );
   }
 
-  console.log(
-    `time from produce to usage visible (60 s windows, one record every 5 s for ${latencySeconds} s)`,
-  );
-  const producer = kafkaClient(bootstrap(metered)).producer();
-  await producer.connect();
-  const produced: number[] = [];
-  for (let t = 0; t < latencySeconds; t += 5) {
-    await producer.send({ topic: "load", acks: -1, messages: [{ value: "tick" }] });
-    produced.push(Date.now());
-    await new Promise((resolve) => setTimeout(resolve, 5000));
-  }
-  await producer.disconnect();
-  // The last windows close within a minute.
-  const deadline = Date.now() + 75_000;
-  const keyOf = (at: number) =>
-    usageIdempotencyKey(
-      "metered",
-      metered.id,
-      "write_bytes",
-      new Date(Math.floor(at / 60_000) * 60_000),
-    );
-  while (Date.now() < deadline && !ingest.receivedAt.has(keyOf(produced.at(-1)!)))
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  const latencies = produced.map((at) => (ingest.receivedAt.get(keyOf(at)) ?? Number.NaN) - at);
-  console.log(
-    `  p50 ${(percentile(latencies, 0.5) / 1000).toFixed(1)} s, p95 ${(percentile(latencies, 0.95) / 1000).toFixed(1)} s, max ${(Math.max(...latencies) / 1000).toFixed(1)} s over ${latencies.length} records`,
-  );
+  if (latencySeconds > 0) await measureVisibleLatency(metered);
 } finally {
   for (const a of agents) await a.stop();
   await ingest.close();
