@@ -214,15 +214,9 @@ export async function startAgent(
       })
     : undefined;
 
+  let reporting: UsageReporting | undefined;
   try {
-    await heads.start();
-    const kafkaPort = await kafkaServer.listen(config.kafkaPort, config.listenHost);
-    const httpPort = await httpServer.listen(config.httpPort, config.listenHost);
-    self.port = kafkaPort;
-    self.httpPort = httpPort;
-    await registry.start();
-    jobs?.start();
-    let reporting: UsageReporting | undefined;
+    // First: an unusable spool directory stops the start before the agent registers.
     if (config.controlPlaneUrl === null) logger.info("usage metering off: no --control-plane-url");
     else {
       const agentKey = config.agentKey;
@@ -244,6 +238,13 @@ export async function startAgent(
         retry: timings.usageRetry,
       });
     }
+    await heads.start();
+    const kafkaPort = await kafkaServer.listen(config.kafkaPort, config.listenHost);
+    const httpPort = await httpServer.listen(config.httpPort, config.listenHost);
+    self.port = kafkaPort;
+    self.httpPort = httpPort;
+    await registry.start();
+    jobs?.start();
     logger.info(
       { agentId: id, kafkaPort, httpPort, bucket: store.location, clusterId: config.clusterId },
       "agent started",
@@ -294,6 +295,7 @@ export async function startAgent(
     };
     return { id, kafkaPort, httpPort, metrics, usageSent, stop, stoppedBy };
   } catch (err) {
+    await reporting?.stop().catch(() => undefined);
     await Promise.allSettled([
       kafkaServer.close(),
       httpServer.close(),
