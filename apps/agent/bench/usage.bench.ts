@@ -18,9 +18,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { usageIdempotencyKey } from "@streambed/db";
+import { buildRecordBatch, type CompressionType } from "@streambed/protocol";
 import { createTestDatabase, startTestPostgres } from "@streambed/db/testing";
 import { startAgent, type RunningAgent } from "../src/agent.ts";
 import { parseConfig } from "../src/config.ts";
+import { WriteBytesCounter } from "../src/usage/uncompressed-size.ts";
+import { UsageRecorder } from "../src/usage/usage-recorder.ts";
 import { createTopic, kafkaClient } from "../test/support/kafkajs-admin.ts";
 import { startUsageIngestServer } from "../test/support/usage-ingest-server.ts";
 
@@ -64,6 +67,32 @@ function replay(
         : reject(new Error(`replay-produce exited with ${code}: ${err.slice(-1000)}`)),
     );
   });
+}
+
+/**
+ * What metering adds to one produce request in isolation, without the machine's noise: the
+ * write_bytes count of one committed 1 MiB batch (1000 x 1 KiB records) plus the request count.
+ */
+async function measureRecorderCall(compression: CompressionType): Promise<void> {
+  const recorder = new UsageRecorder(true);
+  const counter = new WriteBytesCounter(recorder, logger);
+  const batch = await buildRecordBatch({
+    records: Array.from({ length: 1000 }, (_, i) => ({ value: Buffer.alloc(1024, i) })),
+    compression,
+  });
+  const calls = 2000;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (let i = 0; i < calls; i++) {
+    counter.count("c", batch);
+    recorder.add("c", "requests", 1);
+  }
+  await counter.idle();
+  const used = process.cpuUsage(cpu);
+  console.log(
+    `  recorder per 1 MiB produce request (${compression}): ${(((performance.now() - started) * 1000) / calls).toFixed(1)} µs wall,` +
+      ` ${((used.user + used.system) / calls).toFixed(1)} µs CPU (background decompression included)`,
+  );
 }
 
 /** Produce to usage acknowledged by the ingest endpoint, with the default 60 s windows. */
@@ -161,12 +190,18 @@ try {
       }
     }
     const [p, m] = [median(results.plain), median(results.metered)];
+    const rounds = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(" ");
+    console.log(
+      `  ${compression.padEnd(5)} rounds (MiB/s): without ${rounds(results.plain)}; with ${rounds(results.metered)}`,
+    );
     console.log(
       `  ${compression.padEnd(5)} without metering ${p.toFixed(1)} MiB/s, with ${m.toFixed(1)} MiB/s` +
         ` (${(((m - p) / p) * 100).toFixed(1)}%); agent CPU ${median(cpu.plain).toFixed(2)} vs ${median(cpu.metered).toFixed(2)} ms/MiB`,
     );
   }
 
+  for (const compression of ["none", "gzip", "lz4"] as const)
+    await measureRecorderCall(compression);
   if (latencySeconds > 0) await measureVisibleLatency(metered);
 } finally {
   for (const a of agents) await a.stop();
