@@ -7,7 +7,8 @@ import { COMPRESSION_TYPES } from "./codec.ts";
  *
  * - gzip: ISIZE, the last 4 bytes of the member (Kafka producers write one member).
  * - snappy: the varint length at the start of each raw block (one block, or xerial framing).
- * - lz4: the frame's content size, when its header carries one.
+ * - lz4: the frame's content size when its header carries one, else the sum of its blocks'
+ *   lengths, read from their sequence tokens (literal and match lengths) without decoding.
  * - zstd: the frame's content size, when its header carries one (one frame per batch).
  */
 export function declaredUncompressedLength(
@@ -69,10 +70,52 @@ function snappyLength(data: Buffer, start: number, end: number): number | null {
 const LZ4_MAGIC = 0x184d2204;
 const LZ4_CONTENT_SIZE_FLAG = 0x08;
 
+const LZ4_BLOCK_CHECKSUM_FLAG = 0x10;
+const LZ4_DICTIONARY_ID_FLAG = 0x01;
+const LZ4_UNCOMPRESSED_BLOCK = 0x80000000;
+
 function lz4Length(data: Buffer, start: number, end: number): number | null {
-  if (end - start < 15 || data.readUInt32LE(start) !== LZ4_MAGIC) return null;
-  if ((data[start + 4]! & LZ4_CONTENT_SIZE_FLAG) === 0) return null;
-  return Number(data.readBigUInt64LE(start + 6));
+  if (end - start < 7 || data.readUInt32LE(start) !== LZ4_MAGIC) return null;
+  const flags = data[start + 4]!;
+  if (flags & LZ4_CONTENT_SIZE_FLAG)
+    return end - start < 15 ? null : Number(data.readBigUInt64LE(start + 6));
+  const checksumBytes = flags & LZ4_BLOCK_CHECKSUM_FLAG ? 4 : 0;
+  let at = start + 6 + (flags & LZ4_DICTIONARY_ID_FLAG ? 4 : 0) + 1;
+  let total = 0;
+  for (;;) {
+    if (at + 4 > end) return null;
+    const header = data.readUInt32LE(at);
+    at += 4;
+    if (header === 0) return total;
+    const size = header & ~LZ4_UNCOMPRESSED_BLOCK;
+    if (at + size > end) return null;
+    const length = header & LZ4_UNCOMPRESSED_BLOCK ? size : lz4BlockLength(data, at, at + size);
+    if (length === null) return null;
+    total += length;
+    at += size + checksumBytes;
+  }
+}
+
+/** Decoded length of one LZ4 block: its sequences' literal and match lengths, nothing copied. */
+function lz4BlockLength(data: Buffer, start: number, end: number): number | null {
+  let length = 0;
+  let at = start;
+  while (at < end) {
+    const token = data[at++]!;
+    let literals = token >> 4;
+    if (literals === 15)
+      for (let byte = 255; byte === 255 && at < end; literals += byte) byte = data[at++]!;
+    at += literals;
+    length += literals;
+    // The last sequence ends with its literals.
+    if (at >= end) return at === end ? length : null;
+    at += 2; // match offset
+    let match = token & 0x0f;
+    if (match === 15)
+      for (let byte = 255; byte === 255 && at < end; match += byte) byte = data[at++]!;
+    length += match + 4;
+  }
+  return null;
 }
 
 const ZSTD_MAGIC = 0xfd2fb528;
