@@ -200,7 +200,7 @@ try {
     );
   }
 
-  for (const compression of ["none", "gzip", "lz4"] as const)
+  for (const compression of ["none", "gzip", "snappy", "lz4", "zstd"] as const)
     await measureRecorderCall(compression);
   if (latencySeconds > 0) await measureVisibleLatency(metered);
 } finally {
