@@ -92,6 +92,20 @@ try {
   );
   children.push(web);
 
+  // The job worker (metering jobs on pg-boss) stops after the agents and before the console.
+  const workerHealth = `http://127.0.0.1:${config.workerMetricsPort}/healthz`;
+  const worker = spawnChild(
+    "worker",
+    process.execPath,
+    ["--import", "tsx", "src/server/jobs/worker.ts"],
+    {
+      cwd: join(repoRoot, "apps/web"),
+      logDir,
+      env: { ...baseEnv, STREAMBED_WORKER_METRICS_PORT: String(config.workerMetricsPort) },
+    },
+  );
+  children.push(worker);
+
   const agents: { child: Child; httpPort: number }[] = [];
   for (let i = 0; i < config.agents; i++) {
     const httpPort = config.agentHttpPort + i;
@@ -110,6 +124,11 @@ try {
         config.bucketUrl,
         "--default-cluster-id",
         demo.clusterId,
+        // Usage goes to the console's ingest endpoint; each agent keeps its own spool (and id).
+        "--control-plane-url",
+        `http://127.0.0.1:${config.webPort}`,
+        "--usage-spool-dir",
+        join(config.dataDir, "usage-spool", `agent-${i}`),
       ],
       { cwd: repoRoot, logDir, env: baseEnv },
     );
@@ -119,6 +138,7 @@ try {
 
   await Promise.all([
     waitForHttp(`${webUrl}/api/health`, web),
+    waitForHttp(workerHealth, worker),
     ...agents.map((a) => waitForHttp(`http://127.0.0.1:${a.httpPort}/healthz`, a.child)),
   ]);
   for (const child of children) {

@@ -12,6 +12,7 @@ const schema = z.object({
   STREAMBED_AGENT_HTTP_PORT: port.optional(),
   STREAMBED_AGENTS: z.coerce.number().int().min(1).max(16).default(1),
   STREAMBED_ADVERTISED_HOST: z.string().default("127.0.0.1"),
+  STREAMBED_WORKER_METRICS_PORT: port.optional(),
 });
 
 export interface PlatformConfig {
@@ -25,6 +26,8 @@ export interface PlatformConfig {
   agentHttpPort: number;
   agents: number;
   advertisedHost: string;
+  /** The job worker's /metrics and /healthz (default: web port + 1). */
+  workerMetricsPort: number;
 }
 
 export function readPlatformConfig(env: NodeJS.ProcessEnv, repoRoot: string): PlatformConfig {
@@ -45,5 +48,6 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv, repoRoot: string): Pl
     agentHttpPort: e.STREAMBED_AGENT_HTTP_PORT ?? e.STREAMBED_KAFKA_PORT + 1000,
     agents: e.STREAMBED_AGENTS,
     advertisedHost: e.STREAMBED_ADVERTISED_HOST,
+    workerMetricsPort: e.STREAMBED_WORKER_METRICS_PORT ?? e.STREAMBED_WEB_PORT + 1,
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ulid } from "ulid";
 import type { Logger } from "pino";
-import { createPgPool } from "@streambed/db";
+import { createPgPool, USAGE_INGEST_SECRET } from "@streambed/db";
 import { TopicLookup } from "./apis/topic-lookup.ts";
 import { type AgentKeyError, clusterOfAgentKey, watchAgentKey } from "./auth/agent-key.ts";
 import { CredentialCache } from "./auth/credential-cache.ts";
@@ -30,6 +30,11 @@ import { ClusterSettingsReader } from "./server/cluster-settings.ts";
 import { dispatchTable } from "./server/dispatch.ts";
 import { KafkaServer } from "./server/kafka-server.ts";
 import { loadTlsOptions } from "./server/tls-options.ts";
+import { persistentAgentId } from "./usage/agent-identity.ts";
+import { WriteBytesCounter } from "./usage/uncompressed-size.ts";
+import { UsageRecorder } from "./usage/usage-recorder.ts";
+import { startUsageReporting, type UsageReporting } from "./usage/usage-reporting.ts";
+import type { WindowClock } from "./usage/usage-windows.ts";
 import { instrumentObjectStore } from "./storage/instrumented-object-store.ts";
 import { openObjectStore } from "./storage/open-object-store.ts";
 
@@ -40,6 +45,8 @@ export interface RunningAgent {
   kafkaPort: number;
   httpPort: number;
   metrics: AgentMetrics;
+  /** Resolves once the usage closed so far has been acknowledged (tests, benchmarks). */
+  usageSent(): Promise<void>;
   /**
    * Graceful shutdown: stop accepting, answer every request already read (flushing what is
    * buffered), deregister, close pools.
@@ -55,6 +62,10 @@ export interface RunningAgent {
 export interface AgentTimings {
   /** How often a dedicated agent re-checks its agent key. */
   agentKeyCheckIntervalMs?: number;
+  /** Clock of the usage windows. */
+  usageClock?: WindowClock;
+  /** Backoff of usage sends. */
+  usageRetry?: { initialMs: number; maxMs: number };
 }
 
 /** Builds every part of an agent from its config, starts listening and registers it. */
@@ -86,7 +97,11 @@ export async function startAgent(
     // Local fetchers wake at once; other agents learn of the commit through notifications.
     onCommitted: (_clusterId, committed) => heads.apply(committed),
   });
-  const id = config.agentId ?? ulid();
+  const metering = config.controlPlaneUrl !== null;
+  // Metering needs the same id after a restart: resent windows must carry the same keys.
+  const id = config.agentId ?? (metering ? await persistentAgentId(config.usageSpoolDir) : ulid());
+  const usage = new UsageRecorder(metering);
+  const writeBytes = new WriteBytesCounter(usage, logger, metrics.uncompressedSize);
   // Ports are filled in once bound (port 0 = any free port); the registry only reads them at start().
   const self = {
     id,
@@ -159,6 +174,8 @@ export async function startAgent(
         dedicatedClusterId: config.clusterId,
         logger,
       }),
+      usage,
+      writeBytes,
     } satisfies AgentServices,
     logger,
     await loadTlsOptions(config),
@@ -197,7 +214,30 @@ export async function startAgent(
       })
     : undefined;
 
+  let reporting: UsageReporting | undefined;
   try {
+    // First: an unusable spool directory stops the start before the agent registers.
+    if (config.controlPlaneUrl === null) logger.info("usage metering off: no --control-plane-url");
+    else {
+      const agentKey = config.agentKey;
+      reporting = await startUsageReporting({
+        recorder: usage,
+        writeBytes,
+        agentId: id,
+        controlPlaneUrl: config.controlPlaneUrl,
+        spoolDir: config.usageSpoolDir,
+        windowMs: config.usageWindowMs,
+        // A dedicated agent proves its cluster with its key; shared agents share a deployment token.
+        token:
+          agentKey !== null
+            ? () => Promise.resolve(agentKey)
+            : () => metadata.deploymentSecret(USAGE_INGEST_SECRET),
+        logger,
+        metrics: metrics.usageSender,
+        clock: timings.usageClock,
+        retry: timings.usageRetry,
+      });
+    }
     await heads.start();
     const kafkaPort = await kafkaServer.listen(config.kafkaPort, config.listenHost);
     const httpPort = await httpServer.listen(config.httpPort, config.listenHost);
@@ -220,6 +260,9 @@ export async function startAgent(
         await kafkaServer.close();
         await groups.close();
         await produceBuffer.flushAndClose();
+        await reporting
+          ?.stop()
+          .catch((err: unknown) => logger.warn({ err }, "usage reporting did not stop cleanly"));
         await registry
           .stop()
           .catch((err: unknown) => logger.warn({ err }, "deregistration failed"));
@@ -247,8 +290,12 @@ export async function startAgent(
         },
       });
     });
-    return { id, kafkaPort, httpPort, metrics, stop, stoppedBy };
+    const usageSent = async () => {
+      await reporting?.sent();
+    };
+    return { id, kafkaPort, httpPort, metrics, usageSent, stop, stoppedBy };
   } catch (err) {
+    await reporting?.stop().catch(() => undefined);
     await Promise.allSettled([
       kafkaServer.close(),
       httpServer.close(),

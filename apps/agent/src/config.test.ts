@@ -40,6 +40,21 @@ describe("parseConfig", () => {
     expect(config(["--bucket-url", "s3://b/p"]).batchTimeoutMs).toBe(250);
   });
 
+  it("meters usage only with a control-plane URL, in windows that divide the hour", () => {
+    expect(config([])).toMatchObject({ controlPlaneUrl: null, usageWindowMs: 60_000 });
+    const c = config(["--usage-window-ms", "1000", "--usage-spool-dir", "/tmp/spool"], {
+      STREAMBED_CONTROL_PLANE_URL: "http://127.0.0.1:3000",
+    });
+    expect(c).toMatchObject({
+      controlPlaneUrl: "http://127.0.0.1:3000",
+      usageWindowMs: 1000,
+      usageSpoolDir: "/tmp/spool",
+    });
+    for (const bad of ["1500", "7000"])
+      expect(() => config(["--usage-window-ms", bad])).toThrow(/--usage-window-ms/);
+    expect(() => config(["--control-plane-url", "not a url"])).toThrow(/--control-plane-url/);
+  });
+
   it("lists every invalid setting", () => {
     expect(() => parseConfig(["--kafka-port", "x", "--roles", "produce,nope"], {})).toThrow(
       ConfigError,

@@ -46,6 +46,12 @@ export interface AgentConfig {
   tlsKey: string | null;
   /** PEM file of the CA client certificates must chain to (mTLS); null = no client certificates. */
   tlsClientCa: string | null;
+  /** Base URL of the control plane usage is reported to; null = metering off. */
+  controlPlaneUrl: string | null;
+  /** Where unsent usage windows (and the agent id, unless --agent-id) are kept; one per agent. */
+  usageSpoolDir: string;
+  /** Length of a usage window; divides an hour, whole seconds. */
+  usageWindowMs: number;
 }
 
 export const agentRoles = ["produce", "fetch", "groups", "jobs"] as const;
@@ -214,6 +220,23 @@ const options = {
     env: ["STREAMBED_TLS_CLIENT_CA"],
     help: "PEM CA file: require client certificates signed by it (mTLS)",
   },
+  controlPlaneUrl: {
+    flag: "control-plane-url",
+    env: ["STREAMBED_CONTROL_PLANE_URL"],
+    help: "base URL of the console/control plane usage is reported to (POST /api/v1/usage/events); unset = no metering",
+  },
+  usageSpoolDir: {
+    flag: "usage-spool-dir",
+    env: ["STREAMBED_USAGE_SPOOL_DIR"],
+    help: "directory of this agent's unsent usage windows and, without --agent-id, its persistent agent id (one per agent)",
+    defaultText: "<working dir>/.data/usage-spool",
+  },
+  usageWindowMs: {
+    flag: "usage-window-ms",
+    env: ["STREAMBED_USAGE_WINDOW_MS"],
+    help: "length of a usage window: whole seconds that divide an hour",
+    defaultText: "60000",
+  },
 } satisfies Record<keyof AgentConfig, Option>;
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -288,6 +311,23 @@ const schema = z
       .string()
       .optional()
       .transform((v) => (v ? v : null)),
+    controlPlaneUrl: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : null))
+      .pipe(z.url().nullable()),
+    usageSpoolDir: z
+      .string()
+      .min(1)
+      .default(() => resolve(".data/usage-spool"))
+      .transform((v) => resolve(v)),
+    // Windows that divide the hour never cross one once aligned (the ingest endpoint insists).
+    usageWindowMs: positiveInt
+      .default(60_000)
+      .refine(
+        (ms) => ms % 1000 === 0 && 3_600_000 % ms === 0,
+        "must be whole seconds dividing an hour",
+      ),
   })
   .refine((c) => (c.tlsCert === null) === (c.tlsKey === null), {
     message: "--tls-cert and --tls-key go together",

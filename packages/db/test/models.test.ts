@@ -446,4 +446,22 @@ describe("usage models", () => {
       }),
     ).toMatchObject({ organizationId: "o9", quantity: huge });
   });
+
+  it("round-trips storage samples and cluster minutes", async () => {
+    const { prisma } = db;
+    const sampledAt = new Date("2026-01-02T03:04:05.678Z");
+    await prisma.usageStorageSample.create({
+      data: { clusterId: "c9", sampledAt, bytes: 2n ** 60n },
+    });
+    expect(
+      await prisma.usageStorageSample.findUniqueOrThrow({
+        where: { clusterId_sampledAt: { clusterId: "c9", sampledAt } },
+      }),
+    ).toMatchObject({ bytes: 2n ** 60n });
+    const minuteStart = new Date("2026-01-02T03:04:00.000Z");
+    await prisma.usageClusterMinute.create({ data: { clusterId: "c9", minuteStart } });
+    expect(await prisma.usageClusterMinute.count({ where: { clusterId: "c9", minuteStart } })).toBe(
+      1,
+    );
+  });
 });

@@ -11,6 +11,7 @@ export {
 } from "./compression/codec.ts";
 export type { CompressionCodec, CompressionType } from "./compression/codec.ts";
 export { compress, compressionCodec, decompress } from "./compression/codecs.ts";
+export { declaredUncompressedLength } from "./compression/declared-length.ts";
 export {
   LOG_OVERHEAD,
   RECORD_BATCH_HEADER_SIZE,

@@ -4,7 +4,7 @@
  * up to PARTITIONS_PER_REQUEST partitions per request) and sends them over and over, up to 1000
  * in flight. What remains is the agent's own cost per MiB.
  *
- *   node --import tsx replay-produce.ts BOOTSTRAP TOPIC PARTITIONS PARTITIONS_PER_REQUEST RECORDS_PER_BATCH MIB
+ *   node --import tsx replay-produce.ts BOOTSTRAP TOPIC PARTITIONS PARTITIONS_PER_REQUEST RECORDS_PER_BATCH MIB [COMPRESSION]
  * Prints "started" right before the timed part, then one JSON object: {"bytes", "seconds", "errors", "cpuSeconds"}.
  */
 import net from "node:net";
@@ -17,10 +17,12 @@ import {
   decodeResponseHeader,
   defaultProduceRequest,
   encodeRequestFrame,
+  type CompressionType,
   type ProduceResponse,
 } from "@streambed/protocol";
 
-const [bootstrap, topic, partitionsArg, perRequestArg, recordsArg, mibArg] = process.argv.slice(2);
+const [bootstrap, topic, partitionsArg, perRequestArg, recordsArg, mibArg, compression] =
+  process.argv.slice(2);
 const partitions = Number(partitionsArg);
 const perRequest = Number(perRequestArg);
 const MAX_IN_FLIGHT = 1000;
@@ -28,6 +30,7 @@ const VERSION = 9;
 
 const batch = await buildRecordBatch({
   records: Array.from({ length: Number(recordsArg) }, (_, i) => ({ value: Buffer.alloc(1024, i) })),
+  compression: (compression ?? "none") as CompressionType,
 });
 // The agent echoes correlation ids and answers in order; the same frames can go out again as they are.
 const codec = apis[ApiKey.Produce]!;

@@ -59,7 +59,7 @@ async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchR
   if (sessionProblem !== ErrorCode.NONE)
     return { ...defaultFetchResponse(), errorCode: sessionProblem };
 
-  const { fetchReader, metrics } = ctx.services;
+  const { fetchReader, metrics, usage } = ctx.services;
   const unknownTopic =
     ctx.apiVersion >= TOPIC_IDS_FROM
       ? ErrorCode.UNKNOWN_TOPIC_ID
@@ -112,6 +112,7 @@ async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchR
         metrics.partitionErrors.inc({ api: "Fetch", error_code: String(partition.errorCode) });
     }
     metrics.fetchedBytes.inc(bytes);
+    usage.add(ctx.connection.clusterId, "read_bytes", bytes);
   }
   return { ...defaultFetchResponse(), responses };
 }

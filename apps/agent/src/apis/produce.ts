@@ -16,6 +16,7 @@ import {
 import { validateRecordBatches } from "../produce/validate-records.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
+import type { WriteBytesCounter } from "../usage/uncompressed-size.ts";
 import { stampLogAppendTime } from "./log-append-time.ts";
 import { maxMessageBytes, usesLogAppendTime } from "./topic-configs.ts";
 import { topicNameProblem } from "./topic-lookup.ts";
@@ -70,7 +71,7 @@ async function produce(
   request: ProduceRequest,
   ctx: RequestContext,
 ): Promise<ProduceResponse | null> {
-  const { topics, produceBuffer, metrics } = ctx.services;
+  const { topics, produceBuffer, metrics, writeBytes } = ctx.services;
   const clusterId = ctx.connection.clusterId;
   if (![-1, 0, 1].includes(request.acks))
     return errorResponse(request, ErrorCode.INVALID_REQUIRED_ACKS);
@@ -137,7 +138,10 @@ async function produce(
     // Nothing is sent back, but the batches are views of the request's frame, which the
     // connection reuses once this handler is done: so it is done when the flush is.
     await appended.then(
-      () => metrics.producedBytes.inc(bytes),
+      (results) => {
+        metrics.producedBytes.inc(bytes);
+        meterCommitted(writeBytes, clusterId, pending, results);
+      },
       (err: unknown) => ctx.logger.warn({ err }, "acks=0 produce failed"),
     );
     return null;
@@ -146,6 +150,7 @@ async function produce(
   try {
     results = await appended;
     metrics.producedBytes.inc(bytes);
+    meterCommitted(writeBytes, clusterId, pending, results);
   } catch (err) {
     const errorCode = appendErrorCode(err);
     for (const p of pending) p.response.errorCode = errorCode;
@@ -165,6 +170,17 @@ async function produce(
       if (p.errorCode !== 0)
         metrics.partitionErrors.inc({ api: "Produce", error_code: String(p.errorCode) });
   return { ...defaultProduceResponse(), responses };
+}
+
+/** Meters the batches that were committed (before the handler returns and the frame is reused). */
+function meterCommitted(
+  writeBytes: WriteBytesCounter,
+  clusterId: string,
+  pending: readonly Pending[],
+  results: readonly AppendResult[],
+): void {
+  for (let i = 0; i < pending.length; i++)
+    if (results[i]?.ok) writeBytes.count(clusterId, pending[i]!.entry.batches);
 }
 
 function errorResponse(request: ProduceRequest, errorCode: number): ProduceResponse {

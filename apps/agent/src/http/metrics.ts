@@ -2,6 +2,8 @@ import type { BlockCacheMetrics } from "../fetch/block-cache.ts";
 import type { PeerBlockFetchMetrics } from "../fetch/peer-blocks.ts";
 import type { ProduceMetrics } from "../produce/produce-metrics.ts";
 import type { ObjectStoreMetrics } from "../storage/instrumented-object-store.ts";
+import type { UncompressedSizeMetrics } from "../usage/uncompressed-size.ts";
+import type { UsageSenderMetrics } from "../usage/usage-sender.ts";
 import type { PeerBlockServeMetrics } from "./peer-block-route.ts";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
@@ -144,6 +146,18 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
+  readonly usageEvents = new Counter({
+    name: "streambed_usage_events_total",
+    help: "Usage events sent to the control plane: sent (acknowledged), refused (dropped for good), failed (attempts retried)",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+  readonly usageWriteBytesApproximated = new Counter({
+    name: "streambed_usage_write_bytes_approximated_total",
+    help: "Compressed produce requests metered at their stored size (decompression queue full or failed)",
+    registers: [this.registry],
+  });
+
   private memorySources: ProduceMemorySources | undefined;
   readonly produceMemory = new Gauge({
     name: "streambed_produce_memory_bytes",
@@ -205,6 +219,20 @@ export class AgentMetrics {
       fetched: this.peerBlocks.labels({ result: "fetched" }),
       fallbacks: this.peerBlocks.labels({ result: "fallback" }),
     };
+  }
+
+  /** The usage sender's instruments. */
+  get usageSender(): UsageSenderMetrics {
+    return {
+      sent: this.usageEvents.labels({ result: "sent" }),
+      refused: this.usageEvents.labels({ result: "refused" }),
+      failures: this.usageEvents.labels({ result: "failed" }),
+    };
+  }
+
+  /** Instruments of write_bytes metering. */
+  get uncompressedSize(): UncompressedSizeMetrics {
+    return { approximated: this.usageWriteBytesApproximated };
   }
 
   /** Instruments of blocks served to peers. */

@@ -10,6 +10,8 @@ import type { LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
 import type { ProduceBuffer } from "../produce/produce-buffer.ts";
 import type { ProducerIdAllocator } from "../producers/producer-ids.ts";
 import type { TopicLookup } from "../apis/topic-lookup.ts";
+import type { UsageRecorder } from "../usage/usage-recorder.ts";
+import type { WriteBytesCounter } from "../usage/uncompressed-size.ts";
 import type { ClusterSettingsReader } from "./cluster-settings.ts";
 import type { FramePool } from "./frame-pool.ts";
 
@@ -30,4 +32,8 @@ export interface AgentServices {
   groups: GroupCoordinator<LiveAgent>;
   producerIds: ProducerIdAllocator;
   sasl: SaslAuthenticator;
+  /** Usage counters of the hot path (requests, read_bytes). */
+  usage: UsageRecorder;
+  /** Meters committed produce batches as write_bytes, uncompressed. */
+  writeBytes: WriteBytesCounter;
 }

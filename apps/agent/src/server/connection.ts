@@ -396,6 +396,7 @@ export class Connection {
   private record(api: string, errorCode: number, started: number): void {
     const { metrics } = this.services;
     metrics.requests.inc({ api, error_code: String(errorCode) });
+    this.services.usage.add(this.info.clusterId, "requests", 1);
     metrics.requestLatency.observe({ api }, (performance.now() - started) / 1000);
   }
 

@@ -1,0 +1,5 @@
+import { usageJobs } from "../usage/usage-jobs.ts";
+import type { JobDefinition } from "./job-definition.ts";
+
+/** Every job the worker runs. A new job (e.g. invoice finalization) is one more entry here. */
+export const jobRegistry: readonly JobDefinition[] = [...usageJobs];
