@@ -1,17 +1,11 @@
 import { z } from "zod";
+import { usageDimensions, type UsageDimension } from "@streambed/db/usage-metering";
 
 /**
- * The metered dimensions, by their API names (the contract agents and the REST API share).
- * Imports nothing server-only: the console's charts and tables use it too.
+ * How the console and the REST API present the metered dimensions (their names are defined once,
+ * in @streambed/db/usage-metering). Imports nothing server-only: the charts and tables use it too.
  */
-export const usageDimensions = [
-  "write_bytes",
-  "read_bytes",
-  "storage_byte_hours",
-  "cluster_minutes",
-  "requests",
-] as const;
-export type UsageDimension = (typeof usageDimensions)[number];
+export { usageDimensions, type UsageDimension };
 export const usageDimensionSchema = z.enum(usageDimensions);
 
 export type UsageUnit = "bytes" | "byte_hours" | "minutes" | "count";
