@@ -1,7 +1,12 @@
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { finalizeDueInvoices } from "../src/server/billing/finalization.ts";
 import { finalizeInvoice, getInvoice, upcomingInvoice } from "../src/server/billing/invoices.ts";
+import { invoiceCsv } from "../src/server/billing/render/invoice-csv.ts";
+import { invoicePdf } from "../src/server/billing/render/invoice-pdf.ts";
 import { addUsage, billedOrganization, TiB } from "./billing-fixtures.ts";
 
 let db: TestDatabase;
@@ -70,6 +75,25 @@ describe("invoices", () => {
       new Date("2027-01-05T00:00:00Z"),
     );
     expect(january.document.lines).toEqual([]);
+  });
+
+  it("renders the same PDF and CSV bytes every time", async () => {
+    const { prisma } = db;
+    const stored = await prisma.invoice.findFirstOrThrow({ where: { number: "SB-2026-000002" } });
+    const invoice = (await getInvoice(prisma, stored.organizationId, stored.id))!;
+    const [pdf, again] = [await invoicePdf(invoice), await invoicePdf(invoice)];
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(pdf.equals(again)).toBe(true);
+    await writeFile(join(tmpdir(), "streambed-invoice-test.pdf"), pdf);
+    const csv = invoiceCsv(invoice).split("\n");
+    expect(csv[1]).toBe(
+      "SB-2026-000002,usage,2026-11,acme-c1,orders,write_bytes,Data written,65970697666560,61440,GiB,0-51200@0.01 51200-61440@0.008,593.92",
+    );
+    expect(csv.slice(-4, -1)).toEqual([
+      "SB-2026-000002,subtotal,,,,,,,,,,593.92",
+      "SB-2026-000002,credits,,,,,,,,,,-400.00",
+      "SB-2026-000002,total,,,,,,,,,,193.92",
+    ]);
   });
 
   it("refuses to change a finalized invoice", async () => {

@@ -1,5 +1,6 @@
 import { router } from "../trpc.ts";
 import { auditRouter } from "./audit.ts";
+import { billingRouter } from "./billing.ts";
 import { clustersRouter } from "./clusters.ts";
 import { credentialsRouter } from "./credentials.ts";
 import { groupsRouter } from "./groups.ts";
@@ -15,6 +16,7 @@ export const appRouter = router({
   topics: topicsRouter,
   groups: groupsRouter,
   audit: auditRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;
