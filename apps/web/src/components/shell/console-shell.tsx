@@ -1,12 +1,14 @@
 "use client";
-import { LogOut, ScrollText, Server, UserCog, Users } from "lucide-react";
+import { LogOut, Receipt, ScrollText, Server, UserCog, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
 import { Logo } from "@/components/brand/logo";
 import { authClient } from "@/lib/auth-client";
 import { cn } from "@/lib/cn";
+import { BillingBanner } from "@/components/billing/billing-banner";
 import { OrganizationSwitcher } from "./organization-switcher";
+import { useOrganizationAccess } from "./use-organization-role";
 
 interface NavItem {
   href: string;
@@ -40,6 +42,7 @@ export function ConsoleShell({
   children: ReactNode;
 }) {
   const router = useRouter();
+  const mayBill = useOrganizationAccess("billing");
 
   async function signOut() {
     await authClient.signOut();
@@ -62,6 +65,7 @@ export function ConsoleShell({
           <NavLink item={{ href: "/clusters", label: "Clusters", icon: Server }} />
           <NavLink item={{ href: "/members", label: "Members", icon: Users }} />
           <NavLink item={{ href: "/audit", label: "Audit log", icon: ScrollText }} />
+          {mayBill && <NavLink item={{ href: "/billing", label: "Billing", icon: Receipt }} />}
           <NavLink item={{ href: "/account", label: "Account", icon: UserCog }} />
         </nav>
         <div className="border-t border-slate-800 px-4 py-3 text-xs">
@@ -78,7 +82,10 @@ export function ConsoleShell({
           </button>
         </div>
       </aside>
-      <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+      <main className="min-w-0 flex-1 px-8 py-6">
+        <BillingBanner />
+        {children}
+      </main>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import type { BillingAccount, PrismaClient } from "@streambed/db";
 import type Stripe from "stripe";
-import { shiftedBy } from "./clock.ts";
+import { billingNow, shiftedBy } from "./clock.ts";
 
 /** Retries after a failed payment, in days after that failure (then only a new card retries). */
 export const RETRY_DAYS = [1, 3, 5, 7] as const;
@@ -22,6 +22,17 @@ export function pastDueStatus(
     clusterCreationBlocked:
       since !== null && billingNow.getTime() - since.getTime() >= CLUSTER_CREATION_BLOCKED_AFTER_MS,
   };
+}
+
+/** The organization's past-due state in its billing time (for banners and the cluster guard). */
+export async function organizationPastDue(
+  prisma: PrismaClient,
+  organizationId: string,
+  wallNow: Date,
+) {
+  const now = await billingNow(prisma, organizationId, wallNow);
+  const account = await prisma.billingAccount.findUnique({ where: { organizationId } });
+  return { billingNow: now.toISOString(), ...pastDueStatus(account, now) };
 }
 
 /** Pays every past-due invoice whose next attempt is due (in its organization's billing time). */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/record-audit.ts";
 import { creditBalance, ensureBillingAccount } from "../billing/account.ts";
 import { advanceBillingClock, billingNow, ClockMovesForwardOnly } from "../billing/clock.ts";
-import { pastDueStatus } from "../billing/dunning.ts";
+import { organizationPastDue } from "../billing/dunning.ts";
 import { getInvoice, listInvoices, upcomingInvoice } from "../billing/invoices.ts";
 import { runBillingCycle } from "../billing/jobs.ts";
 import { moneyString } from "../billing/money.ts";
@@ -21,17 +21,10 @@ const decimalString = z
 
 export const billingRouter = router({
   /** What every member's console shows: test mode and past-due banners. */
-  status: organizationProcedure("read").query(async ({ ctx }) => {
-    const now = await billingNow(ctx.prisma, ctx.organizationId, new Date());
-    const account = await ctx.prisma.billingAccount.findUnique({
-      where: { organizationId: ctx.organizationId },
-    });
-    return {
-      testMode: isBillingTestMode(),
-      billingNow: now.toISOString(),
-      ...pastDueStatus(account, now),
-    };
-  }),
+  status: organizationProcedure("read").query(async ({ ctx }) => ({
+    testMode: isBillingTestMode(),
+    ...(await organizationPastDue(ctx.prisma, ctx.organizationId, new Date())),
+  })),
 
   /** The billing page: estimate with forecast, credits, payment method, spend alert. */
   overview: organizationProcedure("billing").query(async ({ ctx }) => {
