@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "@streambed/db";
 import type Stripe from "stripe";
+import { ensureBillingAccount } from "./account.ts";
 import { billingNow } from "./clock.ts";
 import { nextAttemptAfterFailure, retryPastDuePayments } from "./dunning.ts";
 
@@ -125,23 +126,25 @@ export async function handleStripeWebhook(
         break;
       }
       case "checkout.session.completed":
-        if (setup)
-          await tx.billingAccount.update({
-            where: { organizationId: setup.organizationId },
-            data: {
-              paymentMethodId: setup.paymentMethod.id,
-              paymentMethodLabel: cardLabel(setup.paymentMethod),
-            },
-          });
+        if (!setup) break;
+        await ensureBillingAccount(tx, setup.organizationId, deps.wallNow());
+        await tx.billingAccount.update({
+          where: { organizationId: setup.organizationId },
+          data: {
+            paymentMethodId: setup.paymentMethod.id,
+            paymentMethodLabel: cardLabel(setup.paymentMethod),
+          },
+        });
         break;
       case "payment_method.attached": {
         const pm = event.data.object;
         const organizationId = await organizationOfCustomer(tx, idOf(pm.customer));
-        if (organizationId)
-          await tx.billingAccount.updateMany({
-            where: { organizationId, paymentMethodId: null },
-            data: { paymentMethodId: pm.id, paymentMethodLabel: cardLabel(pm) },
-          });
+        if (!organizationId) break;
+        await ensureBillingAccount(tx, organizationId, deps.wallNow());
+        await tx.billingAccount.updateMany({
+          where: { organizationId, paymentMethodId: null },
+          data: { paymentMethodId: pm.id, paymentMethodLabel: cardLabel(pm) },
+        });
         break;
       }
       case "payment_method.detached":
