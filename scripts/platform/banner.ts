@@ -7,6 +7,7 @@ export interface BannerInfo {
   saslPassword: string;
   agentHealth: string[];
   logDir: string;
+  billing: string;
 }
 
 /** The line prefixes are a contract: tests and users read values after them. */
@@ -22,6 +23,7 @@ export function printBanner(b: BannerInfo): void {
     `SASL username:    ${b.saslUsername}`,
     `SASL password:    ${b.saslPassword}`,
     `Agent health:     ${b.agentHealth.join(" ")}`,
+    `Billing:          ${b.billing}`,
     `Logs:             ${b.logDir}`,
     "",
   ];

@@ -12,6 +12,8 @@ const schema = z.object({
   STREAMBED_AGENT_HTTP_PORT: port.optional(),
   STREAMBED_AGENTS: z.coerce.number().int().min(1).max(16).default(1),
   STREAMBED_ADVERTISED_HOST: z.string().default("127.0.0.1"),
+  STREAMBED_STRIPE_DOUBLE_PORT: port.optional(),
+  STRIPE_SECRET_KEY: z.string().optional(),
 });
 
 export interface PlatformConfig {
@@ -25,6 +27,10 @@ export interface PlatformConfig {
   agentHttpPort: number;
   agents: number;
   advertisedHost: string;
+  /** Port of the local Stripe test double (a free one when unset). */
+  stripeDoublePort: number | undefined;
+  /** With a real Stripe key no double runs and the console bills through Stripe itself. */
+  stripeSecretKey: string | undefined;
 }
 
 export function readPlatformConfig(env: NodeJS.ProcessEnv, repoRoot: string): PlatformConfig {
@@ -45,5 +51,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv, repoRoot: string): Pl
     agentHttpPort: e.STREAMBED_AGENT_HTTP_PORT ?? e.STREAMBED_KAFKA_PORT + 1000,
     agents: e.STREAMBED_AGENTS,
     advertisedHost: e.STREAMBED_ADVERTISED_HOST,
+    stripeDoublePort: e.STREAMBED_STRIPE_DOUBLE_PORT,
+    stripeSecretKey: e.STRIPE_SECRET_KEY || undefined,
   };
 }

@@ -168,6 +168,7 @@ export async function startStripeDouble(options: StripeDoubleOptions): Promise<S
     void (async () => {
       const path = new URL(req.url ?? "/", "http://double").pathname;
       const raw = await readBody(req);
+      if (path === "/healthz") return send(res, 200, { ok: true });
       const checkout = /^\/checkout\/([^/]+)$/.exec(path);
       if (checkout) {
         const session = state.sessions.get(checkout[1]!);
