@@ -1,4 +1,5 @@
 import type { Prisma } from "@streambed/db";
+import { Decimal } from "./money.ts";
 import { billedDimensions, isBilledDimension, type BilledDimension } from "./price-book.ts";
 
 /** Raw metered quantity of one cluster and dimension in one calendar month. */
@@ -50,4 +51,31 @@ export async function clusterNames(
     select: { id: true, name: true },
   });
   return new Map(clusters.map((c) => [c.id, c.name]));
+}
+
+const GiB = 2 ** 30;
+
+/**
+ * One cluster's traffic in a month in GiB (GiB-months for storage), for the cost comparison.
+ * Read bytes are metered but not billed, so they come straight from the rollups.
+ */
+export async function clusterMonthTraffic(
+  db: Prisma.TransactionClient,
+  clusterId: string,
+  periodStart: Date,
+  periodEnd: Date,
+) {
+  const rows = await db.usageHourly.groupBy({
+    by: ["dimension"],
+    where: { clusterId, hourStart: { gte: periodStart, lt: periodEnd } },
+    _sum: { quantity: true },
+  });
+  const total = (d: string) =>
+    new Decimal(rows.find((r) => r.dimension === d)?._sum.quantity?.toString() ?? "0");
+  const hours = (periodEnd.getTime() - periodStart.getTime()) / 3_600_000;
+  return {
+    writtenGiB: total("write_bytes").div(GiB).toString(),
+    readGiB: total("read_bytes").div(GiB).toString(),
+    storedGiBMonths: total("storage_byte_hours").div(GiB).div(hours).toString(),
+  };
 }

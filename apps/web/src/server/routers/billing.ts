@@ -6,13 +6,14 @@ import { advanceBillingClock, billingNow, ClockMovesForwardOnly } from "../billi
 import { organizationPastDue } from "../billing/dunning.ts";
 import { getInvoice, listInvoices, upcomingInvoice } from "../billing/invoices.ts";
 import { runBillingCycle } from "../billing/jobs.ts";
-import { moneyString } from "../billing/money.ts";
+import { Decimal, moneyString, sum } from "../billing/money.ts";
 import { monthStart } from "../billing/periods.ts";
 import { priceBookAt } from "../billing/price-book.ts";
 import { checkSpendAlert } from "../billing/spend-alert.ts";
+import { clusterMonthTraffic } from "../billing/usage.ts";
 import { startPaymentMethodCheckout } from "../billing/stripe/customers.ts";
 import { isBillingTestMode, stripe } from "../billing/stripe/client.ts";
-import { organizationProcedure, router } from "../trpc.ts";
+import { clusterProcedure, organizationProcedure, router } from "../trpc.ts";
 
 const decimalString = z
   .string()
@@ -48,6 +49,25 @@ export const billingRouter = router({
       },
       stripeConfigured: stripe() !== null,
       priceBook: priceBookAt(new Date(upcoming.billingNow)),
+    };
+  }),
+
+  /** This month's traffic of a cluster and what Streambed charges for it, for the cost comparison. */
+  clusterCost: clusterProcedure("read").query(async ({ ctx }) => {
+    const upcoming = await upcomingInvoice(ctx.prisma, ctx.organizationId, new Date());
+    const { periodStart, periodEnd } = upcoming.document;
+    const lines = upcoming.document.lines.filter(
+      (l) => l.clusterId === ctx.cluster.id && l.kind === "usage",
+    );
+    return {
+      periodStart,
+      traffic: await clusterMonthTraffic(
+        ctx.prisma,
+        ctx.cluster.id,
+        new Date(periodStart),
+        new Date(periodEnd),
+      ),
+      streambedCost: moneyString(sum(lines.map((l) => new Decimal(l.amount)))),
     };
   }),
 
