@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit.ts";
+import { webConfig } from "../config.ts";
 import { creditBalance, ensureBillingAccount } from "../billing/account.ts";
 import { advanceBillingClock, billingNow, ClockMovesForwardOnly } from "../billing/clock.ts";
 import { organizationPastDue } from "../billing/dunning.ts";
@@ -112,7 +113,9 @@ export const billingRouter = router({
       ctx.prisma,
       client,
       ctx.organizationId,
-      `${ctx.origin}/billing`,
+      // The configured public URL: behind `next start --hostname 0.0.0.0` the request's own
+      // origin can be an address the browser's session cookie does not belong to.
+      `${webConfig().publicUrl ?? ctx.origin}/billing`,
     );
     return { url };
   }),

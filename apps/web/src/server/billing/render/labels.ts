@@ -23,7 +23,7 @@ export function displayQuantity(quantity: string): string {
 }
 
 export function displayMoney(amount: string): string {
-  const negative = amount.startsWith("-");
+  const negative = amount.startsWith("-") && /[1-9]/.test(amount);
   const [whole, cents = "00"] = amount.replace("-", "").split(".");
   return `${negative ? "-" : ""}$${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}`;
 }
