@@ -23,7 +23,7 @@ try {
   // 1,000 organizations with one cluster each and a month of hourly rollups in three dimensions.
   await pool.query(`
     INSERT INTO organizations (id, name, slug, created_at)
-    SELECT 'bench-' || i, 'Bench ' || i, 'bench-' || i, timestamptz '2026-10-15'
+    SELECT 'bench-' || i, 'Bench ' || i, 'bench-' || i, timestamptz '2026-11-01'
       FROM generate_series(1, 1000) i`);
   await pool.query(`
     INSERT INTO virtual_clusters (id, organization_id, name, region)

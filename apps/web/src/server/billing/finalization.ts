@@ -11,7 +11,7 @@ import { closedMonths } from "./periods.ts";
 export async function finalizeDueInvoices(
   prisma: PrismaClient,
   wallNow: Date,
-  { concurrency = 4, organizationIds }: { concurrency?: number; organizationIds?: string[] } = {},
+  { concurrency = 8, organizationIds }: { concurrency?: number; organizationIds?: string[] } = {},
 ): Promise<Invoice[]> {
   const organizations = await prisma.organization.findMany({
     where: organizationIds ? { id: { in: organizationIds } } : {},

@@ -4,48 +4,51 @@ import { billingNow } from "./clock.ts";
 import {
   buildInvoiceDocument,
   contentHash,
+  type DocumentInput,
   type InvoiceDocument,
   type InvoiceLine,
 } from "./invoice-document.ts";
 import { Decimal, ZERO, moneyString } from "./money.ts";
 import { nextInvoiceNumber } from "./numbering.ts";
 import { monthStart, nextMonth } from "./periods.ts";
-import { clusterNames, monthlyUsage, type MonthlyUsage } from "./usage.ts";
+import { clusterNames, monthlyUsage } from "./usage.ts";
 
 export type InvoiceStatus = "open" | "paid" | "past_due" | "void";
 
-/** The invoice content for `periodStart` as of now: rated usage, adjustments, credits. */
-async function currentDocument(
+/** Everything the invoice for `periodStart` is built from, as of now. */
+async function documentInput(
   tx: Prisma.TransactionClient,
   organizationId: string,
   periodStart: Date,
-  scaleUsage: (u: MonthlyUsage) => MonthlyUsage = (u) => u,
-): Promise<InvoiceDocument> {
-  const organization = await tx.organization.findUniqueOrThrow({
-    where: { id: organizationId },
-    select: { id: true, name: true },
-  });
-  const finalized = await tx.invoice.findMany({
-    where: { organizationId, periodStart: { lt: periodStart } },
-    select: { periodStart: true, document: true },
-    orderBy: { periodStart: "asc" },
-  });
+): Promise<DocumentInput> {
+  const [organization, finalized, names, credits] = await Promise.all([
+    tx.organization.findUniqueOrThrow({
+      where: { id: organizationId },
+      select: { id: true, name: true },
+    }),
+    tx.invoice.findMany({
+      where: { organizationId, periodStart: { lt: periodStart } },
+      select: { periodStart: true, document: true },
+      orderBy: { periodStart: "asc" },
+    }),
+    clusterNames(tx, organizationId),
+    creditBalance(tx, organizationId),
+  ]);
   const finalizedMonths = finalized.map((i) => i.periodStart);
-  const usage = await monthlyUsage(
-    tx,
-    organizationId,
-    finalizedMonths[0] ?? periodStart,
-    nextMonth(periodStart),
-  );
-  return buildInvoiceDocument({
+  return {
     organization,
     periodStart,
-    usage: usage.map((u) => (u.month.getTime() === periodStart.getTime() ? scaleUsage(u) : u)),
+    usage: await monthlyUsage(
+      tx,
+      organizationId,
+      finalizedMonths[0] ?? periodStart,
+      nextMonth(periodStart),
+    ),
     billedLines: finalized.flatMap((i) => (i.document as unknown as InvoiceDocument).lines),
     finalizedMonths,
-    clusterNames: await clusterNames(tx, organizationId),
-    creditBalance: await creditBalance(tx, organizationId),
-  });
+    clusterNames: names,
+    creditBalance: credits,
+  };
 }
 
 /**
@@ -68,7 +71,7 @@ export async function finalizeInvoice(
       });
       if (existing) return existing;
       await ensureBillingAccount(tx, organizationId, finalizedAt);
-      const document = await currentDocument(tx, organizationId, periodStart);
+      const document = buildInvoiceDocument(await documentInput(tx, organizationId, periodStart));
       const number = await nextInvoiceNumber(tx, periodStart.getUTCFullYear());
       const settled = new Decimal(document.total).isZero();
       const invoice = await tx.invoice.create({
@@ -122,13 +125,16 @@ export async function upcomingInvoice(
   const periodStart = monthStart(now);
   const elapsedMs = BigInt(Math.max(3_600_000, now.getTime() - periodStart.getTime()));
   const periodMs = BigInt(nextMonth(periodStart).getTime() - periodStart.getTime());
-  const [document, forecast] = await Promise.all([
-    currentDocument(prisma, organizationId, periodStart),
-    currentDocument(prisma, organizationId, periodStart, (u) => ({
-      ...u,
-      quantity: (u.quantity * periodMs) / elapsedMs,
-    })),
-  ]);
+  const input = await documentInput(prisma, organizationId, periodStart);
+  const document = buildInvoiceDocument(input);
+  const forecast = buildInvoiceDocument({
+    ...input,
+    usage: input.usage.map((u) =>
+      u.month.getTime() === periodStart.getTime()
+        ? { ...u, quantity: (u.quantity * periodMs) / elapsedMs }
+        : u,
+    ),
+  });
   return {
     billingNow: now.toISOString(),
     document,
