@@ -59,6 +59,9 @@ test("an owner sees the billing page in test mode with starting credits", async 
 
 test("traffic makes the estimate grow", async () => {
   test.setTimeout(120_000);
+  // Usage reaches the rollups through the metering pipeline (agent recorder → ingest → rollups),
+  // merged separately: remove this line once it is on main.
+  test.fixme(true, "needs the metering pipeline");
   test.skip(
     !(await agentSpeaksSasl("127.0.0.1", e2ePorts.kafka)),
     "the agent does not advertise SaslHandshake (API key 17) yet",
@@ -117,8 +120,11 @@ test("moving the test clock past the month's end finalizes and pays the invoice,
   expect(back.status()).toBe(400);
 
   await page.goto("/billing");
-  const row = page.getByTestId("invoice-table").getByRole("row").nth(1);
-  await expect(row).toContainText(/SB-\d{4}-\d{6}/);
+  const row = page
+    .getByTestId("invoice-table")
+    .getByRole("row")
+    .filter({ hasText: /SB-\d{4}-\d{6}/ })
+    .first();
   await expect(async () => {
     await page.reload();
     await expect(row).toContainText("paid", { timeout: 1_000 });

@@ -185,7 +185,7 @@ export function BillingPage() {
         <TableSkeleton />
       ) : invoices.error ? (
         <QueryError error={invoices.error} />
-      ) : invoices.data.length === 0 ? (
+      ) : invoices.data.length === 0 && !overview.data ? (
         <EmptyState
           icon={Receipt}
           title="No invoices yet"
@@ -194,17 +194,34 @@ export function BillingPage() {
       ) : (
         <DataTable
           testId="invoice-table"
-          rows={invoices.data}
+          rows={[
+            // The running month's draft heads the list; it becomes an invoice when finalized.
+            ...(overview.data
+              ? [
+                  {
+                    id: "draft",
+                    number: null,
+                    status: "draft" as const,
+                    periodStart: overview.data.upcoming.document.periodStart,
+                    total: overview.data.upcoming.document.total,
+                  },
+                ]
+              : []),
+            ...invoices.data,
+          ]}
           rowKey={(i) => i.id}
           columns={[
             {
               key: "number",
               header: "Invoice",
-              cell: (i) => (
-                <Link href={`/billing/invoices/${i.id}`} className="font-mono text-xs underline">
-                  {i.number}
-                </Link>
-              ),
+              cell: (i) =>
+                i.number === null ? (
+                  <span className="text-muted-foreground">Current period (estimate)</span>
+                ) : (
+                  <Link href={`/billing/invoices/${i.id}`} className="font-mono text-xs underline">
+                    {i.number}
+                  </Link>
+                ),
             },
             { key: "period", header: "Period", cell: (i) => periodLabel(i.periodStart) },
             {
