@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
+import { finalizeInvoice } from "../src/server/billing/invoices.ts";
 import { checkSpendAlerts } from "../src/server/billing/jobs.ts";
 import { addUsage, TiB } from "./billing-fixtures.ts";
 import { addMember, callerFor, signUp, type TestUser } from "./harness.ts";
@@ -23,11 +24,25 @@ describe("billing router", () => {
       if (role === "billing") await expect(api.billing.overview()).resolves.toBeTruthy();
       else await expect(api.billing.invoices()).rejects.toMatchObject({ code: "FORBIDDEN" });
     }
-    // Another organization's invoice is not found, not forbidden.
+    // Another organization's invoice or cluster is not found, not forbidden.
     const stranger = await signUp(db.prisma, "stranger@billing-console.test");
-    await expect(
-      callerFor(db.prisma, stranger).billing.invoice({ id: "nope" }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const cluster = await callerFor(db.prisma, owner).clusters.create({
+      name: "private",
+      region: "eu-west-1",
+    });
+    const invoice = await finalizeInvoice(
+      db.prisma,
+      owner.organizationId,
+      new Date("2020-01-01T00:00:00Z"),
+      new Date(),
+    );
+    const strangerApi = callerFor(db.prisma, stranger);
+    await expect(strangerApi.billing.invoice({ id: invoice.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(strangerApi.billing.clusterCost({ clusterId: cluster.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 
   it("raises a spend alert once per period, with an audit entry", async () => {

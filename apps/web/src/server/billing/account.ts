@@ -11,6 +11,13 @@ export async function ensureBillingAccount(
   organizationId: string,
   wallNow: Date,
 ): Promise<void> {
+  if (
+    await db.billingAccount.findUnique({
+      where: { organizationId },
+      select: { organizationId: true },
+    })
+  )
+    return;
   const created = await db.billingAccount.createMany({
     data: [{ organizationId }],
     skipDuplicates: true,
