@@ -35,26 +35,32 @@ export async function organizationPastDue(
   return { billingNow: now.toISOString(), ...pastDueStatus(account, now) };
 }
 
-/** Pays every past-due invoice whose next attempt is due (in its organization's billing time). */
+/**
+ * Pays every past-due invoice whose next attempt is due (in its organization's billing time), or
+ * every past-due one when `ignoreSchedule` (a new card was just added).
+ */
 export async function retryPastDuePayments(
   prisma: PrismaClient,
   stripe: Stripe,
   wallNow: Date,
-  { organizationIds, now }: { organizationIds?: string[]; now?: "immediately" } = {},
+  {
+    organizationIds,
+    ignoreSchedule = false,
+  }: { organizationIds?: string[]; ignoreSchedule?: boolean } = {},
 ): Promise<void> {
   const invoices = await prisma.invoice.findMany({
     where: {
       status: "past_due",
       stripeInvoiceId: { not: null },
       ...(organizationIds && { organizationId: { in: organizationIds } }),
-      ...(now === undefined && { nextPaymentAttemptAt: { not: null } }),
+      ...(!ignoreSchedule && { nextPaymentAttemptAt: { not: null } }),
     },
     include: { organization: { select: { billingAccount: true } } },
   });
   for (const invoice of invoices) {
     const billingNow = shiftedBy(wallNow, invoice.organization.billingAccount?.clockOffsetMs ?? 0n);
     const due =
-      now === "immediately" ||
+      ignoreSchedule ||
       (invoice.nextPaymentAttemptAt !== null && invoice.nextPaymentAttemptAt <= billingNow);
     if (!due) continue;
     await payStripeInvoice(stripe, invoice.stripeInvoiceId!, invoice.paymentAttempts + 1);

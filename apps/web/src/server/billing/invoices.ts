@@ -6,7 +6,6 @@ import {
   contentHash,
   type DocumentInput,
   type InvoiceDocument,
-  type InvoiceLine,
 } from "./invoice-document.ts";
 import { Decimal, ZERO, moneyString } from "./money.ts";
 import { nextInvoiceNumber } from "./numbering.ts";
@@ -182,4 +181,3 @@ export async function getInvoice(prisma: PrismaClient, organizationId: string, i
   };
 }
 export type InvoiceDetail = NonNullable<Awaited<ReturnType<typeof getInvoice>>>;
-export type { InvoiceLine };

@@ -163,7 +163,7 @@ export async function handleStripeWebhook(
   if (setup)
     await retryPastDuePayments(prisma, stripe, deps.wallNow(), {
       organizationIds: [setup.organizationId],
-      now: "immediately",
+      ignoreSchedule: true,
     });
   return { status: 200, message: "processed" };
 }

@@ -3,13 +3,8 @@ import type Stripe from "stripe";
 import { payStripeInvoice } from "../dunning.ts";
 import type { InvoiceDocument } from "../invoice-document.ts";
 import { Decimal, toCents } from "../money.ts";
+import { lineLabel } from "../render/labels.ts";
 import { ensureStripeCustomer } from "./customers.ts";
-
-function lineDescription(line: InvoiceDocument["lines"][number]): string {
-  const month = line.servicePeriodStart.slice(0, 7);
-  const what = `${line.clusterName} · ${line.dimension} (${line.unit})`;
-  return line.kind === "adjustment" ? `Late usage ${month}: ${what}` : `${what} ${month}`;
-}
 
 /**
  * Pushes a finalized invoice to Stripe: a Stripe invoice, one invoice item per non-zero line and
@@ -44,7 +39,7 @@ export async function pushInvoiceToStripe(
   );
   const items = document.lines
     .filter((l) => !new Decimal(l.amount).isZero())
-    .map((l) => ({ amount: toCents(new Decimal(l.amount)), description: lineDescription(l) }));
+    .map((l) => ({ amount: toCents(new Decimal(l.amount)), description: lineLabel(l) }));
   if (!new Decimal(document.creditsApplied).isZero())
     items.push({
       amount: -toCents(new Decimal(document.creditsApplied)),
