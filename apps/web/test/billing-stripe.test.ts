@@ -178,6 +178,14 @@ describe("billing through the real Stripe SDK against the Stripe test double", (
       clusterCreationBlocked: false,
     });
     expect(await api.billing.overview()).toMatchObject({ paymentMethod: "visa •••• 4242" });
+
+    // A card removed in Stripe is no longer shown as on file.
+    const account = await prisma.billingAccount.findUniqueOrThrow({
+      where: { organizationId: owner.organizationId },
+    });
+    await stripe.paymentMethods.detach(account.paymentMethodId!);
+    await double.idle();
+    expect(await api.billing.overview()).toMatchObject({ paymentMethod: null });
   });
 
   it("never bills twice when the push is retried", async () => {
