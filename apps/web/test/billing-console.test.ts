@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
+import { grantCredits } from "../src/server/billing/account.ts";
 import { finalizeInvoice } from "../src/server/billing/invoices.ts";
 import { checkSpendAlerts } from "../src/server/billing/jobs.ts";
 import { addUsage, TiB } from "./billing-fixtures.ts";
@@ -77,6 +78,14 @@ describe("billing router", () => {
       traffic: { writtenGiB: "1024", readGiB: "0", storedGiBMonths: "0" },
       streambedCost: "10.24",
     });
+  });
+
+  it("adds promotional credits to the starting credits", async () => {
+    const before = (await callerFor(db.prisma, owner).billing.overview()).creditBalance;
+    await grantCredits(db.prisma, owner.organizationId, "50.5", "promotion:launch");
+    await expect(grantCredits(db.prisma, owner.organizationId, "0", "nothing")).rejects.toThrow();
+    const after = (await callerFor(db.prisma, owner).billing.overview()).creditBalance;
+    expect([before, after]).toEqual(["400.00", "450.50"]);
   });
 
   it("refuses to move the billing clock back", async () => {

@@ -23,13 +23,18 @@ export async function ensureBillingAccount(
     skipDuplicates: true,
   });
   if (created.count === 0) return;
-  await db.creditEntry.create({
-    data: {
-      organizationId,
-      amount: priceBookAt(wallNow).startingCredits,
-      reason: "starting_credit",
-    },
-  });
+  await grantCredits(db, organizationId, priceBookAt(wallNow).startingCredits, "starting_credit");
+}
+
+/** Adds promotional credit (USD) to the organization's ledger; later invoices draw it down. */
+export async function grantCredits(
+  db: Prisma.TransactionClient,
+  organizationId: string,
+  amount: string,
+  reason: string,
+): Promise<void> {
+  if (new Decimal(amount).lte(0)) throw new Error(`a credit grant must be positive, got ${amount}`);
+  await db.creditEntry.create({ data: { organizationId, amount, reason } });
 }
 
 /** Credits granted minus credits applied to finalized invoices. */
