@@ -68,6 +68,83 @@ async function onPaymentFailed(tx: Prisma.TransactionClient, invoice: Stripe.Inv
   });
 }
 
+interface CardSetup {
+  organizationId: string;
+  paymentMethod: Stripe.PaymentMethod;
+}
+
+/** A completed setup-mode Checkout: the card it saved becomes the customer's default. */
+async function readCardSetup(
+  deps: WebhookDeps,
+  session: Stripe.Checkout.Session,
+): Promise<CardSetup | null> {
+  if (session.mode !== "setup") return null;
+  const intent = await deps.stripe.setupIntents.retrieve(idOf(session.setup_intent)!);
+  const paymentMethod = await deps.stripe.paymentMethods.retrieve(idOf(intent.payment_method)!);
+  const customer = idOf(session.customer)!;
+  await deps.stripe.customers.update(customer, {
+    invoice_settings: { default_payment_method: paymentMethod.id },
+  });
+  const organizationId = await organizationOfCustomer(deps.prisma, customer);
+  return organizationId ? { organizationId, paymentMethod } : null;
+}
+
+async function applyEvent(
+  tx: Prisma.TransactionClient,
+  event: Stripe.Event,
+  setup: CardSetup | null,
+  wallNow: Date,
+): Promise<void> {
+  switch (event.type) {
+    case "invoice.paid":
+    case "invoice.payment_failed":
+    case "invoice.finalized": {
+      const invoice = event.data.object;
+      const organizationId = await organizationOfCustomer(tx, idOf(invoice.customer));
+      if (!organizationId) return;
+      const now = await billingNow(tx, organizationId, wallNow);
+      if (event.type === "invoice.paid") await onInvoicePaid(tx, invoice, now);
+      else if (event.type === "invoice.payment_failed") await onPaymentFailed(tx, invoice, now);
+      else if (invoice.metadata?.streambedInvoiceId)
+        await tx.invoice.update({
+          where: { id: invoice.metadata.streambedInvoiceId },
+          data: { stripeInvoiceId: invoice.id },
+        });
+      return;
+    }
+    case "checkout.session.completed":
+      if (!setup) return;
+      await ensureBillingAccount(tx, setup.organizationId, wallNow);
+      await tx.billingAccount.update({
+        where: { organizationId: setup.organizationId },
+        data: {
+          paymentMethodId: setup.paymentMethod.id,
+          paymentMethodLabel: cardLabel(setup.paymentMethod),
+        },
+      });
+      return;
+    case "payment_method.attached": {
+      const pm = event.data.object;
+      const organizationId = await organizationOfCustomer(tx, idOf(pm.customer));
+      if (!organizationId) return;
+      await ensureBillingAccount(tx, organizationId, wallNow);
+      await tx.billingAccount.updateMany({
+        where: { organizationId, paymentMethodId: null },
+        data: { paymentMethodId: pm.id, paymentMethodLabel: cardLabel(pm) },
+      });
+      return;
+    }
+    case "payment_method.detached":
+      await tx.billingAccount.updateMany({
+        where: { paymentMethodId: event.data.object.id },
+        data: { paymentMethodId: null, paymentMethodLabel: null },
+      });
+      return;
+    default:
+      return;
+  }
+}
+
 /** Verifies, deduplicates and applies one webhook delivery. */
 export async function handleStripeWebhook(
   deps: WebhookDeps,
@@ -85,77 +162,17 @@ export async function handleStripeWebhook(
     return { status: 200, message: "already processed" };
 
   // Reads from Stripe happen before the transaction; the effects and the event id commit together.
-  let setup: {
-    organizationId: string;
-    customer: string;
-    paymentMethod: Stripe.PaymentMethod;
-  } | null = null;
-  if (event.type === "checkout.session.completed" && event.data.object.mode === "setup") {
-    const session = event.data.object;
-    const intent = await stripe.setupIntents.retrieve(idOf(session.setup_intent)!);
-    const paymentMethod = await stripe.paymentMethods.retrieve(idOf(intent.payment_method)!);
-    const customer = idOf(session.customer)!;
-    await stripe.customers.update(customer, {
-      invoice_settings: { default_payment_method: paymentMethod.id },
-    });
-    const organizationId = await organizationOfCustomer(prisma, customer);
-    if (organizationId) setup = { organizationId, customer, paymentMethod };
-  }
-
+  const setup =
+    event.type === "checkout.session.completed"
+      ? await readCardSetup(deps, event.data.object)
+      : null;
   const applied = await prisma.$transaction(async (tx) => {
     const fresh = await tx.stripeEvent.createMany({
       data: [{ id: event.id, type: event.type }],
       skipDuplicates: true,
     });
     if (fresh.count === 0) return false;
-    switch (event.type) {
-      case "invoice.paid":
-      case "invoice.payment_failed":
-      case "invoice.finalized": {
-        const invoice = event.data.object;
-        const organizationId = await organizationOfCustomer(tx, idOf(invoice.customer));
-        if (!organizationId) break;
-        const now = await billingNow(tx, organizationId, deps.wallNow());
-        if (event.type === "invoice.paid") await onInvoicePaid(tx, invoice, now);
-        else if (event.type === "invoice.payment_failed") await onPaymentFailed(tx, invoice, now);
-        else if (invoice.metadata?.streambedInvoiceId)
-          await tx.invoice.update({
-            where: { id: invoice.metadata.streambedInvoiceId },
-            data: { stripeInvoiceId: invoice.id },
-          });
-        break;
-      }
-      case "checkout.session.completed":
-        if (!setup) break;
-        await ensureBillingAccount(tx, setup.organizationId, deps.wallNow());
-        await tx.billingAccount.update({
-          where: { organizationId: setup.organizationId },
-          data: {
-            paymentMethodId: setup.paymentMethod.id,
-            paymentMethodLabel: cardLabel(setup.paymentMethod),
-          },
-        });
-        break;
-      case "payment_method.attached": {
-        const pm = event.data.object;
-        const organizationId = await organizationOfCustomer(tx, idOf(pm.customer));
-        if (!organizationId) break;
-        await ensureBillingAccount(tx, organizationId, deps.wallNow());
-        await tx.billingAccount.updateMany({
-          where: { organizationId, paymentMethodId: null },
-          data: { paymentMethodId: pm.id, paymentMethodLabel: cardLabel(pm) },
-        });
-        break;
-      }
-      case "payment_method.detached":
-        await tx.billingAccount.updateMany({
-          where: { paymentMethodId: event.data.object.id },
-          data: { paymentMethodId: null, paymentMethodLabel: null },
-        });
-        break;
-      default:
-        break;
-    }
+    await applyEvent(tx, event, setup, deps.wallNow());
     return true;
   });
   if (!applied) return { status: 200, message: "already processed" };
