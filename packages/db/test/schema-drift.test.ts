@@ -26,6 +26,7 @@ const SCALAR_TYPES: Record<string, string> = {
   Boolean: "bool",
   DateTime: "timestamp",
   Json: "jsonb",
+  Decimal: "numeric",
 };
 const CLIENT_SIDE_DEFAULTS = /^@default\((cuid|uuid|ulid|nanoid)\(/;
 const ON_DELETE: Record<string, string> = {
@@ -191,7 +192,7 @@ describe("migrations match schema.prisma", () => {
   it("has the same tables, columns, indexes and foreign keys", async () => {
     const schemaPath = fileURLToPath(new URL("../prisma/schema.prisma", import.meta.url));
     const expected = expectedShapes(await readFile(schemaPath, "utf8"));
-    expect(Object.keys(expected)).toHaveLength(26);
+    expect(Object.keys(expected)).toHaveLength(31);
     expect(await actualShapes(db)).toEqual(expected);
   });
 

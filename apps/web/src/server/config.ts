@@ -13,6 +13,11 @@ const configSchema = z.object({
   mailFrom: z.string().default("Streambed <no-reply@streambed.local>"),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   production: z.boolean(),
+  /** Stripe: unset = invoices are computed locally only; an sk_test_ key = test mode. */
+  stripeSecretKey: z.string().min(1).optional(),
+  stripeWebhookSecret: z.string().min(1).optional(),
+  /** Where the Stripe SDK sends requests; set to the local Stripe test double by `npm start`. */
+  stripeApiUrl: z.url().optional(),
 });
 
 export type WebConfig = z.infer<typeof configSchema>;
@@ -31,6 +36,9 @@ export function parseWebConfig(env: NodeJS.ProcessEnv): WebConfig {
     mailFrom: emptyToUndefined(env.STREAMBED_MAIL_FROM),
     logLevel: emptyToUndefined(env.LOG_LEVEL),
     production: env.NODE_ENV === "production",
+    stripeSecretKey: emptyToUndefined(env.STRIPE_SECRET_KEY),
+    stripeWebhookSecret: emptyToUndefined(env.STRIPE_WEBHOOK_SECRET),
+    stripeApiUrl: emptyToUndefined(env.STRIPE_API_URL),
   });
 }
 

@@ -1,5 +1,6 @@
 "use client";
 import { Cpu } from "lucide-react";
+import { CostComparison } from "@/components/billing/cost-comparison";
 import Link from "next/link";
 import { QueryError, TableSkeleton } from "@/components/shell/query-state";
 import { Badge } from "@/components/ui/badge";
@@ -82,6 +83,7 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
       <div className="grid gap-6">
         <ClusterStats clusterId={clusterId} />
         <UsageSummary clusterId={clusterId} />
+        <CostComparison clusterId={clusterId} />
         <div className="grid gap-6 lg:grid-cols-2">
           <Card>
             <CardHeader>

@@ -4,6 +4,7 @@ import {
   BookOpen,
   KeyRound,
   LogOut,
+  Receipt,
   ScrollText,
   Server,
   UserCog,
@@ -15,7 +16,9 @@ import type { ReactNode } from "react";
 import { Logo } from "@/components/brand/logo";
 import { authClient } from "@/lib/auth-client";
 import { cn } from "@/lib/cn";
+import { BillingBanner } from "@/components/billing/billing-banner";
 import { OrganizationSwitcher } from "./organization-switcher";
+import { useOrganizationAccess } from "./use-organization-role";
 
 interface NavItem {
   href: string;
@@ -49,6 +52,7 @@ export function ConsoleShell({
   children: ReactNode;
 }) {
   const router = useRouter();
+  const mayBill = useOrganizationAccess("billing");
 
   async function signOut() {
     await authClient.signOut();
@@ -74,6 +78,7 @@ export function ConsoleShell({
           <NavLink item={{ href: "/api-keys", label: "API keys", icon: KeyRound }} />
           <NavLink item={{ href: "/api-reference", label: "API reference", icon: BookOpen }} />
           <NavLink item={{ href: "/audit", label: "Audit log", icon: ScrollText }} />
+          {mayBill && <NavLink item={{ href: "/billing", label: "Billing", icon: Receipt }} />}
           <NavLink item={{ href: "/account", label: "Account", icon: UserCog }} />
         </nav>
         <div className="border-t border-slate-800 px-4 py-3 text-xs">
@@ -90,7 +95,10 @@ export function ConsoleShell({
           </button>
         </div>
       </aside>
-      <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+      <main className="min-w-0 flex-1 px-8 py-6">
+        <BillingBanner />
+        {children}
+      </main>
     </div>
   );
 }

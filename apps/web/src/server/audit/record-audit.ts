@@ -17,7 +17,10 @@ export type AuditAction =
   | "member.joined"
   | "member.role_changed"
   | "member.removed"
-  | "invitation.canceled";
+  | "invitation.canceled"
+  | "billing.spend_alert"
+  | "billing.spend_alert_changed"
+  | "billing.clock_advanced";
 
 export interface AuditEntry {
   organizationId: string;

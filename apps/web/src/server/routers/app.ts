@@ -1,6 +1,7 @@
 import { router } from "../trpc.ts";
 import { apiKeysRouter } from "./api-keys.ts";
 import { auditRouter } from "./audit.ts";
+import { billingRouter } from "./billing.ts";
 import { clustersRouter } from "./clusters.ts";
 import { credentialsRouter } from "./credentials.ts";
 import { groupsRouter } from "./groups.ts";
@@ -19,6 +20,7 @@ export const appRouter = router({
   audit: auditRouter,
   apiKeys: apiKeysRouter,
   usage: usageRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

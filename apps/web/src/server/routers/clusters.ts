@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit.ts";
+import { organizationPastDue } from "../billing/dunning.ts";
 import { isUniqueViolation } from "../errors/unique-violation.ts";
 import { clusterStats } from "../clusters/cluster-stats.ts";
 import { liveAgents } from "../clusters/live-agents.ts";
@@ -49,6 +50,16 @@ export const clustersRouter = router({
   create: organizationProcedure("write")
     .input(createClusterInput)
     .mutation(async ({ ctx, input }) => {
+      // Billing never stops traffic or deletes data; it only blocks growth when long past due.
+      if (
+        (await organizationPastDue(ctx.prisma, ctx.organizationId, new Date()))
+          .clusterCreationBlocked
+      )
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message:
+            "This organization is more than 14 days past due: pay the open invoice to create clusters",
+        });
       try {
         return await ctx.prisma.$transaction(async (tx) => {
           const cluster = await tx.virtualCluster.create({
