@@ -98,7 +98,8 @@ try {
   );
   children.push(web);
 
-  // The job worker (metering jobs on pg-boss) stops after the agents and before the console.
+  // The job worker (metering and billing jobs on pg-boss) stops after the agents and before the
+  // console. It bills through the same Stripe as the console.
   const workerHealth = `http://127.0.0.1:${config.workerMetricsPort}/healthz`;
   const worker = spawnChild(
     "worker",
@@ -107,7 +108,11 @@ try {
     {
       cwd: join(repoRoot, "apps/web"),
       logDir,
-      env: { ...baseEnv, STREAMBED_WORKER_METRICS_PORT: String(config.workerMetricsPort) },
+      env: {
+        ...baseEnv,
+        ...billing.env,
+        STREAMBED_WORKER_METRICS_PORT: String(config.workerMetricsPort),
+      },
     },
   );
   children.push(worker);

@@ -1,11 +1,12 @@
 import type { PrismaClient } from "@streambed/db";
-import type PgBoss from "pg-boss";
+import type { JobDefinition } from "../jobs/job-definition.ts";
 import type Stripe from "stripe";
 import { retryPastDuePayments } from "./dunning.ts";
 import { finalizeDueInvoices } from "./finalization.ts";
 import { upcomingInvoice } from "./invoices.ts";
 import { monthStart } from "./periods.ts";
 import { checkSpendAlert } from "./spend-alert.ts";
+import { stripe } from "./stripe/client.ts";
 import { pushOpenInvoices } from "./stripe/push-invoice.ts";
 
 export interface BillingJobDeps {
@@ -51,16 +52,16 @@ export async function runBillingCycle(
   await retryPastDuePayments(deps.prisma, deps.stripe, wallNow, { organizationIds });
 }
 
-export const BILLING_CYCLE_QUEUE = "billing-cycle";
-
 /**
- * Registers the billing cycle with the worker process's pg-boss: every 5 minutes (finalization
- * waits for the grace hour anyway; a singleton key keeps runs from overlapping).
+ * The billing cycle in the control plane's job worker, every 5 minutes: finalization waits for
+ * the grace hour anyway, and each step is safe to repeat.
  */
-export async function registerBillingJobs(boss: PgBoss, deps: BillingJobDeps): Promise<void> {
-  await boss.createQueue(BILLING_CYCLE_QUEUE, { name: BILLING_CYCLE_QUEUE, policy: "singleton" });
-  await boss.schedule(BILLING_CYCLE_QUEUE, "*/5 * * * *", {}, { tz: "UTC" });
-  await boss.work(BILLING_CYCLE_QUEUE, async () => {
-    await runBillingCycle(deps, new Date());
-  });
-}
+export const billingJobs: JobDefinition[] = [
+  {
+    name: "billing.cycle",
+    description:
+      "finalize due invoices, raise spend alerts, push open invoices to Stripe, retry past-due payments",
+    cron: "*/5 * * * *",
+    run: ({ prisma, now }) => runBillingCycle({ prisma, stripe: stripe() }, now),
+  },
+];
