@@ -3,13 +3,21 @@ import type { ResponseConfig } from "@asteasolutions/zod-to-openapi";
 import { apiErrorSchema } from "./api-error.ts";
 import { getCluster, listClusters } from "./clusters.ts";
 import type { ApiEndpoint } from "./endpoint.ts";
+import { getInvoiceEndpoint, listInvoicesEndpoint, upcomingInvoiceEndpoint } from "./invoices.ts";
 import { getUsage } from "./usage.ts";
 
 /**
  * Every operation of the REST API v1. A new one is an endpoint module plus an entry here and a
  * route file under app/api/v1 that exports `apiRoute(endpoint)`.
  */
-export const apiEndpoints: ApiEndpoint[] = [listClusters, getCluster, getUsage];
+export const apiEndpoints: ApiEndpoint[] = [
+  listClusters,
+  getCluster,
+  getUsage,
+  listInvoicesEndpoint,
+  upcomingInvoiceEndpoint,
+  getInvoiceEndpoint,
+];
 
 function errorResponse(description: string): ResponseConfig {
   return { description, content: { "application/json": { schema: apiErrorSchema } } };
@@ -55,7 +63,7 @@ export function openApiDocument() {
       title: "Streambed API",
       version: "1.0.0",
       description:
-        'Read your organization\'s clusters and metered usage. Authenticate with `Authorization: Bearer <API key>`; errors are `{"error":{"code","message"}}`. Quantities are decimal strings.',
+        'Read your organization\'s clusters, metered usage and invoices. Authenticate with `Authorization: Bearer <API key>`; errors are `{"error":{"code","message"}}`. Quantities are decimal strings.',
     },
     servers: [{ url: "/" }],
   });

@@ -1,0 +1,5 @@
+import { upcomingInvoiceEndpoint } from "@/server/rest-api/invoices";
+import { apiRoute } from "@/server/rest-api/route-handler";
+
+export const dynamic = "force-dynamic";
+export const GET = apiRoute(upcomingInvoiceEndpoint);

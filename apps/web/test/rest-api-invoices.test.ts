@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
+import { finalizeInvoice } from "../src/server/billing/invoices.ts";
+import type { ApiEndpoint } from "../src/server/rest-api/endpoint.ts";
+import {
+  getInvoiceEndpoint,
+  listInvoicesEndpoint,
+  upcomingInvoiceEndpoint,
+} from "../src/server/rest-api/invoices.ts";
+import { openApiDocument } from "../src/server/rest-api/openapi.ts";
+import { handleApiRequest } from "../src/server/rest-api/route-handler.ts";
+import { TiB } from "./billing-fixtures.ts";
+import { callerFor, signUp, type TestUser } from "./harness.ts";
+import { seedHourlyUsage } from "./usage-fixtures.ts";
+
+let db: TestDatabase;
+let alice: TestUser;
+let billingKey: string;
+let readonlyKey: string;
+let bobKey: string;
+let invoiceId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase(inject("postgresAdminUrl"));
+  alice = await signUp(db.prisma, "alice@invoices.test");
+  const bob = await signUp(db.prisma, "bob@invoices.test");
+  const asAlice = callerFor(db.prisma, alice);
+  const cluster = (await asAlice.clusters.create({ name: "payments", region: "local" })).id;
+  billingKey = (await asAlice.apiKeys.create({ name: "finance", role: "billing" })).secret;
+  readonlyKey = (await asAlice.apiKeys.create({ name: "dashboards", role: "readonly" })).secret;
+  bobKey = (await callerFor(db.prisma, bob).apiKeys.create({ name: "bob", role: "owner" })).secret;
+  await seedHourlyUsage(db.prisma, alice.organizationId, [
+    {
+      clusterId: cluster,
+      dimension: "write_bytes",
+      hourStart: new Date("2026-11-10T05:00:00Z"),
+      quantity: TiB,
+    },
+  ]);
+  const invoice = await finalizeInvoice(
+    db.prisma,
+    alice.organizationId,
+    new Date("2026-11-01T00:00:00Z"),
+    new Date("2026-12-01T01:00:00Z"),
+  );
+  invoiceId = invoice.id;
+});
+afterAll(() => db.drop());
+
+async function call(endpoint: ApiEndpoint, key: string, params: Record<string, string> = {}) {
+  const res = await handleApiRequest(
+    db.prisma,
+    endpoint,
+    new Request(`http://localhost${endpoint.path}`, {
+      headers: { authorization: `Bearer ${key}` },
+    }),
+    params,
+  );
+  return { status: res.status, body: (await res.json()) as { data: Record<string, unknown> } };
+}
+
+describe("REST API v1 invoices", () => {
+  it("lists finalized invoices with decimal-string totals", async () => {
+    const { status, body } = await call(listInvoicesEndpoint, billingKey);
+    expect(status).toBe(200);
+    expect(body.data).toEqual([
+      expect.objectContaining({
+        id: invoiceId,
+        number: expect.stringMatching(/^SB-2026-\d{6}$/),
+        // New organizations' starting credits cover it: nothing to pay.
+        status: "paid",
+        currency: "usd",
+        periodStart: "2026-11-01T00:00:00.000Z",
+        subtotal: "10.24",
+        creditsApplied: "10.24",
+        total: "0.00",
+      }),
+    ]);
+  });
+
+  it("returns one invoice with its lines and tiers", async () => {
+    const { status, body } = await call(getInvoiceEndpoint, billingKey, { invoiceId });
+    expect(status).toBe(200);
+    expect(body.data).toMatchObject({ id: invoiceId, contentHash: expect.any(String) });
+    expect(body.data.lines).toEqual([
+      expect.objectContaining({
+        kind: "usage",
+        dimension: "write_bytes",
+        unit: "GiB",
+        quantity: "1024",
+        meteredQuantity: String(TiB),
+        amount: "10.24",
+      }),
+    ]);
+  });
+
+  it("returns the running month's draft and its forecast", async () => {
+    const { status, body } = await call(upcomingInvoiceEndpoint, billingKey);
+    expect(status).toBe(200);
+    expect(body.data).toMatchObject({
+      status: "draft",
+      currency: "usd",
+      forecast: { total: expect.stringMatching(/^\d+\.\d{2}$/) },
+    });
+  });
+
+  it("answers 404 for another organization's invoice and 403 to a key without billing access", async () => {
+    const foreign = await call(getInvoiceEndpoint, bobKey, { invoiceId });
+    const missing = await call(getInvoiceEndpoint, bobKey, { invoiceId: "nope" });
+    for (const answer of [foreign, missing]) {
+      expect(answer).toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
+    }
+    expect((await call(listInvoicesEndpoint, readonlyKey)).status).toBe(403);
+  });
+
+  it("documents the invoice paths in the OpenAPI document", () => {
+    expect(Object.keys(openApiDocument().paths ?? {})).toEqual(
+      expect.arrayContaining([
+        "/api/v1/invoices",
+        "/api/v1/invoices/upcoming",
+        "/api/v1/invoices/{invoiceId}",
+      ]),
+    );
+  });
+});
