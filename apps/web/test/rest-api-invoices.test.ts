@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { finalizeInvoice } from "../src/server/billing/invoices.ts";
+import { advanceTestClockEndpoint } from "../src/server/rest-api/billing.ts";
 import type { ApiEndpoint } from "../src/server/rest-api/endpoint.ts";
 import {
   getInvoiceEndpoint,
@@ -47,19 +48,26 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-async function call(endpoint: ApiEndpoint, key: string, params: Record<string, string> = {}) {
+async function call(
+  endpoint: ApiEndpoint,
+  key: string,
+  params: Record<string, string> = {},
+  body?: string,
+) {
   const res = await handleApiRequest(
     db.prisma,
     endpoint,
     new Request(`http://localhost${endpoint.path}`, {
+      method: endpoint.method.toUpperCase(),
       headers: { authorization: `Bearer ${key}` },
+      body,
     }),
     params,
   );
   return { status: res.status, body: (await res.json()) as { data: Record<string, unknown> } };
 }
 
-describe("REST API v1 invoices", () => {
+describe("REST API v1 invoices and the test clock", () => {
   it("lists finalized invoices with decimal-string totals", async () => {
     const { status, body } = await call(listInvoicesEndpoint, billingKey);
     expect(status).toBe(200);
@@ -119,7 +127,30 @@ describe("REST API v1 invoices", () => {
         "/api/v1/invoices",
         "/api/v1/invoices/upcoming",
         "/api/v1/invoices/{invoiceId}",
+        "/api/v1/billing/test-clock",
       ]),
     );
+  });
+
+  it("advances the organization's test clock forward only, finalizing what falls due", async () => {
+    const advance = (key: string, body: string) => call(advanceTestClockEndpoint, key, {}, body);
+    const moved = await advance(billingKey, JSON.stringify({ advanceTo: "2027-01-01T02:00:00Z" }));
+    expect(moved).toEqual({ status: 200, body: { billingNow: "2027-01-01T02:00:00.000Z" } });
+    const invoices = (await call(listInvoicesEndpoint, billingKey)).body.data as unknown as {
+      periodStart: string;
+    }[];
+    expect(invoices[0]!.periodStart).toBe("2026-12-01T00:00:00.000Z");
+    const back = await advance(billingKey, JSON.stringify({ advanceTo: "2026-12-15T00:00:00Z" }));
+    expect(back).toMatchObject({ status: 400, body: { error: { code: "invalid_request" } } });
+    expect((await advance(billingKey, "not json")).status).toBe(400);
+    expect((await advance(billingKey, JSON.stringify({ advanceTo: "soon" }))).status).toBe(400);
+    expect(
+      (await advance(readonlyKey, JSON.stringify({ advanceTo: "2028-01-01T00:00:00Z" }))).status,
+    ).toBe(403);
+    expect(
+      await db.prisma.auditLog.count({
+        where: { organizationId: alice.organizationId, action: "billing.clock_advanced" },
+      }),
+    ).toBe(1);
   });
 });

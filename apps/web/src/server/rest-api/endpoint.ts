@@ -14,8 +14,9 @@ export interface ApiEndpoint<
   Query extends Parameters = Parameters,
   Params extends Parameters = Parameters,
   Body extends z.ZodType = z.ZodType,
+  Input extends Parameters = Parameters,
 > {
-  method: "get";
+  method: "get" | "post";
   /** OpenAPI path syntax: /api/v1/clusters/{clusterId}. */
   path: string;
   operationId: string;
@@ -25,6 +26,8 @@ export interface ApiEndpoint<
   access: Access;
   query?: Query;
   params?: Params;
+  /** The JSON request body (POST). */
+  body?: Input;
   response: Body;
   /** Whether a 404 is a documented outcome (an id in the path or query). */
   notFound?: boolean;
@@ -33,6 +36,7 @@ export interface ApiEndpoint<
     principal: ApiPrincipal;
     query: z.infer<Query>;
     params: z.infer<Params>;
+    body: z.infer<Input>;
   }): Promise<z.input<Body>>;
 }
 
@@ -41,6 +45,7 @@ export function defineEndpoint<
   Query extends Parameters = Parameters,
   Params extends Parameters = Parameters,
   Body extends z.ZodType = z.ZodType,
->(endpoint: ApiEndpoint<Query, Params, Body>): ApiEndpoint<Query, Params, Body> {
+  Input extends Parameters = Parameters,
+>(endpoint: ApiEndpoint<Query, Params, Body, Input>): ApiEndpoint<Query, Params, Body, Input> {
   return endpoint;
 }

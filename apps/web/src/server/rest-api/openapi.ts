@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import type { ResponseConfig } from "@asteasolutions/zod-to-openapi";
 import { apiErrorSchema } from "./api-error.ts";
+import { advanceTestClockEndpoint } from "./billing.ts";
 import { getCluster, listClusters } from "./clusters.ts";
 import type { ApiEndpoint } from "./endpoint.ts";
 import { getInvoiceEndpoint, listInvoicesEndpoint, upcomingInvoiceEndpoint } from "./invoices.ts";
@@ -17,6 +18,7 @@ export const apiEndpoints: ApiEndpoint[] = [
   listInvoicesEndpoint,
   upcomingInvoiceEndpoint,
   getInvoiceEndpoint,
+  advanceTestClockEndpoint,
 ];
 
 function errorResponse(description: string): ResponseConfig {
@@ -32,13 +34,19 @@ function registerEndpoint(registry: OpenAPIRegistry, endpoint: ApiEndpoint): voi
     description: endpoint.description,
     tags: [endpoint.tag],
     security: [{ apiKey: [] }],
-    request: { query: endpoint.query, params: endpoint.params },
+    request: {
+      query: endpoint.query,
+      params: endpoint.params,
+      ...(endpoint.body && {
+        body: { required: true, content: { "application/json": { schema: endpoint.body } } },
+      }),
+    },
     responses: {
       200: {
         description: "OK",
         content: { "application/json": { schema: endpoint.response } },
       },
-      400: errorResponse("Invalid parameters"),
+      400: errorResponse(endpoint.body ? "Invalid parameters or body" : "Invalid parameters"),
       401: errorResponse("Missing, unknown or revoked API key"),
       403: errorResponse("The key's role does not allow this"),
       ...(endpoint.notFound && {

@@ -34,6 +34,13 @@ function queryOf(url: URL): Record<string, string> {
   return Object.fromEntries([...url.searchParams].filter(([, value]) => value !== ""));
 }
 
+async function jsonBody(request: Request): Promise<Record<string, unknown>> {
+  const body: unknown = await request.json().catch(() => undefined);
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new ApiError("invalid_request", "The body must be a JSON object");
+  return body as Record<string, unknown>;
+}
+
 /**
  * Runs one endpoint for one request: API key, role, parameters, then the endpoint; every failure
  * becomes `{"error":{"code","message"}}`. Unexpected errors are logged, never shown.
@@ -42,9 +49,10 @@ export async function handleApiRequest<
   Q extends Parameters,
   P extends Parameters,
   B extends z.ZodType,
+  I extends Parameters,
 >(
   db: PrismaClient,
-  endpoint: ApiEndpoint<Q, P, B>,
+  endpoint: ApiEndpoint<Q, P, B, I>,
   request: Request,
   params: Record<string, unknown> = {},
 ): Promise<Response> {
@@ -59,6 +67,7 @@ export async function handleApiRequest<
       principal,
       query: parse(endpoint.query, queryOf(new URL(request.url))),
       params: parse(endpoint.params, params),
+      body: parse(endpoint.body, endpoint.body ? await jsonBody(request) : {}),
     });
     return Response.json(body, { headers: noStore });
   } catch (err) {
@@ -73,10 +82,13 @@ export async function handleApiRequest<
   }
 }
 
-/** The GET export of a route file under app/api/v1. */
-export function apiRoute<Q extends Parameters, P extends Parameters, B extends z.ZodType>(
-  endpoint: ApiEndpoint<Q, P, B>,
-) {
+/** The GET (or POST) export of a route file under app/api/v1. */
+export function apiRoute<
+  Q extends Parameters,
+  P extends Parameters,
+  B extends z.ZodType,
+  I extends Parameters,
+>(endpoint: ApiEndpoint<Q, P, B, I>) {
   return async (request: Request, context: RouteContext) =>
     handleApiRequest(prisma(), endpoint, request, await context.params);
 }

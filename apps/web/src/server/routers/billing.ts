@@ -2,11 +2,11 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit.ts";
 import { webConfig } from "../config.ts";
-import { creditBalance, ensureBillingAccount } from "../billing/account.ts";
-import { advanceBillingClock, billingNow, ClockMovesForwardOnly } from "../billing/clock.ts";
+import { creditBalance } from "../billing/account.ts";
+import { ClockMovesForwardOnly } from "../billing/clock.ts";
+import { advanceTestClock, BillingNotInTestMode } from "../billing/test-clock.ts";
 import { organizationPastDue } from "../billing/dunning.ts";
 import { getInvoice, listInvoices, upcomingInvoice } from "../billing/invoices.ts";
-import { runBillingCycle } from "../billing/jobs.ts";
 import { Decimal, moneyString, sum } from "../billing/money.ts";
 import { monthStart } from "../billing/periods.ts";
 import { priceBookAt } from "../billing/price-book.ts";
@@ -124,39 +124,17 @@ export const billingRouter = router({
   advanceClock: organizationProcedure("billing")
     .input(z.object({ advanceTo: z.iso.datetime({ offset: true }) }))
     .mutation(async ({ ctx, input }) => {
-      if (!isBillingTestMode())
-        throw new TRPCError({
-          code: "FORBIDDEN",
-          message: "The billing clock can only be moved in test mode",
-        });
-      const wallNow = new Date();
-      await ctx.prisma.$transaction((tx) => ensureBillingAccount(tx, ctx.organizationId, wallNow));
       try {
-        await advanceBillingClock(
-          ctx.prisma,
-          ctx.organizationId,
-          new Date(input.advanceTo),
-          wallNow,
-        );
+        return await advanceTestClock(ctx.prisma, ctx.organizationId, new Date(input.advanceTo), {
+          userId: ctx.user.id,
+          ip: ctx.ip,
+        });
       } catch (err) {
+        if (err instanceof BillingNotInTestMode)
+          throw new TRPCError({ code: "FORBIDDEN", message: err.message });
         if (err instanceof ClockMovesForwardOnly)
           throw new TRPCError({ code: "BAD_REQUEST", message: err.message });
         throw err;
       }
-      await recordAudit(ctx.prisma, {
-        organizationId: ctx.organizationId,
-        actorUserId: ctx.user.id,
-        action: "billing.clock_advanced",
-        targetType: "organization",
-        targetId: ctx.organizationId,
-        metadata: { advanceTo: input.advanceTo },
-        ip: ctx.ip,
-      });
-      await runBillingCycle({ prisma: ctx.prisma, stripe: stripe() }, wallNow, [
-        ctx.organizationId,
-      ]);
-      return {
-        billingNow: (await billingNow(ctx.prisma, ctx.organizationId, wallNow)).toISOString(),
-      };
     }),
 });
