@@ -14,7 +14,6 @@ import { FetchReader } from "./fetch/fetch-reader.ts";
 import { PartitionHeadCache } from "./fetch/partition-heads.ts";
 import { PeerBlockClient } from "./fetch/peer-blocks.ts";
 import { GroupCoordinator } from "./groups/group-coordinator.ts";
-import { GroupStore } from "./groups/group-store.ts";
 import { defaultGroupSettings, realTimers } from "./groups/group-types.ts";
 import { AgentHttpServer } from "./http/http-server.ts";
 import { AgentMetrics } from "./http/metrics.ts";
@@ -112,7 +111,7 @@ export async function startAgent(
     }),
   });
   const groups = new GroupCoordinator({
-    store: new GroupStore(pool),
+    store: metadata.groups,
     agents: {
       self: registry.self,
       liveAgents: (clusterId: string) => registry.visibleAgents(clusterId),

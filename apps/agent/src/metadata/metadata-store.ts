@@ -1,5 +1,8 @@
+import type { GroupSnapshot, GroupState } from "../groups/group-types.ts";
+
 /**
- * The agent's view of the metadata store (agents, topics, partitions, offsets, index rows).
+ * The agent's view of the metadata store (agents, topics, partitions, offsets, index rows,
+ * consumer groups).
  * One interface so another backend can be added; the Postgres implementation is
  * `PostgresMetadataStore`. Offsets are bigint, topic ids are UUID strings.
  */
@@ -148,6 +151,59 @@ export class InvalidPartitionCountError extends Error {
   }
 }
 
+export interface CommittedOffset {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  leaderEpoch: number;
+  metadata: string | null;
+}
+
+export interface GroupListing {
+  groupId: string;
+  protocolType: string | null;
+  state: GroupState;
+}
+
+/** Lag of one partition: the high watermark minus the group's committed offset. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  committedOffset: bigint;
+  highWatermark: bigint;
+  lag: bigint;
+}
+
+/**
+ * Consumer groups and their committed offsets, so whichever agent coordinates a group next
+ * finds its members and offsets.
+ */
+export interface GroupStore {
+  load(clusterId: string, groupId: string): Promise<GroupSnapshot | null>;
+  save(clusterId: string, snapshot: GroupSnapshot): Promise<void>;
+  delete(clusterId: string, groupId: string): Promise<void>;
+  list(clusterId: string): Promise<GroupListing[]>;
+  /** Stores the offsets in one statement. */
+  commitOffsets(
+    clusterId: string,
+    groupId: string,
+    offsets: readonly CommittedOffset[],
+  ): Promise<void>;
+  /** Committed offsets of the group: all of them, or those of the given topics. */
+  fetchOffsets(
+    clusterId: string,
+    groupId: string,
+    topics: readonly string[] | null,
+  ): Promise<CommittedOffset[]>;
+  deleteOffsets(
+    clusterId: string,
+    groupId: string,
+    partitions: readonly { topic: string; partition: number }[],
+  ): Promise<void>;
+  /** Consumer lag per committed partition (for the console), against the partitions' high watermarks. */
+  lag(clusterId: string, groupId: string): Promise<PartitionLag[]>;
+}
+
 export interface MetadataStore {
   // Agents
   registerAgent(agent: AgentRegistration): Promise<void>;
@@ -237,6 +293,9 @@ export interface MetadataStore {
   ): Promise<IndexRow | undefined>;
   /** The index row (at or after the log start) holding the largest timestamp (earliest on ties). */
   findMaxTimestampIndexRow(clusterId: string, ref: PartitionRef): Promise<IndexRow | undefined>;
+
+  // Consumer groups
+  readonly groups: GroupStore;
 
   // Notifications
   /** Listens (on a dedicated connection) for head changes made by any agent. */

@@ -17,6 +17,7 @@ import type {
 } from "../metadata-store.ts";
 import * as agents from "./agents.ts";
 import * as commit from "./commit-flush.ts";
+import { PostgresGroupStore } from "./groups.ts";
 import { type HeadListenerOptions, listenForHeadChanges } from "./head-notifications.ts";
 import * as index from "./partition-index.ts";
 import * as topics from "./topics.ts";
@@ -35,11 +36,13 @@ export class PostgresMetadataStore implements MetadataStore {
   private readonly ownsPool: boolean;
   private readonly listenerOptions: HeadListenerOptions;
   private readonly subscriptions = new Set<HeadChangeSubscription>();
+  readonly groups: PostgresGroupStore;
 
   constructor(options: PostgresMetadataStoreOptions) {
     this.pool = options.pool;
     this.ownsPool = options.ownsPool ?? false;
     this.listenerOptions = options.listener ?? {};
+    this.groups = new PostgresGroupStore(this.pool);
   }
 
   registerAgent(agent: AgentRegistration): Promise<void> {

@@ -1,30 +1,6 @@
-import type pg from "pg";
-import type { GroupSnapshot, GroupState, MemberSnapshot } from "./group-types.ts";
-
-type Queryable = Pick<pg.Pool, "query">;
-
-export interface CommittedOffset {
-  topic: string;
-  partition: number;
-  offset: bigint;
-  leaderEpoch: number;
-  metadata: string | null;
-}
-
-export interface GroupListing {
-  groupId: string;
-  protocolType: string | null;
-  state: GroupState;
-}
-
-/** Lag of one partition: the high watermark minus the group's committed offset. */
-export interface PartitionLag {
-  topic: string;
-  partition: number;
-  committedOffset: bigint;
-  highWatermark: bigint;
-  lag: bigint;
-}
+import type { GroupSnapshot, GroupState, MemberSnapshot } from "../../groups/group-types.ts";
+import type { CommittedOffset, GroupListing, GroupStore, PartitionLag } from "../metadata-store.ts";
+import type { Queryable } from "./rows.ts";
 
 interface StoredMember {
   memberId: string;
@@ -60,7 +36,7 @@ function fromStored(m: StoredMember): MemberSnapshot {
  * Consumer groups and committed offsets in Postgres (consumer_groups, committed_offsets), so
  * whichever agent coordinates a group next finds its members and offsets.
  */
-export class GroupStore {
+export class PostgresGroupStore implements GroupStore {
   constructor(private readonly db: Queryable) {}
 
   async load(clusterId: string, groupId: string): Promise<GroupSnapshot | null> {
