@@ -23,7 +23,6 @@ import type { Queryable } from "./metadata/postgres/rows.ts";
 import { PostgresMetadataStore } from "./metadata/postgres/postgres-metadata-store.ts";
 import { ProduceBuffer } from "./produce/produce-buffer.ts";
 import { FramePool } from "./server/frame-pool.ts";
-import { ProducerIdAllocator } from "./producers/producer-ids.ts";
 import type { AgentServices } from "./server/agent-services.ts";
 import { ClusterSettingsReader } from "./server/cluster-settings.ts";
 import { dispatchTable } from "./server/dispatch.ts";
@@ -151,7 +150,7 @@ export async function startAgent(
       topics: new TopicLookup(metadata),
       metrics,
       groups,
-      producerIds: new ProducerIdAllocator(pool),
+      producerIds: metadata.producers,
       sasl: new SaslAuthenticator({
         credentials: new CredentialCache(pool),
         limiter: new FailureLimiter(),

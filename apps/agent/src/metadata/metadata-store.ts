@@ -204,6 +204,22 @@ export interface GroupStore {
   lag(clusterId: string, groupId: string): Promise<PartitionLag[]>;
 }
 
+export interface InitProducerIdRequest {
+  transactionalId: string | null;
+  /** -1 unless the client asks to bump the epoch of an id it holds (KIP-360). */
+  producerId: bigint;
+  producerEpoch: number;
+}
+
+export type InitProducerIdResult =
+  | { ok: true; producerId: bigint; producerEpoch: number }
+  | { ok: false; errorCode: "PRODUCER_FENCED" };
+
+/** Producer ids for idempotent and transactional producers (InitProducerId). */
+export interface ProducerStore {
+  init(clusterId: string, req: InitProducerIdRequest): Promise<InitProducerIdResult>;
+}
+
 export interface MetadataStore {
   // Agents
   registerAgent(agent: AgentRegistration): Promise<void>;
@@ -296,6 +312,9 @@ export interface MetadataStore {
 
   // Consumer groups
   readonly groups: GroupStore;
+
+  // Producer ids
+  readonly producers: ProducerStore;
 
   // Notifications
   /** Listens (on a dedicated connection) for head changes made by any agent. */

@@ -6,9 +6,8 @@ import type { FetchReader } from "../fetch/fetch-reader.ts";
 import type { PartitionHeadCache } from "../fetch/partition-heads.ts";
 import type { AgentMetrics } from "../http/metrics.ts";
 import type { GroupCoordinator } from "../groups/group-coordinator.ts";
-import type { LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
+import type { LiveAgent, MetadataStore, ProducerStore } from "../metadata/metadata-store.ts";
 import type { ProduceBuffer } from "../produce/produce-buffer.ts";
-import type { ProducerIdAllocator } from "../producers/producer-ids.ts";
 import type { TopicLookup } from "../apis/topic-lookup.ts";
 import type { ClusterSettingsReader } from "./cluster-settings.ts";
 import type { FramePool } from "./frame-pool.ts";
@@ -28,6 +27,6 @@ export interface AgentServices {
   topics: TopicLookup;
   metrics: AgentMetrics;
   groups: GroupCoordinator<LiveAgent>;
-  producerIds: ProducerIdAllocator;
+  producerIds: ProducerStore;
   sasl: SaslAuthenticator;
 }

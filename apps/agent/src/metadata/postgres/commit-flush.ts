@@ -6,8 +6,9 @@ import type {
   FlushEntry,
   PartitionHead,
 } from "../metadata-store.ts";
-import { producerStatesUpsert, SequenceGate } from "../../producers/sequence-gate.ts";
+import { SequenceGate } from "../../producers/sequence-gate.ts";
 import { encodeHeadChanges, HEADS_CHANNEL } from "./head-notifications.ts";
+import { loadProducerStates, producerStateArrays, producerStatesUpsert } from "./producers.ts";
 import { type HeadRow, type Int8, type Queryable, toHead } from "./rows.ts";
 import { inTransaction } from "./transaction.ts";
 
@@ -84,10 +85,11 @@ async function assignOffsets(
   const heads = await lockPartitions(tx, clusterId, allEntries);
   // Idempotent producers: each entry's sequence is checked against the locked partitions'
   // producer states; duplicates get their original offsets and take no new ones.
-  const gate = await SequenceGate.load(
-    tx,
-    clusterId,
-    allEntries.filter((e) => heads.has(`${e.topicId}:${e.partition}`)),
+  const gate = new SequenceGate(
+    await loadProducerStates(
+      tx,
+      allEntries.filter((e) => heads.has(`${e.topicId}:${e.partition}`)),
+    ),
   );
   const indexRows: NewIndexRow[] = [];
   const referenced = new Set<string>();
@@ -317,7 +319,7 @@ async function writeCommit(
       ...indexRowArrays(indexRows, objectKeys),
       HEADS_CHANNEL,
       encodeHeadChanges(clusterId, advanced),
-      ...gate.changedStates(),
+      ...producerStateArrays(gate.changedStates()),
     ],
   );
   return BigInt(rows[0]!.committed_at_ms);

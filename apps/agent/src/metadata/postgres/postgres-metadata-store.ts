@@ -18,6 +18,7 @@ import type {
 import * as agents from "./agents.ts";
 import * as commit from "./commit-flush.ts";
 import { PostgresGroupStore } from "./groups.ts";
+import { PostgresProducerStore } from "./producers.ts";
 import { type HeadListenerOptions, listenForHeadChanges } from "./head-notifications.ts";
 import * as index from "./partition-index.ts";
 import * as topics from "./topics.ts";
@@ -37,12 +38,14 @@ export class PostgresMetadataStore implements MetadataStore {
   private readonly listenerOptions: HeadListenerOptions;
   private readonly subscriptions = new Set<HeadChangeSubscription>();
   readonly groups: PostgresGroupStore;
+  readonly producers: PostgresProducerStore;
 
   constructor(options: PostgresMetadataStoreOptions) {
     this.pool = options.pool;
     this.ownsPool = options.ownsPool ?? false;
     this.listenerOptions = options.listener ?? {};
     this.groups = new PostgresGroupStore(this.pool);
+    this.producers = new PostgresProducerStore(this.pool);
   }
 
   registerAgent(agent: AgentRegistration): Promise<void> {
