@@ -19,7 +19,7 @@ import { AgentHttpServer } from "./http/http-server.ts";
 import { AgentMetrics } from "./http/metrics.ts";
 import { PEER_TOKEN_SECRET, PeerBlockRoute } from "./http/peer-block-route.ts";
 import { BackgroundJobs } from "./jobs/background-jobs.ts";
-import type { Queryable } from "./metadata/postgres/rows.ts";
+import type { MetadataStore } from "./metadata/metadata-store.ts";
 import { PostgresMetadataStore } from "./metadata/postgres/postgres-metadata-store.ts";
 import { ProduceBuffer } from "./produce/produce-buffer.ts";
 import { FramePool } from "./server/frame-pool.ts";
@@ -66,11 +66,11 @@ export async function startAgent(
   // An idle connection dropped by Postgres (restart, failover) must not crash the agent: the pool
   // replaces it on the next checkout.
   pool.on("error", (err) => logger.warn({ err }, "idle Postgres connection failed"));
-  const config = await withProvenCluster(options, pool).catch(async (err: unknown) => {
+  const metadata = new PostgresMetadataStore({ pool });
+  const config = await withProvenCluster(options, metadata).catch(async (err: unknown) => {
     await pool.end().catch(() => undefined);
     throw err;
   });
-  const metadata = new PostgresMetadataStore({ pool });
   const store = instrumentObjectStore(openObjectStore(config.bucketUrl), metrics.objectStore);
   const heads = new PartitionHeadCache(metadata);
   const produceBuffer = new ProduceBuffer({
@@ -146,13 +146,13 @@ export async function startAgent(
       fetchReader: new FetchReader({ metadata, heads, blocks }),
       heads,
       blocks,
-      clusterSettings: new ClusterSettingsReader(pool),
+      clusterSettings: new ClusterSettingsReader(metadata.controlPlane),
       topics: new TopicLookup(metadata),
       metrics,
       groups,
       producerIds: metadata.producers,
       sasl: new SaslAuthenticator({
-        credentials: new CredentialCache(pool),
+        credentials: new CredentialCache(metadata.controlPlane),
         limiter: new FailureLimiter(),
         dedicatedClusterId: config.clusterId,
         logger,
@@ -232,7 +232,7 @@ export async function startAgent(
       if (config.agentKey === null || config.clusterId === null) return;
       // A revoked key must not keep serving its cluster until the next restart.
       stopWatchingKey = watchAgentKey({
-        db: pool,
+        keys: metadata.controlPlane,
         secret: config.agentKey,
         clusterId: config.clusterId,
         intervalMs: timings.agentKeyCheckIntervalMs,
@@ -260,8 +260,15 @@ export async function startAgent(
 }
 
 /** The config of a dedicated agent with an agent key: serving the key's cluster, and by default. */
-async function withProvenCluster(config: AgentConfig, db: Queryable): Promise<AgentConfig> {
+async function withProvenCluster(
+  config: AgentConfig,
+  metadata: MetadataStore,
+): Promise<AgentConfig> {
   if (config.agentKey === null) return config;
-  const clusterId = await clusterOfAgentKey(db, config.agentKey, config.clusterId);
+  const clusterId = await clusterOfAgentKey(
+    metadata.controlPlane,
+    config.agentKey,
+    config.clusterId,
+  );
   return { ...config, clusterId, defaultClusterId: config.defaultClusterId ?? clusterId };
 }

@@ -15,6 +15,7 @@ import {
 } from "../../test/support/console-credentials.ts";
 import { databaseForFile } from "../../test/support/postgres-per-file.ts";
 import { CredentialCache } from "./credential-cache.ts";
+import { PostgresControlPlane } from "../metadata/postgres/control-plane.ts";
 import { FailureLimiter } from "./failure-limiter.ts";
 import { SaslAuthenticator, SaslSession, type SaslMechanism } from "./sasl-authenticator.ts";
 
@@ -32,7 +33,9 @@ function authenticator(
   options: { dedicatedClusterId?: string | null; maxFailures?: number; ttlMs?: number } = {},
 ) {
   return new SaslAuthenticator({
-    credentials: new CredentialCache(database.db.pool, { ttlMs: options.ttlMs ?? 5000 }),
+    credentials: new CredentialCache(new PostgresControlPlane(database.db.pool), {
+      ttlMs: options.ttlMs ?? 5000,
+    }),
     limiter: new FailureLimiter({ maxFailures: options.maxFailures ?? 10 }),
     dedicatedClusterId: options.dedicatedClusterId ?? null,
     logger: pino({ level: "silent" }),

@@ -17,6 +17,7 @@ import type {
 } from "../metadata-store.ts";
 import * as agents from "./agents.ts";
 import * as commit from "./commit-flush.ts";
+import { PostgresControlPlane } from "./control-plane.ts";
 import { PostgresGroupStore } from "./groups.ts";
 import { PostgresProducerStore } from "./producers.ts";
 import { type HeadListenerOptions, listenForHeadChanges } from "./head-notifications.ts";
@@ -39,6 +40,7 @@ export class PostgresMetadataStore implements MetadataStore {
   private readonly subscriptions = new Set<HeadChangeSubscription>();
   readonly groups: PostgresGroupStore;
   readonly producers: PostgresProducerStore;
+  readonly controlPlane: PostgresControlPlane;
 
   constructor(options: PostgresMetadataStoreOptions) {
     this.pool = options.pool;
@@ -46,6 +48,7 @@ export class PostgresMetadataStore implements MetadataStore {
     this.listenerOptions = options.listener ?? {};
     this.groups = new PostgresGroupStore(this.pool);
     this.producers = new PostgresProducerStore(this.pool);
+    this.controlPlane = new PostgresControlPlane(this.pool);
   }
 
   registerAgent(agent: AgentRegistration): Promise<void> {
