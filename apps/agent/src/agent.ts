@@ -184,7 +184,7 @@ export async function startAgent(
 
   const jobs = config.roles.includes("jobs")
     ? new BackgroundJobs({
-        pool,
+        jobs: metadata.jobs,
         store,
         clusterId: config.clusterId,
         intervalMs: config.retentionCheckIntervalMs,

@@ -19,6 +19,7 @@ import * as agents from "./agents.ts";
 import * as commit from "./commit-flush.ts";
 import { PostgresControlPlane } from "./control-plane.ts";
 import { PostgresGroupStore } from "./groups.ts";
+import { PostgresJobStore } from "./jobs.ts";
 import { PostgresProducerStore } from "./producers.ts";
 import { type HeadListenerOptions, listenForHeadChanges } from "./head-notifications.ts";
 import * as index from "./partition-index.ts";
@@ -41,6 +42,7 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly groups: PostgresGroupStore;
   readonly producers: PostgresProducerStore;
   readonly controlPlane: PostgresControlPlane;
+  readonly jobs: PostgresJobStore;
 
   constructor(options: PostgresMetadataStoreOptions) {
     this.pool = options.pool;
@@ -49,6 +51,7 @@ export class PostgresMetadataStore implements MetadataStore {
     this.groups = new PostgresGroupStore(this.pool);
     this.producers = new PostgresProducerStore(this.pool);
     this.controlPlane = new PostgresControlPlane(this.pool);
+    this.jobs = new PostgresJobStore(this.pool);
   }
 
   registerAgent(agent: AgentRegistration): Promise<void> {
