@@ -164,9 +164,7 @@ export async function startAgent(
   const httpServer = new AgentHttpServer({
     metrics,
     logger,
-    checkMetadataStore: async () => {
-      await pool.query("SELECT 1");
-    },
+    checkMetadataStore: () => metadata.ping(),
     identity: () => ({
       agentId: id,
       zone: config.zone,

@@ -437,5 +437,8 @@ export interface MetadataStore {
   /** Listens (on a dedicated connection) for head changes made by any agent. */
   subscribeHeadChanges(handlers: HeadChangeHandlers): HeadChangeSubscription;
 
+  /** Resolves when the store answers a trivial query (the health endpoint's check). */
+  ping(): Promise<void>;
+
   close(): Promise<void>;
 }
