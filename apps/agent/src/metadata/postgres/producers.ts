@@ -10,6 +10,7 @@ import {
   type ProducerStates,
   producerStateKey,
 } from "../../producers/sequence-gate.ts";
+import { named } from "./named-params.ts";
 import type { Queryable } from "./rows.ts";
 
 /** Kafka bumps to a new producer id rather than let the epoch reach Short.MAX_VALUE. */
@@ -128,33 +129,30 @@ export async function loadProducerStates(
 }
 
 /**
- * The statement that stores producer states: $`cluster` is the cluster id, the seven parameters
- * from $`first` on are producerStateArrays().
+ * The statement that stores producer states: `:clusterId`, and the parameters
+ * producerStateArrays() names.
  */
-export function producerStatesUpsert(cluster: number, first: number): string {
-  const [producerIds, topicIds, partitions, epochs, sequences, offsets, recents] = Array.from(
-    { length: 7 },
-    (_, i) => `$${first + i}`,
-  );
+export function producerStatesUpsert(): string {
   return `INSERT INTO producer_partition_states
        (cluster_id, producer_id, topic_id, partition, producer_epoch, last_sequence, last_offset, recent, updated_at)
-     SELECT $${cluster}, *, now()
-     FROM unnest(${producerIds}::bigint[], ${topicIds}::uuid[], ${partitions}::int[], ${epochs}::int[], ${sequences}::int[], ${offsets}::bigint[], ${recents}::jsonb[])
+     SELECT :clusterId, *, now()
+     FROM unnest(:stateProducerIds::bigint[], :stateTopicIds::uuid[], :statePartitions::int[], :stateEpochs::int[],
+       :stateSequences::int[], :stateLastOffsets::bigint[], :stateRecents::jsonb[])
      ON CONFLICT (producer_id, topic_id, partition) DO UPDATE SET
        producer_epoch = EXCLUDED.producer_epoch, last_sequence = EXCLUDED.last_sequence,
        last_offset = EXCLUDED.last_offset, recent = EXCLUDED.recent, updated_at = EXCLUDED.updated_at`;
 }
 
-/** The changed states as the seven parameter arrays of producerStatesUpsert. */
-export function producerStateArrays(changes: readonly ProducerStateChange[]): unknown[] {
-  return [
-    changes.map((c) => c.producerId.toString()),
-    changes.map((c) => c.topicId),
-    changes.map((c) => c.partition),
-    changes.map((c) => c.state.producerEpoch),
-    changes.map((c) => c.state.lastSequence),
-    changes.map((c) => c.state.lastOffset.toString()),
-    changes.map((c) =>
+/** The changed states as the parameters of producerStatesUpsert. */
+export function producerStateArrays(changes: readonly ProducerStateChange[]) {
+  return {
+    stateProducerIds: changes.map((c) => c.producerId.toString()),
+    stateTopicIds: changes.map((c) => c.topicId),
+    statePartitions: changes.map((c) => c.partition),
+    stateEpochs: changes.map((c) => c.state.producerEpoch),
+    stateSequences: changes.map((c) => c.state.lastSequence),
+    stateLastOffsets: changes.map((c) => c.state.lastOffset.toString()),
+    stateRecents: changes.map((c) =>
       JSON.stringify(
         c.state.recent.map((b) => ({
           firstSeq: b.firstSeq,
@@ -163,7 +161,7 @@ export function producerStateArrays(changes: readonly ProducerStateChange[]): un
         })),
       ),
     ),
-  ];
+  };
 }
 
 /** Writes changed states on their own (a flush commit writes them within its statement). */
@@ -173,5 +171,9 @@ export async function saveProducerStates(
   changes: readonly ProducerStateChange[],
 ): Promise<void> {
   if (changes.length === 0) return;
-  await db.query(producerStatesUpsert(1, 2), [clusterId, ...producerStateArrays(changes)]);
+  const { text, values } = named(producerStatesUpsert(), {
+    clusterId,
+    ...producerStateArrays(changes),
+  });
+  await db.query(text, values);
 }
