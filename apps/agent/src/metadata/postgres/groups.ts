@@ -1,5 +1,6 @@
 import type { GroupSnapshot, GroupState, MemberSnapshot } from "../../groups/group-types.ts";
 import type { CommittedOffset, GroupListing, GroupStore, PartitionLag } from "../metadata-store.ts";
+import { named } from "./named-params.ts";
 import type { Queryable } from "./rows.ts";
 
 interface StoredMember {
@@ -66,24 +67,25 @@ export class PostgresGroupStore implements GroupStore {
   }
 
   async save(clusterId: string, s: GroupSnapshot): Promise<void> {
-    await this.db.query(
+    const { text, values } = named(
       `INSERT INTO consumer_groups (cluster_id, group_id, protocol_type, protocol_name, state, generation_id, leader_id, members, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+       VALUES (:clusterId, :groupId, :protocolType, :protocolName, :state, :generationId, :leaderId, :members, now())
        ON CONFLICT (cluster_id, group_id) DO UPDATE SET
          protocol_type = EXCLUDED.protocol_type, protocol_name = EXCLUDED.protocol_name, state = EXCLUDED.state,
          generation_id = EXCLUDED.generation_id, leader_id = EXCLUDED.leader_id, members = EXCLUDED.members,
          updated_at = EXCLUDED.updated_at`,
-      [
+      {
         clusterId,
-        s.groupId,
-        s.protocolType,
-        s.protocolName,
-        s.state,
-        s.generationId,
-        s.leaderId,
-        JSON.stringify(s.members.map(toStored)),
-      ],
+        groupId: s.groupId,
+        protocolType: s.protocolType,
+        protocolName: s.protocolName,
+        state: s.state,
+        generationId: s.generationId,
+        leaderId: s.leaderId,
+        members: JSON.stringify(s.members.map(toStored)),
+      },
     );
+    await this.db.query(text, values);
   }
 
   /** Removes the group and its committed offsets. */
