@@ -9,8 +9,8 @@ import {
 } from "@streambed/protocol";
 import { UnknownTopicError, type TopicConfigs } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
-import { resolveConfigResource } from "./config-resources.ts";
-import { InvalidTopicConfigError, validateTopicConfig } from "./topic-configs.ts";
+import { resolveConfigResource } from "../topics/config-resources.ts";
+import { InvalidTopicConfigError, validateTopicConfig } from "../topics/topic-configs.ts";
 
 type ResourceResponse = AlterConfigsResponseResourceResponse;
 

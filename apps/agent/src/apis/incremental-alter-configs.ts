@@ -10,13 +10,13 @@ import {
 import { UnknownTopicError, type TopicConfigs } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import type { ClusterSettings } from "../server/cluster-settings.ts";
-import { resolveConfigResource } from "./config-resources.ts";
+import { resolveConfigResource } from "../topics/config-resources.ts";
 import {
   InvalidTopicConfigError,
   defaultTopicConfig,
   topicConfigDefinitions,
   validateTopicConfig,
-} from "./topic-configs.ts";
+} from "../topics/topic-configs.ts";
 
 type Resource = IncrementalAlterConfigsRequestAlterConfigsResource;
 type ResourceResponse = IncrementalAlterConfigsResponseAlterConfigsResourceResponse;

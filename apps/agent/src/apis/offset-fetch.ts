@@ -8,7 +8,7 @@ import {
 } from "@streambed/protocol";
 import type { CommittedOffset } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
-import { groupErrorCode } from "./group-errors.ts";
+import { groupErrorCode } from "../groups/group-errors.ts";
 
 type WantedTopics = { name: string; partitionIndexes: number[] }[] | null;
 

@@ -8,7 +8,7 @@ import type { AgentMetrics } from "../http/metrics.ts";
 import type { GroupCoordinator } from "../groups/group-coordinator.ts";
 import type { LiveAgent, MetadataStore, ProducerStore } from "../metadata/metadata-store.ts";
 import type { ProduceBuffer } from "../produce/produce-buffer.ts";
-import type { TopicLookup } from "../apis/topic-lookup.ts";
+import type { TopicLookup } from "../topics/topic-lookup.ts";
 import type { ClusterSettingsReader } from "./cluster-settings.ts";
 import type { FramePool } from "./frame-pool.ts";
 
