@@ -9,15 +9,16 @@ import {
   xor,
 } from "@streambed/protocol/sasl/scram-crypto";
 import type { ScramMechanism } from "@streambed/protocol";
+import { createClusterWithCredential, type TestCluster } from "../support/console-credentials.ts";
+import { databaseForFile } from "../support/postgres-per-file.ts";
+import { CredentialCache } from "../../src/auth/credential-cache.ts";
+import { PostgresControlPlane } from "../../src/metadata/postgres/control-plane.ts";
+import { FailureLimiter } from "../../src/auth/failure-limiter.ts";
 import {
-  createClusterWithCredential,
-  type TestCluster,
-} from "../../test/support/console-credentials.ts";
-import { databaseForFile } from "../../test/support/postgres-per-file.ts";
-import { CredentialCache } from "./credential-cache.ts";
-import { PostgresControlPlane } from "../metadata/postgres/control-plane.ts";
-import { FailureLimiter } from "./failure-limiter.ts";
-import { SaslAuthenticator, SaslSession, type SaslMechanism } from "./sasl-authenticator.ts";
+  SaslAuthenticator,
+  SaslSession,
+  type SaslMechanism,
+} from "../../src/auth/sasl-authenticator.ts";
 
 let database: Awaited<ReturnType<typeof databaseForFile>>;
 let clusterA: TestCluster;

@@ -1,10 +1,10 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseForFile } from "../../test/support/postgres-per-file.ts";
-import { GroupCoordinator } from "./group-coordinator.ts";
-import { PostgresGroupStore } from "../metadata/postgres/groups.ts";
-import type { JoinRequest } from "./group-types.ts";
-import { defaultGroupSettings, realTimers } from "./group-types.ts";
+import { databaseForFile } from "../support/postgres-per-file.ts";
+import { GroupCoordinator } from "../../src/groups/group-coordinator.ts";
+import { PostgresGroupStore } from "../../src/metadata/postgres/groups.ts";
+import type { JoinRequest } from "../../src/groups/group-types.ts";
+import { defaultGroupSettings, realTimers } from "../../src/groups/group-types.ts";
 
 let database: Awaited<ReturnType<typeof databaseForFile>>;
 beforeAll(async () => {
