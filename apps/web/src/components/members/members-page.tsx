@@ -31,7 +31,7 @@ import {
 import { formatDate } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
-import { roleLabels, roles, type Role } from "@/server/organizations/roles";
+import { roleAllows, roleLabels, roles, type Role } from "@/server/organizations/roles";
 
 function RoleSelect({
   id,
@@ -160,7 +160,7 @@ export function MembersPage() {
 
   if (list.isPending) return <TableSkeleton />;
   if (list.error) return <QueryError error={list.error} />;
-  const canManage = list.data.yourRole === "owner" || list.data.yourRole === "admin";
+  const canManage = roleAllows(list.data.yourRole, "manage");
   return (
     <>
       <PageHeader
