@@ -6,7 +6,7 @@ import {
   type OffsetFetchResponse,
   type OffsetFetchResponseTopics,
 } from "@streambed/protocol";
-import type { CommittedOffset } from "../metadata/metadata-store.ts";
+import type { CommittedOffset } from "../metadata/group-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { groupErrorCode } from "../groups/group-errors.ts";
 

@@ -1,6 +1,6 @@
 import { hashAgentKey } from "@streambed/db";
 import type { Logger } from "pino";
-import type { ControlPlaneStore } from "../metadata/metadata-store.ts";
+import type { ControlPlaneStore } from "../metadata/control-plane-store.ts";
 
 type AgentKeys = Pick<ControlPlaneStore, "findAgentKey" | "markAgentKeyUsed">;
 

@@ -1,6 +1,6 @@
 import { fromStoredScramVerifiers } from "@streambed/protocol";
 import type { ScramVerifiers } from "@streambed/protocol";
-import type { ControlPlaneStore } from "../metadata/metadata-store.ts";
+import type { ControlPlaneStore } from "../metadata/control-plane-store.ts";
 
 /** An application credential created in the console: what authentication checks against. */
 export interface KafkaCredential {

@@ -7,7 +7,7 @@ import type {
   GroupListing,
   GroupStore,
   PartitionLag,
-} from "../metadata/metadata-store.ts";
+} from "../metadata/group-store.ts";
 import type {
   GroupError,
   GroupSettings,

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { AgentMetrics } from "../http/metrics.ts";
-import type { JobStore } from "../metadata/metadata-store.ts";
+import type { JobStore } from "../metadata/job-store.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { collectObjects } from "./object-collector.ts";
 import { applyRetention, retentionPolicies } from "./retention.ts";

@@ -1,4 +1,4 @@
-import type { JobStore } from "../metadata/metadata-store.ts";
+import type { JobStore } from "../metadata/job-store.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 
 export interface CollectedObjects {

@@ -1,4 +1,4 @@
-import type { JobStore, RetentionPass, RetentionPolicy } from "../metadata/metadata-store.ts";
+import type { JobStore, RetentionPass, RetentionPolicy } from "../metadata/job-store.ts";
 import { DEFAULT_CLUSTER_SETTINGS } from "../server/cluster-settings.ts";
 
 const INT64_MIN = -(2n ** 63n);

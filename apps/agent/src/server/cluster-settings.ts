@@ -1,4 +1,4 @@
-import type { ControlPlaneStore } from "../metadata/metadata-store.ts";
+import type { ControlPlaneStore } from "../metadata/control-plane-store.ts";
 
 /** The settings of a virtual cluster that change how the agent answers (set in the console). */
 export interface ClusterSettings {

@@ -3,7 +3,7 @@ import type {
   ControlPlaneStore,
   StoredAgentKey,
   StoredKafkaCredential,
-} from "../metadata-store.ts";
+} from "../control-plane-store.ts";
 import type { Queryable } from "./rows.ts";
 
 /** What the agent reads (and marks as used) in the console's tables, in Postgres. */

@@ -1,5 +1,5 @@
 import type { GroupSnapshot, GroupState, MemberSnapshot } from "../../groups/group-types.ts";
-import type { CommittedOffset, GroupListing, GroupStore, PartitionLag } from "../metadata-store.ts";
+import type { CommittedOffset, GroupListing, GroupStore, PartitionLag } from "../group-store.ts";
 import { named } from "./named-params.ts";
 import type { Queryable } from "./rows.ts";
 

@@ -6,7 +6,7 @@ import type {
   RetentionPass,
   RetentionPolicy,
   StoredObject,
-} from "../metadata-store.ts";
+} from "../job-store.ts";
 import { notifyHeadChanges } from "./head-notifications.ts";
 import { dropIndexRowsBelowLogStart } from "./partition-index.ts";
 import { type HeadRow, toHead } from "./rows.ts";

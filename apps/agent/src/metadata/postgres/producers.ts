@@ -1,9 +1,9 @@
+import type { FlushEntry } from "../metadata-store.ts";
 import type {
-  FlushEntry,
   InitProducerIdRequest,
   InitProducerIdResult,
   ProducerStore,
-} from "../metadata-store.ts";
+} from "../producer-store.ts";
 import type { ProducerPartitionState } from "../../producers/sequence-check.ts";
 import {
   type ProducerStateChange,
