@@ -3,16 +3,11 @@ import type { CommittedOffset, GroupListing, GroupStore, PartitionLag } from "..
 import { named } from "./named-params.ts";
 import type { Queryable } from "./rows.ts";
 
-interface StoredMember {
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
+/** A member as stored in consumer_groups.members (JSON): its bytes in base64. */
+type StoredMember = Omit<MemberSnapshot, "protocols" | "assignment"> & {
   protocols: { name: string; metadata: string }[];
   assignment: string;
-}
+};
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, "base64"));
