@@ -188,7 +188,9 @@ async function countedRun(
   cpu: "per MiB" | "cores",
 ): Promise<{ result: ProduceRun; costs: string }> {
   let before: Promise<AgentCounters> | undefined;
-  const result = await produceOnce(() => (before = agentCounters(agent)));
+  const result = await produceOnce(() => {
+    before = agentCounters(agent);
+  });
   if (!before) throw new Error("the client never said it started");
   return { result, costs: runCosts(await before, await agentCounters(agent), result, cpu) };
 }

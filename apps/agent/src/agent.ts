@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ulid } from "ulid";
 import type { Logger } from "pino";
 import { createPgPool, USAGE_INGEST_SECRET } from "@streambed/db";
-import { TopicLookup } from "./apis/topic-lookup.ts";
+import { TopicLookup } from "./topics/topic-lookup.ts";
 import { type AgentKeyError, clusterOfAgentKey, watchAgentKey } from "./auth/agent-key.ts";
 import { CredentialCache } from "./auth/credential-cache.ts";
 import { FailureLimiter } from "./auth/failure-limiter.ts";
@@ -14,20 +14,18 @@ import { FetchReader } from "./fetch/fetch-reader.ts";
 import { PartitionHeadCache } from "./fetch/partition-heads.ts";
 import { PeerBlockClient } from "./fetch/peer-blocks.ts";
 import { GroupCoordinator } from "./groups/group-coordinator.ts";
-import { GroupStore } from "./groups/group-store.ts";
 import { defaultGroupSettings, realTimers } from "./groups/group-types.ts";
 import { AgentHttpServer } from "./http/http-server.ts";
 import { AgentMetrics } from "./http/metrics.ts";
 import { PEER_TOKEN_SECRET, PeerBlockRoute } from "./http/peer-block-route.ts";
 import { BackgroundJobs } from "./jobs/background-jobs.ts";
-import type { Queryable } from "./metadata/postgres/rows.ts";
+import type { MetadataStore } from "./metadata/metadata-store.ts";
 import { PostgresMetadataStore } from "./metadata/postgres/postgres-metadata-store.ts";
 import { ProduceBuffer } from "./produce/produce-buffer.ts";
 import { FramePool } from "./server/frame-pool.ts";
-import { ProducerIdAllocator } from "./producers/producer-ids.ts";
 import type { AgentServices } from "./server/agent-services.ts";
 import { ClusterSettingsReader } from "./server/cluster-settings.ts";
-import { dispatchTable } from "./server/dispatch.ts";
+import { dispatchTable } from "./apis/dispatch.ts";
 import { KafkaServer } from "./server/kafka-server.ts";
 import { loadTlsOptions } from "./server/tls-options.ts";
 import { persistentAgentId } from "./usage/agent-identity.ts";
@@ -79,11 +77,11 @@ export async function startAgent(
   // An idle connection dropped by Postgres (restart, failover) must not crash the agent: the pool
   // replaces it on the next checkout.
   pool.on("error", (err) => logger.warn({ err }, "idle Postgres connection failed"));
-  const config = await withProvenCluster(options, pool).catch(async (err: unknown) => {
+  const metadata = new PostgresMetadataStore({ pool });
+  const config = await withProvenCluster(options, metadata).catch(async (err: unknown) => {
     await pool.end().catch(() => undefined);
     throw err;
   });
-  const metadata = new PostgresMetadataStore({ pool });
   const store = instrumentObjectStore(openObjectStore(config.bucketUrl), metrics.objectStore);
   const heads = new PartitionHeadCache(metadata);
   const produceBuffer = new ProduceBuffer({
@@ -127,7 +125,7 @@ export async function startAgent(
     }),
   });
   const groups = new GroupCoordinator({
-    store: new GroupStore(pool),
+    store: metadata.groups,
     agents: {
       self: registry.self,
       liveAgents: (clusterId: string) => registry.visibleAgents(clusterId),
@@ -163,13 +161,13 @@ export async function startAgent(
       fetchReader: new FetchReader({ metadata, heads, blocks }),
       heads,
       blocks,
-      clusterSettings: new ClusterSettingsReader(pool),
+      clusterSettings: new ClusterSettingsReader(metadata.controlPlane),
       topics: new TopicLookup(metadata),
       metrics,
       groups,
-      producerIds: new ProducerIdAllocator(pool),
+      producerIds: metadata.producers,
       sasl: new SaslAuthenticator({
-        credentials: new CredentialCache(pool),
+        credentials: new CredentialCache(metadata.controlPlane),
         limiter: new FailureLimiter(),
         dedicatedClusterId: config.clusterId,
         logger,
@@ -183,9 +181,7 @@ export async function startAgent(
   const httpServer = new AgentHttpServer({
     metrics,
     logger,
-    checkMetadataStore: async () => {
-      await pool.query("SELECT 1");
-    },
+    checkMetadataStore: () => metadata.ping(),
     identity: () => ({
       agentId: id,
       zone: config.zone,
@@ -203,7 +199,7 @@ export async function startAgent(
 
   const jobs = config.roles.includes("jobs")
     ? new BackgroundJobs({
-        pool,
+        jobs: metadata.jobs,
         store,
         clusterId: config.clusterId,
         intervalMs: config.retentionCheckIntervalMs,
@@ -277,7 +273,7 @@ export async function startAgent(
       if (config.agentKey === null || config.clusterId === null) return;
       // A revoked key must not keep serving its cluster until the next restart.
       stopWatchingKey = watchAgentKey({
-        db: pool,
+        keys: metadata.controlPlane,
         secret: config.agentKey,
         clusterId: config.clusterId,
         intervalMs: timings.agentKeyCheckIntervalMs,
@@ -309,8 +305,15 @@ export async function startAgent(
 }
 
 /** The config of a dedicated agent with an agent key: serving the key's cluster, and by default. */
-async function withProvenCluster(config: AgentConfig, db: Queryable): Promise<AgentConfig> {
+async function withProvenCluster(
+  config: AgentConfig,
+  metadata: MetadataStore,
+): Promise<AgentConfig> {
   if (config.agentKey === null) return config;
-  const clusterId = await clusterOfAgentKey(db, config.agentKey, config.clusterId);
+  const clusterId = await clusterOfAgentKey(
+    metadata.controlPlane,
+    config.agentKey,
+    config.clusterId,
+  );
   return { ...config, clusterId, defaultClusterId: config.defaultClusterId ?? clusterId };
 }

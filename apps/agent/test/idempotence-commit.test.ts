@@ -3,7 +3,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlushEntry } from "../src/metadata/metadata-store.ts";
 import { PostgresMetadataStore } from "../src/metadata/postgres/postgres-metadata-store.ts";
-import { initProducerId } from "../src/producers/producer-ids.ts";
+import { initProducerId } from "../src/metadata/postgres/producers.ts";
 import { databaseForFile } from "./support/postgres-per-file.ts";
 
 let database: Awaited<ReturnType<typeof databaseForFile>>;

@@ -3,6 +3,7 @@
 // `@streambed/db/testing`.
 export * from "./generated/prisma/client.ts";
 export { hashAgentKey } from "./agent-key-hash.ts";
+export { AGENT_LIVENESS_MS } from "./agent-liveness.ts";
 export * from "./usage-metering.ts";
 export { createPgPool, createPrismaClient, getPrisma } from "./client.ts";
 export { runMigrations } from "./migrate/run-migrations.ts";

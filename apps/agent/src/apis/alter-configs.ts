@@ -1,5 +1,4 @@
 import {
-  ErrorCode,
   ApiKey,
   defaultAlterConfigsResponse,
   type AlterConfigsRequest,
@@ -7,10 +6,10 @@ import {
   type AlterConfigsResponse,
   type AlterConfigsResponseResourceResponse,
 } from "@streambed/protocol";
-import { UnknownTopicError, type TopicConfigs } from "../metadata/metadata-store.ts";
+import type { TopicConfigs } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
-import { resolveConfigResource } from "./config-resources.ts";
-import { InvalidTopicConfigError, validateTopicConfig } from "./topic-configs.ts";
+import { alterTopicConfigs } from "../topics/alter-topic-configs.ts";
+import { validateTopicConfig } from "../topics/topic-configs.ts";
 
 type ResourceResponse = AlterConfigsResponseResourceResponse;
 
@@ -33,35 +32,22 @@ async function alterResource(
   validateOnly: boolean,
   ctx: RequestContext,
 ): Promise<ResourceResponse> {
-  const resolved = await resolveConfigResource(ctx, resource.resourceType, resource.resourceName);
-  if ("errorCode" in resolved) return result(resource, resolved.errorCode, resolved.errorMessage);
-  if ("broker" in resolved)
-    return result(resource, ErrorCode.POLICY_VIOLATION, "broker configs are read-only");
-  const configs: TopicConfigs = {};
-  try {
-    for (const { name, value } of resource.configs) {
-      validateTopicConfig(name, value);
-      if (value !== null) configs[name] = value;
-    }
-  } catch (err) {
-    if (err instanceof InvalidTopicConfigError)
-      return result(resource, ErrorCode.INVALID_CONFIG, err.message);
-    throw err;
-  }
-  if (validateOnly) return result(resource, ErrorCode.NONE);
-  try {
-    await ctx.services.metadata.replaceTopicConfigs(
-      ctx.connection.clusterId,
-      resolved.topic.id,
-      configs,
-    );
-  } catch (err) {
-    if (err instanceof UnknownTopicError)
-      return result(resource, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, err.message);
-    throw err;
-  }
-  ctx.services.topics.invalidate(ctx.connection.clusterId, resolved.topic.name);
-  return result(resource, ErrorCode.NONE);
+  const outcome = await alterTopicConfigs(
+    ctx,
+    resource,
+    validateOnly,
+    async () => {
+      const configs: TopicConfigs = {};
+      for (const { name, value } of resource.configs) {
+        validateTopicConfig(name, value);
+        if (value !== null) configs[name] = value;
+      }
+      return configs;
+    },
+    (topic, configs) =>
+      ctx.services.metadata.replaceTopicConfigs(ctx.connection.clusterId, topic.id, configs),
+  );
+  return result(resource, outcome.errorCode, outcome.errorMessage);
 }
 
 export const alterConfigsApi = defineApi<AlterConfigsRequest, AlterConfigsResponse>({

@@ -5,7 +5,7 @@ import {
   type ApiVersionsResponse,
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
-import { dispatchTable } from "../server/dispatch.ts";
+import { dispatchTable } from "./dispatch.ts";
 
 /** The APIs and version ranges this agent serves (exactly the dispatch table). */
 function supportedApis(): ApiVersionsResponse["apiKeys"] {

@@ -15,8 +15,8 @@ import {
   InvalidTopicConfigError,
   describeTopicConfigs,
   validateTopicConfig,
-} from "./topic-configs.ts";
-import { topicNameProblem } from "./topic-lookup.ts";
+} from "../topics/topic-configs.ts";
+import { topicNameProblem } from "../topics/topic-lookup.ts";
 
 /** More partitions than this in one topic is a mistake, not a plan. */
 export const MAX_PARTITIONS_PER_TOPIC = 10_000;

@@ -6,7 +6,7 @@ import {
   type DescribeClusterResponse,
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
-import { brokersFor } from "./brokers.ts";
+import { brokersFor } from "../cluster/brokers.ts";
 
 /** DescribeCluster's endpoint type for brokers (v1 also lets clients ask for controllers). */
 const BROKER_ENDPOINTS = 1;

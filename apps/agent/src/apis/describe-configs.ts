@@ -8,8 +8,8 @@ import {
   type DescribeConfigsResponseResult,
 } from "@streambed/protocol";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
-import { brokerConfigs, resolveConfigResource } from "./config-resources.ts";
-import { describeTopicConfigs, type DescribedConfig } from "./topic-configs.ts";
+import { brokerConfigs, resolveConfigResource } from "../topics/config-resources.ts";
+import { describeTopicConfigs, type DescribedConfig } from "../topics/topic-configs.ts";
 
 function failure(
   resource: DescribeConfigsRequestResource,

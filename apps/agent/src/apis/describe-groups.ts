@@ -7,7 +7,7 @@ import {
   type DescribeGroupsResponseDescribedGroup,
 } from "@streambed/protocol";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
-import { groupErrorCode } from "./group-errors.ts";
+import { groupErrorCode } from "../groups/group-errors.ts";
 
 const noOperations = -2147483648;
 

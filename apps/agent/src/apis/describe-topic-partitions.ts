@@ -9,7 +9,7 @@ import {
 } from "@streambed/protocol";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
-import { brokersFor, leaderOf } from "./brokers.ts";
+import { brokersFor, leaderOf } from "../cluster/brokers.ts";
 
 type Topic = DescribeTopicPartitionsResponseTopic;
 

@@ -8,7 +8,7 @@ import {
 } from "@streambed/protocol";
 import type { LiveAgent } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
-import { nodeIdOf, selfBroker } from "./brokers.ts";
+import { nodeIdOf, selfBroker } from "../cluster/brokers.ts";
 
 /** Group (0) and transaction (1) coordinators are both chosen by hashing the key over live agents. */
 async function coordinatorFor(

@@ -1,5 +1,4 @@
 import {
-  ErrorCode,
   ApiKey,
   defaultIncrementalAlterConfigsResponse,
   type IncrementalAlterConfigsRequest,
@@ -7,16 +6,16 @@ import {
   type IncrementalAlterConfigsResponse,
   type IncrementalAlterConfigsResponseAlterConfigsResourceResponse,
 } from "@streambed/protocol";
-import { UnknownTopicError, type TopicConfigs } from "../metadata/metadata-store.ts";
+import type { TopicConfigs } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import type { ClusterSettings } from "../server/cluster-settings.ts";
-import { resolveConfigResource } from "./config-resources.ts";
+import { alterTopicConfigs } from "../topics/alter-topic-configs.ts";
 import {
   InvalidTopicConfigError,
   defaultTopicConfig,
   topicConfigDefinitions,
   validateTopicConfig,
-} from "./topic-configs.ts";
+} from "../topics/topic-configs.ts";
 
 type Resource = IncrementalAlterConfigsRequestAlterConfigsResource;
 type ResourceResponse = IncrementalAlterConfigsResponseAlterConfigsResourceResponse;
@@ -81,33 +80,16 @@ async function alterResource(
   validateOnly: boolean,
   ctx: RequestContext,
 ): Promise<ResourceResponse> {
-  const resolved = await resolveConfigResource(ctx, resource.resourceType, resource.resourceName);
-  if ("errorCode" in resolved) return result(resource, resolved.errorCode, resolved.errorMessage);
-  if ("broker" in resolved)
-    return result(resource, ErrorCode.POLICY_VIOLATION, "broker configs are read-only");
   const clusterId = ctx.connection.clusterId;
-  let changes;
-  try {
-    changes = changesOf(
-      resource,
-      resolved.topic.configs,
-      await ctx.services.clusterSettings.get(clusterId),
-    );
-  } catch (err) {
-    if (err instanceof InvalidTopicConfigError)
-      return result(resource, ErrorCode.INVALID_CONFIG, err.message);
-    throw err;
-  }
-  if (validateOnly) return result(resource, ErrorCode.NONE);
-  try {
-    await ctx.services.metadata.updateTopicConfigs(clusterId, resolved.topic.id, changes);
-  } catch (err) {
-    if (err instanceof UnknownTopicError)
-      return result(resource, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, err.message);
-    throw err;
-  }
-  ctx.services.topics.invalidate(clusterId, resolved.topic.name);
-  return result(resource, ErrorCode.NONE);
+  const outcome = await alterTopicConfigs(
+    ctx,
+    resource,
+    validateOnly,
+    async (topic) =>
+      changesOf(resource, topic.configs, await ctx.services.clusterSettings.get(clusterId)),
+    (topic, changes) => ctx.services.metadata.updateTopicConfigs(clusterId, topic.id, changes),
+  );
+  return result(resource, outcome.errorCode, outcome.errorMessage);
 }
 
 export const incrementalAlterConfigsApi = defineApi<

@@ -6,7 +6,7 @@ import {
   type JoinGroupResponse,
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
-import { clientHost, groupErrorCode } from "./group-errors.ts";
+import { clientHost, groupErrorCode } from "../groups/group-errors.ts";
 
 export const joinGroupApi = defineApi<JoinGroupRequest, JoinGroupResponse>({
   apiKey: ApiKey.JoinGroup,

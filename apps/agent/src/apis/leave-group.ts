@@ -6,7 +6,7 @@ import {
   type LeaveGroupResponse,
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
-import { groupErrorCode } from "./group-errors.ts";
+import { groupErrorCode } from "../groups/group-errors.ts";
 
 export const leaveGroupApi = defineApi<LeaveGroupRequest, LeaveGroupResponse>({
   apiKey: ApiKey.LeaveGroup,

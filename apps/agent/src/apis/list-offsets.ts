@@ -14,7 +14,7 @@ import {
   firstRecordAtOrAfter,
   recordWithMaxTimestamp,
   type RecordPosition,
-} from "./record-positions.ts";
+} from "../fetch/record-positions.ts";
 
 const LATEST = -1n;
 const EARLIEST = -2n;

@@ -9,8 +9,8 @@ import {
 } from "@streambed/protocol";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
-import { brokersFor, leaderOf, type Broker } from "./brokers.ts";
-import { topicNameProblem } from "./topic-lookup.ts";
+import { brokersFor, leaderOf, type Broker } from "../cluster/brokers.ts";
+import { topicNameProblem } from "../topics/topic-lookup.ts";
 
 /** The topics asked for: every topic (null, or [] before v1), or each named / identified one. */
 async function resolveTopics(

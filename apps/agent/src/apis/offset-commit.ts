@@ -6,7 +6,7 @@ import {
   type OffsetCommitResponse,
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
-import { groupErrorCode } from "./group-errors.ts";
+import { groupErrorCode } from "../groups/group-errors.ts";
 
 /** Kafka's offset.metadata.max.bytes default. */
 const maxMetadataBytes = 4096;

@@ -6,9 +6,9 @@ import {
   type OffsetFetchResponse,
   type OffsetFetchResponseTopics,
 } from "@streambed/protocol";
-import type { CommittedOffset } from "../groups/group-store.ts";
+import type { CommittedOffset } from "../metadata/group-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
-import { groupErrorCode } from "./group-errors.ts";
+import { groupErrorCode } from "../groups/group-errors.ts";
 
 type WantedTopics = { name: string; partitionIndexes: number[] }[] | null;
 

@@ -17,9 +17,9 @@ import { validateRecordBatches } from "../produce/validate-records.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import type { WriteBytesCounter } from "../usage/uncompressed-size.ts";
-import { stampLogAppendTime } from "./log-append-time.ts";
-import { maxMessageBytes, usesLogAppendTime } from "./topic-configs.ts";
-import { topicNameProblem } from "./topic-lookup.ts";
+import { stampLogAppendTime } from "../produce/log-append-time.ts";
+import { maxMessageBytes, usesLogAppendTime } from "../topics/topic-configs.ts";
+import { topicNameProblem } from "../topics/topic-lookup.ts";
 
 type PartitionResponse = ProduceResponsePartitionProduceResponse;
 

@@ -1,6 +1,8 @@
 import { hashAgentKey } from "@streambed/db";
 import type { Logger } from "pino";
-import type { Queryable } from "../metadata/postgres/rows.ts";
+import type { ControlPlaneStore } from "../metadata/control-plane-store.ts";
+
+type AgentKeys = Pick<ControlPlaneStore, "findAgentKey" | "markAgentKeyUsed">;
 
 /** An agent key that does not (or no longer) prove a cluster: the agent does not start, or stops. */
 export class AgentKeyError extends Error {
@@ -16,12 +18,12 @@ const AGENT_KEY_CHECK_INTERVAL_MS = 5000;
  * a --cluster-id naming another cluster than the key's. Marks the key as used.
  */
 export async function clusterOfAgentKey(
-  db: Queryable,
+  keys: AgentKeys,
   secret: string,
   claimedClusterId: string | null,
 ): Promise<string> {
-  const key = await checkAgentKey(db, secret, claimedClusterId);
-  await db.query("UPDATE agent_keys SET last_used_at = now() WHERE id = $1", [key.id]);
+  const key = await checkAgentKey(keys, secret, claimedClusterId);
+  await keys.markAgentKeyUsed(key.id);
   return key.clusterId;
 }
 
@@ -32,7 +34,7 @@ export async function clusterOfAgentKey(
  * function.
  */
 export function watchAgentKey(options: {
-  db: Queryable;
+  keys: AgentKeys;
   secret: string;
   clusterId: string;
   intervalMs?: number;
@@ -43,7 +45,7 @@ export function watchAgentKey(options: {
   const timer = setInterval(() => {
     if (checking) return;
     checking = true;
-    checkAgentKey(options.db, options.secret, options.clusterId)
+    checkAgentKey(options.keys, options.secret, options.clusterId)
       .then(
         () => undefined,
         (err: unknown) => {
@@ -60,32 +62,22 @@ export function watchAgentKey(options: {
 }
 
 async function checkAgentKey(
-  db: Queryable,
+  keys: AgentKeys,
   secret: string,
   claimedClusterId: string | null,
 ): Promise<{ id: string; clusterId: string }> {
-  const { rows } = await db.query<{
-    id: string;
-    cluster_id: string;
-    revoked: boolean;
-    cluster_deleted: boolean;
-  }>(
-    `SELECT k.id, k.cluster_id, k.revoked_at IS NOT NULL AS revoked, c.deleted_at IS NOT NULL AS cluster_deleted
-     FROM agent_keys k JOIN virtual_clusters c ON c.id = k.cluster_id WHERE k.key_hash = $1`,
-    [hashAgentKey(secret)],
-  );
-  const key = rows[0];
+  const key = await keys.findAgentKey(hashAgentKey(secret));
   if (!key)
     throw new AgentKeyError(
       "the agent key is not known (copy it again from the console: Credentials, agent keys)",
     );
   if (key.revoked) throw new AgentKeyError("the agent key was revoked");
-  if (key.cluster_deleted)
-    throw new AgentKeyError(`the agent key's cluster ${key.cluster_id} was deleted`);
-  if (claimedClusterId !== null && claimedClusterId !== key.cluster_id) {
+  if (key.clusterDeleted)
+    throw new AgentKeyError(`the agent key's cluster ${key.clusterId} was deleted`);
+  if (claimedClusterId !== null && claimedClusterId !== key.clusterId) {
     throw new AgentKeyError(
-      `--cluster-id ${claimedClusterId} is not the agent key's cluster (${key.cluster_id})`,
+      `--cluster-id ${claimedClusterId} is not the agent key's cluster (${key.clusterId})`,
     );
   }
-  return { id: key.id, clusterId: key.cluster_id };
+  return { id: key.id, clusterId: key.clusterId };
 }

@@ -1,6 +1,6 @@
-import type pg from "pg";
 import { fromStoredScramVerifiers } from "@streambed/protocol";
 import type { ScramVerifiers } from "@streambed/protocol";
+import type { ControlPlaneStore } from "../metadata/control-plane-store.ts";
 
 /** An application credential created in the console: what authentication checks against. */
 export interface KafkaCredential {
@@ -22,7 +22,7 @@ export interface CredentialCacheOptions {
 }
 
 /**
- * Kafka credentials by username from kafka_credentials, with a short cache so a burst of
+ * Kafka credentials by username, with a short cache so a burst of
  * connections costs one query, and a revoked credential stops working within `ttlMs`.
  * Credentials of deleted clusters are treated as absent.
  */
@@ -37,7 +37,10 @@ export class CredentialCache {
   private readonly lastUsedWrites = new Map<string, number>();
 
   constructor(
-    private readonly pool: Pick<pg.Pool, "query">,
+    private readonly store: Pick<
+      ControlPlaneStore,
+      "findKafkaCredential" | "markKafkaCredentialUsed"
+    >,
     options: CredentialCacheOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? 5000;
@@ -60,37 +63,16 @@ export class CredentialCache {
     const last = this.lastUsedWrites.get(credentialId);
     if (last !== undefined && this.now() - last < this.lastUsedIntervalMs) return;
     this.lastUsedWrites.set(credentialId, this.now());
-    // The condition keeps several agents from each writing within the same minute.
-    await this.pool.query(
-      `UPDATE kafka_credentials SET last_used_at = now()
-        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2::int / 1000.0))`,
-      [credentialId, this.lastUsedIntervalMs],
-    );
+    await this.store.markKafkaCredentialUsed(credentialId, this.lastUsedIntervalMs);
   }
 
   private async read(username: string): Promise<KafkaCredential | null> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      cluster_id: string;
-      username: string;
-      plain_hash: string;
-      scram_sha256: unknown;
-      scram_sha512: unknown;
-    }>(
-      `SELECT c.id, c.cluster_id, c.username, c.plain_hash, c.scram_sha256, c.scram_sha512
-         FROM kafka_credentials c JOIN virtual_clusters v ON v.id = c.cluster_id
-        WHERE c.username = $1 AND c.revoked_at IS NULL AND v.deleted_at IS NULL`,
-      [username],
-    );
-    const row = rows[0];
-    if (!row) return null;
+    const stored = await this.store.findKafkaCredential(username);
+    if (!stored) return null;
     return {
-      id: row.id,
-      clusterId: row.cluster_id,
-      username: row.username,
-      plainHash: row.plain_hash,
-      scramSha256: fromStoredScramVerifiers(row.scram_sha256, "SCRAM-SHA-256"),
-      scramSha512: fromStoredScramVerifiers(row.scram_sha512, "SCRAM-SHA-512"),
+      ...stored,
+      scramSha256: fromStoredScramVerifiers(stored.scramSha256, "SCRAM-SHA-256"),
+      scramSha512: fromStoredScramVerifiers(stored.scramSha512, "SCRAM-SHA-512"),
     };
   }
 

@@ -1,3 +1,4 @@
+import { AGENT_LIVENESS_MS } from "@streambed/db";
 import type { Logger } from "pino";
 import type { AgentRegistration, LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
 
@@ -6,7 +7,7 @@ export interface AgentRegistryOptions {
   self: AgentRegistration;
   /** Default 1000 ms. */
   heartbeatIntervalMs?: number;
-  /** An agent whose last heartbeat is older than this is not live. Default 5000 ms. */
+  /** An agent whose last heartbeat is older than this is not live. Default AGENT_LIVENESS_MS. */
   liveWindowMs?: number;
   /** How long a live-agent list is reused before asking the metadata store again. Default 1000 ms. */
   cacheMs?: number;
@@ -32,7 +33,7 @@ export class AgentRegistry {
     this.metadata = options.metadata;
     this.self = options.self;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1000;
-    this.liveWindowMs = options.liveWindowMs ?? 5000;
+    this.liveWindowMs = options.liveWindowMs ?? AGENT_LIVENESS_MS;
     this.cacheMs = options.cacheMs ?? 1000;
     this.logger = options.logger;
   }

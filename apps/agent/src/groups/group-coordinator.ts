@@ -2,7 +2,12 @@ import type { Logger } from "pino";
 import { Reader, decodeConsumerProtocolSubscription } from "@streambed/protocol";
 import { groupCoordinator } from "../cluster/ownership.ts";
 import { ClassicGroup } from "./classic-group.ts";
-import type { CommittedOffset, GroupListing, GroupStore, PartitionLag } from "./group-store.ts";
+import type {
+  CommittedOffset,
+  GroupListing,
+  GroupStore,
+  PartitionLag,
+} from "../metadata/group-store.ts";
 import type {
   GroupError,
   GroupSettings,

@@ -1,13 +1,12 @@
 import type { Logger } from "pino";
-import type pg from "pg";
 import type { AgentMetrics } from "../http/metrics.ts";
+import type { JobStore } from "../metadata/job-store.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { collectObjects } from "./object-collector.ts";
-import { expireCommittedOffsets } from "./offset-expiry.ts";
 import { applyRetention, retentionPolicies } from "./retention.ts";
 
 export interface BackgroundJobsOptions {
-  pool: pg.Pool;
+  jobs: JobStore;
   store: ObjectStore;
   /** A dedicated agent's cluster; null = every cluster (shared agents). */
   clusterId: string | null;
@@ -28,7 +27,7 @@ export interface BackgroundJobsOptions {
 /**
  * The jobs role: every interval, retention (retention.ms, retention.bytes) for every topic, then
  * deletion of the objects nothing references any more, then expiry of committed offsets. Agents
- * with the role take turns through a Postgres advisory lock, so one pass runs at a time per scope
+ * with the role take turns through the store's job lock, so one pass runs at a time per scope
  * (a cluster, or all of them).
  */
 export class BackgroundJobs {
@@ -61,47 +60,30 @@ export class BackgroundJobs {
 
   /** One pass, unless another agent is running one for the same scope. */
   private async pass(): Promise<void> {
-    const { pool, clusterId } = this.options;
-    let client: pg.PoolClient;
+    const { jobs, clusterId } = this.options;
     try {
-      client = await pool.connect();
-    } catch (err) {
-      this.failed("lock", err);
-      return;
-    }
-    const lockKey = `streambed-jobs:${clusterId ?? "*"}`;
-    try {
-      const { rows } = await client.query<{ locked: boolean }>(
-        "SELECT pg_try_advisory_lock(hashtext($1)) AS locked",
-        [lockKey],
-      );
-      if (!rows[0]?.locked) return;
-      try {
+      await jobs.withJobLock(`streambed-jobs:${clusterId ?? "*"}`, async () => {
         await this.retention();
         await this.collect();
         await this.expireOffsets();
-      } finally {
-        await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lockKey]);
-      }
+      });
     } catch (err) {
       this.failed("lock", err);
-    } finally {
-      client.release();
     }
   }
 
   private async retention(): Promise<void> {
-    const { pool, clusterId, metrics, logger } = this.options;
+    const { jobs, clusterId, metrics, logger } = this.options;
     let policies;
     try {
-      policies = await retentionPolicies(pool, clusterId);
+      policies = await retentionPolicies(jobs, clusterId);
     } catch (err) {
       this.failed("retention", err);
       return;
     }
     for (const policy of policies) {
       try {
-        const pass = await applyRetention(pool, policy, BigInt(Date.now()));
+        const pass = await applyRetention(jobs, policy, BigInt(Date.now()));
         metrics.retentionIndexRows.inc(pass.indexRowsDeleted);
         if (pass.moved.length > 0) {
           logger.info(
@@ -122,9 +104,9 @@ export class BackgroundJobs {
   }
 
   private async collect(): Promise<void> {
-    const { pool, store, clusterId, objectDeletionGraceMs, metrics, logger } = this.options;
+    const { jobs, store, clusterId, objectDeletionGraceMs, metrics, logger } = this.options;
     try {
-      const collected = await collectObjects(pool, store, {
+      const collected = await collectObjects(jobs, store, {
         clusterId,
         graceMs: objectDeletionGraceMs,
       });
@@ -138,12 +120,9 @@ export class BackgroundJobs {
   }
 
   private async expireOffsets(): Promise<void> {
-    const { pool, clusterId, offsetsRetentionMs, metrics, logger } = this.options;
+    const { jobs, clusterId, offsetsRetentionMs, metrics, logger } = this.options;
     try {
-      const expired = await expireCommittedOffsets(pool, {
-        clusterId,
-        retentionMs: offsetsRetentionMs,
-      });
+      const expired = await jobs.expireCommittedOffsets(clusterId, offsetsRetentionMs);
       metrics.offsetsExpired.inc(expired.offsets);
       if (expired.offsets > 0 || expired.groups > 0)
         logger.info(expired, "committed offsets expired");

@@ -1,5 +1,12 @@
+import type { ControlPlaneStore } from "./control-plane-store.ts";
+import type { GroupStore } from "./group-store.ts";
+import type { JobStore } from "./job-store.ts";
+import type { ProducerStore } from "./producer-store.ts";
+
 /**
- * The agent's view of the metadata store (agents, topics, partitions, offsets, index rows).
+ * The agent's view of the metadata store: agents, topics, partitions, offsets and index rows
+ * here; consumer groups, producer ids, the console's tables and the background jobs' statements
+ * in the focused interfaces beside this file, reached as properties of MetadataStore.
  * One interface so another backend can be added; the Postgres implementation is
  * `PostgresMetadataStore`. Offsets are bigint, topic ids are UUID strings.
  */
@@ -238,9 +245,24 @@ export interface MetadataStore {
   /** The index row (at or after the log start) holding the largest timestamp (earliest on ties). */
   findMaxTimestampIndexRow(clusterId: string, ref: PartitionRef): Promise<IndexRow | undefined>;
 
+  // Consumer groups
+  readonly groups: GroupStore;
+
+  // Producer ids
+  readonly producers: ProducerStore;
+
+  // The console's tables
+  readonly controlPlane: ControlPlaneStore;
+
+  // Background jobs
+  readonly jobs: JobStore;
+
   // Notifications
   /** Listens (on a dedicated connection) for head changes made by any agent. */
   subscribeHeadChanges(handlers: HeadChangeHandlers): HeadChangeSubscription;
+
+  /** Resolves when the store answers a trivial query (the health endpoint's check). */
+  ping(): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -7,9 +7,9 @@ import type { PartitionHeadCache } from "../fetch/partition-heads.ts";
 import type { AgentMetrics } from "../http/metrics.ts";
 import type { GroupCoordinator } from "../groups/group-coordinator.ts";
 import type { LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
+import type { ProducerStore } from "../metadata/producer-store.ts";
 import type { ProduceBuffer } from "../produce/produce-buffer.ts";
-import type { ProducerIdAllocator } from "../producers/producer-ids.ts";
-import type { TopicLookup } from "../apis/topic-lookup.ts";
+import type { TopicLookup } from "../topics/topic-lookup.ts";
 import type { UsageRecorder } from "../usage/usage-recorder.ts";
 import type { WriteBytesCounter } from "../usage/uncompressed-size.ts";
 import type { ClusterSettingsReader } from "./cluster-settings.ts";
@@ -30,7 +30,7 @@ export interface AgentServices {
   topics: TopicLookup;
   metrics: AgentMetrics;
   groups: GroupCoordinator<LiveAgent>;
-  producerIds: ProducerIdAllocator;
+  producerIds: ProducerStore;
   sasl: SaslAuthenticator;
   /** Usage counters of the hot path (requests, read_bytes). */
   usage: UsageRecorder;

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { ControlPlaneStore } from "../metadata/control-plane-store.ts";
 
 /** The settings of a virtual cluster that change how the agent answers (set in the console). */
 export interface ClusterSettings {
@@ -20,13 +20,13 @@ export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
 const CACHE_MS = 2000;
 
 /**
- * Reads cluster settings from virtual_clusters with a short cache (Metadata asks on every
- * auto-create). Kept apart from MetadataStore, which holds data-plane tables only.
+ * Cluster settings (set in the console) with a short cache: Metadata asks on every
+ * auto-create.
  */
 export class ClusterSettingsReader {
   private readonly cache = new Map<string, { at: number; settings: Promise<ClusterSettings> }>();
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly store: Pick<ControlPlaneStore, "clusterSettings">) {}
 
   get(clusterId: string): Promise<ClusterSettings> {
     const cached = this.cache.get(clusterId);
@@ -38,23 +38,6 @@ export class ClusterSettingsReader {
   }
 
   private async read(clusterId: string): Promise<ClusterSettings> {
-    const result = await this.pool.query<{
-      auto_create_topics: boolean;
-      default_partitions: number;
-      default_retention_ms: string;
-      require_sasl: boolean;
-    }>(
-      `SELECT auto_create_topics, default_partitions, default_retention_ms::text AS default_retention_ms, require_sasl
-         FROM virtual_clusters WHERE id = $1 AND deleted_at IS NULL`,
-      [clusterId],
-    );
-    const row = result.rows[0];
-    if (!row) return DEFAULT_CLUSTER_SETTINGS;
-    return {
-      autoCreateTopics: row.auto_create_topics,
-      defaultPartitions: row.default_partitions,
-      defaultRetentionMs: BigInt(row.default_retention_ms),
-      requireSasl: row.require_sasl,
-    };
+    return (await this.store.clusterSettings(clusterId)) ?? DEFAULT_CLUSTER_SETTINGS;
   }
 }

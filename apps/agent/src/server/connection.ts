@@ -16,7 +16,7 @@ import { SaslSession } from "../auth/sasl-authenticator.ts";
 import { zoneFromClientId } from "../cluster/agent-registry.ts";
 import type { AgentServices } from "./agent-services.ts";
 import type { ApiHandler, ConnectionInfo, RequestContext } from "./api-handler.ts";
-import type { DispatchTable } from "./dispatch.ts";
+import type { DispatchTable } from "../apis/dispatch.ts";
 import { ResponseQueue } from "./response-queue.ts";
 
 /** Requests decoded but not yet answered, per connection, before reading pauses. */

@@ -3,7 +3,7 @@ import tls from "node:tls";
 import type { Logger } from "pino";
 import type { AgentServices } from "./agent-services.ts";
 import { Connection } from "./connection.ts";
-import type { DispatchTable } from "./dispatch.ts";
+import type { DispatchTable } from "../apis/dispatch.ts";
 
 /** The Kafka port: accepts connections up to the configured limit and tracks them for shutdown. */
 export class KafkaServer {

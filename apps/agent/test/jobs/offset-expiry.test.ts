@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ConfigResourceTypes, type Admin } from "kafkajs";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
-import { expireCommittedOffsets } from "../../src/jobs/offset-expiry.ts";
+import { PostgresJobStore } from "../../src/metadata/postgres/jobs.ts";
 import { createTopic, kafkaClient } from "../support/kafkajs-admin.ts";
 import { runClient } from "../support/run-client.ts";
 import { startTestAgent, tempBucket, type TestAgent } from "../support/test-agents.ts";
@@ -112,9 +112,10 @@ describe("committed offset expiry (offsets.retention.minutes)", () => {
     await age("active", 2 * WEEK_MS, "last state change");
     // Empty for less than the retention: kept.
     await age("left", WEEK_MS / 2, "last state change");
-    expect(
-      await expireCommittedOffsets(db.pool, { clusterId: "offsets", retentionMs: WEEK_MS }),
-    ).toEqual({ groups: 0, offsets: 1 });
+    expect(await new PostgresJobStore(db.pool).expireCommittedOffsets("offsets", WEEK_MS)).toEqual({
+      groups: 0,
+      offsets: 1,
+    });
     expect(await committed("left")).toBe("4");
     expect(await committed("standalone-old")).toBe("-1");
     expect(await committed("standalone-new")).toBe("1");
@@ -122,11 +123,12 @@ describe("committed offset expiry (offsets.retention.minutes)", () => {
     await age("left", 2 * WEEK_MS, "last state change");
     // Another cluster's pass touches nothing here.
     expect(
-      await expireCommittedOffsets(db.pool, { clusterId: "elsewhere", retentionMs: WEEK_MS }),
+      await new PostgresJobStore(db.pool).expireCommittedOffsets("elsewhere", WEEK_MS),
     ).toEqual({ groups: 0, offsets: 0 });
-    expect(
-      await expireCommittedOffsets(db.pool, { clusterId: "offsets", retentionMs: WEEK_MS }),
-    ).toEqual({ groups: 1, offsets: 1 });
+    expect(await new PostgresJobStore(db.pool).expireCommittedOffsets("offsets", WEEK_MS)).toEqual({
+      groups: 1,
+      offsets: 1,
+    });
     expect(await committed("left")).toBe("-1");
     // Its coordinator holds no stale copy: the group is gone for DescribeGroups too.
     await expect

@@ -4,6 +4,7 @@ import { ConfigResourceTypes } from "kafkajs";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { collectObjects } from "../../src/jobs/object-collector.ts";
 import { applyRetention, retentionPolicies } from "../../src/jobs/retention.ts";
+import { PostgresJobStore } from "../../src/metadata/postgres/jobs.ts";
 import { LocalDirObjectStore } from "../../src/storage/local-dir.ts";
 import { createTopic, kafkaClient } from "../support/kafkajs-admin.ts";
 import { runClient } from "../support/run-client.ts";
@@ -219,12 +220,12 @@ describe("retention (jobs role)", () => {
 
 describe("retention and object collection, pass by pass", () => {
   it("applies only the given cluster's policies and is idempotent", async () => {
-    const policies = await retentionPolicies(db.pool, "retention");
+    const policies = await retentionPolicies(new PostgresJobStore(db.pool), "retention");
     expect(new Set(policies.map((p) => p.clusterId))).toEqual(new Set(["retention"]));
-    expect(await retentionPolicies(db.pool, "no-such-cluster")).toEqual([]);
+    expect(await retentionPolicies(new PostgresJobStore(db.pool), "no-such-cluster")).toEqual([]);
     // Nothing more to drop: a pass right after the agent's moves nothing and deletes nothing.
     const sized = policies.find((p) => p.retentionBytes >= 0n)!;
-    expect(await applyRetention(db.pool, sized, BigInt(Date.now()))).toEqual({
+    expect(await applyRetention(new PostgresJobStore(db.pool), sized, BigInt(Date.now()))).toEqual({
       moved: [],
       indexRowsDeleted: 0,
     });
@@ -247,7 +248,11 @@ describe("retention and object collection, pass by pass", () => {
        VALUES (gen_random_uuid(), 0, 0, 0, 'manual', $1, 0, 15, 0, 1)`,
       [referenced],
     );
-    const collect = () => collectObjects(db.pool, store, { clusterId: "manual", graceMs: 60_000 });
+    const collect = () =>
+      collectObjects(new PostgresJobStore(db.pool), store, {
+        clusterId: "manual",
+        graceMs: 60_000,
+      });
 
     expect(await collect()).toEqual({ scheduled: 1, deleted: 0, deletedBytes: 0 });
     expect(await store.head(orphan)).toBeDefined();

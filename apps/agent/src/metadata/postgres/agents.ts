@@ -1,25 +1,27 @@
 import { randomBytes } from "node:crypto";
 import type { AgentRegistration, LiveAgent } from "../metadata-store.ts";
+import { named } from "./named-params.ts";
 import { type AgentRow, type Queryable, toLiveAgent } from "./rows.ts";
 
 export async function registerAgent(db: Queryable, agent: AgentRegistration): Promise<void> {
-  await db.query(
+  const { text, values } = named(
     `INSERT INTO agents (id, cluster_id, host, port, http_port, zone, roles, version, started_at, last_heartbeat_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), now())
+     VALUES (:id, :clusterId, :host, :port, :httpPort, :zone, :roles, :version, now(), now())
      ON CONFLICT (id) DO UPDATE SET cluster_id = EXCLUDED.cluster_id, host = EXCLUDED.host, port = EXCLUDED.port,
        http_port = EXCLUDED.http_port, zone = EXCLUDED.zone, roles = EXCLUDED.roles, version = EXCLUDED.version,
        started_at = now(), last_heartbeat_at = now()`,
-    [
-      agent.id,
-      agent.clusterId,
-      agent.host,
-      agent.port,
-      agent.httpPort,
-      agent.zone,
-      agent.roles,
-      agent.version,
-    ],
+    {
+      id: agent.id,
+      clusterId: agent.clusterId,
+      host: agent.host,
+      port: agent.port,
+      httpPort: agent.httpPort,
+      zone: agent.zone,
+      roles: agent.roles,
+      version: agent.version,
+    },
   );
+  await db.query(text, values);
 }
 
 export async function heartbeatAgent(db: Queryable, agentId: string): Promise<boolean> {

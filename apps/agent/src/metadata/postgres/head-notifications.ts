@@ -5,38 +5,29 @@ import type {
   HeadChangeSubscription,
   PartitionHead,
 } from "../metadata-store.ts";
+import { named } from "./named-params.ts";
 import type { Queryable } from "./rows.ts";
 
 /** The NOTIFY channel head changes go out on. */
 export const HEADS_CHANNEL = "streambed_heads";
-// NOTIFY payloads must stay under 8000 bytes; split bigger changes into several notifications.
-const MAX_PAYLOAD = 7000;
+
+/** Heads per payload: at most ~100 bytes each, so a payload stays under Postgres' 8000 bytes. */
+const HEADS_PER_PAYLOAD = 70;
 
 /** Payload: {"c": clusterId, "h": [[topicId, partition, "highWatermark", "logStartOffset"], ...]} */
 type Payload = { c: string; h: [string, number, string, string][] };
 
-export function encodeHeadChanges(clusterId: string, heads: readonly PartitionHead[]): string[] {
-  const payloads: string[] = [];
-  let batch: Payload["h"] = [];
-  let size = 0;
-  for (const head of heads) {
-    const item: Payload["h"][number] = [
-      head.topicId,
-      head.partition,
-      head.highWatermark.toString(),
-      head.logStartOffset.toString(),
-    ];
-    const itemSize = JSON.stringify(item).length + 1;
-    if (batch.length > 0 && size + itemSize > MAX_PAYLOAD) {
-      payloads.push(JSON.stringify({ c: clusterId, h: batch } satisfies Payload));
-      batch = [];
-      size = 0;
-    }
-    batch.push(item);
-    size += itemSize;
-  }
-  if (batch.length > 0) payloads.push(JSON.stringify({ c: clusterId, h: batch } satisfies Payload));
-  return payloads;
+/**
+ * The one way head changes are announced: a SELECT that queues a NOTIFY for every
+ * HEADS_PER_PAYLOAD rows of `relation` (columns topic_id, partition, next_offset,
+ * log_start_offset), for the cluster in parameter `:clusterId`. In a transaction the
+ * notifications go out only if it commits. Used as a CTE, it runs only if the statement reads it.
+ */
+export function notifyHeadsQuery(relation: string): string {
+  return `SELECT pg_notify('${HEADS_CHANNEL}', json_build_object('c', :clusterId::text, 'h',
+       json_agg(json_build_array(h.topic_id, h.partition, h.next_offset::text, h.log_start_offset::text)))::text)
+     FROM (SELECT h.*, row_number() OVER () - 1 AS n FROM ${relation} h) h
+     GROUP BY h.n / ${HEADS_PER_PAYLOAD}`;
 }
 
 export function decodeHeadChanges(payload: string): HeadChange[] {
@@ -57,10 +48,20 @@ export async function notifyHeadChanges(
   heads: readonly PartitionHead[],
 ): Promise<void> {
   if (heads.length === 0) return;
-  await tx.query("SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload", [
-    HEADS_CHANNEL,
-    encodeHeadChanges(clusterId, heads),
-  ]);
+  const { text, values } = named(
+    `WITH heads AS (
+       SELECT * FROM unnest(:topicIds::uuid[], :partitions::int[], :nextOffsets::int8[], :logStartOffsets::int8[])
+         AS h(topic_id, partition, next_offset, log_start_offset)
+     ) ${notifyHeadsQuery("heads")}`,
+    {
+      clusterId,
+      topicIds: heads.map((h) => h.topicId),
+      partitions: heads.map((h) => h.partition),
+      nextOffsets: heads.map((h) => h.highWatermark.toString()),
+      logStartOffsets: heads.map((h) => h.logStartOffset.toString()),
+    },
+  );
+  await tx.query(text, values);
 }
 
 export interface HeadListenerOptions {

@@ -17,6 +17,10 @@ import type {
 } from "../metadata-store.ts";
 import * as agents from "./agents.ts";
 import * as commit from "./commit-flush.ts";
+import { PostgresControlPlane } from "./control-plane.ts";
+import { PostgresGroupStore } from "./groups.ts";
+import { PostgresJobStore } from "./jobs.ts";
+import { PostgresProducerStore } from "./producers.ts";
 import { type HeadListenerOptions, listenForHeadChanges } from "./head-notifications.ts";
 import * as index from "./partition-index.ts";
 import * as topics from "./topics.ts";
@@ -35,11 +39,19 @@ export class PostgresMetadataStore implements MetadataStore {
   private readonly ownsPool: boolean;
   private readonly listenerOptions: HeadListenerOptions;
   private readonly subscriptions = new Set<HeadChangeSubscription>();
+  readonly groups: PostgresGroupStore;
+  readonly producers: PostgresProducerStore;
+  readonly controlPlane: PostgresControlPlane;
+  readonly jobs: PostgresJobStore;
 
   constructor(options: PostgresMetadataStoreOptions) {
     this.pool = options.pool;
     this.ownsPool = options.ownsPool ?? false;
     this.listenerOptions = options.listener ?? {};
+    this.groups = new PostgresGroupStore(this.pool);
+    this.producers = new PostgresProducerStore(this.pool);
+    this.controlPlane = new PostgresControlPlane(this.pool);
+    this.jobs = new PostgresJobStore(this.pool);
   }
 
   registerAgent(agent: AgentRegistration): Promise<void> {
@@ -162,6 +174,10 @@ export class PostgresMetadataStore implements MetadataStore {
         await subscription.close();
       },
     };
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query("SELECT 1");
   }
 
   async close(): Promise<void> {

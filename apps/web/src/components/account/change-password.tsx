@@ -58,7 +58,7 @@ export function AccountPage({ email }: { email: string }) {
           </CardDescription>
         </CardHeader>
         <CardContent>
-          <form className="grid gap-4" onSubmit={onSubmit} noValidate>
+          <form className="grid gap-4" onSubmit={(event) => void onSubmit(event)} noValidate>
             <Field id="current-password" label="Current password" error={errors.currentPassword}>
               <Input
                 id="current-password"

@@ -93,7 +93,7 @@ export function AuditLog() {
             <Button
               variant="outline"
               className="justify-self-center"
-              onClick={() => log.fetchNextPage()}
+              onClick={() => void log.fetchNextPage()}
               disabled={log.isFetchingNextPage}
             >
               Load older entries

@@ -45,7 +45,7 @@ export function ForgotPasswordForm() {
     );
   }
   return (
-    <form onSubmit={onSubmit} className="grid gap-4" noValidate>
+    <form onSubmit={(event) => void onSubmit(event)} className="grid gap-4" noValidate>
       <div>
         <h1 className="text-xl font-semibold">Reset your password</h1>
         <p className="text-sm text-muted-foreground">

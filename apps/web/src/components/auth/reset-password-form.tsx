@@ -51,7 +51,7 @@ export function ResetPasswordForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="grid gap-4" noValidate>
+    <form onSubmit={(event) => void onSubmit(event)} className="grid gap-4" noValidate>
       <h1 className="text-xl font-semibold">Choose a new password</h1>
       {formError && (
         <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-destructive" role="alert">

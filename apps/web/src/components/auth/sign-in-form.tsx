@@ -41,7 +41,7 @@ export function SignInForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="grid gap-4" noValidate>
+    <form onSubmit={(event) => void onSubmit(event)} className="grid gap-4" noValidate>
       <div>
         <h1 className="text-xl font-semibold">Sign in</h1>
         <p className="text-sm text-muted-foreground">to your Streambed console</p>

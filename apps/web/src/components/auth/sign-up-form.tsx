@@ -38,7 +38,7 @@ export function SignUpForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="grid gap-4" noValidate>
+    <form onSubmit={(event) => void onSubmit(event)} className="grid gap-4" noValidate>
       <div>
         <h1 className="text-xl font-semibold">Create your account</h1>
         <p className="text-sm text-muted-foreground">An organization is created for you.</p>

@@ -13,6 +13,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Switch } from "@/components/ui/switch";
 import { useTRPC } from "@/lib/trpc/client";
+import { roleAllows } from "@/server/organizations/roles";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
 import { useCluster } from "./use-cluster";
 
@@ -70,7 +71,7 @@ export function ClusterSettings({ clusterId }: { clusterId: string }) {
           clusterId={clusterId}
           name={c.name}
           protectedFromDeletion={c.deletionProtection}
-          canDelete={c.role === "owner" || c.role === "admin"}
+          canDelete={roleAllows(c.role, "manage")}
         />
       </div>
     </>

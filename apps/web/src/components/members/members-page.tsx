@@ -24,7 +24,7 @@ import { Input } from "@/components/ui/input";
 import { formatDate } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
-import { roleLabels, type Role } from "@/server/organizations/roles";
+import { roleAllows, roleLabels, type Role } from "@/server/organizations/roles";
 import { RoleSelect } from "./role-select";
 
 function InviteDialog() {
@@ -127,7 +127,7 @@ export function MembersPage() {
 
   if (list.isPending) return <TableSkeleton />;
   if (list.error) return <QueryError error={list.error} />;
-  const canManage = list.data.yourRole === "owner" || list.data.yourRole === "admin";
+  const canManage = roleAllows(list.data.yourRole, "manage");
   return (
     <>
       <PageHeader

@@ -88,7 +88,7 @@ export function ConsoleShell({
           <p className="truncate text-slate-400">{user.email}</p>
           <button
             type="button"
-            onClick={signOut}
+            onClick={() => void signOut()}
             className="mt-2 inline-flex items-center gap-1.5 text-slate-300 hover:text-white"
           >
             <LogOut className="size-3.5" /> Sign out

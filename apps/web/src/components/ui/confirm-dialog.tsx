@@ -34,6 +34,10 @@ export function ConfirmDialog({
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState("");
   const ready = confirmText === undefined || typed === confirmText;
+  async function confirm() {
+    await onConfirm();
+    setOpen(false);
+  }
   return (
     <Dialog
       open={open}
@@ -65,14 +69,7 @@ export function ConfirmDialog({
           <Button variant="outline" onClick={() => setOpen(false)}>
             Cancel
           </Button>
-          <Button
-            variant="destructive"
-            disabled={!ready || pending}
-            onClick={async () => {
-              await onConfirm();
-              setOpen(false);
-            }}
-          >
+          <Button variant="destructive" disabled={!ready || pending} onClick={() => void confirm()}>
             {actionLabel}
           </Button>
         </DialogFooter>

@@ -21,7 +21,7 @@ export function CopyButton({ value, label = "Copy" }: { value: string; label?: s
       type="button"
       variant="ghost"
       size="icon"
-      onClick={copy}
+      onClick={() => void copy()}
       aria-label={label}
       title={label}
     >

@@ -1,13 +1,25 @@
+import {
+  MAX_TOPIC_NAME_LENGTH,
+  type TopicNameProblem,
+  topicNameProblem,
+} from "@streambed/protocol/topic-name";
 import { z } from "zod";
 
-/** Kafka's rule for topic names (kafka.common.internals.Topic). */
+const topicNameMessages: Record<TopicNameProblem, string> = {
+  empty: "Give the topic a name",
+  "too-long": `At most ${MAX_TOPIC_NAME_LENGTH} characters`,
+  characters: "Letters, digits, '.', '_' and '-' only",
+  dots: "'.' and '..' are not topic names",
+};
+
+/** Kafka's rule for topic names, shared with the agent. */
 export const topicName = z
   .string()
   .trim()
-  .min(1, "Give the topic a name")
-  .max(249, "At most 249 characters")
-  .regex(/^[a-zA-Z0-9._-]+$/, "Letters, digits, '.', '_' and '-' only")
-  .refine((n) => n !== "." && n !== "..", "'.' and '..' are not topic names");
+  .superRefine((name, ctx) => {
+    const problem = topicNameProblem(name);
+    if (problem) ctx.addIssue({ code: "custom", message: topicNameMessages[problem] });
+  });
 
 export const cleanupPolicies = ["delete", "compact"] as const;
 

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@streambed/db";
-import { agentLivenessMs } from "../clusters/live-agents.ts";
+import { AGENT_LIVENESS_MS } from "@streambed/db/agent-liveness";
 import { controlPlaneEvent } from "./control-plane-events.ts";
 import { storeUsageEvents } from "./store-usage-events.ts";
 
@@ -22,7 +22,7 @@ const REPORT_WINDOW_MS = 2 * 3_600_000;
  * heartbeat.
  */
 export async function markClusterMinutes(prisma: PrismaClient, now: Date): Promise<void> {
-  const liveSince = new Date(now.getTime() - agentLivenessMs);
+  const liveSince = new Date(now.getTime() - AGENT_LIVENESS_MS);
   const lookback = new Date(now.getTime() - MARK_LOOKBACK_MS);
   await prisma.$executeRaw`
     INSERT INTO usage_cluster_minutes (cluster_id, minute_start)

@@ -1,41 +1,13 @@
-import type pg from "pg";
-import type { GroupSnapshot, GroupState, MemberSnapshot } from "./group-types.ts";
+import type { GroupSnapshot, GroupState, MemberSnapshot } from "../../groups/group-types.ts";
+import type { CommittedOffset, GroupListing, GroupStore, PartitionLag } from "../group-store.ts";
+import { named } from "./named-params.ts";
+import type { Queryable } from "./rows.ts";
 
-type Queryable = Pick<pg.Pool, "query">;
-
-export interface CommittedOffset {
-  topic: string;
-  partition: number;
-  offset: bigint;
-  leaderEpoch: number;
-  metadata: string | null;
-}
-
-export interface GroupListing {
-  groupId: string;
-  protocolType: string | null;
-  state: GroupState;
-}
-
-/** Lag of one partition: the high watermark minus the group's committed offset. */
-export interface PartitionLag {
-  topic: string;
-  partition: number;
-  committedOffset: bigint;
-  highWatermark: bigint;
-  lag: bigint;
-}
-
-interface StoredMember {
-  memberId: string;
-  groupInstanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
+/** A member as stored in consumer_groups.members (JSON): its bytes in base64. */
+type StoredMember = Omit<MemberSnapshot, "protocols" | "assignment"> & {
   protocols: { name: string; metadata: string }[];
   assignment: string;
-}
+};
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, "base64"));
@@ -60,7 +32,7 @@ function fromStored(m: StoredMember): MemberSnapshot {
  * Consumer groups and committed offsets in Postgres (consumer_groups, committed_offsets), so
  * whichever agent coordinates a group next finds its members and offsets.
  */
-export class GroupStore {
+export class PostgresGroupStore implements GroupStore {
   constructor(private readonly db: Queryable) {}
 
   async load(clusterId: string, groupId: string): Promise<GroupSnapshot | null> {
@@ -90,24 +62,25 @@ export class GroupStore {
   }
 
   async save(clusterId: string, s: GroupSnapshot): Promise<void> {
-    await this.db.query(
+    const { text, values } = named(
       `INSERT INTO consumer_groups (cluster_id, group_id, protocol_type, protocol_name, state, generation_id, leader_id, members, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+       VALUES (:clusterId, :groupId, :protocolType, :protocolName, :state, :generationId, :leaderId, :members, now())
        ON CONFLICT (cluster_id, group_id) DO UPDATE SET
          protocol_type = EXCLUDED.protocol_type, protocol_name = EXCLUDED.protocol_name, state = EXCLUDED.state,
          generation_id = EXCLUDED.generation_id, leader_id = EXCLUDED.leader_id, members = EXCLUDED.members,
          updated_at = EXCLUDED.updated_at`,
-      [
+      {
         clusterId,
-        s.groupId,
-        s.protocolType,
-        s.protocolName,
-        s.state,
-        s.generationId,
-        s.leaderId,
-        JSON.stringify(s.members.map(toStored)),
-      ],
+        groupId: s.groupId,
+        protocolType: s.protocolType,
+        protocolName: s.protocolName,
+        state: s.state,
+        generationId: s.generationId,
+        leaderId: s.leaderId,
+        members: JSON.stringify(s.members.map(toStored)),
+      },
     );
+    await this.db.query(text, values);
   }
 
   /** Removes the group and its committed offsets. */

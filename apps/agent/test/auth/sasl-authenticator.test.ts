@@ -9,14 +9,16 @@ import {
   xor,
 } from "@streambed/protocol/sasl/scram-crypto";
 import type { ScramMechanism } from "@streambed/protocol";
+import { createClusterWithCredential, type TestCluster } from "../support/console-credentials.ts";
+import { databaseForFile } from "../support/postgres-per-file.ts";
+import { CredentialCache } from "../../src/auth/credential-cache.ts";
+import { PostgresControlPlane } from "../../src/metadata/postgres/control-plane.ts";
+import { FailureLimiter } from "../../src/auth/failure-limiter.ts";
 import {
-  createClusterWithCredential,
-  type TestCluster,
-} from "../../test/support/console-credentials.ts";
-import { databaseForFile } from "../../test/support/postgres-per-file.ts";
-import { CredentialCache } from "./credential-cache.ts";
-import { FailureLimiter } from "./failure-limiter.ts";
-import { SaslAuthenticator, SaslSession, type SaslMechanism } from "./sasl-authenticator.ts";
+  SaslAuthenticator,
+  SaslSession,
+  type SaslMechanism,
+} from "../../src/auth/sasl-authenticator.ts";
 
 let database: Awaited<ReturnType<typeof databaseForFile>>;
 let clusterA: TestCluster;
@@ -32,7 +34,9 @@ function authenticator(
   options: { dedicatedClusterId?: string | null; maxFailures?: number; ttlMs?: number } = {},
 ) {
   return new SaslAuthenticator({
-    credentials: new CredentialCache(database.db.pool, { ttlMs: options.ttlMs ?? 5000 }),
+    credentials: new CredentialCache(new PostgresControlPlane(database.db.pool), {
+      ttlMs: options.ttlMs ?? 5000,
+    }),
     limiter: new FailureLimiter({ maxFailures: options.maxFailures ?? 10 }),
     dedicatedClusterId: options.dedicatedClusterId ?? null,
     logger: pino({ level: "silent" }),

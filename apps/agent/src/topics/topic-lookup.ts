@@ -1,4 +1,8 @@
 import {
+  MAX_TOPIC_NAME_LENGTH,
+  topicNameProblem as topicNameRule,
+} from "@streambed/protocol/topic-name";
+import {
   TopicExistsError,
   type MetadataStore,
   type TopicInfo,
@@ -7,17 +11,20 @@ import type { ClusterSettings } from "../server/cluster-settings.ts";
 
 /** How long a topic looked up by name is reused; changes made on other agents show up after it. */
 const TOPIC_CACHE_MS = 1000;
-const MAX_TOPIC_NAME_LENGTH = 249;
-
-/** Kafka's topic name rule; null when the name is legal, else why not. */
+/** Kafka's topic name rule, in the words the agent answers clients with; null when legal. */
 export function topicNameProblem(name: string | null): string | null {
-  if (name === null || name === "") return "topic name is empty";
-  if (name === "." || name === "..") return "topic name cannot be '.' or '..'";
-  if (name.length > MAX_TOPIC_NAME_LENGTH)
-    return `topic name is longer than ${MAX_TOPIC_NAME_LENGTH} characters`;
-  if (!/^[a-zA-Z0-9._-]+$/.test(name))
-    return "topic name may only contain ASCII letters, digits, '.', '_' and '-'";
-  return null;
+  switch (topicNameRule(name ?? "")) {
+    case null:
+      return null;
+    case "empty":
+      return "topic name is empty";
+    case "dots":
+      return "topic name cannot be '.' or '..'";
+    case "too-long":
+      return `topic name is longer than ${MAX_TOPIC_NAME_LENGTH} characters`;
+    case "characters":
+      return "topic name may only contain ASCII letters, digits, '.', '_' and '-'";
+  }
 }
 
 /**

@@ -1,10 +1,10 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseForFile } from "../../test/support/postgres-per-file.ts";
-import { GroupCoordinator } from "./group-coordinator.ts";
-import { GroupStore } from "./group-store.ts";
-import type { JoinRequest } from "./group-types.ts";
-import { defaultGroupSettings, realTimers } from "./group-types.ts";
+import { databaseForFile } from "../support/postgres-per-file.ts";
+import { GroupCoordinator } from "../../src/groups/group-coordinator.ts";
+import { PostgresGroupStore } from "../../src/metadata/postgres/groups.ts";
+import type { JoinRequest } from "../../src/groups/group-types.ts";
+import { defaultGroupSettings, realTimers } from "../../src/groups/group-types.ts";
 
 let database: Awaited<ReturnType<typeof databaseForFile>>;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ function fleet() {
   let n = 0;
   const make = (id: string) =>
     new GroupCoordinator({
-      store: new GroupStore(database.db.pool),
+      store: new PostgresGroupStore(database.db.pool),
       agents: {
         self: { id },
         liveAgents: async () => [...live].filter((a) => a !== "dead").map((a) => ({ id: a })),
@@ -134,7 +134,7 @@ describe("GroupCoordinator", () => {
 
   it("coordinates only on agents with the groups role when some have it", async () => {
     const coordinator = new GroupCoordinator({
-      store: new GroupStore(database.db.pool),
+      store: new PostgresGroupStore(database.db.pool),
       agents: {
         self: { id: "agent-a" },
         liveAgents: async () => [

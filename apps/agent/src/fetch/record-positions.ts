@@ -1,5 +1,5 @@
 import { records, splitBatches } from "@streambed/protocol";
-import type { BlockCache } from "../fetch/block-cache.ts";
+import type { BlockCache } from "./block-cache.ts";
 import type { IndexRow } from "../metadata/metadata-store.ts";
 
 export interface RecordPosition {

@@ -1,5 +1,5 @@
 import { ErrorCode } from "@streambed/protocol";
-import type { GroupError } from "../groups/group-types.ts";
+import type { GroupError } from "./group-types.ts";
 import type { RequestContext } from "../server/api-handler.ts";
 
 /** The wire code of a group outcome (0 for success). */

@@ -1,9 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FlushEntry } from "../metadata/metadata-store.ts";
-import { databaseForFile } from "../../test/support/postgres-per-file.ts";
-import { initProducerId } from "./producer-ids.ts";
-import { SequenceGate } from "./sequence-gate.ts";
+import type { FlushEntry } from "../../src/metadata/metadata-store.ts";
+import {
+  initProducerId,
+  loadProducerStates,
+  saveProducerStates,
+} from "../../src/metadata/postgres/producers.ts";
+import { SequenceGate } from "../../src/producers/sequence-gate.ts";
+import { databaseForFile } from "../support/postgres-per-file.ts";
 
 let database: Awaited<ReturnType<typeof databaseForFile>>;
 beforeAll(async () => {
@@ -96,20 +100,20 @@ describe("SequenceGate", () => {
 
   it("persists producer states so a retry on another agent is recognised as a duplicate", async () => {
     const pool = database.db.pool;
-    const gate = await SequenceGate.load(pool, "c1", [entry(0, 2)]);
+    const gate = new SequenceGate(await loadProducerStates(pool, [entry(0, 2)]));
     expect(gate.admit(entry(0, 2), 10n)).toEqual({ kind: "append" });
     expect(gate.admit(entry(0, 2), 12n)).toEqual({ kind: "duplicate", baseOffset: 10n });
     expect(gate.admit(entry(2, 3), 12n)).toEqual({ kind: "append" });
-    await gate.save(pool);
+    await saveProducerStates(pool, "c1", gate.changedStates());
 
-    const other = await SequenceGate.load(pool, "c1", [entry(2, 3)]);
+    const other = new SequenceGate(await loadProducerStates(pool, [entry(2, 3)]));
     expect(other.admit(entry(2, 3), 15n)).toEqual({ kind: "duplicate", baseOffset: 12n });
     expect(other.admit(entry(9, 1), 15n)).toEqual({
       kind: "reject",
       errorCode: "OUT_OF_ORDER_SEQUENCE_NUMBER",
     });
     expect(other.admit(entry(5, 1), 15n)).toEqual({ kind: "append" });
-    await other.save(pool);
+    await saveProducerStates(pool, "c1", other.changedStates());
     const { rows } = await pool.query(
       "SELECT last_sequence, last_offset, recent FROM producer_partition_states WHERE producer_id = $1",
       [producerId],
@@ -132,9 +136,9 @@ describe("SequenceGate", () => {
       ...entry(7, 1),
       producer: { producerId: 999_999n, producerEpoch: 0, baseSequence: 7, lastSequence: 7 },
     };
-    const gate = await SequenceGate.load(database.db.pool, "c1", [stranger]);
+    const gate = new SequenceGate(await loadProducerStates(database.db.pool, [stranger]));
     expect(gate.admit(stranger, 0n)).toEqual({ kind: "append" });
-    await gate.save(database.db.pool);
+    await saveProducerStates(database.db.pool, "c1", gate.changedStates());
   });
 
   it("ignores entries without a producer id", async () => {
@@ -146,8 +150,8 @@ describe("SequenceGate", () => {
       recordCount: 1,
       maxTimestamp: 0n,
     };
-    const gate = await SequenceGate.load(database.db.pool, "c1", [plain]);
+    const gate = new SequenceGate(await loadProducerStates(database.db.pool, [plain]));
     expect(gate.admit(plain, 0n)).toEqual({ kind: "append" });
-    await gate.save(database.db.pool);
+    await saveProducerStates(database.db.pool, "c1", gate.changedStates());
   });
 });

@@ -1,6 +1,6 @@
-import { agentsInZone } from "../cluster/agent-registry.ts";
-import { hashKey } from "../cluster/jump-hash.ts";
-import { partitionLeader } from "../cluster/ownership.ts";
+import { agentsInZone } from "./agent-registry.ts";
+import { hashKey } from "./jump-hash.ts";
+import { partitionLeader } from "./ownership.ts";
 import type { LiveAgent } from "../metadata/metadata-store.ts";
 import type { RequestContext } from "../server/api-handler.ts";
 

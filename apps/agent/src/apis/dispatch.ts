@@ -1,0 +1,68 @@
+import { alterConfigsApi } from "./alter-configs.ts";
+import { apiVersionsApi } from "./api-versions.ts";
+import { createPartitionsApi } from "./create-partitions.ts";
+import { createTopicsApi } from "./create-topics.ts";
+import { deleteRecordsApi } from "./delete-records.ts";
+import { deleteTopicsApi } from "./delete-topics.ts";
+import { describeClusterApi } from "./describe-cluster.ts";
+import { describeConfigsApi } from "./describe-configs.ts";
+import { describeTopicPartitionsApi } from "./describe-topic-partitions.ts";
+import { incrementalAlterConfigsApi } from "./incremental-alter-configs.ts";
+import { offsetForLeaderEpochApi } from "./offset-for-leader-epoch.ts";
+import { fetchApi } from "./fetch.ts";
+import { listOffsetsApi } from "./list-offsets.ts";
+import { metadataApi } from "./metadata.ts";
+import { produceApi } from "./produce.ts";
+import { deleteGroupsApi } from "./delete-groups.ts";
+import { describeGroupsApi } from "./describe-groups.ts";
+import { findCoordinatorApi } from "./find-coordinator.ts";
+import { heartbeatApi } from "./heartbeat.ts";
+import { initProducerIdApi } from "./init-producer-id.ts";
+import { joinGroupApi } from "./join-group.ts";
+import { leaveGroupApi } from "./leave-group.ts";
+import { listGroupsApi } from "./list-groups.ts";
+import { offsetCommitApi } from "./offset-commit.ts";
+import { offsetDeleteApi } from "./offset-delete.ts";
+import { offsetFetchApi } from "./offset-fetch.ts";
+import { saslAuthenticateApi } from "./sasl-authenticate.ts";
+import { saslHandshakeApi } from "./sasl-handshake.ts";
+import { syncGroupApi } from "./sync-group.ts";
+import type { ApiHandler } from "../server/api-handler.ts";
+
+export type DispatchTable = ReadonlyMap<number, ApiHandler>;
+
+/** Every Kafka API the agent serves, by API key. ApiVersions advertises exactly these. */
+export const dispatchTable: DispatchTable = new Map(
+  [
+    produceApi,
+    fetchApi,
+    listOffsetsApi,
+    metadataApi,
+    apiVersionsApi,
+    createTopicsApi,
+    deleteTopicsApi,
+    createPartitionsApi,
+    deleteRecordsApi,
+    offsetForLeaderEpochApi,
+    describeConfigsApi,
+    alterConfigsApi,
+    incrementalAlterConfigsApi,
+    describeClusterApi,
+    describeTopicPartitionsApi,
+    // Consumer groups, idempotent producers, SASL.
+    findCoordinatorApi,
+    joinGroupApi,
+    syncGroupApi,
+    heartbeatApi,
+    leaveGroupApi,
+    offsetCommitApi,
+    offsetFetchApi,
+    offsetDeleteApi,
+    describeGroupsApi,
+    listGroupsApi,
+    deleteGroupsApi,
+    initProducerIdApi,
+    saslHandshakeApi,
+    saslAuthenticateApi,
+  ].map((api) => [api.apiKey, api]),
+);

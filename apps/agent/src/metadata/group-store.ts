@@ -1,0 +1,54 @@
+import type { GroupSnapshot, GroupState } from "../groups/group-types.ts";
+
+export interface CommittedOffset {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  leaderEpoch: number;
+  metadata: string | null;
+}
+
+export interface GroupListing {
+  groupId: string;
+  protocolType: string | null;
+  state: GroupState;
+}
+
+/** Lag of one partition: the high watermark minus the group's committed offset. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  committedOffset: bigint;
+  highWatermark: bigint;
+  lag: bigint;
+}
+
+/**
+ * Consumer groups and their committed offsets, so whichever agent coordinates a group next
+ * finds its members and offsets.
+ */
+export interface GroupStore {
+  load(clusterId: string, groupId: string): Promise<GroupSnapshot | null>;
+  save(clusterId: string, snapshot: GroupSnapshot): Promise<void>;
+  delete(clusterId: string, groupId: string): Promise<void>;
+  list(clusterId: string): Promise<GroupListing[]>;
+  /** Stores the offsets in one statement. */
+  commitOffsets(
+    clusterId: string,
+    groupId: string,
+    offsets: readonly CommittedOffset[],
+  ): Promise<void>;
+  /** Committed offsets of the group: all of them, or those of the given topics. */
+  fetchOffsets(
+    clusterId: string,
+    groupId: string,
+    topics: readonly string[] | null,
+  ): Promise<CommittedOffset[]>;
+  deleteOffsets(
+    clusterId: string,
+    groupId: string,
+    partitions: readonly { topic: string; partition: number }[],
+  ): Promise<void>;
+  /** Consumer lag per committed partition (for the console), against the partitions' high watermarks. */
+  lag(clusterId: string, groupId: string): Promise<PartitionLag[]>;
+}
