@@ -55,6 +55,8 @@ export default defineConfig({
       STREAMBED_WEB_PORT: String(e2ePorts.web),
       STREAMBED_KAFKA_PORT: String(e2ePorts.kafka),
       STREAMBED_AGENT_HTTP_PORT: String(e2ePorts.agentHttp),
+      // Usage shows up within seconds instead of a minute.
+      STREAMBED_USAGE_WINDOW_MS: "5000",
     },
   },
 });

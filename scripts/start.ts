@@ -140,6 +140,8 @@ try {
         `http://127.0.0.1:${config.webPort}`,
         "--usage-spool-dir",
         join(config.dataDir, "usage-spool", `agent-${i}`),
+        "--usage-window-ms",
+        String(config.usageWindowMs),
       ],
       { cwd: repoRoot, logDir, env: baseEnv },
     );

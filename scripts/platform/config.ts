@@ -13,6 +13,7 @@ const schema = z.object({
   STREAMBED_AGENTS: z.coerce.number().int().min(1).max(16).default(1),
   STREAMBED_ADVERTISED_HOST: z.string().default("127.0.0.1"),
   STREAMBED_WORKER_METRICS_PORT: port.optional(),
+  STREAMBED_USAGE_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   STREAMBED_STRIPE_DOUBLE_PORT: port.optional(),
   STRIPE_SECRET_KEY: z.string().optional(),
 });
@@ -30,6 +31,8 @@ export interface PlatformConfig {
   advertisedHost: string;
   /** The job worker's /metrics and /healthz (default: web port + 1). */
   workerMetricsPort: number;
+  /** Length of the agents' usage windows (60 s; shorter ones make usage visible sooner). */
+  usageWindowMs: number;
   /** Port of the local Stripe test double (a free one when unset). */
   stripeDoublePort: number | undefined;
   /** With a real Stripe key no double runs and the console bills through Stripe itself. */
@@ -55,6 +58,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv, repoRoot: string): Pl
     agents: e.STREAMBED_AGENTS,
     advertisedHost: e.STREAMBED_ADVERTISED_HOST,
     workerMetricsPort: e.STREAMBED_WORKER_METRICS_PORT ?? e.STREAMBED_WEB_PORT + 1,
+    usageWindowMs: e.STREAMBED_USAGE_WINDOW_MS,
     stripeDoublePort: e.STREAMBED_STRIPE_DOUBLE_PORT,
     stripeSecretKey: e.STRIPE_SECRET_KEY || undefined,
   };
