@@ -100,6 +100,7 @@ test("produce to the demo cluster with the banner's credential", async () => {
 test("the cluster's usage page charts the traffic and downloads it as CSV", async () => {
   // Agents close usage windows (5 s in e2e) and report them; allow a few reports.
   test.setTimeout(120_000);
+  await page.goto(`/clusters/${clusterId}`);
   await page
     .getByRole("navigation", { name: "Cluster" })
     .getByRole("link", { name: "Usage" })
