@@ -37,6 +37,13 @@ beforeAll(async () => {
       hourStart: new Date("2026-11-10T05:00:00Z"),
       quantity: TiB,
     },
+    // One byte this month: its exact amounts are far below a cent.
+    {
+      clusterId: cluster,
+      dimension: "write_bytes",
+      hourStart: new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000),
+      quantity: 1n,
+    },
   ]);
   const invoice = await finalizeInvoice(
     db.prisma,
@@ -64,7 +71,10 @@ async function call(
     }),
     params,
   );
-  return { status: res.status, body: (await res.json()) as { data: Record<string, unknown> } };
+  const answer = (await res.json()) as { data: Record<string, unknown> };
+  // What is sent is what the OpenAPI document promises.
+  if (res.status === 200) expect(endpoint.response.safeParse(answer).error).toBeUndefined();
+  return { status: res.status, body: answer };
 }
 
 describe("REST API v1 invoices and the test clock", () => {
@@ -110,6 +120,9 @@ describe("REST API v1 invoices and the test clock", () => {
       currency: "usd",
       forecast: { total: expect.stringMatching(/^\d+\.\d{2}$/) },
     });
+    expect(body.data.lines).toEqual([
+      expect.objectContaining({ quantity: "0.000000000931322574615478515625", amount: "0.00" }),
+    ]);
   });
 
   it("answers 404 for another organization's invoice and 403 to a key without billing access", async () => {

@@ -4,7 +4,13 @@ import DecimalBase from "decimal.js";
  * Decimal arithmetic for billing: enough precision that bytes → GiB (a division by 2^30) and
  * byte-hours → GiB-months stay exact, and banker's rounding where we round (line totals only).
  */
-export const Decimal = DecimalBase.clone({ precision: 80, rounding: DecimalBase.ROUND_HALF_EVEN });
+// Exact strings never in exponent notation: invoices, CSV and the API show plain decimals.
+export const Decimal = DecimalBase.clone({
+  precision: 80,
+  rounding: DecimalBase.ROUND_HALF_EVEN,
+  toExpNeg: -9e15,
+  toExpPos: 9e15,
+});
 export type Decimal = InstanceType<typeof Decimal>;
 
 export const ZERO = new Decimal(0);

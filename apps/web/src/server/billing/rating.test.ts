@@ -71,6 +71,9 @@ describe("rating against the default price book (golden)", () => {
     const bytes = toBillingUnits("write_bytes", 1n, 744);
     const tiny = rateLines("usage", december, [usage("c", "write_bytes", bytes.toString())], book);
     expect(tiny[0]!.tiers[0]!.amount).toBe(bytes.times("0.01").toString());
+    // Exact amounts are plain decimals (the API's contract), never exponent notation.
+    expect(tiny[0]!.quantity).toBe("0.000000000931322574615478515625");
+    expect(tiny[0]!.tiers[0]!.amount).toBe("0.00000000000931322574615478515625");
   });
 
   it("prorates storage over the hours of the month and subtracts the free allowance", () => {
