@@ -1,31 +1,23 @@
 /**
  * `npm run bench -w @streambed/web`: reading usage as the console and GET /api/v1/usage do, over
  * a month of one-minute windows from 5 clusters in every dimension (over a million stored events
- * and their hourly rollups), in an embedded Postgres. Prints p50/p95 of a 30-day read by hour and
- * by day, for the organization and for one cluster.
+ * and their hourly rollups), in a throwaway embedded Postgres. Prints p50/p95 of a 30-day read by
+ * hour and by day, for the organization and for one cluster.
  *
  *   npm run bench -w @streambed/web -- [runs per query, default 40]
  */
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createPrismaClient, runMigrations, usageDimensions } from "@streambed/db";
-import { startEmbeddedPostgres } from "@streambed/db/embedded";
+import { usageDimensions } from "@streambed/db/usage-metering";
+import { createTestDatabase, startTestPostgres } from "@streambed/db/testing";
 import { usageSeries, usageTotals } from "../src/server/usage/usage-queries.ts";
 
 const runs = Number(process.argv[2] ?? 40);
 const CLUSTERS = 5;
 const DAYS = 30;
 
-const dir = await mkdtemp(path.join(tmpdir(), "usage-query-bench-"));
-await chmod(dir, 0o755); // the postgres user must enter it when run as root
-const postgres = await startEmbeddedPostgres({
-  dataDir: path.join(dir, "data"),
-  database: "bench",
-});
+const postgres = await startTestPostgres();
+const db = await createTestDatabase(postgres.adminUrl);
 try {
-  await runMigrations({ databaseUrl: postgres.url });
-  const prisma = createPrismaClient(postgres.url);
+  const { prisma } = db;
   const organization = await prisma.organization.create({ data: { name: "Bench", slug: "bench" } });
   const clusterIds: string[] = [];
   for (let i = 0; i < CLUSTERS; i++)
@@ -84,8 +76,7 @@ try {
       latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
     console.log(`  ${name}: p50 ${pct(0.5).toFixed(1)} ms, p95 ${pct(0.95).toFixed(1)} ms`);
   }
-  await prisma.$disconnect();
 } finally {
-  await postgres.stop();
-  await rm(dir, { recursive: true, force: true });
+  await db.drop();
+  await postgres.teardown();
 }
