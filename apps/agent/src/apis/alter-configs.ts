@@ -9,22 +9,10 @@ import {
 import type { TopicConfigs } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { alterTopicConfigs } from "../topics/alter-topic-configs.ts";
+import { configResourceResult } from "../topics/config-resources.ts";
 import { validateTopicConfig } from "../topics/topic-configs.ts";
 
 type ResourceResponse = AlterConfigsResponseResourceResponse;
-
-function result(
-  resource: AlterConfigsRequestResource,
-  errorCode: number,
-  errorMessage: string | null = null,
-): ResourceResponse {
-  return {
-    errorCode,
-    errorMessage,
-    resourceType: resource.resourceType,
-    resourceName: resource.resourceName,
-  };
-}
 
 /** AlterConfigs replaces a topic's whole config set with the one given. */
 async function alterResource(
@@ -47,7 +35,7 @@ async function alterResource(
     (topic, configs) =>
       ctx.services.metadata.replaceTopicConfigs(ctx.connection.clusterId, topic.id, configs),
   );
-  return result(resource, outcome.errorCode, outcome.errorMessage);
+  return configResourceResult(resource, outcome.errorCode, outcome.errorMessage);
 }
 
 export const alterConfigsApi = defineApi<AlterConfigsRequest, AlterConfigsResponse>({
@@ -63,7 +51,7 @@ export const alterConfigsApi = defineApi<AlterConfigsRequest, AlterConfigsRespon
   errorResponse(request, errorCode) {
     return {
       ...defaultAlterConfigsResponse(),
-      responses: request.resources.map((r) => result(r, errorCode)),
+      responses: request.resources.map((r) => configResourceResult(r, errorCode)),
     };
   },
 });

@@ -10,6 +10,7 @@ import type { TopicConfigs } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import type { ClusterSettings } from "../server/cluster-settings.ts";
 import { alterTopicConfigs } from "../topics/alter-topic-configs.ts";
+import { configResourceResult } from "../topics/config-resources.ts";
 import {
   InvalidTopicConfigError,
   defaultTopicConfig,
@@ -24,19 +25,6 @@ type ResourceResponse = IncrementalAlterConfigsResponseAlterConfigsResourceRespo
 const OpType = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
 /** Config type LIST: the only kind APPEND and SUBTRACT apply to. */
 const LIST_TYPE = 7;
-
-function result(
-  resource: Resource,
-  errorCode: number,
-  errorMessage: string | null = null,
-): ResourceResponse {
-  return {
-    errorCode,
-    errorMessage,
-    resourceType: resource.resourceType,
-    resourceName: resource.resourceName,
-  };
-}
 
 /** The changes (string = set, null = back to default) the operations amount to. */
 function changesOf(
@@ -89,7 +77,7 @@ async function alterResource(
       changesOf(resource, topic.configs, await ctx.services.clusterSettings.get(clusterId)),
     (topic, changes) => ctx.services.metadata.updateTopicConfigs(clusterId, topic.id, changes),
   );
-  return result(resource, outcome.errorCode, outcome.errorMessage);
+  return configResourceResult(resource, outcome.errorCode, outcome.errorMessage);
 }
 
 export const incrementalAlterConfigsApi = defineApi<
@@ -108,7 +96,7 @@ export const incrementalAlterConfigsApi = defineApi<
   errorResponse(request, errorCode) {
     return {
       ...defaultIncrementalAlterConfigsResponse(),
-      responses: request.resources.map((r) => result(r, errorCode)),
+      responses: request.resources.map((r) => configResourceResult(r, errorCode)),
     };
   },
 });

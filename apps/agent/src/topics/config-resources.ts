@@ -94,3 +94,17 @@ export async function resolveConfigResource(
     };
   return { topic };
 }
+
+/** The per-resource answer of AlterConfigs and IncrementalAlterConfigs (the same fields in both). */
+export function configResourceResult(
+  resource: { resourceType: number; resourceName: string },
+  errorCode: number,
+  errorMessage: string | null = null,
+) {
+  return {
+    errorCode,
+    errorMessage,
+    resourceType: resource.resourceType,
+    resourceName: resource.resourceName,
+  };
+}
