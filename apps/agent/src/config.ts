@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { defaultBatchTimeoutMs } from "./storage/open-object-store.ts";
 import { DEFAULT_MAX_FLUSHES_IN_FLIGHT } from "./produce/produce-buffer.ts";
 import { z } from "zod";
+import { agentRoles, type AgentRole } from "./cluster/roles.ts";
 
 /**
  * The agent's configuration, parsed once at start from flags and environment variables
@@ -54,8 +55,6 @@ export interface AgentConfig {
   usageWindowMs: number;
 }
 
-export const agentRoles = ["produce", "fetch", "groups", "jobs"] as const;
-export type AgentRole = (typeof agentRoles)[number];
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof logLevels)[number];
 
@@ -136,7 +135,7 @@ const options = {
   roles: {
     flag: "roles",
     env: ["STREAMBED_ROLES"],
-    help: `comma-separated subset of ${agentRoles.join(",")}`,
+    help: "comma-separated subset of produce (lead partitions), fetch (serve reads), groups (coordinate groups), jobs (background jobs)",
     defaultText: agentRoles.join(","),
   },
   batchTimeoutMs: {

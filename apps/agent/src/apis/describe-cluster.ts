@@ -6,7 +6,7 @@ import {
   type DescribeClusterResponse,
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
-import { brokersFor } from "../cluster/brokers.ts";
+import { clusterViewFor } from "../cluster/brokers.ts";
 
 /** DescribeCluster's endpoint type for brokers (v1 also lets clients ask for controllers). */
 const BROKER_ENDPOINTS = 1;
@@ -23,7 +23,7 @@ export const describeClusterApi = defineApi<DescribeClusterRequest, DescribeClus
         errorMessage: "agents expose broker endpoints only",
       };
     }
-    const brokers = await brokersFor(ctx);
+    const { brokers } = await clusterViewFor(ctx);
     return {
       ...defaultDescribeClusterResponse(),
       clusterId: ctx.connection.clusterId,

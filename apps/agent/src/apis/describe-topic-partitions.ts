@@ -9,7 +9,7 @@ import {
 } from "@streambed/protocol";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
-import { brokersFor, leaderOf } from "../cluster/brokers.ts";
+import { clusterViewFor, partitionReplicas } from "../cluster/brokers.ts";
 
 type Topic = DescribeTopicPartitionsResponseTopic;
 
@@ -48,7 +48,7 @@ export const describeTopicPartitionsApi = defineApi<
   minVersion: 0,
   maxVersion: 0,
   async handle(request, ctx) {
-    const [brokers, all] = await Promise.all([brokersFor(ctx), wantedTopics(request, ctx)]);
+    const [view, all] = await Promise.all([clusterViewFor(ctx), wantedTopics(request, ctx)]);
     const cursor = request.cursor;
     let budget = Math.max(1, request.responsePartitionLimit);
     const topics: Topic[] = [];
@@ -74,14 +74,14 @@ export const describeTopicPartitionsApi = defineApi<
         isInternal: false,
         topicAuthorizedOperations: -2147483648,
         partitions: Array.from({ length: last - first }, (_, i) => {
-          const leader = leaderOf(topic.id, first + i, brokers).nodeId;
+          const { leaderId, replicaNodes } = partitionReplicas(view, topic.id, first + i);
           return {
             errorCode: ErrorCode.NONE,
             partitionIndex: first + i,
-            leaderId: leader,
+            leaderId,
             leaderEpoch: 0,
-            replicaNodes: [leader],
-            isrNodes: [leader],
+            replicaNodes,
+            isrNodes: replicaNodes,
             eligibleLeaderReplicas: [],
             lastKnownElr: [],
             offlineReplicas: [],

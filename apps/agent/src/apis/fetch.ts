@@ -11,11 +11,14 @@ import {
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import type { FetchPartitionRequest } from "../fetch/fetch-reader.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
+import { preferredReadReplicas } from "../cluster/brokers.ts";
 
 /** Topic ids replace names from Fetch v13. */
 const TOPIC_IDS_FROM = 13;
 /** Fetch sessions (KIP-227) exist from v7. */
 const SESSIONS_FROM = 7;
+/** Follower fetching (KIP-392): the rack id and the preferred read replica exist from v11. */
+const PREFERRED_READ_REPLICA_FROM = 11;
 
 function partitionError(partitionIndex: number, errorCode: number): FetchResponsePartitionData {
   return {
@@ -64,7 +67,12 @@ async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchR
     ctx.apiVersion >= TOPIC_IDS_FROM
       ? ErrorCode.UNKNOWN_TOPIC_ID
       : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-  const topics = await resolveTopics(request, ctx);
+  const [topics, readReplica] = await Promise.all([
+    resolveTopics(request, ctx),
+    preferredReadReplicas(ctx, request.rackId || ctx.clientZone),
+  ]);
+  // Consumers before v11 cannot be sent elsewhere: they are served here.
+  const redirect = ctx.apiVersion >= PREFERRED_READ_REPLICA_FROM ? readReplica : undefined;
   const reads: FetchPartitionRequest[] = [];
   const slots: { topic: number; partition: number; read: number }[] = [];
   const responses = request.topics.map((wanted, t) => {
@@ -82,8 +90,12 @@ async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchR
           partition: p.partition,
           fetchOffset: p.fetchOffset,
           partitionMaxBytes: p.partitionMaxBytes,
+          ...(redirect ? { offsetsOnly: true } : {}),
         });
-        return partitionError(p.partition, ErrorCode.NONE);
+        return {
+          ...partitionError(p.partition, ErrorCode.NONE),
+          ...(redirect ? { preferredReadReplica: redirect(topic.id, p.partition).nodeId } : {}),
+        };
       }),
     };
   });

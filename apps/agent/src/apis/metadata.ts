@@ -9,7 +9,7 @@ import {
 } from "@streambed/protocol";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
-import { brokersFor, leaderOf, type Broker } from "../cluster/brokers.ts";
+import { clusterViewFor, partitionReplicas, type ClusterView } from "../cluster/brokers.ts";
 import { topicNameProblem } from "../topics/topic-lookup.ts";
 
 /** The topics asked for: every topic (null, or [] before v1), or each named / identified one. */
@@ -56,7 +56,7 @@ function topicError(
   };
 }
 
-function describeTopic(topic: TopicInfo, brokers: readonly Broker[]): MetadataResponseTopic {
+function describeTopic(topic: TopicInfo, view: ClusterView): MetadataResponseTopic {
   return {
     errorCode: ErrorCode.NONE,
     name: topic.name,
@@ -64,15 +64,15 @@ function describeTopic(topic: TopicInfo, brokers: readonly Broker[]): MetadataRe
     isInternal: false,
     topicAuthorizedOperations: -2147483648,
     partitions: Array.from({ length: topic.partitionCount }, (_, partitionIndex) => {
-      const leader = leaderOf(topic.id, partitionIndex, brokers).nodeId;
+      const { leaderId, replicaNodes } = partitionReplicas(view, topic.id, partitionIndex);
       return {
         errorCode: ErrorCode.NONE,
         partitionIndex,
-        leaderId: leader,
+        leaderId,
         leaderEpoch: 0,
         // Every agent can serve every partition; durability comes from object storage.
-        replicaNodes: [leader],
-        isrNodes: [leader],
+        replicaNodes,
+        isrNodes: replicaNodes,
         offlineReplicas: [],
       };
     }),
@@ -84,13 +84,14 @@ export const metadataApi = defineApi<MetadataRequest, MetadataResponse>({
   minVersion: 0,
   maxVersion: 12,
   async handle(request, ctx) {
-    const [brokers, topics] = await Promise.all([brokersFor(ctx), resolveTopics(request, ctx)]);
+    const [view, topics] = await Promise.all([clusterViewFor(ctx), resolveTopics(request, ctx)]);
+    const { brokers } = view;
     return {
       ...defaultMetadataResponse(),
       brokers: brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
       clusterId: ctx.connection.clusterId,
       controllerId: brokers[0]?.nodeId ?? -1,
-      topics: topics.map((t) => ("partitionCount" in t ? describeTopic(t, brokers) : t)),
+      topics: topics.map((t) => ("partitionCount" in t ? describeTopic(t, view) : t)),
       clusterAuthorizedOperations: -2147483648,
     };
   },

@@ -20,6 +20,7 @@ import type { WriteBytesCounter } from "../usage/uncompressed-size.ts";
 import { stampLogAppendTime } from "../produce/log-append-time.ts";
 import { maxMessageBytes, usesLogAppendTime } from "../topics/topic-configs.ts";
 import { topicNameProblem } from "../topics/topic-lookup.ts";
+import { takesProduce } from "../cluster/brokers.ts";
 
 type PartitionResponse = ProduceResponsePartitionProduceResponse;
 
@@ -75,6 +76,7 @@ async function produce(
   const clusterId = ctx.connection.clusterId;
   if (![-1, 0, 1].includes(request.acks))
     return errorResponse(request, ErrorCode.INVALID_REQUIRED_ACKS);
+  if (!(await takesProduce(ctx))) return errorResponse(request, ErrorCode.NOT_LEADER_OR_FOLLOWER);
 
   const known = await topics.getMany(
     clusterId,

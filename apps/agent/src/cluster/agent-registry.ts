@@ -1,6 +1,7 @@
 import { AGENT_LIVENESS_MS } from "@streambed/db";
 import type { Logger } from "pino";
 import type { AgentRegistration, LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
+import { servesClients } from "./roles.ts";
 
 export interface AgentRegistryOptions {
   metadata: MetadataStore;
@@ -73,16 +74,18 @@ export class AgentRegistry {
   }
 
   /**
-   * The agents clients of this agent see, sorted by id: the live ones, this agent always among
-   * them (even before its first registration is visible), one per advertised endpoint. Metadata
-   * (brokers, partition leaders) and group coordinators all hash over this list, so they agree.
+   * The agents clients of this agent see, sorted by id: the live ones that serve clients (not
+   * jobs-only agents), this agent among them if it serves clients (even before its first
+   * registration is visible), one per advertised endpoint. Metadata (brokers, partition leaders)
+   * and group coordinators all hash over this list, so they agree.
    */
   async visibleAgents(clusterId: string): Promise<LiveAgent[]> {
-    const live = await this.liveAgents(clusterId);
+    const live = (await this.liveAgents(clusterId)).filter(servesClients);
     const now = new Date();
-    const withSelf = live.some((a) => a.id === this.self.id)
-      ? live
-      : [...live, { ...this.self, startedAt: now, lastHeartbeatAt: now }];
+    const withSelf =
+      live.some((a) => a.id === this.self.id) || !servesClients(this.self)
+        ? live
+        : [...live, { ...this.self, startedAt: now, lastHeartbeatAt: now }];
     return newestPerEndpoint(withSelf, this.self.id).sort((a, b) =>
       a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
     );

@@ -9,6 +9,11 @@ export interface FetchPartitionRequest {
   partition: number;
   fetchOffset: bigint;
   partitionMaxBytes: number;
+  /**
+   * Answer only the partition's offsets, no records, and without waiting: the consumer is sent to
+   * another agent for the data (KIP-392 preferred read replica).
+   */
+  offsetsOnly?: boolean;
 }
 
 export interface FetchRequest {
@@ -78,6 +83,7 @@ export class FetchReader {
       const bytes = results.reduce((sum, r) => sum + r.records.length, 0);
       const remaining = deadline - performance.now();
       if (
+        request.partitions.some((p) => p.offsetsOnly) ||
         bytes >= request.minBytes ||
         bytes >= request.maxBytes ||
         remaining <= 0 ||
@@ -110,7 +116,9 @@ export class FetchReader {
       .map((p, i) => ({ p, i }))
       .filter(
         ({ p, i }) =>
-          results[i]!.errorCode === undefined && p.fetchOffset < results[i]!.highWatermark,
+          !p.offsetsOnly &&
+          results[i]!.errorCode === undefined &&
+          p.fetchOffset < results[i]!.highWatermark,
       );
     if (wanted.length === 0) return results;
     const rows = await this.indexRows.find(

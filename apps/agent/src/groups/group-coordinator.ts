@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { Reader, decodeConsumerProtocolSubscription } from "@streambed/protocol";
 import { groupCoordinator } from "../cluster/ownership.ts";
+import { agentsWithRole } from "../cluster/roles.ts";
 import { ClassicGroup } from "./classic-group.ts";
 import type {
   CommittedOffset,
@@ -316,9 +317,9 @@ export class GroupCoordinator<A extends CandidateAgent> {
    * it sees no agent at all.
    */
   private candidates(agents: A[]): CandidateAgent[] {
-    const coordinators = agents.filter((a) => a.roles?.includes("groups"));
-    if (coordinators.length > 0) return coordinators;
-    return agents.length > 0 ? agents : [{ id: this.options.agents.self.id }];
+    return agents.length > 0
+      ? agentsWithRole(agents, "groups")
+      : [{ id: this.options.agents.self.id }];
   }
 
   private async unload(key: string): Promise<void> {

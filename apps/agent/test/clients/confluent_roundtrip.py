@@ -4,7 +4,8 @@ Prints one JSON object: {"produced": n, "acked": [[partition, offset], ...], "co
 "errors": [...producer errors], "consumerErrors": [...]}. The consumer assigns partitions itself;
 librdkafka still looks up the group coordinator because group.id is mandatory, and what that
 lookup reports goes to consumerErrors.
-Usage: confluent_roundtrip.py BOOTSTRAP TOPIC COUNT COMPRESSION [PARTITIONS]
+The consumer states RACK as its client.rack (follower fetching, KIP-392) when given.
+Usage: confluent_roundtrip.py BOOTSTRAP TOPIC COUNT COMPRESSION [PARTITIONS] [RACK]
 """
 import json
 import sys
@@ -14,6 +15,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 
 bootstrap, topic, count, compression = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 partitions = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+rack = sys.argv[6] if len(sys.argv) > 6 else None
 
 errors = []
 acked = []
@@ -46,6 +48,7 @@ consumer = Consumer({
     "group.id": "unused",
     "enable.auto.commit": False,
     "client.id": "confluent-roundtrip",
+    **({"client.rack": rack} if rack else {}),
 })
 consumer.assign([TopicPartition(topic, p, 0) for p in range(partitions)])
 consumed = []
