@@ -11,23 +11,11 @@ import { apis, decodeRequestHeader, encodeRequestHeader } from "../src/generated
 import { DecodeError } from "../src/primitives/decode-error.ts";
 import { Reader } from "../src/primitives/reader.ts";
 import { Writer } from "../src/primitives/writer.ts";
+import { mutate, prng, randomFrame } from "../src/fuzzing.ts";
 import { codecsOf, messageArbitrary } from "./message-arbitraries.ts";
 
 const FRAMES = 100_000;
 const SEED = 0x5eed;
-
-/** Deterministic xorshift32, so a failure reproduces exactly. */
-function prng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return (n: number) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % n;
-  };
-}
 
 /** Decodes a request frame (without its size prefix) the way a connection would. */
 function decodeFrame(frame: Buffer): void {
@@ -38,82 +26,52 @@ function decodeFrame(frame: Buffer): void {
   api.decodeRequest(r, header.requestApiVersion);
 }
 
-function validFrames(): Buffer[] {
+function frameOf(apiKey: number, version: number, encode: (w: Writer) => void): Buffer {
+  const w = new Writer();
+  encodeRequestHeader(w, {
+    requestApiKey: apiKey,
+    requestApiVersion: version,
+    correlationId: 1,
+    clientId: "fuzz",
+  });
+  encode(w);
+  return Buffer.from(w.finish());
+}
+
+/** Every API at every version with its default request: needs nothing outside the repo. */
+function defaultFrames(): Buffer[] {
+  return apis.flatMap((api) =>
+    api
+      ? Array.from({ length: api.maxVersion - api.minVersion + 1 }, (_, i) =>
+          frameOf(api.apiKey, api.minVersion + i, (w) =>
+            api.encodeRequest(w, api.defaultRequest(), api.minVersion + i),
+          ),
+        )
+      : [],
+  );
+}
+
+/** Random messages of every API and version, drawn from Kafka's definitions when present. */
+function definitionFrames(): Buffer[] {
+  if (!existsSync(DEFAULT_MESSAGES_DIR)) {
+    console.warn(`fuzz: no definitions at ${DEFAULT_MESSAGES_DIR}, default requests only`);
+    return [];
+  }
   const frames: Buffer[] = [];
   const requests = loadMessages(DEFAULT_MESSAGES_DIR).filter((m) => m.kind === "request");
   for (const message of requests) {
     const { encode } = codecsOf(message);
     for (let v = message.validVersions.min; v <= message.validVersions.max; v++) {
-      for (const msg of fc.sample(messageArbitrary(message, v), { numRuns: 2, seed: SEED + v })) {
-        const w = new Writer();
-        encodeRequestHeader(w, {
-          requestApiKey: message.apiKey!,
-          requestApiVersion: v,
-          correlationId: 1,
-          clientId: "fuzz",
-        });
-        encode(w, msg, v);
-        frames.push(Buffer.from(w.finish()));
-      }
+      for (const msg of fc.sample(messageArbitrary(message, v), { numRuns: 2, seed: SEED + v }))
+        frames.push(frameOf(message.apiKey!, v, (w) => encode(w, msg, v)));
     }
   }
   return frames;
 }
 
-function mutate(frame: Buffer, rand: (n: number) => number): Buffer {
-  const out = Buffer.from(frame);
-  const edits = 1 + rand(4);
-  let buf = out;
-  for (let e = 0; e < edits; e++) {
-    if (buf.length === 0) break;
-    const at = rand(buf.length);
-    switch (rand(6)) {
-      case 0:
-        buf[at] = buf[at]! ^ (1 << rand(8));
-        break;
-      case 1:
-        buf[at] = [0x00, 0xff, 0x7f, 0x80, 0x01][rand(5)]!;
-        break;
-      case 2:
-        buf = buf.subarray(0, at);
-        break;
-      case 3:
-        if (at + 4 <= buf.length)
-          buf.writeInt32BE([0x7fffffff, -2, 0x10000, 1 << 30][rand(4)]!, at);
-        break;
-      case 4: {
-        const extra = Buffer.alloc(1 + rand(8));
-        for (let i = 0; i < extra.length; i++) extra[i] = rand(256);
-        buf = Buffer.concat([buf.subarray(0, at), extra, buf.subarray(at)]);
-        break;
-      }
-      default:
-        buf = Buffer.concat([
-          buf.subarray(0, at),
-          buf.subarray(Math.min(buf.length, at + 1 + rand(8))),
-        ]);
-    }
-  }
-  return buf;
-}
-
-function randomFrame(rand: (n: number) => number): Buffer {
-  const body = Buffer.alloc(rand(96));
-  for (let i = 0; i < body.length; i++)
-    body[i] = rand(4) === 0 ? [0, 0xff, 0x7f, 0x80][rand(4)]! : rand(256);
-  const head = Buffer.alloc(8);
-  head.writeInt16BE(rand(4) === 0 ? rand(0x10000) - 0x8000 : rand(80), 0);
-  head.writeInt16BE(rand(20) - 2, 2);
-  head.writeInt32BE(rand(0x7fffffff), 4);
-  return Buffer.concat([head, body]);
-}
-
-const haveDefinitions = existsSync(DEFAULT_MESSAGES_DIR);
-if (!haveDefinitions) console.warn(`fuzz test skipped: no definitions at ${DEFAULT_MESSAGES_DIR}`);
-
-describe.skipIf(!haveDefinitions)("request decoder fuzzing", () => {
+describe("request decoder fuzzing", () => {
   it(`${FRAMES} random and mutated frames raise nothing but DecodeError`, () => {
-    const seeds = validFrames();
+    const seeds = [...defaultFrames(), ...definitionFrames()];
     for (const frame of seeds) decodeFrame(frame);
     const rand = prng(SEED);
     const rssBefore = process.memoryUsage().rss;

@@ -22,7 +22,7 @@ export function emitApis(messages: MessageDef[]): string {
     const res = responses.get(req.apiKey);
     if (!res) throw new Error(`no response for ${req.name}`);
     lines.push(
-      `import { type ${req.name}, decode${req.name}, encode${req.name} } from "./${req.fileName}.ts";`,
+      `import { type ${req.name}, decode${req.name}, default${req.name}, encode${req.name} } from "./${req.fileName}.ts";`,
       `import { type ${res.name}, decode${res.name}, default${res.name}, encode${res.name} } from "./${res.fileName}.ts";`,
     );
   }
@@ -55,6 +55,8 @@ export function emitApis(messages: MessageDef[]): string {
     "  decodeRequest(r: Reader, version: number): unknown;",
     "  encodeResponse(w: Writer, msg: unknown, version: number): void;",
     "  decodeResponse(r: Reader, version: number): unknown;",
+    "  /** A request with every field at its default (empty arrays, null strings where nullable). */",
+    "  defaultRequest(): unknown;",
     "  /** A response with every field at its default, to fill in (e.g. with an error code). */",
     "  defaultResponse(): unknown;",
     "}",
@@ -78,6 +80,7 @@ export function emitApis(messages: MessageDef[]): string {
       `    decodeRequest: decode${req.name},`,
       `    encodeResponse: encode${res.name} as ApiInfo["encodeResponse"],`,
       `    decodeResponse: decode${res.name},`,
+      `    defaultRequest: default${req.name},`,
       `    defaultResponse: default${res.name},`,
       "  };",
     );

@@ -3,181 +3,181 @@ import type { Reader } from "../primitives/reader.ts";
 import type { Writer } from "../primitives/writer.ts";
 import { type RequestHeader, decodeRequestHeaderAtVersion, encodeRequestHeaderAtVersion } from "./request-header.ts";
 import { type ResponseHeader, decodeResponseHeaderAtVersion, encodeResponseHeaderAtVersion } from "./response-header.ts";
-import { type ProduceRequest, decodeProduceRequest, encodeProduceRequest } from "./produce-request.ts";
+import { type ProduceRequest, decodeProduceRequest, defaultProduceRequest, encodeProduceRequest } from "./produce-request.ts";
 import { type ProduceResponse, decodeProduceResponse, defaultProduceResponse, encodeProduceResponse } from "./produce-response.ts";
-import { type FetchRequest, decodeFetchRequest, encodeFetchRequest } from "./fetch-request.ts";
+import { type FetchRequest, decodeFetchRequest, defaultFetchRequest, encodeFetchRequest } from "./fetch-request.ts";
 import { type FetchResponse, decodeFetchResponse, defaultFetchResponse, encodeFetchResponse } from "./fetch-response.ts";
-import { type ListOffsetsRequest, decodeListOffsetsRequest, encodeListOffsetsRequest } from "./list-offsets-request.ts";
+import { type ListOffsetsRequest, decodeListOffsetsRequest, defaultListOffsetsRequest, encodeListOffsetsRequest } from "./list-offsets-request.ts";
 import { type ListOffsetsResponse, decodeListOffsetsResponse, defaultListOffsetsResponse, encodeListOffsetsResponse } from "./list-offsets-response.ts";
-import { type MetadataRequest, decodeMetadataRequest, encodeMetadataRequest } from "./metadata-request.ts";
+import { type MetadataRequest, decodeMetadataRequest, defaultMetadataRequest, encodeMetadataRequest } from "./metadata-request.ts";
 import { type MetadataResponse, decodeMetadataResponse, defaultMetadataResponse, encodeMetadataResponse } from "./metadata-response.ts";
-import { type LeaderAndIsrRequest, decodeLeaderAndIsrRequest, encodeLeaderAndIsrRequest } from "./leader-and-isr-request.ts";
+import { type LeaderAndIsrRequest, decodeLeaderAndIsrRequest, defaultLeaderAndIsrRequest, encodeLeaderAndIsrRequest } from "./leader-and-isr-request.ts";
 import { type LeaderAndIsrResponse, decodeLeaderAndIsrResponse, defaultLeaderAndIsrResponse, encodeLeaderAndIsrResponse } from "./leader-and-isr-response.ts";
-import { type StopReplicaRequest, decodeStopReplicaRequest, encodeStopReplicaRequest } from "./stop-replica-request.ts";
+import { type StopReplicaRequest, decodeStopReplicaRequest, defaultStopReplicaRequest, encodeStopReplicaRequest } from "./stop-replica-request.ts";
 import { type StopReplicaResponse, decodeStopReplicaResponse, defaultStopReplicaResponse, encodeStopReplicaResponse } from "./stop-replica-response.ts";
-import { type UpdateMetadataRequest, decodeUpdateMetadataRequest, encodeUpdateMetadataRequest } from "./update-metadata-request.ts";
+import { type UpdateMetadataRequest, decodeUpdateMetadataRequest, defaultUpdateMetadataRequest, encodeUpdateMetadataRequest } from "./update-metadata-request.ts";
 import { type UpdateMetadataResponse, decodeUpdateMetadataResponse, defaultUpdateMetadataResponse, encodeUpdateMetadataResponse } from "./update-metadata-response.ts";
-import { type ControlledShutdownRequest, decodeControlledShutdownRequest, encodeControlledShutdownRequest } from "./controlled-shutdown-request.ts";
+import { type ControlledShutdownRequest, decodeControlledShutdownRequest, defaultControlledShutdownRequest, encodeControlledShutdownRequest } from "./controlled-shutdown-request.ts";
 import { type ControlledShutdownResponse, decodeControlledShutdownResponse, defaultControlledShutdownResponse, encodeControlledShutdownResponse } from "./controlled-shutdown-response.ts";
-import { type OffsetCommitRequest, decodeOffsetCommitRequest, encodeOffsetCommitRequest } from "./offset-commit-request.ts";
+import { type OffsetCommitRequest, decodeOffsetCommitRequest, defaultOffsetCommitRequest, encodeOffsetCommitRequest } from "./offset-commit-request.ts";
 import { type OffsetCommitResponse, decodeOffsetCommitResponse, defaultOffsetCommitResponse, encodeOffsetCommitResponse } from "./offset-commit-response.ts";
-import { type OffsetFetchRequest, decodeOffsetFetchRequest, encodeOffsetFetchRequest } from "./offset-fetch-request.ts";
+import { type OffsetFetchRequest, decodeOffsetFetchRequest, defaultOffsetFetchRequest, encodeOffsetFetchRequest } from "./offset-fetch-request.ts";
 import { type OffsetFetchResponse, decodeOffsetFetchResponse, defaultOffsetFetchResponse, encodeOffsetFetchResponse } from "./offset-fetch-response.ts";
-import { type FindCoordinatorRequest, decodeFindCoordinatorRequest, encodeFindCoordinatorRequest } from "./find-coordinator-request.ts";
+import { type FindCoordinatorRequest, decodeFindCoordinatorRequest, defaultFindCoordinatorRequest, encodeFindCoordinatorRequest } from "./find-coordinator-request.ts";
 import { type FindCoordinatorResponse, decodeFindCoordinatorResponse, defaultFindCoordinatorResponse, encodeFindCoordinatorResponse } from "./find-coordinator-response.ts";
-import { type JoinGroupRequest, decodeJoinGroupRequest, encodeJoinGroupRequest } from "./join-group-request.ts";
+import { type JoinGroupRequest, decodeJoinGroupRequest, defaultJoinGroupRequest, encodeJoinGroupRequest } from "./join-group-request.ts";
 import { type JoinGroupResponse, decodeJoinGroupResponse, defaultJoinGroupResponse, encodeJoinGroupResponse } from "./join-group-response.ts";
-import { type HeartbeatRequest, decodeHeartbeatRequest, encodeHeartbeatRequest } from "./heartbeat-request.ts";
+import { type HeartbeatRequest, decodeHeartbeatRequest, defaultHeartbeatRequest, encodeHeartbeatRequest } from "./heartbeat-request.ts";
 import { type HeartbeatResponse, decodeHeartbeatResponse, defaultHeartbeatResponse, encodeHeartbeatResponse } from "./heartbeat-response.ts";
-import { type LeaveGroupRequest, decodeLeaveGroupRequest, encodeLeaveGroupRequest } from "./leave-group-request.ts";
+import { type LeaveGroupRequest, decodeLeaveGroupRequest, defaultLeaveGroupRequest, encodeLeaveGroupRequest } from "./leave-group-request.ts";
 import { type LeaveGroupResponse, decodeLeaveGroupResponse, defaultLeaveGroupResponse, encodeLeaveGroupResponse } from "./leave-group-response.ts";
-import { type SyncGroupRequest, decodeSyncGroupRequest, encodeSyncGroupRequest } from "./sync-group-request.ts";
+import { type SyncGroupRequest, decodeSyncGroupRequest, defaultSyncGroupRequest, encodeSyncGroupRequest } from "./sync-group-request.ts";
 import { type SyncGroupResponse, decodeSyncGroupResponse, defaultSyncGroupResponse, encodeSyncGroupResponse } from "./sync-group-response.ts";
-import { type DescribeGroupsRequest, decodeDescribeGroupsRequest, encodeDescribeGroupsRequest } from "./describe-groups-request.ts";
+import { type DescribeGroupsRequest, decodeDescribeGroupsRequest, defaultDescribeGroupsRequest, encodeDescribeGroupsRequest } from "./describe-groups-request.ts";
 import { type DescribeGroupsResponse, decodeDescribeGroupsResponse, defaultDescribeGroupsResponse, encodeDescribeGroupsResponse } from "./describe-groups-response.ts";
-import { type ListGroupsRequest, decodeListGroupsRequest, encodeListGroupsRequest } from "./list-groups-request.ts";
+import { type ListGroupsRequest, decodeListGroupsRequest, defaultListGroupsRequest, encodeListGroupsRequest } from "./list-groups-request.ts";
 import { type ListGroupsResponse, decodeListGroupsResponse, defaultListGroupsResponse, encodeListGroupsResponse } from "./list-groups-response.ts";
-import { type SaslHandshakeRequest, decodeSaslHandshakeRequest, encodeSaslHandshakeRequest } from "./sasl-handshake-request.ts";
+import { type SaslHandshakeRequest, decodeSaslHandshakeRequest, defaultSaslHandshakeRequest, encodeSaslHandshakeRequest } from "./sasl-handshake-request.ts";
 import { type SaslHandshakeResponse, decodeSaslHandshakeResponse, defaultSaslHandshakeResponse, encodeSaslHandshakeResponse } from "./sasl-handshake-response.ts";
-import { type ApiVersionsRequest, decodeApiVersionsRequest, encodeApiVersionsRequest } from "./api-versions-request.ts";
+import { type ApiVersionsRequest, decodeApiVersionsRequest, defaultApiVersionsRequest, encodeApiVersionsRequest } from "./api-versions-request.ts";
 import { type ApiVersionsResponse, decodeApiVersionsResponse, defaultApiVersionsResponse, encodeApiVersionsResponse } from "./api-versions-response.ts";
-import { type CreateTopicsRequest, decodeCreateTopicsRequest, encodeCreateTopicsRequest } from "./create-topics-request.ts";
+import { type CreateTopicsRequest, decodeCreateTopicsRequest, defaultCreateTopicsRequest, encodeCreateTopicsRequest } from "./create-topics-request.ts";
 import { type CreateTopicsResponse, decodeCreateTopicsResponse, defaultCreateTopicsResponse, encodeCreateTopicsResponse } from "./create-topics-response.ts";
-import { type DeleteTopicsRequest, decodeDeleteTopicsRequest, encodeDeleteTopicsRequest } from "./delete-topics-request.ts";
+import { type DeleteTopicsRequest, decodeDeleteTopicsRequest, defaultDeleteTopicsRequest, encodeDeleteTopicsRequest } from "./delete-topics-request.ts";
 import { type DeleteTopicsResponse, decodeDeleteTopicsResponse, defaultDeleteTopicsResponse, encodeDeleteTopicsResponse } from "./delete-topics-response.ts";
-import { type DeleteRecordsRequest, decodeDeleteRecordsRequest, encodeDeleteRecordsRequest } from "./delete-records-request.ts";
+import { type DeleteRecordsRequest, decodeDeleteRecordsRequest, defaultDeleteRecordsRequest, encodeDeleteRecordsRequest } from "./delete-records-request.ts";
 import { type DeleteRecordsResponse, decodeDeleteRecordsResponse, defaultDeleteRecordsResponse, encodeDeleteRecordsResponse } from "./delete-records-response.ts";
-import { type InitProducerIdRequest, decodeInitProducerIdRequest, encodeInitProducerIdRequest } from "./init-producer-id-request.ts";
+import { type InitProducerIdRequest, decodeInitProducerIdRequest, defaultInitProducerIdRequest, encodeInitProducerIdRequest } from "./init-producer-id-request.ts";
 import { type InitProducerIdResponse, decodeInitProducerIdResponse, defaultInitProducerIdResponse, encodeInitProducerIdResponse } from "./init-producer-id-response.ts";
-import { type OffsetForLeaderEpochRequest, decodeOffsetForLeaderEpochRequest, encodeOffsetForLeaderEpochRequest } from "./offset-for-leader-epoch-request.ts";
+import { type OffsetForLeaderEpochRequest, decodeOffsetForLeaderEpochRequest, defaultOffsetForLeaderEpochRequest, encodeOffsetForLeaderEpochRequest } from "./offset-for-leader-epoch-request.ts";
 import { type OffsetForLeaderEpochResponse, decodeOffsetForLeaderEpochResponse, defaultOffsetForLeaderEpochResponse, encodeOffsetForLeaderEpochResponse } from "./offset-for-leader-epoch-response.ts";
-import { type AddPartitionsToTxnRequest, decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest } from "./add-partitions-to-txn-request.ts";
+import { type AddPartitionsToTxnRequest, decodeAddPartitionsToTxnRequest, defaultAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest } from "./add-partitions-to-txn-request.ts";
 import { type AddPartitionsToTxnResponse, decodeAddPartitionsToTxnResponse, defaultAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse } from "./add-partitions-to-txn-response.ts";
-import { type AddOffsetsToTxnRequest, decodeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest } from "./add-offsets-to-txn-request.ts";
+import { type AddOffsetsToTxnRequest, decodeAddOffsetsToTxnRequest, defaultAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest } from "./add-offsets-to-txn-request.ts";
 import { type AddOffsetsToTxnResponse, decodeAddOffsetsToTxnResponse, defaultAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse } from "./add-offsets-to-txn-response.ts";
-import { type EndTxnRequest, decodeEndTxnRequest, encodeEndTxnRequest } from "./end-txn-request.ts";
+import { type EndTxnRequest, decodeEndTxnRequest, defaultEndTxnRequest, encodeEndTxnRequest } from "./end-txn-request.ts";
 import { type EndTxnResponse, decodeEndTxnResponse, defaultEndTxnResponse, encodeEndTxnResponse } from "./end-txn-response.ts";
-import { type WriteTxnMarkersRequest, decodeWriteTxnMarkersRequest, encodeWriteTxnMarkersRequest } from "./write-txn-markers-request.ts";
+import { type WriteTxnMarkersRequest, decodeWriteTxnMarkersRequest, defaultWriteTxnMarkersRequest, encodeWriteTxnMarkersRequest } from "./write-txn-markers-request.ts";
 import { type WriteTxnMarkersResponse, decodeWriteTxnMarkersResponse, defaultWriteTxnMarkersResponse, encodeWriteTxnMarkersResponse } from "./write-txn-markers-response.ts";
-import { type TxnOffsetCommitRequest, decodeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest } from "./txn-offset-commit-request.ts";
+import { type TxnOffsetCommitRequest, decodeTxnOffsetCommitRequest, defaultTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest } from "./txn-offset-commit-request.ts";
 import { type TxnOffsetCommitResponse, decodeTxnOffsetCommitResponse, defaultTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse } from "./txn-offset-commit-response.ts";
-import { type DescribeAclsRequest, decodeDescribeAclsRequest, encodeDescribeAclsRequest } from "./describe-acls-request.ts";
+import { type DescribeAclsRequest, decodeDescribeAclsRequest, defaultDescribeAclsRequest, encodeDescribeAclsRequest } from "./describe-acls-request.ts";
 import { type DescribeAclsResponse, decodeDescribeAclsResponse, defaultDescribeAclsResponse, encodeDescribeAclsResponse } from "./describe-acls-response.ts";
-import { type CreateAclsRequest, decodeCreateAclsRequest, encodeCreateAclsRequest } from "./create-acls-request.ts";
+import { type CreateAclsRequest, decodeCreateAclsRequest, defaultCreateAclsRequest, encodeCreateAclsRequest } from "./create-acls-request.ts";
 import { type CreateAclsResponse, decodeCreateAclsResponse, defaultCreateAclsResponse, encodeCreateAclsResponse } from "./create-acls-response.ts";
-import { type DeleteAclsRequest, decodeDeleteAclsRequest, encodeDeleteAclsRequest } from "./delete-acls-request.ts";
+import { type DeleteAclsRequest, decodeDeleteAclsRequest, defaultDeleteAclsRequest, encodeDeleteAclsRequest } from "./delete-acls-request.ts";
 import { type DeleteAclsResponse, decodeDeleteAclsResponse, defaultDeleteAclsResponse, encodeDeleteAclsResponse } from "./delete-acls-response.ts";
-import { type DescribeConfigsRequest, decodeDescribeConfigsRequest, encodeDescribeConfigsRequest } from "./describe-configs-request.ts";
+import { type DescribeConfigsRequest, decodeDescribeConfigsRequest, defaultDescribeConfigsRequest, encodeDescribeConfigsRequest } from "./describe-configs-request.ts";
 import { type DescribeConfigsResponse, decodeDescribeConfigsResponse, defaultDescribeConfigsResponse, encodeDescribeConfigsResponse } from "./describe-configs-response.ts";
-import { type AlterConfigsRequest, decodeAlterConfigsRequest, encodeAlterConfigsRequest } from "./alter-configs-request.ts";
+import { type AlterConfigsRequest, decodeAlterConfigsRequest, defaultAlterConfigsRequest, encodeAlterConfigsRequest } from "./alter-configs-request.ts";
 import { type AlterConfigsResponse, decodeAlterConfigsResponse, defaultAlterConfigsResponse, encodeAlterConfigsResponse } from "./alter-configs-response.ts";
-import { type AlterReplicaLogDirsRequest, decodeAlterReplicaLogDirsRequest, encodeAlterReplicaLogDirsRequest } from "./alter-replica-log-dirs-request.ts";
+import { type AlterReplicaLogDirsRequest, decodeAlterReplicaLogDirsRequest, defaultAlterReplicaLogDirsRequest, encodeAlterReplicaLogDirsRequest } from "./alter-replica-log-dirs-request.ts";
 import { type AlterReplicaLogDirsResponse, decodeAlterReplicaLogDirsResponse, defaultAlterReplicaLogDirsResponse, encodeAlterReplicaLogDirsResponse } from "./alter-replica-log-dirs-response.ts";
-import { type DescribeLogDirsRequest, decodeDescribeLogDirsRequest, encodeDescribeLogDirsRequest } from "./describe-log-dirs-request.ts";
+import { type DescribeLogDirsRequest, decodeDescribeLogDirsRequest, defaultDescribeLogDirsRequest, encodeDescribeLogDirsRequest } from "./describe-log-dirs-request.ts";
 import { type DescribeLogDirsResponse, decodeDescribeLogDirsResponse, defaultDescribeLogDirsResponse, encodeDescribeLogDirsResponse } from "./describe-log-dirs-response.ts";
-import { type SaslAuthenticateRequest, decodeSaslAuthenticateRequest, encodeSaslAuthenticateRequest } from "./sasl-authenticate-request.ts";
+import { type SaslAuthenticateRequest, decodeSaslAuthenticateRequest, defaultSaslAuthenticateRequest, encodeSaslAuthenticateRequest } from "./sasl-authenticate-request.ts";
 import { type SaslAuthenticateResponse, decodeSaslAuthenticateResponse, defaultSaslAuthenticateResponse, encodeSaslAuthenticateResponse } from "./sasl-authenticate-response.ts";
-import { type CreatePartitionsRequest, decodeCreatePartitionsRequest, encodeCreatePartitionsRequest } from "./create-partitions-request.ts";
+import { type CreatePartitionsRequest, decodeCreatePartitionsRequest, defaultCreatePartitionsRequest, encodeCreatePartitionsRequest } from "./create-partitions-request.ts";
 import { type CreatePartitionsResponse, decodeCreatePartitionsResponse, defaultCreatePartitionsResponse, encodeCreatePartitionsResponse } from "./create-partitions-response.ts";
-import { type CreateDelegationTokenRequest, decodeCreateDelegationTokenRequest, encodeCreateDelegationTokenRequest } from "./create-delegation-token-request.ts";
+import { type CreateDelegationTokenRequest, decodeCreateDelegationTokenRequest, defaultCreateDelegationTokenRequest, encodeCreateDelegationTokenRequest } from "./create-delegation-token-request.ts";
 import { type CreateDelegationTokenResponse, decodeCreateDelegationTokenResponse, defaultCreateDelegationTokenResponse, encodeCreateDelegationTokenResponse } from "./create-delegation-token-response.ts";
-import { type RenewDelegationTokenRequest, decodeRenewDelegationTokenRequest, encodeRenewDelegationTokenRequest } from "./renew-delegation-token-request.ts";
+import { type RenewDelegationTokenRequest, decodeRenewDelegationTokenRequest, defaultRenewDelegationTokenRequest, encodeRenewDelegationTokenRequest } from "./renew-delegation-token-request.ts";
 import { type RenewDelegationTokenResponse, decodeRenewDelegationTokenResponse, defaultRenewDelegationTokenResponse, encodeRenewDelegationTokenResponse } from "./renew-delegation-token-response.ts";
-import { type ExpireDelegationTokenRequest, decodeExpireDelegationTokenRequest, encodeExpireDelegationTokenRequest } from "./expire-delegation-token-request.ts";
+import { type ExpireDelegationTokenRequest, decodeExpireDelegationTokenRequest, defaultExpireDelegationTokenRequest, encodeExpireDelegationTokenRequest } from "./expire-delegation-token-request.ts";
 import { type ExpireDelegationTokenResponse, decodeExpireDelegationTokenResponse, defaultExpireDelegationTokenResponse, encodeExpireDelegationTokenResponse } from "./expire-delegation-token-response.ts";
-import { type DescribeDelegationTokenRequest, decodeDescribeDelegationTokenRequest, encodeDescribeDelegationTokenRequest } from "./describe-delegation-token-request.ts";
+import { type DescribeDelegationTokenRequest, decodeDescribeDelegationTokenRequest, defaultDescribeDelegationTokenRequest, encodeDescribeDelegationTokenRequest } from "./describe-delegation-token-request.ts";
 import { type DescribeDelegationTokenResponse, decodeDescribeDelegationTokenResponse, defaultDescribeDelegationTokenResponse, encodeDescribeDelegationTokenResponse } from "./describe-delegation-token-response.ts";
-import { type DeleteGroupsRequest, decodeDeleteGroupsRequest, encodeDeleteGroupsRequest } from "./delete-groups-request.ts";
+import { type DeleteGroupsRequest, decodeDeleteGroupsRequest, defaultDeleteGroupsRequest, encodeDeleteGroupsRequest } from "./delete-groups-request.ts";
 import { type DeleteGroupsResponse, decodeDeleteGroupsResponse, defaultDeleteGroupsResponse, encodeDeleteGroupsResponse } from "./delete-groups-response.ts";
-import { type ElectLeadersRequest, decodeElectLeadersRequest, encodeElectLeadersRequest } from "./elect-leaders-request.ts";
+import { type ElectLeadersRequest, decodeElectLeadersRequest, defaultElectLeadersRequest, encodeElectLeadersRequest } from "./elect-leaders-request.ts";
 import { type ElectLeadersResponse, decodeElectLeadersResponse, defaultElectLeadersResponse, encodeElectLeadersResponse } from "./elect-leaders-response.ts";
-import { type IncrementalAlterConfigsRequest, decodeIncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest } from "./incremental-alter-configs-request.ts";
+import { type IncrementalAlterConfigsRequest, decodeIncrementalAlterConfigsRequest, defaultIncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest } from "./incremental-alter-configs-request.ts";
 import { type IncrementalAlterConfigsResponse, decodeIncrementalAlterConfigsResponse, defaultIncrementalAlterConfigsResponse, encodeIncrementalAlterConfigsResponse } from "./incremental-alter-configs-response.ts";
-import { type AlterPartitionReassignmentsRequest, decodeAlterPartitionReassignmentsRequest, encodeAlterPartitionReassignmentsRequest } from "./alter-partition-reassignments-request.ts";
+import { type AlterPartitionReassignmentsRequest, decodeAlterPartitionReassignmentsRequest, defaultAlterPartitionReassignmentsRequest, encodeAlterPartitionReassignmentsRequest } from "./alter-partition-reassignments-request.ts";
 import { type AlterPartitionReassignmentsResponse, decodeAlterPartitionReassignmentsResponse, defaultAlterPartitionReassignmentsResponse, encodeAlterPartitionReassignmentsResponse } from "./alter-partition-reassignments-response.ts";
-import { type ListPartitionReassignmentsRequest, decodeListPartitionReassignmentsRequest, encodeListPartitionReassignmentsRequest } from "./list-partition-reassignments-request.ts";
+import { type ListPartitionReassignmentsRequest, decodeListPartitionReassignmentsRequest, defaultListPartitionReassignmentsRequest, encodeListPartitionReassignmentsRequest } from "./list-partition-reassignments-request.ts";
 import { type ListPartitionReassignmentsResponse, decodeListPartitionReassignmentsResponse, defaultListPartitionReassignmentsResponse, encodeListPartitionReassignmentsResponse } from "./list-partition-reassignments-response.ts";
-import { type OffsetDeleteRequest, decodeOffsetDeleteRequest, encodeOffsetDeleteRequest } from "./offset-delete-request.ts";
+import { type OffsetDeleteRequest, decodeOffsetDeleteRequest, defaultOffsetDeleteRequest, encodeOffsetDeleteRequest } from "./offset-delete-request.ts";
 import { type OffsetDeleteResponse, decodeOffsetDeleteResponse, defaultOffsetDeleteResponse, encodeOffsetDeleteResponse } from "./offset-delete-response.ts";
-import { type DescribeClientQuotasRequest, decodeDescribeClientQuotasRequest, encodeDescribeClientQuotasRequest } from "./describe-client-quotas-request.ts";
+import { type DescribeClientQuotasRequest, decodeDescribeClientQuotasRequest, defaultDescribeClientQuotasRequest, encodeDescribeClientQuotasRequest } from "./describe-client-quotas-request.ts";
 import { type DescribeClientQuotasResponse, decodeDescribeClientQuotasResponse, defaultDescribeClientQuotasResponse, encodeDescribeClientQuotasResponse } from "./describe-client-quotas-response.ts";
-import { type AlterClientQuotasRequest, decodeAlterClientQuotasRequest, encodeAlterClientQuotasRequest } from "./alter-client-quotas-request.ts";
+import { type AlterClientQuotasRequest, decodeAlterClientQuotasRequest, defaultAlterClientQuotasRequest, encodeAlterClientQuotasRequest } from "./alter-client-quotas-request.ts";
 import { type AlterClientQuotasResponse, decodeAlterClientQuotasResponse, defaultAlterClientQuotasResponse, encodeAlterClientQuotasResponse } from "./alter-client-quotas-response.ts";
-import { type DescribeUserScramCredentialsRequest, decodeDescribeUserScramCredentialsRequest, encodeDescribeUserScramCredentialsRequest } from "./describe-user-scram-credentials-request.ts";
+import { type DescribeUserScramCredentialsRequest, decodeDescribeUserScramCredentialsRequest, defaultDescribeUserScramCredentialsRequest, encodeDescribeUserScramCredentialsRequest } from "./describe-user-scram-credentials-request.ts";
 import { type DescribeUserScramCredentialsResponse, decodeDescribeUserScramCredentialsResponse, defaultDescribeUserScramCredentialsResponse, encodeDescribeUserScramCredentialsResponse } from "./describe-user-scram-credentials-response.ts";
-import { type AlterUserScramCredentialsRequest, decodeAlterUserScramCredentialsRequest, encodeAlterUserScramCredentialsRequest } from "./alter-user-scram-credentials-request.ts";
+import { type AlterUserScramCredentialsRequest, decodeAlterUserScramCredentialsRequest, defaultAlterUserScramCredentialsRequest, encodeAlterUserScramCredentialsRequest } from "./alter-user-scram-credentials-request.ts";
 import { type AlterUserScramCredentialsResponse, decodeAlterUserScramCredentialsResponse, defaultAlterUserScramCredentialsResponse, encodeAlterUserScramCredentialsResponse } from "./alter-user-scram-credentials-response.ts";
-import { type VoteRequest, decodeVoteRequest, encodeVoteRequest } from "./vote-request.ts";
+import { type VoteRequest, decodeVoteRequest, defaultVoteRequest, encodeVoteRequest } from "./vote-request.ts";
 import { type VoteResponse, decodeVoteResponse, defaultVoteResponse, encodeVoteResponse } from "./vote-response.ts";
-import { type BeginQuorumEpochRequest, decodeBeginQuorumEpochRequest, encodeBeginQuorumEpochRequest } from "./begin-quorum-epoch-request.ts";
+import { type BeginQuorumEpochRequest, decodeBeginQuorumEpochRequest, defaultBeginQuorumEpochRequest, encodeBeginQuorumEpochRequest } from "./begin-quorum-epoch-request.ts";
 import { type BeginQuorumEpochResponse, decodeBeginQuorumEpochResponse, defaultBeginQuorumEpochResponse, encodeBeginQuorumEpochResponse } from "./begin-quorum-epoch-response.ts";
-import { type EndQuorumEpochRequest, decodeEndQuorumEpochRequest, encodeEndQuorumEpochRequest } from "./end-quorum-epoch-request.ts";
+import { type EndQuorumEpochRequest, decodeEndQuorumEpochRequest, defaultEndQuorumEpochRequest, encodeEndQuorumEpochRequest } from "./end-quorum-epoch-request.ts";
 import { type EndQuorumEpochResponse, decodeEndQuorumEpochResponse, defaultEndQuorumEpochResponse, encodeEndQuorumEpochResponse } from "./end-quorum-epoch-response.ts";
-import { type DescribeQuorumRequest, decodeDescribeQuorumRequest, encodeDescribeQuorumRequest } from "./describe-quorum-request.ts";
+import { type DescribeQuorumRequest, decodeDescribeQuorumRequest, defaultDescribeQuorumRequest, encodeDescribeQuorumRequest } from "./describe-quorum-request.ts";
 import { type DescribeQuorumResponse, decodeDescribeQuorumResponse, defaultDescribeQuorumResponse, encodeDescribeQuorumResponse } from "./describe-quorum-response.ts";
-import { type AlterPartitionRequest, decodeAlterPartitionRequest, encodeAlterPartitionRequest } from "./alter-partition-request.ts";
+import { type AlterPartitionRequest, decodeAlterPartitionRequest, defaultAlterPartitionRequest, encodeAlterPartitionRequest } from "./alter-partition-request.ts";
 import { type AlterPartitionResponse, decodeAlterPartitionResponse, defaultAlterPartitionResponse, encodeAlterPartitionResponse } from "./alter-partition-response.ts";
-import { type UpdateFeaturesRequest, decodeUpdateFeaturesRequest, encodeUpdateFeaturesRequest } from "./update-features-request.ts";
+import { type UpdateFeaturesRequest, decodeUpdateFeaturesRequest, defaultUpdateFeaturesRequest, encodeUpdateFeaturesRequest } from "./update-features-request.ts";
 import { type UpdateFeaturesResponse, decodeUpdateFeaturesResponse, defaultUpdateFeaturesResponse, encodeUpdateFeaturesResponse } from "./update-features-response.ts";
-import { type EnvelopeRequest, decodeEnvelopeRequest, encodeEnvelopeRequest } from "./envelope-request.ts";
+import { type EnvelopeRequest, decodeEnvelopeRequest, defaultEnvelopeRequest, encodeEnvelopeRequest } from "./envelope-request.ts";
 import { type EnvelopeResponse, decodeEnvelopeResponse, defaultEnvelopeResponse, encodeEnvelopeResponse } from "./envelope-response.ts";
-import { type FetchSnapshotRequest, decodeFetchSnapshotRequest, encodeFetchSnapshotRequest } from "./fetch-snapshot-request.ts";
+import { type FetchSnapshotRequest, decodeFetchSnapshotRequest, defaultFetchSnapshotRequest, encodeFetchSnapshotRequest } from "./fetch-snapshot-request.ts";
 import { type FetchSnapshotResponse, decodeFetchSnapshotResponse, defaultFetchSnapshotResponse, encodeFetchSnapshotResponse } from "./fetch-snapshot-response.ts";
-import { type DescribeClusterRequest, decodeDescribeClusterRequest, encodeDescribeClusterRequest } from "./describe-cluster-request.ts";
+import { type DescribeClusterRequest, decodeDescribeClusterRequest, defaultDescribeClusterRequest, encodeDescribeClusterRequest } from "./describe-cluster-request.ts";
 import { type DescribeClusterResponse, decodeDescribeClusterResponse, defaultDescribeClusterResponse, encodeDescribeClusterResponse } from "./describe-cluster-response.ts";
-import { type DescribeProducersRequest, decodeDescribeProducersRequest, encodeDescribeProducersRequest } from "./describe-producers-request.ts";
+import { type DescribeProducersRequest, decodeDescribeProducersRequest, defaultDescribeProducersRequest, encodeDescribeProducersRequest } from "./describe-producers-request.ts";
 import { type DescribeProducersResponse, decodeDescribeProducersResponse, defaultDescribeProducersResponse, encodeDescribeProducersResponse } from "./describe-producers-response.ts";
-import { type BrokerRegistrationRequest, decodeBrokerRegistrationRequest, encodeBrokerRegistrationRequest } from "./broker-registration-request.ts";
+import { type BrokerRegistrationRequest, decodeBrokerRegistrationRequest, defaultBrokerRegistrationRequest, encodeBrokerRegistrationRequest } from "./broker-registration-request.ts";
 import { type BrokerRegistrationResponse, decodeBrokerRegistrationResponse, defaultBrokerRegistrationResponse, encodeBrokerRegistrationResponse } from "./broker-registration-response.ts";
-import { type BrokerHeartbeatRequest, decodeBrokerHeartbeatRequest, encodeBrokerHeartbeatRequest } from "./broker-heartbeat-request.ts";
+import { type BrokerHeartbeatRequest, decodeBrokerHeartbeatRequest, defaultBrokerHeartbeatRequest, encodeBrokerHeartbeatRequest } from "./broker-heartbeat-request.ts";
 import { type BrokerHeartbeatResponse, decodeBrokerHeartbeatResponse, defaultBrokerHeartbeatResponse, encodeBrokerHeartbeatResponse } from "./broker-heartbeat-response.ts";
-import { type UnregisterBrokerRequest, decodeUnregisterBrokerRequest, encodeUnregisterBrokerRequest } from "./unregister-broker-request.ts";
+import { type UnregisterBrokerRequest, decodeUnregisterBrokerRequest, defaultUnregisterBrokerRequest, encodeUnregisterBrokerRequest } from "./unregister-broker-request.ts";
 import { type UnregisterBrokerResponse, decodeUnregisterBrokerResponse, defaultUnregisterBrokerResponse, encodeUnregisterBrokerResponse } from "./unregister-broker-response.ts";
-import { type DescribeTransactionsRequest, decodeDescribeTransactionsRequest, encodeDescribeTransactionsRequest } from "./describe-transactions-request.ts";
+import { type DescribeTransactionsRequest, decodeDescribeTransactionsRequest, defaultDescribeTransactionsRequest, encodeDescribeTransactionsRequest } from "./describe-transactions-request.ts";
 import { type DescribeTransactionsResponse, decodeDescribeTransactionsResponse, defaultDescribeTransactionsResponse, encodeDescribeTransactionsResponse } from "./describe-transactions-response.ts";
-import { type ListTransactionsRequest, decodeListTransactionsRequest, encodeListTransactionsRequest } from "./list-transactions-request.ts";
+import { type ListTransactionsRequest, decodeListTransactionsRequest, defaultListTransactionsRequest, encodeListTransactionsRequest } from "./list-transactions-request.ts";
 import { type ListTransactionsResponse, decodeListTransactionsResponse, defaultListTransactionsResponse, encodeListTransactionsResponse } from "./list-transactions-response.ts";
-import { type AllocateProducerIdsRequest, decodeAllocateProducerIdsRequest, encodeAllocateProducerIdsRequest } from "./allocate-producer-ids-request.ts";
+import { type AllocateProducerIdsRequest, decodeAllocateProducerIdsRequest, defaultAllocateProducerIdsRequest, encodeAllocateProducerIdsRequest } from "./allocate-producer-ids-request.ts";
 import { type AllocateProducerIdsResponse, decodeAllocateProducerIdsResponse, defaultAllocateProducerIdsResponse, encodeAllocateProducerIdsResponse } from "./allocate-producer-ids-response.ts";
-import { type ConsumerGroupHeartbeatRequest, decodeConsumerGroupHeartbeatRequest, encodeConsumerGroupHeartbeatRequest } from "./consumer-group-heartbeat-request.ts";
+import { type ConsumerGroupHeartbeatRequest, decodeConsumerGroupHeartbeatRequest, defaultConsumerGroupHeartbeatRequest, encodeConsumerGroupHeartbeatRequest } from "./consumer-group-heartbeat-request.ts";
 import { type ConsumerGroupHeartbeatResponse, decodeConsumerGroupHeartbeatResponse, defaultConsumerGroupHeartbeatResponse, encodeConsumerGroupHeartbeatResponse } from "./consumer-group-heartbeat-response.ts";
-import { type ConsumerGroupDescribeRequest, decodeConsumerGroupDescribeRequest, encodeConsumerGroupDescribeRequest } from "./consumer-group-describe-request.ts";
+import { type ConsumerGroupDescribeRequest, decodeConsumerGroupDescribeRequest, defaultConsumerGroupDescribeRequest, encodeConsumerGroupDescribeRequest } from "./consumer-group-describe-request.ts";
 import { type ConsumerGroupDescribeResponse, decodeConsumerGroupDescribeResponse, defaultConsumerGroupDescribeResponse, encodeConsumerGroupDescribeResponse } from "./consumer-group-describe-response.ts";
-import { type ControllerRegistrationRequest, decodeControllerRegistrationRequest, encodeControllerRegistrationRequest } from "./controller-registration-request.ts";
+import { type ControllerRegistrationRequest, decodeControllerRegistrationRequest, defaultControllerRegistrationRequest, encodeControllerRegistrationRequest } from "./controller-registration-request.ts";
 import { type ControllerRegistrationResponse, decodeControllerRegistrationResponse, defaultControllerRegistrationResponse, encodeControllerRegistrationResponse } from "./controller-registration-response.ts";
-import { type GetTelemetrySubscriptionsRequest, decodeGetTelemetrySubscriptionsRequest, encodeGetTelemetrySubscriptionsRequest } from "./get-telemetry-subscriptions-request.ts";
+import { type GetTelemetrySubscriptionsRequest, decodeGetTelemetrySubscriptionsRequest, defaultGetTelemetrySubscriptionsRequest, encodeGetTelemetrySubscriptionsRequest } from "./get-telemetry-subscriptions-request.ts";
 import { type GetTelemetrySubscriptionsResponse, decodeGetTelemetrySubscriptionsResponse, defaultGetTelemetrySubscriptionsResponse, encodeGetTelemetrySubscriptionsResponse } from "./get-telemetry-subscriptions-response.ts";
-import { type PushTelemetryRequest, decodePushTelemetryRequest, encodePushTelemetryRequest } from "./push-telemetry-request.ts";
+import { type PushTelemetryRequest, decodePushTelemetryRequest, defaultPushTelemetryRequest, encodePushTelemetryRequest } from "./push-telemetry-request.ts";
 import { type PushTelemetryResponse, decodePushTelemetryResponse, defaultPushTelemetryResponse, encodePushTelemetryResponse } from "./push-telemetry-response.ts";
-import { type AssignReplicasToDirsRequest, decodeAssignReplicasToDirsRequest, encodeAssignReplicasToDirsRequest } from "./assign-replicas-to-dirs-request.ts";
+import { type AssignReplicasToDirsRequest, decodeAssignReplicasToDirsRequest, defaultAssignReplicasToDirsRequest, encodeAssignReplicasToDirsRequest } from "./assign-replicas-to-dirs-request.ts";
 import { type AssignReplicasToDirsResponse, decodeAssignReplicasToDirsResponse, defaultAssignReplicasToDirsResponse, encodeAssignReplicasToDirsResponse } from "./assign-replicas-to-dirs-response.ts";
-import { type ListClientMetricsResourcesRequest, decodeListClientMetricsResourcesRequest, encodeListClientMetricsResourcesRequest } from "./list-client-metrics-resources-request.ts";
+import { type ListClientMetricsResourcesRequest, decodeListClientMetricsResourcesRequest, defaultListClientMetricsResourcesRequest, encodeListClientMetricsResourcesRequest } from "./list-client-metrics-resources-request.ts";
 import { type ListClientMetricsResourcesResponse, decodeListClientMetricsResourcesResponse, defaultListClientMetricsResourcesResponse, encodeListClientMetricsResourcesResponse } from "./list-client-metrics-resources-response.ts";
-import { type DescribeTopicPartitionsRequest, decodeDescribeTopicPartitionsRequest, encodeDescribeTopicPartitionsRequest } from "./describe-topic-partitions-request.ts";
+import { type DescribeTopicPartitionsRequest, decodeDescribeTopicPartitionsRequest, defaultDescribeTopicPartitionsRequest, encodeDescribeTopicPartitionsRequest } from "./describe-topic-partitions-request.ts";
 import { type DescribeTopicPartitionsResponse, decodeDescribeTopicPartitionsResponse, defaultDescribeTopicPartitionsResponse, encodeDescribeTopicPartitionsResponse } from "./describe-topic-partitions-response.ts";
-import { type ShareGroupHeartbeatRequest, decodeShareGroupHeartbeatRequest, encodeShareGroupHeartbeatRequest } from "./share-group-heartbeat-request.ts";
+import { type ShareGroupHeartbeatRequest, decodeShareGroupHeartbeatRequest, defaultShareGroupHeartbeatRequest, encodeShareGroupHeartbeatRequest } from "./share-group-heartbeat-request.ts";
 import { type ShareGroupHeartbeatResponse, decodeShareGroupHeartbeatResponse, defaultShareGroupHeartbeatResponse, encodeShareGroupHeartbeatResponse } from "./share-group-heartbeat-response.ts";
-import { type ShareGroupDescribeRequest, decodeShareGroupDescribeRequest, encodeShareGroupDescribeRequest } from "./share-group-describe-request.ts";
+import { type ShareGroupDescribeRequest, decodeShareGroupDescribeRequest, defaultShareGroupDescribeRequest, encodeShareGroupDescribeRequest } from "./share-group-describe-request.ts";
 import { type ShareGroupDescribeResponse, decodeShareGroupDescribeResponse, defaultShareGroupDescribeResponse, encodeShareGroupDescribeResponse } from "./share-group-describe-response.ts";
-import { type ShareFetchRequest, decodeShareFetchRequest, encodeShareFetchRequest } from "./share-fetch-request.ts";
+import { type ShareFetchRequest, decodeShareFetchRequest, defaultShareFetchRequest, encodeShareFetchRequest } from "./share-fetch-request.ts";
 import { type ShareFetchResponse, decodeShareFetchResponse, defaultShareFetchResponse, encodeShareFetchResponse } from "./share-fetch-response.ts";
-import { type ShareAcknowledgeRequest, decodeShareAcknowledgeRequest, encodeShareAcknowledgeRequest } from "./share-acknowledge-request.ts";
+import { type ShareAcknowledgeRequest, decodeShareAcknowledgeRequest, defaultShareAcknowledgeRequest, encodeShareAcknowledgeRequest } from "./share-acknowledge-request.ts";
 import { type ShareAcknowledgeResponse, decodeShareAcknowledgeResponse, defaultShareAcknowledgeResponse, encodeShareAcknowledgeResponse } from "./share-acknowledge-response.ts";
-import { type AddRaftVoterRequest, decodeAddRaftVoterRequest, encodeAddRaftVoterRequest } from "./add-raft-voter-request.ts";
+import { type AddRaftVoterRequest, decodeAddRaftVoterRequest, defaultAddRaftVoterRequest, encodeAddRaftVoterRequest } from "./add-raft-voter-request.ts";
 import { type AddRaftVoterResponse, decodeAddRaftVoterResponse, defaultAddRaftVoterResponse, encodeAddRaftVoterResponse } from "./add-raft-voter-response.ts";
-import { type RemoveRaftVoterRequest, decodeRemoveRaftVoterRequest, encodeRemoveRaftVoterRequest } from "./remove-raft-voter-request.ts";
+import { type RemoveRaftVoterRequest, decodeRemoveRaftVoterRequest, defaultRemoveRaftVoterRequest, encodeRemoveRaftVoterRequest } from "./remove-raft-voter-request.ts";
 import { type RemoveRaftVoterResponse, decodeRemoveRaftVoterResponse, defaultRemoveRaftVoterResponse, encodeRemoveRaftVoterResponse } from "./remove-raft-voter-response.ts";
-import { type UpdateRaftVoterRequest, decodeUpdateRaftVoterRequest, encodeUpdateRaftVoterRequest } from "./update-raft-voter-request.ts";
+import { type UpdateRaftVoterRequest, decodeUpdateRaftVoterRequest, defaultUpdateRaftVoterRequest, encodeUpdateRaftVoterRequest } from "./update-raft-voter-request.ts";
 import { type UpdateRaftVoterResponse, decodeUpdateRaftVoterResponse, defaultUpdateRaftVoterResponse, encodeUpdateRaftVoterResponse } from "./update-raft-voter-response.ts";
-import { type InitializeShareGroupStateRequest, decodeInitializeShareGroupStateRequest, encodeInitializeShareGroupStateRequest } from "./initialize-share-group-state-request.ts";
+import { type InitializeShareGroupStateRequest, decodeInitializeShareGroupStateRequest, defaultInitializeShareGroupStateRequest, encodeInitializeShareGroupStateRequest } from "./initialize-share-group-state-request.ts";
 import { type InitializeShareGroupStateResponse, decodeInitializeShareGroupStateResponse, defaultInitializeShareGroupStateResponse, encodeInitializeShareGroupStateResponse } from "./initialize-share-group-state-response.ts";
-import { type ReadShareGroupStateRequest, decodeReadShareGroupStateRequest, encodeReadShareGroupStateRequest } from "./read-share-group-state-request.ts";
+import { type ReadShareGroupStateRequest, decodeReadShareGroupStateRequest, defaultReadShareGroupStateRequest, encodeReadShareGroupStateRequest } from "./read-share-group-state-request.ts";
 import { type ReadShareGroupStateResponse, decodeReadShareGroupStateResponse, defaultReadShareGroupStateResponse, encodeReadShareGroupStateResponse } from "./read-share-group-state-response.ts";
-import { type WriteShareGroupStateRequest, decodeWriteShareGroupStateRequest, encodeWriteShareGroupStateRequest } from "./write-share-group-state-request.ts";
+import { type WriteShareGroupStateRequest, decodeWriteShareGroupStateRequest, defaultWriteShareGroupStateRequest, encodeWriteShareGroupStateRequest } from "./write-share-group-state-request.ts";
 import { type WriteShareGroupStateResponse, decodeWriteShareGroupStateResponse, defaultWriteShareGroupStateResponse, encodeWriteShareGroupStateResponse } from "./write-share-group-state-response.ts";
-import { type DeleteShareGroupStateRequest, decodeDeleteShareGroupStateRequest, encodeDeleteShareGroupStateRequest } from "./delete-share-group-state-request.ts";
+import { type DeleteShareGroupStateRequest, decodeDeleteShareGroupStateRequest, defaultDeleteShareGroupStateRequest, encodeDeleteShareGroupStateRequest } from "./delete-share-group-state-request.ts";
 import { type DeleteShareGroupStateResponse, decodeDeleteShareGroupStateResponse, defaultDeleteShareGroupStateResponse, encodeDeleteShareGroupStateResponse } from "./delete-share-group-state-response.ts";
-import { type ReadShareGroupStateSummaryRequest, decodeReadShareGroupStateSummaryRequest, encodeReadShareGroupStateSummaryRequest } from "./read-share-group-state-summary-request.ts";
+import { type ReadShareGroupStateSummaryRequest, decodeReadShareGroupStateSummaryRequest, defaultReadShareGroupStateSummaryRequest, encodeReadShareGroupStateSummaryRequest } from "./read-share-group-state-summary-request.ts";
 import { type ReadShareGroupStateSummaryResponse, decodeReadShareGroupStateSummaryResponse, defaultReadShareGroupStateSummaryResponse, encodeReadShareGroupStateSummaryResponse } from "./read-share-group-state-summary-response.ts";
 
 /** Kafka API keys by name. */
@@ -379,6 +379,8 @@ export interface ApiInfo {
   decodeRequest(r: Reader, version: number): unknown;
   encodeResponse(w: Writer, msg: unknown, version: number): void;
   decodeResponse(r: Reader, version: number): unknown;
+  /** A request with every field at its default (empty arrays, null strings where nullable). */
+  defaultRequest(): unknown;
   /** A response with every field at its default, to fill in (e.g. with an error code). */
   defaultResponse(): unknown;
 }
@@ -397,6 +399,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeProduceRequest,
     encodeResponse: encodeProduceResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeProduceResponse,
+    defaultRequest: defaultProduceRequest,
     defaultResponse: defaultProduceResponse,
   };
   table[1] = {
@@ -410,6 +413,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeFetchRequest,
     encodeResponse: encodeFetchResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeFetchResponse,
+    defaultRequest: defaultFetchRequest,
     defaultResponse: defaultFetchResponse,
   };
   table[2] = {
@@ -423,6 +427,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeListOffsetsRequest,
     encodeResponse: encodeListOffsetsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeListOffsetsResponse,
+    defaultRequest: defaultListOffsetsRequest,
     defaultResponse: defaultListOffsetsResponse,
   };
   table[3] = {
@@ -436,6 +441,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeMetadataRequest,
     encodeResponse: encodeMetadataResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeMetadataResponse,
+    defaultRequest: defaultMetadataRequest,
     defaultResponse: defaultMetadataResponse,
   };
   table[4] = {
@@ -449,6 +455,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeLeaderAndIsrRequest,
     encodeResponse: encodeLeaderAndIsrResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeLeaderAndIsrResponse,
+    defaultRequest: defaultLeaderAndIsrRequest,
     defaultResponse: defaultLeaderAndIsrResponse,
   };
   table[5] = {
@@ -462,6 +469,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeStopReplicaRequest,
     encodeResponse: encodeStopReplicaResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeStopReplicaResponse,
+    defaultRequest: defaultStopReplicaRequest,
     defaultResponse: defaultStopReplicaResponse,
   };
   table[6] = {
@@ -475,6 +483,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeUpdateMetadataRequest,
     encodeResponse: encodeUpdateMetadataResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeUpdateMetadataResponse,
+    defaultRequest: defaultUpdateMetadataRequest,
     defaultResponse: defaultUpdateMetadataResponse,
   };
   table[7] = {
@@ -488,6 +497,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeControlledShutdownRequest,
     encodeResponse: encodeControlledShutdownResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeControlledShutdownResponse,
+    defaultRequest: defaultControlledShutdownRequest,
     defaultResponse: defaultControlledShutdownResponse,
   };
   table[8] = {
@@ -501,6 +511,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeOffsetCommitRequest,
     encodeResponse: encodeOffsetCommitResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeOffsetCommitResponse,
+    defaultRequest: defaultOffsetCommitRequest,
     defaultResponse: defaultOffsetCommitResponse,
   };
   table[9] = {
@@ -514,6 +525,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeOffsetFetchRequest,
     encodeResponse: encodeOffsetFetchResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeOffsetFetchResponse,
+    defaultRequest: defaultOffsetFetchRequest,
     defaultResponse: defaultOffsetFetchResponse,
   };
   table[10] = {
@@ -527,6 +539,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeFindCoordinatorRequest,
     encodeResponse: encodeFindCoordinatorResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeFindCoordinatorResponse,
+    defaultRequest: defaultFindCoordinatorRequest,
     defaultResponse: defaultFindCoordinatorResponse,
   };
   table[11] = {
@@ -540,6 +553,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeJoinGroupRequest,
     encodeResponse: encodeJoinGroupResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeJoinGroupResponse,
+    defaultRequest: defaultJoinGroupRequest,
     defaultResponse: defaultJoinGroupResponse,
   };
   table[12] = {
@@ -553,6 +567,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeHeartbeatRequest,
     encodeResponse: encodeHeartbeatResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeHeartbeatResponse,
+    defaultRequest: defaultHeartbeatRequest,
     defaultResponse: defaultHeartbeatResponse,
   };
   table[13] = {
@@ -566,6 +581,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeLeaveGroupRequest,
     encodeResponse: encodeLeaveGroupResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeLeaveGroupResponse,
+    defaultRequest: defaultLeaveGroupRequest,
     defaultResponse: defaultLeaveGroupResponse,
   };
   table[14] = {
@@ -579,6 +595,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeSyncGroupRequest,
     encodeResponse: encodeSyncGroupResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeSyncGroupResponse,
+    defaultRequest: defaultSyncGroupRequest,
     defaultResponse: defaultSyncGroupResponse,
   };
   table[15] = {
@@ -592,6 +609,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeGroupsRequest,
     encodeResponse: encodeDescribeGroupsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeGroupsResponse,
+    defaultRequest: defaultDescribeGroupsRequest,
     defaultResponse: defaultDescribeGroupsResponse,
   };
   table[16] = {
@@ -605,6 +623,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeListGroupsRequest,
     encodeResponse: encodeListGroupsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeListGroupsResponse,
+    defaultRequest: defaultListGroupsRequest,
     defaultResponse: defaultListGroupsResponse,
   };
   table[17] = {
@@ -618,6 +637,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeSaslHandshakeRequest,
     encodeResponse: encodeSaslHandshakeResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeSaslHandshakeResponse,
+    defaultRequest: defaultSaslHandshakeRequest,
     defaultResponse: defaultSaslHandshakeResponse,
   };
   table[18] = {
@@ -631,6 +651,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeApiVersionsRequest,
     encodeResponse: encodeApiVersionsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeApiVersionsResponse,
+    defaultRequest: defaultApiVersionsRequest,
     defaultResponse: defaultApiVersionsResponse,
   };
   table[19] = {
@@ -644,6 +665,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeCreateTopicsRequest,
     encodeResponse: encodeCreateTopicsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeCreateTopicsResponse,
+    defaultRequest: defaultCreateTopicsRequest,
     defaultResponse: defaultCreateTopicsResponse,
   };
   table[20] = {
@@ -657,6 +679,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDeleteTopicsRequest,
     encodeResponse: encodeDeleteTopicsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDeleteTopicsResponse,
+    defaultRequest: defaultDeleteTopicsRequest,
     defaultResponse: defaultDeleteTopicsResponse,
   };
   table[21] = {
@@ -670,6 +693,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDeleteRecordsRequest,
     encodeResponse: encodeDeleteRecordsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDeleteRecordsResponse,
+    defaultRequest: defaultDeleteRecordsRequest,
     defaultResponse: defaultDeleteRecordsResponse,
   };
   table[22] = {
@@ -683,6 +707,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeInitProducerIdRequest,
     encodeResponse: encodeInitProducerIdResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeInitProducerIdResponse,
+    defaultRequest: defaultInitProducerIdRequest,
     defaultResponse: defaultInitProducerIdResponse,
   };
   table[23] = {
@@ -696,6 +721,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeOffsetForLeaderEpochRequest,
     encodeResponse: encodeOffsetForLeaderEpochResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeOffsetForLeaderEpochResponse,
+    defaultRequest: defaultOffsetForLeaderEpochRequest,
     defaultResponse: defaultOffsetForLeaderEpochResponse,
   };
   table[24] = {
@@ -709,6 +735,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAddPartitionsToTxnRequest,
     encodeResponse: encodeAddPartitionsToTxnResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAddPartitionsToTxnResponse,
+    defaultRequest: defaultAddPartitionsToTxnRequest,
     defaultResponse: defaultAddPartitionsToTxnResponse,
   };
   table[25] = {
@@ -722,6 +749,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAddOffsetsToTxnRequest,
     encodeResponse: encodeAddOffsetsToTxnResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAddOffsetsToTxnResponse,
+    defaultRequest: defaultAddOffsetsToTxnRequest,
     defaultResponse: defaultAddOffsetsToTxnResponse,
   };
   table[26] = {
@@ -735,6 +763,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeEndTxnRequest,
     encodeResponse: encodeEndTxnResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeEndTxnResponse,
+    defaultRequest: defaultEndTxnRequest,
     defaultResponse: defaultEndTxnResponse,
   };
   table[27] = {
@@ -748,6 +777,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeWriteTxnMarkersRequest,
     encodeResponse: encodeWriteTxnMarkersResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeWriteTxnMarkersResponse,
+    defaultRequest: defaultWriteTxnMarkersRequest,
     defaultResponse: defaultWriteTxnMarkersResponse,
   };
   table[28] = {
@@ -761,6 +791,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeTxnOffsetCommitRequest,
     encodeResponse: encodeTxnOffsetCommitResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeTxnOffsetCommitResponse,
+    defaultRequest: defaultTxnOffsetCommitRequest,
     defaultResponse: defaultTxnOffsetCommitResponse,
   };
   table[29] = {
@@ -774,6 +805,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeAclsRequest,
     encodeResponse: encodeDescribeAclsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeAclsResponse,
+    defaultRequest: defaultDescribeAclsRequest,
     defaultResponse: defaultDescribeAclsResponse,
   };
   table[30] = {
@@ -787,6 +819,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeCreateAclsRequest,
     encodeResponse: encodeCreateAclsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeCreateAclsResponse,
+    defaultRequest: defaultCreateAclsRequest,
     defaultResponse: defaultCreateAclsResponse,
   };
   table[31] = {
@@ -800,6 +833,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDeleteAclsRequest,
     encodeResponse: encodeDeleteAclsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDeleteAclsResponse,
+    defaultRequest: defaultDeleteAclsRequest,
     defaultResponse: defaultDeleteAclsResponse,
   };
   table[32] = {
@@ -813,6 +847,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeConfigsRequest,
     encodeResponse: encodeDescribeConfigsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeConfigsResponse,
+    defaultRequest: defaultDescribeConfigsRequest,
     defaultResponse: defaultDescribeConfigsResponse,
   };
   table[33] = {
@@ -826,6 +861,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAlterConfigsRequest,
     encodeResponse: encodeAlterConfigsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAlterConfigsResponse,
+    defaultRequest: defaultAlterConfigsRequest,
     defaultResponse: defaultAlterConfigsResponse,
   };
   table[34] = {
@@ -839,6 +875,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAlterReplicaLogDirsRequest,
     encodeResponse: encodeAlterReplicaLogDirsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAlterReplicaLogDirsResponse,
+    defaultRequest: defaultAlterReplicaLogDirsRequest,
     defaultResponse: defaultAlterReplicaLogDirsResponse,
   };
   table[35] = {
@@ -852,6 +889,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeLogDirsRequest,
     encodeResponse: encodeDescribeLogDirsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeLogDirsResponse,
+    defaultRequest: defaultDescribeLogDirsRequest,
     defaultResponse: defaultDescribeLogDirsResponse,
   };
   table[36] = {
@@ -865,6 +903,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeSaslAuthenticateRequest,
     encodeResponse: encodeSaslAuthenticateResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeSaslAuthenticateResponse,
+    defaultRequest: defaultSaslAuthenticateRequest,
     defaultResponse: defaultSaslAuthenticateResponse,
   };
   table[37] = {
@@ -878,6 +917,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeCreatePartitionsRequest,
     encodeResponse: encodeCreatePartitionsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeCreatePartitionsResponse,
+    defaultRequest: defaultCreatePartitionsRequest,
     defaultResponse: defaultCreatePartitionsResponse,
   };
   table[38] = {
@@ -891,6 +931,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeCreateDelegationTokenRequest,
     encodeResponse: encodeCreateDelegationTokenResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeCreateDelegationTokenResponse,
+    defaultRequest: defaultCreateDelegationTokenRequest,
     defaultResponse: defaultCreateDelegationTokenResponse,
   };
   table[39] = {
@@ -904,6 +945,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeRenewDelegationTokenRequest,
     encodeResponse: encodeRenewDelegationTokenResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeRenewDelegationTokenResponse,
+    defaultRequest: defaultRenewDelegationTokenRequest,
     defaultResponse: defaultRenewDelegationTokenResponse,
   };
   table[40] = {
@@ -917,6 +959,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeExpireDelegationTokenRequest,
     encodeResponse: encodeExpireDelegationTokenResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeExpireDelegationTokenResponse,
+    defaultRequest: defaultExpireDelegationTokenRequest,
     defaultResponse: defaultExpireDelegationTokenResponse,
   };
   table[41] = {
@@ -930,6 +973,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeDelegationTokenRequest,
     encodeResponse: encodeDescribeDelegationTokenResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeDelegationTokenResponse,
+    defaultRequest: defaultDescribeDelegationTokenRequest,
     defaultResponse: defaultDescribeDelegationTokenResponse,
   };
   table[42] = {
@@ -943,6 +987,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDeleteGroupsRequest,
     encodeResponse: encodeDeleteGroupsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDeleteGroupsResponse,
+    defaultRequest: defaultDeleteGroupsRequest,
     defaultResponse: defaultDeleteGroupsResponse,
   };
   table[43] = {
@@ -956,6 +1001,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeElectLeadersRequest,
     encodeResponse: encodeElectLeadersResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeElectLeadersResponse,
+    defaultRequest: defaultElectLeadersRequest,
     defaultResponse: defaultElectLeadersResponse,
   };
   table[44] = {
@@ -969,6 +1015,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeIncrementalAlterConfigsRequest,
     encodeResponse: encodeIncrementalAlterConfigsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeIncrementalAlterConfigsResponse,
+    defaultRequest: defaultIncrementalAlterConfigsRequest,
     defaultResponse: defaultIncrementalAlterConfigsResponse,
   };
   table[45] = {
@@ -982,6 +1029,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAlterPartitionReassignmentsRequest,
     encodeResponse: encodeAlterPartitionReassignmentsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAlterPartitionReassignmentsResponse,
+    defaultRequest: defaultAlterPartitionReassignmentsRequest,
     defaultResponse: defaultAlterPartitionReassignmentsResponse,
   };
   table[46] = {
@@ -995,6 +1043,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeListPartitionReassignmentsRequest,
     encodeResponse: encodeListPartitionReassignmentsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeListPartitionReassignmentsResponse,
+    defaultRequest: defaultListPartitionReassignmentsRequest,
     defaultResponse: defaultListPartitionReassignmentsResponse,
   };
   table[47] = {
@@ -1008,6 +1057,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeOffsetDeleteRequest,
     encodeResponse: encodeOffsetDeleteResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeOffsetDeleteResponse,
+    defaultRequest: defaultOffsetDeleteRequest,
     defaultResponse: defaultOffsetDeleteResponse,
   };
   table[48] = {
@@ -1021,6 +1071,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeClientQuotasRequest,
     encodeResponse: encodeDescribeClientQuotasResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeClientQuotasResponse,
+    defaultRequest: defaultDescribeClientQuotasRequest,
     defaultResponse: defaultDescribeClientQuotasResponse,
   };
   table[49] = {
@@ -1034,6 +1085,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAlterClientQuotasRequest,
     encodeResponse: encodeAlterClientQuotasResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAlterClientQuotasResponse,
+    defaultRequest: defaultAlterClientQuotasRequest,
     defaultResponse: defaultAlterClientQuotasResponse,
   };
   table[50] = {
@@ -1047,6 +1099,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeUserScramCredentialsRequest,
     encodeResponse: encodeDescribeUserScramCredentialsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeUserScramCredentialsResponse,
+    defaultRequest: defaultDescribeUserScramCredentialsRequest,
     defaultResponse: defaultDescribeUserScramCredentialsResponse,
   };
   table[51] = {
@@ -1060,6 +1113,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAlterUserScramCredentialsRequest,
     encodeResponse: encodeAlterUserScramCredentialsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAlterUserScramCredentialsResponse,
+    defaultRequest: defaultAlterUserScramCredentialsRequest,
     defaultResponse: defaultAlterUserScramCredentialsResponse,
   };
   table[52] = {
@@ -1073,6 +1127,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeVoteRequest,
     encodeResponse: encodeVoteResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeVoteResponse,
+    defaultRequest: defaultVoteRequest,
     defaultResponse: defaultVoteResponse,
   };
   table[53] = {
@@ -1086,6 +1141,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeBeginQuorumEpochRequest,
     encodeResponse: encodeBeginQuorumEpochResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeBeginQuorumEpochResponse,
+    defaultRequest: defaultBeginQuorumEpochRequest,
     defaultResponse: defaultBeginQuorumEpochResponse,
   };
   table[54] = {
@@ -1099,6 +1155,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeEndQuorumEpochRequest,
     encodeResponse: encodeEndQuorumEpochResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeEndQuorumEpochResponse,
+    defaultRequest: defaultEndQuorumEpochRequest,
     defaultResponse: defaultEndQuorumEpochResponse,
   };
   table[55] = {
@@ -1112,6 +1169,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeQuorumRequest,
     encodeResponse: encodeDescribeQuorumResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeQuorumResponse,
+    defaultRequest: defaultDescribeQuorumRequest,
     defaultResponse: defaultDescribeQuorumResponse,
   };
   table[56] = {
@@ -1125,6 +1183,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAlterPartitionRequest,
     encodeResponse: encodeAlterPartitionResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAlterPartitionResponse,
+    defaultRequest: defaultAlterPartitionRequest,
     defaultResponse: defaultAlterPartitionResponse,
   };
   table[57] = {
@@ -1138,6 +1197,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeUpdateFeaturesRequest,
     encodeResponse: encodeUpdateFeaturesResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeUpdateFeaturesResponse,
+    defaultRequest: defaultUpdateFeaturesRequest,
     defaultResponse: defaultUpdateFeaturesResponse,
   };
   table[58] = {
@@ -1151,6 +1211,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeEnvelopeRequest,
     encodeResponse: encodeEnvelopeResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeEnvelopeResponse,
+    defaultRequest: defaultEnvelopeRequest,
     defaultResponse: defaultEnvelopeResponse,
   };
   table[59] = {
@@ -1164,6 +1225,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeFetchSnapshotRequest,
     encodeResponse: encodeFetchSnapshotResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeFetchSnapshotResponse,
+    defaultRequest: defaultFetchSnapshotRequest,
     defaultResponse: defaultFetchSnapshotResponse,
   };
   table[60] = {
@@ -1177,6 +1239,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeClusterRequest,
     encodeResponse: encodeDescribeClusterResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeClusterResponse,
+    defaultRequest: defaultDescribeClusterRequest,
     defaultResponse: defaultDescribeClusterResponse,
   };
   table[61] = {
@@ -1190,6 +1253,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeProducersRequest,
     encodeResponse: encodeDescribeProducersResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeProducersResponse,
+    defaultRequest: defaultDescribeProducersRequest,
     defaultResponse: defaultDescribeProducersResponse,
   };
   table[62] = {
@@ -1203,6 +1267,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeBrokerRegistrationRequest,
     encodeResponse: encodeBrokerRegistrationResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeBrokerRegistrationResponse,
+    defaultRequest: defaultBrokerRegistrationRequest,
     defaultResponse: defaultBrokerRegistrationResponse,
   };
   table[63] = {
@@ -1216,6 +1281,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeBrokerHeartbeatRequest,
     encodeResponse: encodeBrokerHeartbeatResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeBrokerHeartbeatResponse,
+    defaultRequest: defaultBrokerHeartbeatRequest,
     defaultResponse: defaultBrokerHeartbeatResponse,
   };
   table[64] = {
@@ -1229,6 +1295,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeUnregisterBrokerRequest,
     encodeResponse: encodeUnregisterBrokerResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeUnregisterBrokerResponse,
+    defaultRequest: defaultUnregisterBrokerRequest,
     defaultResponse: defaultUnregisterBrokerResponse,
   };
   table[65] = {
@@ -1242,6 +1309,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeTransactionsRequest,
     encodeResponse: encodeDescribeTransactionsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeTransactionsResponse,
+    defaultRequest: defaultDescribeTransactionsRequest,
     defaultResponse: defaultDescribeTransactionsResponse,
   };
   table[66] = {
@@ -1255,6 +1323,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeListTransactionsRequest,
     encodeResponse: encodeListTransactionsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeListTransactionsResponse,
+    defaultRequest: defaultListTransactionsRequest,
     defaultResponse: defaultListTransactionsResponse,
   };
   table[67] = {
@@ -1268,6 +1337,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAllocateProducerIdsRequest,
     encodeResponse: encodeAllocateProducerIdsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAllocateProducerIdsResponse,
+    defaultRequest: defaultAllocateProducerIdsRequest,
     defaultResponse: defaultAllocateProducerIdsResponse,
   };
   table[68] = {
@@ -1281,6 +1351,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeConsumerGroupHeartbeatRequest,
     encodeResponse: encodeConsumerGroupHeartbeatResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeConsumerGroupHeartbeatResponse,
+    defaultRequest: defaultConsumerGroupHeartbeatRequest,
     defaultResponse: defaultConsumerGroupHeartbeatResponse,
   };
   table[69] = {
@@ -1294,6 +1365,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeConsumerGroupDescribeRequest,
     encodeResponse: encodeConsumerGroupDescribeResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeConsumerGroupDescribeResponse,
+    defaultRequest: defaultConsumerGroupDescribeRequest,
     defaultResponse: defaultConsumerGroupDescribeResponse,
   };
   table[70] = {
@@ -1307,6 +1379,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeControllerRegistrationRequest,
     encodeResponse: encodeControllerRegistrationResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeControllerRegistrationResponse,
+    defaultRequest: defaultControllerRegistrationRequest,
     defaultResponse: defaultControllerRegistrationResponse,
   };
   table[71] = {
@@ -1320,6 +1393,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeGetTelemetrySubscriptionsRequest,
     encodeResponse: encodeGetTelemetrySubscriptionsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeGetTelemetrySubscriptionsResponse,
+    defaultRequest: defaultGetTelemetrySubscriptionsRequest,
     defaultResponse: defaultGetTelemetrySubscriptionsResponse,
   };
   table[72] = {
@@ -1333,6 +1407,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodePushTelemetryRequest,
     encodeResponse: encodePushTelemetryResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodePushTelemetryResponse,
+    defaultRequest: defaultPushTelemetryRequest,
     defaultResponse: defaultPushTelemetryResponse,
   };
   table[73] = {
@@ -1346,6 +1421,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAssignReplicasToDirsRequest,
     encodeResponse: encodeAssignReplicasToDirsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAssignReplicasToDirsResponse,
+    defaultRequest: defaultAssignReplicasToDirsRequest,
     defaultResponse: defaultAssignReplicasToDirsResponse,
   };
   table[74] = {
@@ -1359,6 +1435,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeListClientMetricsResourcesRequest,
     encodeResponse: encodeListClientMetricsResourcesResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeListClientMetricsResourcesResponse,
+    defaultRequest: defaultListClientMetricsResourcesRequest,
     defaultResponse: defaultListClientMetricsResourcesResponse,
   };
   table[75] = {
@@ -1372,6 +1449,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDescribeTopicPartitionsRequest,
     encodeResponse: encodeDescribeTopicPartitionsResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDescribeTopicPartitionsResponse,
+    defaultRequest: defaultDescribeTopicPartitionsRequest,
     defaultResponse: defaultDescribeTopicPartitionsResponse,
   };
   table[76] = {
@@ -1385,6 +1463,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeShareGroupHeartbeatRequest,
     encodeResponse: encodeShareGroupHeartbeatResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeShareGroupHeartbeatResponse,
+    defaultRequest: defaultShareGroupHeartbeatRequest,
     defaultResponse: defaultShareGroupHeartbeatResponse,
   };
   table[77] = {
@@ -1398,6 +1477,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeShareGroupDescribeRequest,
     encodeResponse: encodeShareGroupDescribeResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeShareGroupDescribeResponse,
+    defaultRequest: defaultShareGroupDescribeRequest,
     defaultResponse: defaultShareGroupDescribeResponse,
   };
   table[78] = {
@@ -1411,6 +1491,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeShareFetchRequest,
     encodeResponse: encodeShareFetchResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeShareFetchResponse,
+    defaultRequest: defaultShareFetchRequest,
     defaultResponse: defaultShareFetchResponse,
   };
   table[79] = {
@@ -1424,6 +1505,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeShareAcknowledgeRequest,
     encodeResponse: encodeShareAcknowledgeResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeShareAcknowledgeResponse,
+    defaultRequest: defaultShareAcknowledgeRequest,
     defaultResponse: defaultShareAcknowledgeResponse,
   };
   table[80] = {
@@ -1437,6 +1519,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeAddRaftVoterRequest,
     encodeResponse: encodeAddRaftVoterResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeAddRaftVoterResponse,
+    defaultRequest: defaultAddRaftVoterRequest,
     defaultResponse: defaultAddRaftVoterResponse,
   };
   table[81] = {
@@ -1450,6 +1533,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeRemoveRaftVoterRequest,
     encodeResponse: encodeRemoveRaftVoterResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeRemoveRaftVoterResponse,
+    defaultRequest: defaultRemoveRaftVoterRequest,
     defaultResponse: defaultRemoveRaftVoterResponse,
   };
   table[82] = {
@@ -1463,6 +1547,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeUpdateRaftVoterRequest,
     encodeResponse: encodeUpdateRaftVoterResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeUpdateRaftVoterResponse,
+    defaultRequest: defaultUpdateRaftVoterRequest,
     defaultResponse: defaultUpdateRaftVoterResponse,
   };
   table[83] = {
@@ -1476,6 +1561,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeInitializeShareGroupStateRequest,
     encodeResponse: encodeInitializeShareGroupStateResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeInitializeShareGroupStateResponse,
+    defaultRequest: defaultInitializeShareGroupStateRequest,
     defaultResponse: defaultInitializeShareGroupStateResponse,
   };
   table[84] = {
@@ -1489,6 +1575,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeReadShareGroupStateRequest,
     encodeResponse: encodeReadShareGroupStateResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeReadShareGroupStateResponse,
+    defaultRequest: defaultReadShareGroupStateRequest,
     defaultResponse: defaultReadShareGroupStateResponse,
   };
   table[85] = {
@@ -1502,6 +1589,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeWriteShareGroupStateRequest,
     encodeResponse: encodeWriteShareGroupStateResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeWriteShareGroupStateResponse,
+    defaultRequest: defaultWriteShareGroupStateRequest,
     defaultResponse: defaultWriteShareGroupStateResponse,
   };
   table[86] = {
@@ -1515,6 +1603,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeDeleteShareGroupStateRequest,
     encodeResponse: encodeDeleteShareGroupStateResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeDeleteShareGroupStateResponse,
+    defaultRequest: defaultDeleteShareGroupStateRequest,
     defaultResponse: defaultDeleteShareGroupStateResponse,
   };
   table[87] = {
@@ -1528,6 +1617,7 @@ export const apis: ReadonlyArray<ApiInfo | undefined> = (() => {
     decodeRequest: decodeReadShareGroupStateSummaryRequest,
     encodeResponse: encodeReadShareGroupStateSummaryResponse as ApiInfo["encodeResponse"],
     decodeResponse: decodeReadShareGroupStateSummaryResponse,
+    defaultRequest: defaultReadShareGroupStateSummaryRequest,
     defaultResponse: defaultReadShareGroupStateSummaryResponse,
   };
   return table;
