@@ -16,11 +16,19 @@ interface RouteContext {
 
 const noStore = { "cache-control": "no-store" };
 
+/** Whether a JSON-like value holds a NUL character anywhere (Postgres text cannot store one). */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (typeof value !== "object" || value === null) return false;
+  return Object.entries(value).some(([k, v]) => k.includes("\u0000") || holdsNul(v));
+}
+
 function parse<S extends Parameters>(
   schema: S | undefined,
   raw: Record<string, unknown>,
 ): z.infer<S> {
   if (!schema) return {} as z.infer<S>;
+  if (holdsNul(raw)) throw new ApiError("invalid_request", "Text may not contain NUL characters");
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const message = parsed.error.issues
