@@ -32,6 +32,7 @@ import { persistentAgentId } from "./usage/agent-identity.ts";
 import { WriteBytesCounter } from "./usage/uncompressed-size.ts";
 import { UsageRecorder } from "./usage/usage-recorder.ts";
 import { startUsageReporting, type UsageReporting } from "./usage/usage-reporting.ts";
+import { ClusterMetricsReporter } from "./observability/cluster-metrics-reporter.ts";
 import type { WindowClock } from "./usage/usage-windows.ts";
 import { instrumentObjectStore } from "./storage/instrumented-object-store.ts";
 import { openObjectStore } from "./storage/open-object-store.ts";
@@ -211,11 +212,17 @@ export async function startAgent(
     : undefined;
 
   let reporting: UsageReporting | undefined;
+  let clusterMetrics: ClusterMetricsReporter | undefined;
   try {
     // First: an unusable spool directory stops the start before the agent registers.
     if (config.controlPlaneUrl === null) logger.info("usage metering off: no --control-plane-url");
     else {
       const agentKey = config.agentKey;
+      // A dedicated agent proves its cluster with its key; shared agents share a deployment token.
+      const ingestToken =
+        agentKey !== null
+          ? () => Promise.resolve(agentKey)
+          : () => metadata.deploymentSecret(USAGE_INGEST_SECRET);
       reporting = await startUsageReporting({
         recorder: usage,
         writeBytes,
@@ -223,16 +230,21 @@ export async function startAgent(
         controlPlaneUrl: config.controlPlaneUrl,
         spoolDir: config.usageSpoolDir,
         windowMs: config.usageWindowMs,
-        // A dedicated agent proves its cluster with its key; shared agents share a deployment token.
-        token:
-          agentKey !== null
-            ? () => Promise.resolve(agentKey)
-            : () => metadata.deploymentSecret(USAGE_INGEST_SECRET),
+        token: ingestToken,
         logger,
         metrics: metrics.usageSender,
         clock: timings.usageClock,
         retry: timings.usageRetry,
       });
+      clusterMetrics = new ClusterMetricsReporter({
+        metrics,
+        agentId: id,
+        controlPlaneUrl: config.controlPlaneUrl,
+        windowMs: config.usageWindowMs,
+        token: ingestToken,
+        logger,
+      });
+      clusterMetrics.start();
     }
     await heads.start();
     const kafkaPort = await kafkaServer.listen(config.kafkaPort, config.listenHost);
@@ -256,6 +268,7 @@ export async function startAgent(
         await kafkaServer.close();
         await groups.close();
         await produceBuffer.flushAndClose();
+        await clusterMetrics?.stop();
         await reporting
           ?.stop()
           .catch((err: unknown) => logger.warn({ err }, "usage reporting did not stop cleanly"));
@@ -291,6 +304,7 @@ export async function startAgent(
     };
     return { id, kafkaPort, httpPort, metrics, usageSent, stop, stoppedBy };
   } catch (err) {
+    await clusterMetrics?.stop();
     await reporting?.stop().catch(() => undefined);
     await Promise.allSettled([
       kafkaServer.close(),

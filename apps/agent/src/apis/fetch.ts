@@ -121,9 +121,9 @@ async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchR
       partition.records = result.records;
       bytes += result.records.length;
       if (result.errorCode)
-        metrics.partitionErrors.inc({ api: "Fetch", error_code: String(partition.errorCode) });
+        metrics.recordPartitionError(ctx.connection.clusterId, "Fetch", partition.errorCode);
     }
-    metrics.fetchedBytes.inc(bytes);
+    metrics.recordBytes(ctx.connection.clusterId, "fetch", bytes);
     usage.add(ctx.connection.clusterId, "read_bytes", bytes);
   }
   return { ...defaultFetchResponse(), responses };

@@ -141,7 +141,7 @@ async function produce(
     // connection reuses once this handler is done: so it is done when the flush is.
     await appended.then(
       (results) => {
-        metrics.producedBytes.inc(bytes);
+        metrics.recordBytes(clusterId, "produce", bytes);
         meterCommitted(writeBytes, clusterId, pending, results);
       },
       (err: unknown) => ctx.logger.warn({ err }, "acks=0 produce failed"),
@@ -151,7 +151,7 @@ async function produce(
   let results: AppendResult[];
   try {
     results = await appended;
-    metrics.producedBytes.inc(bytes);
+    metrics.recordBytes(clusterId, "produce", bytes);
     meterCommitted(writeBytes, clusterId, pending, results);
   } catch (err) {
     const errorCode = appendErrorCode(err);
@@ -169,8 +169,7 @@ async function produce(
   });
   for (const r of responses)
     for (const p of r.partitionResponses)
-      if (p.errorCode !== 0)
-        metrics.partitionErrors.inc({ api: "Produce", error_code: String(p.errorCode) });
+      if (p.errorCode !== 0) metrics.recordPartitionError(clusterId, "Produce", p.errorCode);
   return { ...defaultProduceResponse(), responses };
 }
 

@@ -6,6 +6,7 @@ import type { UncompressedSizeMetrics } from "../usage/uncompressed-size.ts";
 import type { UsageSenderMetrics } from "../usage/usage-sender.ts";
 import type { PeerBlockServeMetrics } from "./peer-block-route.ts";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { ClusterStats } from "../observability/cluster-stats.ts";
 
 const latencyBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const sizeBuckets = [1024, 16 * 1024, 128 * 1024, 1 << 20, 4 << 20, 8 << 20, 16 << 20, 64 << 20];
@@ -22,31 +23,33 @@ export class AgentMetrics {
 
   readonly requests = new Counter({
     name: "streambed_kafka_requests_total",
-    help: "Kafka requests answered, by API and top-level error code (0 = none)",
-    labelNames: ["api", "error_code"] as const,
+    help: "Kafka requests answered, by cluster, API and top-level error code (0 = none)",
+    labelNames: ["cluster_id", "api", "error_code"] as const,
     registers: [this.registry],
   });
   readonly partitionErrors = new Counter({
     name: "streambed_kafka_partition_errors_total",
-    help: "Per-partition errors returned in Produce and Fetch responses, by API and error code",
-    labelNames: ["api", "error_code"] as const,
+    help: "Per-partition errors returned in Produce and Fetch responses, by cluster, API and error code",
+    labelNames: ["cluster_id", "api", "error_code"] as const,
     registers: [this.registry],
   });
   readonly requestLatency = new Histogram({
     name: "streambed_kafka_request_duration_seconds",
-    help: "Time from a request's arrival to its response being queued, by API",
-    labelNames: ["api"] as const,
+    help: "Time from a request's arrival to its response being queued, by cluster and API",
+    labelNames: ["cluster_id", "api"] as const,
     buckets: latencyBuckets,
     registers: [this.registry],
   });
   readonly producedBytes = new Counter({
     name: "streambed_produce_bytes_total",
-    help: "Record batch bytes accepted from producers",
+    help: "Record batch bytes accepted from producers, by cluster",
+    labelNames: ["cluster_id"] as const,
     registers: [this.registry],
   });
   readonly fetchedBytes = new Counter({
     name: "streambed_fetch_bytes_total",
-    help: "Record batch bytes returned to consumers",
+    help: "Record batch bytes returned to consumers, by cluster",
+    labelNames: ["cluster_id"] as const,
     registers: [this.registry],
   });
   readonly flushBytes = new Histogram({
@@ -134,6 +137,22 @@ export class AgentMetrics {
     help: "Open Kafka connections",
     registers: [this.registry],
   });
+  /** Open connections by the cluster they serve, counted when scraped (see countConnections). */
+  private readonly clusterConnections = new Gauge({
+    name: "streambed_kafka_cluster_connections",
+    help: "Open Kafka connections by cluster (after authentication)",
+    labelNames: ["cluster_id"] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.clusterConnections.reset();
+      for (const [clusterId, open] of this.countConnections())
+        this.clusterConnections.set({ cluster_id: clusterId }, open);
+    },
+  });
+  /** Set by the Kafka server: its open connections by cluster id. */
+  countConnections: () => ReadonlyMap<string, number> = () => new Map();
+  /** The per-cluster figures the console charts, counted beside the series above. */
+  readonly clusterStats = new ClusterStats();
   readonly connectionsRejected = new Counter({
     name: "streambed_kafka_connections_rejected_total",
     help: "Connections refused because the connection limit was reached",
@@ -192,6 +211,28 @@ export class AgentMetrics {
       commitSeconds: this.commitLatency,
       flushFailures: this.flushFailures,
     };
+  }
+
+  /** A request answered on a connection of `clusterId`. */
+  recordRequest(clusterId: string, api: string, errorCode: number, seconds: number): void {
+    this.requests.inc({ cluster_id: clusterId, api, error_code: String(errorCode) });
+    this.requestLatency.observe({ cluster_id: clusterId, api }, seconds);
+    this.clusterStats.request(clusterId, api, errorCode, seconds * 1000);
+  }
+
+  /** A partition of a Produce or Fetch answered with an error. */
+  recordPartitionError(clusterId: string, api: string, errorCode: number): void {
+    this.partitionErrors.inc({ cluster_id: clusterId, api, error_code: String(errorCode) });
+    this.clusterStats.partitionError(clusterId, errorCode);
+  }
+
+  /** Record batch bytes accepted from producers or returned to consumers. */
+  recordBytes(clusterId: string, direction: "produce" | "fetch", bytes: number): void {
+    (direction === "produce" ? this.producedBytes : this.fetchedBytes).inc(
+      { cluster_id: clusterId },
+      bytes,
+    );
+    this.clusterStats.bytes(clusterId, direction, bytes);
   }
 
   /** The object store's instruments. */

@@ -394,10 +394,9 @@ export class Connection {
   }
 
   private record(api: string, errorCode: number, started: number): void {
-    const { metrics } = this.services;
-    metrics.requests.inc({ api, error_code: String(errorCode) });
+    const seconds = (performance.now() - started) / 1000;
+    this.services.metrics.recordRequest(this.info.clusterId, api, errorCode, seconds);
     this.services.usage.add(this.info.clusterId, "requests", 1);
-    metrics.requestLatency.observe({ api }, (performance.now() - started) / 1000);
   }
 
   private afterResponse(): void {

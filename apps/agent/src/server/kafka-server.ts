@@ -24,6 +24,15 @@ export class KafkaServer {
           .on("tlsClientError", (err) => logger.debug({ err }, "TLS handshake failed"))
       : net.createServer((socket) => this.accept(socket));
     this.server.on("error", (err) => logger.error({ err }, "kafka listener error"));
+    services.metrics.countConnections = () => this.connectionsByCluster();
+  }
+
+  /** Open connections by the cluster they serve (connections not yet bound to one are left out). */
+  connectionsByCluster(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const { info } of this.connections)
+      if (info.clusterId !== "") counts.set(info.clusterId, (counts.get(info.clusterId) ?? 0) + 1);
+    return counts;
   }
 
   async listen(port: number, host: string): Promise<number> {
