@@ -147,3 +147,30 @@ test("the banner's REST API key reads the same usage", async ({ request }) => {
     .reduce((sum, r) => sum + BigInt(r.quantity), 0n);
   expect(written).toBeGreaterThanOrEqual(BigInt(messages * messageBytes));
 });
+
+test("the cluster's metrics page charts the same traffic; /metrics labels it by cluster", async ({
+  request,
+}) => {
+  test.setTimeout(90_000);
+  await page.goto(`/clusters/${clusterId}`);
+  await page
+    .getByRole("navigation", { name: "Cluster" })
+    .getByRole("link", { name: "Metrics" })
+    .click();
+  await page.waitForURL(`**/clusters/${clusterId}/metrics`);
+  // Agents send each window's figures (5 s in e2e); the page refreshes every 15 s.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("chart-requests")).toContainText("Produce", { timeout: 5_000 });
+  }).toPass({ timeout: 60_000, intervals: [2_000] });
+  await expect(
+    page.getByTestId("chart-throughput").locator(".recharts-line-curve").first(),
+  ).toBeVisible();
+  await expect(page.getByTestId("chart-latency")).toContainText("Produce p99");
+  await shot(page, "cluster-metrics");
+
+  const scrape = await request.get(`http://127.0.0.1:${e2ePorts.agentHttp}/metrics`);
+  expect(await scrape.text()).toMatch(
+    new RegExp(`streambed_produce_bytes_total\\{cluster_id="${clusterId}"\\} [1-9]`),
+  );
+});

@@ -447,6 +447,35 @@ describe("usage models", () => {
     ).toMatchObject({ organizationId: "o9", quantity: huge });
   });
 
+  it("round-trips a cluster metric window with its latency buckets and counts by key", async () => {
+    const { prisma } = db;
+    const data = {
+      clusterId: "c9",
+      agentId: "agent-1",
+      windowStart: at,
+      windowSeconds: 60,
+      produceBytes: 2n ** 40n,
+      fetchBytes: 5n,
+      requests: { Produce: 3, Fetch: 9 },
+      errors: { "6": 1 },
+      produceLatency: [0, 2, 1],
+      fetchLatency: [4],
+      connections: 2,
+      objectPuts: 1,
+      objectGets: 7,
+      cacheHits: 30,
+      cacheMisses: 2,
+    };
+    await prisma.clusterMetricWindow.create({ data });
+    expect(
+      await prisma.clusterMetricWindow.findUniqueOrThrow({
+        where: {
+          clusterId_windowStart_agentId: { clusterId: "c9", windowStart: at, agentId: "agent-1" },
+        },
+      }),
+    ).toEqual(data);
+  });
+
   it("round-trips storage samples and cluster minutes", async () => {
     const { prisma } = db;
     const sampledAt = new Date("2026-01-02T03:04:05.678Z");

@@ -13,6 +13,7 @@ const tabs = [
   { path: "", label: "Overview" },
   { path: "/topics", label: "Topics" },
   { path: "/groups", label: "Consumer groups" },
+  { path: "/metrics", label: "Metrics" },
   { path: "/usage", label: "Usage" },
   { path: "/credentials", label: "Credentials" },
   { path: "/agent-keys", label: "Agent keys" },

@@ -8,7 +8,7 @@ import { QueryError, TableSkeleton } from "@/components/shell/query-state";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { OptionPicker } from "@/components/ui/option-picker";
 import { cn } from "@/lib/cn";
 import { useTRPC } from "@/lib/trpc/client";
 import {
@@ -33,32 +33,6 @@ const rangeLabels: Record<UsageRange, string> = {
   "30d": "30 days",
   month: "This month",
 };
-
-function Picker<T extends string>({
-  label,
-  value,
-  options,
-  labels,
-  onChange,
-}: {
-  label: string;
-  value: T;
-  options: readonly T[];
-  labels: Record<T, string>;
-  onChange: (value: T) => void;
-}) {
-  return (
-    <Tabs value={value} onValueChange={(v) => onChange(v as T)} aria-label={label}>
-      <TabsList>
-        {options.map((o) => (
-          <TabsTrigger key={o} value={o}>
-            {labels[o]}
-          </TabsTrigger>
-        ))}
-      </TabsList>
-    </Tabs>
-  );
-}
 
 /**
  * Metered usage of the organization, or of one cluster when `clusterId` is given: totals, a chart
@@ -110,14 +84,14 @@ export function UsagePage({ clusterId }: { clusterId?: string }) {
         }
       />
       <div className="mb-4 flex flex-wrap items-center gap-3">
-        <Picker
+        <OptionPicker
           label="Range"
           value={range}
           options={usageRanges}
           labels={rangeLabels}
           onChange={setRange}
         />
-        <Picker
+        <OptionPicker
           label="Granularity"
           value={granularity}
           options={usageGranularities}

@@ -6,6 +6,7 @@ import { clustersRouter } from "./clusters.ts";
 import { credentialsRouter } from "./credentials.ts";
 import { groupsRouter } from "./groups.ts";
 import { membersRouter } from "./members.ts";
+import { metricsRouter } from "./metrics.ts";
 import { organizationsRouter } from "./organizations.ts";
 import { topicsRouter } from "./topics.ts";
 import { usageRouter } from "./usage.ts";
@@ -21,6 +22,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   usage: usageRouter,
   billing: billingRouter,
+  metrics: metricsRouter,
 });
 
 export type AppRouter = typeof appRouter;
