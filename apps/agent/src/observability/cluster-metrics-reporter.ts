@@ -33,15 +33,19 @@ export class ClusterMetricsReporter {
   start(): void {
     const { windowMs } = this.options;
     void this.storeTotals().then((totals) => (this.lastStore ??= totals));
-    const schedule = () => {
-      const next = Math.ceil((Date.now() + 1) / windowMs) * windowMs;
-      this.timer = setTimeout(() => {
-        this.sending = this.sending.then(() => this.close(next - windowMs));
-        schedule();
-      }, next - Date.now());
+    // Boundaries advance from the last one, never from the clock: a timer that fires a little
+    // early must not close the same window twice.
+    const schedule = (boundary: number) => {
+      this.timer = setTimeout(
+        () => {
+          this.sending = this.sending.then(() => this.close(boundary - windowMs));
+          schedule(boundary + windowMs);
+        },
+        Math.max(0, boundary - Date.now()),
+      );
       this.timer.unref();
     };
-    schedule();
+    schedule(Math.ceil((Date.now() + 1) / windowMs) * windowMs);
   }
 
   async stop(): Promise<void> {

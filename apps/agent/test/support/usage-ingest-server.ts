@@ -1,10 +1,12 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { CLUSTER_METRICS_PATH, type ClusterMetricsReport } from "@streambed/db/cluster-metrics";
 import type { UsageEvent } from "../../src/usage/usage-event.ts";
 
 /**
  * A stand-in for the control plane's POST /api/v1/usage/events with the same storage rule: one
  * event per idempotency key, a resend with the same payload is a no-op, another payload a 409.
+ * The cluster metrics agents send beside usage (CLUSTER_METRICS_PATH) are kept as received.
  */
 export interface UsageIngestServer {
   url: string;
@@ -14,6 +16,8 @@ export interface UsageIngestServer {
   receivedAt: Map<string, number>;
   /** Events received again under a key already stored (with the same payload). */
   resent: number;
+  /** Cluster metrics reports, in order of arrival. */
+  clusterMetrics: ClusterMetricsReport[];
   /**
    * "up" stores and answers 200; "down" answers 503 without storing; "lose-answer" stores, then
    * answers 503 once (as if the response was lost) and goes back to "up".
@@ -29,6 +33,7 @@ export async function startUsageIngestServer(): Promise<UsageIngestServer> {
     events: new Map<string, UsageEvent>(),
     receivedAt: new Map<string, number>(),
     resent: 0,
+    clusterMetrics: [] as ClusterMetricsReport[],
     mode: "up" as UsageIngestServer["mode"],
   };
   const server = http.createServer((req, res) => {
@@ -41,6 +46,10 @@ export async function startUsageIngestServer(): Promise<UsageIngestServer> {
       };
       if (!req.headers.authorization?.startsWith("Bearer ")) return answer(401, {});
       if (state.mode === "down") return answer(503, {});
+      if (req.url === CLUSTER_METRICS_PATH) {
+        state.clusterMetrics.push(JSON.parse(body) as ClusterMetricsReport);
+        return answer(200, {});
+      }
       const { events } = JSON.parse(body) as { events: UsageEvent[] };
       const conflicting = events.filter((e) => {
         const stored = state.events.get(e.idempotencyKey);
@@ -74,6 +83,9 @@ export async function startUsageIngestServer(): Promise<UsageIngestServer> {
     },
     get resent() {
       return state.resent;
+    },
+    get clusterMetrics() {
+      return state.clusterMetrics;
     },
     get mode() {
       return state.mode;

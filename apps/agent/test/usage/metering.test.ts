@@ -169,6 +169,20 @@ describe("read_bytes and requests", () => {
     expect(ingest.total("requests", CLUSTER)).toBeGreaterThan(requestsBefore);
   });
 
+  it("sends the cluster's operational figures beside its usage, matching the bytes fetched", () => {
+    const reports = ingest.clusterMetrics.flatMap((r) =>
+      r.clusters.filter((c) => c.clusterId === CLUSTER),
+    );
+    expect(reports.length).toBeGreaterThan(0);
+    const fetched = reports.reduce((sum, c) => sum + c.fetchBytes, 0);
+    expect(fetched).toBe(Number(ingest.total("read_bytes", CLUSTER)));
+    expect(reports.some((c) => (c.requests.Produce ?? 0) > 0)).toBe(true);
+    expect(reports.flatMap((c) => c.produceLatency).reduce((a, b) => a + b)).toBeGreaterThan(0);
+    expect(new Set(ingest.clusterMetrics.map((r) => r.windowStart)).size).toBe(
+      ingest.clusterMetrics.length,
+    );
+  });
+
   it("never sends the same window twice under different keys", () => {
     const keys = [...ingest.events.values()].map(
       (e) => `${e.clusterId}:${e.dimension}:${e.windowStart}`,
