@@ -2,8 +2,6 @@ import { DecodeError, splitBatches, verifyBatchCrc } from "@streambed/protocol";
 import type { ProducerBatchInfo } from "../metadata/metadata-store.ts";
 import { ProduceValidationError } from "./produce-errors.ts";
 
-/** Kafka's default max.message.bytes (1 MiB + record batch overhead). */
-export const DEFAULT_MAX_MESSAGE_BYTES = 1048588;
 const MAGIC_AT = 16;
 
 export interface ValidatedRecords {
