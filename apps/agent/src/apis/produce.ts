@@ -82,16 +82,18 @@ async function acceptPartition(
   }
   const maxUncompressed = ctx.services.config.maxUncompressedBatchBytes;
   try {
-    const { batchCount: _, firstTimestamp, ...validated } = validateRecordBatches(
-      data.records,
-      maxMessageBytes(topic.configs),
-      maxUncompressed,
-    );
+    const {
+      batchCount: _,
+      firstTimestamp,
+      ...validated
+    } = validateRecordBatches(data.records, maxMessageBytes(topic.configs), maxUncompressed);
     const logAppendTime = usesLogAppendTime(topic.configs);
     if (!logAppendTime) checkTimestamps(topic.configs, firstTimestamp, validated.maxTimestamp);
     const target = storedCompression(topic.configs["compression.type"]);
     const batches =
-      target === null ? data.records : await recompressBatches(data.records, target, maxUncompressed);
+      target === null
+        ? data.records
+        : await recompressBatches(data.records, target, maxUncompressed);
     const response = partitionResponse(data.index, ErrorCode.NONE);
     let logAppendTimeMs: bigint | null = null;
     if (logAppendTime) {
@@ -102,7 +104,13 @@ async function acceptPartition(
     pending.push({
       response,
       logAppendTimeMs,
-      entry: { topicId: topic.id, topicName: topic.name, partition: data.index, batches, ...validated },
+      entry: {
+        topicId: topic.id,
+        topicName: topic.name,
+        partition: data.index,
+        batches,
+        ...validated,
+      },
     });
     return response;
   } catch (err) {

@@ -28,10 +28,7 @@ export class CompressionError extends Error {
 export class UncompressedSizeError extends CompressionError {
   override readonly name = "UncompressedSizeError";
   constructor(maxBytes: number) {
-    super(
-      `record batch decompresses to more than ${maxBytes} bytes`,
-      RECORD_LIST_TOO_LARGE,
-    );
+    super(`record batch decompresses to more than ${maxBytes} bytes`, RECORD_LIST_TOO_LARGE);
   }
 }
 

@@ -178,7 +178,7 @@ function zstdBound(data: Buffer, start: number, end: number): number | null {
     const declared = zstdLength(data, at, end);
     let blocks = 0;
     let last = false;
-    for (at += headerSize; !last; ) {
+    for (at += headerSize; !last;) {
       if (at + 3 > end) return null;
       const header = data.readUIntLE(at, 3);
       last = (header & 1) === 1;
