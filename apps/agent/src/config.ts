@@ -38,6 +38,8 @@ export interface AgentConfig {
    * (RECORD_LIST_TOO_LARGE) and the agent never inflates more than this from one batch.
    */
   maxUncompressedBatchBytes: number;
+  /** Incremental fetch sessions kept at once (Kafka's max.incremental.fetch.session.cache.slots). */
+  fetchSessionCacheSlots: number;
   logLevel: LogLevel;
   /** Kafka's group.initial.rebalance.delay.ms: a new group waits this long for more members. */
   groupInitialRebalanceDelayMs: number;
@@ -187,6 +189,12 @@ const options = {
     help: "largest size a compressed record batch may decompress to (decompression bombs are refused)",
     defaultText: String(DEFAULT_MAX_UNCOMPRESSED_BATCH_BYTES),
   },
+  fetchSessionCacheSlots: {
+    flag: "fetch-session-cache-slots",
+    env: ["STREAMBED_FETCH_SESSION_CACHE_SLOTS"],
+    help: "incremental fetch sessions (KIP-227) kept at once; the least recently used gives way",
+    defaultText: "1000",
+  },
   logLevel: {
     flag: "log-level",
     env: ["STREAMBED_LOG_LEVEL", "LOG_LEVEL"],
@@ -307,6 +315,7 @@ const schema = z
     maxConnections: positiveInt.default(10_000),
     maxBufferedProduceBytes: positiveInt.default(64 * MiB),
     maxUncompressedBatchBytes: positiveInt.default(DEFAULT_MAX_UNCOMPRESSED_BATCH_BYTES),
+    fetchSessionCacheSlots: positiveInt.default(1000),
     logLevel: z.enum(logLevels).default("info"),
     groupInitialRebalanceDelayMs: z.coerce.number().int().min(0).default(3000),
     retentionCheckIntervalMs: positiveInt.default(60_000),
