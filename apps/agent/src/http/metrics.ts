@@ -72,6 +72,13 @@ export class AgentMetrics {
     buckets: latencyBuckets,
     registers: [this.registry],
   });
+  readonly produceStageLatency = new Histogram({
+    name: "streambed_produce_stage_seconds",
+    help: "Time each committed produce spent per stage: buffer_wait, object_write, commit_wait, commit",
+    labelNames: ["stage"] as const,
+    buckets: latencyBuckets,
+    registers: [this.registry],
+  });
   readonly objectRequests = new Counter({
     name: "streambed_object_requests_total",
     help: "Object store requests by operation (put, get)",
@@ -190,6 +197,7 @@ export class AgentMetrics {
       flushBytes: this.flushBytes,
       flushSeconds: this.flushLatency,
       commitSeconds: this.commitLatency,
+      stageSeconds: this.produceStageLatency,
       flushFailures: this.flushFailures,
     };
   }
