@@ -221,7 +221,8 @@ function checkTimestamps(configs: TopicInfo["configs"], first: bigint, max: bigi
   const now = BigInt(Date.now());
   const before = configs["message.timestamp.before.max.ms"];
   const after = configs["message.timestamp.after.max.ms"];
-  if (before !== undefined && now - first > BigInt(before))
+  // -1 is "no timestamp" (NO_TIMESTAMP), which Kafka does not check.
+  if (before !== undefined && first >= 0n && now - first > BigInt(before))
     throw new ProduceValidationError(
       "INVALID_TIMESTAMP",
       `timestamp ${first} is more than message.timestamp.before.max.ms ${before} before the agent's clock`,
