@@ -56,6 +56,7 @@ try {
       flushBytes: { observe: () => undefined },
       flushSeconds: { observe: () => undefined },
       commitSeconds: { observe: (s) => ((commits.count += 1), (commits.seconds += s)) },
+      stageSeconds: { observe: () => undefined },
       flushFailures: { inc: () => undefined },
     },
     onCommitted: (_, h) => heads.apply(h),

@@ -36,6 +36,10 @@ import { ClusterMetricsReporter } from "./observability/cluster-metrics-reporter
 import type { WindowClock } from "./usage/usage-windows.ts";
 import { instrumentObjectStore } from "./storage/instrumented-object-store.ts";
 import { openObjectStore } from "./storage/open-object-store.ts";
+import { FetchSessionCache } from "./fetch/fetch-sessions.ts";
+
+/** Kafka's: a session unused this long gives way to any new one (min.incremental.fetch.session.eviction.ms). */
+const FETCH_SESSION_EVICTION_MS = 120_000;
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -160,6 +164,10 @@ export async function startAgent(
       produceBuffer,
       framePool,
       fetchReader: new FetchReader({ metadata, heads, blocks }),
+      fetchSessions: new FetchSessionCache({
+        maxSessions: config.fetchSessionCacheSlots,
+        evictionMs: FETCH_SESSION_EVICTION_MS,
+      }),
       heads,
       blocks,
       clusterSettings: new ClusterSettingsReader(metadata.controlPlane),

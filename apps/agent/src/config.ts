@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { defaultBatchTimeoutMs } from "./storage/open-object-store.ts";
 import { DEFAULT_MAX_FLUSHES_IN_FLIGHT } from "./produce/produce-buffer.ts";
+import { DEFAULT_MAX_UNCOMPRESSED_BATCH_BYTES } from "./produce/validate-records.ts";
 import { z } from "zod";
 import { agentRoles, type AgentRole } from "./cluster/roles.ts";
 
@@ -33,6 +34,13 @@ export interface AgentConfig {
   maxConnections: number;
   /** Socket reads pause while the produce buffer holds more than this many bytes. */
   maxBufferedProduceBytes: number;
+  /**
+   * Largest size a compressed record batch may decompress to: Produce refuses bigger ones
+   * (RECORD_LIST_TOO_LARGE) and the agent never inflates more than this from one batch.
+   */
+  maxUncompressedBatchBytes: number;
+  /** Incremental fetch sessions kept at once (Kafka's max.incremental.fetch.session.cache.slots). */
+  fetchSessionCacheSlots: number;
   logLevel: LogLevel;
   /** Kafka's group.initial.rebalance.delay.ms: a new group waits this long for more members. */
   groupInitialRebalanceDelayMs: number;
@@ -174,6 +182,18 @@ const options = {
     help: "stop reading from sockets while the produce buffer holds more than this",
     defaultText: String(64 * MiB),
   },
+  maxUncompressedBatchBytes: {
+    flag: "max-uncompressed-batch-bytes",
+    env: ["STREAMBED_MAX_UNCOMPRESSED_BATCH_BYTES"],
+    help: "largest size a compressed record batch may decompress to (decompression bombs are refused)",
+    defaultText: String(DEFAULT_MAX_UNCOMPRESSED_BATCH_BYTES),
+  },
+  fetchSessionCacheSlots: {
+    flag: "fetch-session-cache-slots",
+    env: ["STREAMBED_FETCH_SESSION_CACHE_SLOTS"],
+    help: "incremental fetch sessions (KIP-227) kept at once; the least recently used gives way",
+    defaultText: "1000",
+  },
   logLevel: {
     flag: "log-level",
     env: ["STREAMBED_LOG_LEVEL", "LOG_LEVEL"],
@@ -293,6 +313,8 @@ const schema = z
       .default(256 * MiB),
     maxConnections: positiveInt.default(10_000),
     maxBufferedProduceBytes: positiveInt.default(64 * MiB),
+    maxUncompressedBatchBytes: positiveInt.default(DEFAULT_MAX_UNCOMPRESSED_BATCH_BYTES),
+    fetchSessionCacheSlots: positiveInt.default(1000),
     logLevel: z.enum(logLevels).default("info"),
     groupInitialRebalanceDelayMs: z.coerce.number().int().min(0).default(3000),
     retentionCheckIntervalMs: positiveInt.default(60_000),

@@ -6,12 +6,16 @@ export { ZERO_UUID, formatUuid, isUuid } from "./primitives/uuid.ts";
 export {
   COMPRESSION_TYPES,
   CompressionError,
+  UncompressedSizeError,
   compressionTypeFromId,
   compressionTypeId,
 } from "./compression/codec.ts";
 export type { CompressionCodec, CompressionType } from "./compression/codec.ts";
 export { compress, compressionCodec, decompress } from "./compression/codecs.ts";
-export { declaredUncompressedLength } from "./compression/declared-length.ts";
+export {
+  declaredUncompressedLength,
+  uncompressedLengthBound,
+} from "./compression/declared-length.ts";
 export {
   LOG_OVERHEAD,
   RECORD_BATCH_HEADER_SIZE,

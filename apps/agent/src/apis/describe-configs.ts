@@ -53,9 +53,7 @@ async function describeResource(
       isDefault: false,
       configSource: c.configSource,
       isSensitive: false,
-      synonyms: request.includeSynonyms
-        ? [{ name: c.name, value: c.value, source: c.configSource }]
-        : [],
+      synonyms: request.includeSynonyms ? c.synonyms : [],
       configType: ctx.apiVersion >= 3 ? c.type : 0,
       documentation: request.includeDocumentation ? c.documentation : null,
     })),

@@ -10,6 +10,7 @@ import {
 } from "@streambed/protocol";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import type { FetchPartitionRequest } from "../fetch/fetch-reader.ts";
+import { FetchSessionCache, type SessionPartition } from "../fetch/fetch-sessions.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { preferredReadReplicas } from "../cluster/brokers.ts";
 
@@ -29,62 +30,92 @@ function partitionError(partitionIndex: number, errorCode: number): FetchRespons
   };
 }
 
-/**
- * The agent creates no incremental fetch sessions: a full fetch (session 0) is answered with
- * session id 0, which tells clients to keep sending full fetches. Anything that names a session
- * this agent could not have created gets FETCH_SESSION_ID_NOT_FOUND, as Kafka does.
- */
-function sessionError(request: FetchRequest, version: number): number {
-  if (version < SESSIONS_FROM) return ErrorCode.NONE;
-  if (request.sessionId !== 0) return ErrorCode.FETCH_SESSION_ID_NOT_FOUND;
-  if (request.sessionEpoch > 0) return ErrorCode.INVALID_FETCH_SESSION_EPOCH;
-  return ErrorCode.NONE;
+/** The partitions a request names, keyed by topic name (v7-12) or id (v13+). */
+function requestedPartitions(request: FetchRequest, usesTopicIds: boolean): SessionPartition[] {
+  return request.topics.flatMap((t) =>
+    t.partitions.map((p) => ({
+      topic: usesTopicIds ? t.topicId : t.topic,
+      partition: p.partition,
+      fetchOffset: p.fetchOffset,
+      partitionMaxBytes: p.partitionMaxBytes,
+    })),
+  );
 }
 
-async function resolveTopics(
+/** The fetch's session (v7+), and what it reads: the request's partitions, or its session's. */
+function openSession(
   request: FetchRequest,
   ctx: RequestContext,
-): Promise<(TopicInfo | undefined)[]> {
+):
+  | { errorCode: number }
+  | { sessionId: number; incremental: boolean; partitions: SessionPartition[] } {
+  const usesTopicIds = ctx.apiVersion >= TOPIC_IDS_FROM;
+  const partitions = requestedPartitions(request, usesTopicIds);
+  if (ctx.apiVersion < SESSIONS_FROM) return { sessionId: 0, incremental: false, partitions };
+  const outcome = ctx.services.fetchSessions.open(ctx.connection.clusterId, {
+    sessionId: request.sessionId,
+    sessionEpoch: request.sessionEpoch,
+    partitions,
+    forgotten: request.forgottenTopicsData.map((f) => ({
+      topic: usesTopicIds ? f.topicId : f.topic,
+      partitions: f.partitions,
+    })),
+    usesTopicIds,
+  });
+  return "errorCode" in outcome ? { errorCode: ErrorCode[outcome.errorCode] } : outcome;
+}
+
+/** The topics of the fetch, by the key the client uses (name, or id from v13). */
+async function resolveTopics(
+  keys: readonly string[],
+  ctx: RequestContext,
+): Promise<Map<string, TopicInfo | undefined>> {
   const { metadata, topics } = ctx.services;
   const clusterId = ctx.connection.clusterId;
-  if (ctx.apiVersion >= TOPIC_IDS_FROM) {
-    return Promise.all(request.topics.map((t) => metadata.getTopicById(clusterId, t.topicId)));
+  if (ctx.apiVersion < TOPIC_IDS_FROM) return topics.getMany(clusterId, keys);
+  const found = await Promise.all(keys.map((id) => metadata.getTopicById(clusterId, id)));
+  return new Map(keys.map((id, i) => [id, found[i]]));
+}
+
+/** The session's partitions grouped by topic, in first-seen order. */
+function byTopic(partitions: readonly SessionPartition[]): Map<string, SessionPartition[]> {
+  const groups = new Map<string, SessionPartition[]>();
+  for (const p of partitions) {
+    const group = groups.get(p.topic);
+    if (group) group.push(p);
+    else groups.set(p.topic, [p]);
   }
-  const byName = await topics.getMany(
-    clusterId,
-    request.topics.map((t) => t.topic),
-  );
-  return request.topics.map((t) => byName.get(t.topic));
+  return groups;
 }
 
 async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchResponse> {
-  const sessionProblem = sessionError(request, ctx.apiVersion);
-  if (sessionProblem !== ErrorCode.NONE)
-    return { ...defaultFetchResponse(), errorCode: sessionProblem };
+  const session = openSession(request, ctx);
+  if ("errorCode" in session) return { ...defaultFetchResponse(), errorCode: session.errorCode };
 
   const { fetchReader, metrics, usage } = ctx.services;
-  const unknownTopic =
-    ctx.apiVersion >= TOPIC_IDS_FROM
-      ? ErrorCode.UNKNOWN_TOPIC_ID
-      : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+  const usesTopicIds = ctx.apiVersion >= TOPIC_IDS_FROM;
+  const unknownTopic = usesTopicIds
+    ? ErrorCode.UNKNOWN_TOPIC_ID
+    : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+  const groups = byTopic(session.partitions);
   const [topics, readReplica] = await Promise.all([
-    resolveTopics(request, ctx),
+    resolveTopics([...groups.keys()], ctx),
     preferredReadReplicas(ctx, request.rackId || ctx.clientZone),
   ]);
   // Consumers before v11 cannot be sent elsewhere: they are served here.
   const redirect = ctx.apiVersion >= PREFERRED_READ_REPLICA_FROM ? readReplica : undefined;
   const reads: FetchPartitionRequest[] = [];
-  const slots: { topic: number; partition: number; read: number }[] = [];
-  const responses = request.topics.map((wanted, t) => {
-    const topic = topics[t];
+  const slots: { topic: number; partition: number; read: number; wanted: SessionPartition }[] = [];
+  const responses = [...groups].map(([key, wanted], t) => {
+    const topic = topics.get(key);
     return {
-      topic: topic?.name ?? wanted.topic,
-      topicId: topic?.id ?? (wanted.topicId || ZERO_UUID),
-      partitions: wanted.partitions.map((p, i) => {
+      topic: topic?.name ?? (usesTopicIds ? "" : key),
+      topicId: topic?.id ?? (usesTopicIds ? key : ZERO_UUID),
+      partitions: wanted.map((p, i) => {
         if (!topic) return partitionError(p.partition, unknownTopic);
         if (p.partition < 0 || p.partition >= topic.partitionCount)
           return partitionError(p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-        slots.push({ topic: t, partition: i, read: reads.length });
+        slots.push({ topic: t, partition: i, read: reads.length, wanted: p });
         reads.push({
           topicId: topic.id,
           partition: p.partition,
@@ -100,6 +131,8 @@ async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchR
     };
   });
 
+  /** Partitions an incremental response leaves out: nothing new since the client last heard. */
+  const unchanged = new Set<FetchResponsePartitionData>();
   if (reads.length > 0) {
     const results = await fetchReader.read({
       clusterId: ctx.connection.clusterId,
@@ -122,11 +155,26 @@ async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchR
       bytes += result.records.length;
       if (result.errorCode)
         metrics.recordPartitionError(ctx.connection.clusterId, "Fetch", partition.errorCode);
+      const changed = FetchSessionCache.changed(slot.wanted, result);
+      if (
+        session.incremental &&
+        !redirect &&
+        !changed &&
+        !result.errorCode &&
+        !result.records.length
+      )
+        unchanged.add(partition);
     }
     metrics.recordBytes(ctx.connection.clusterId, "fetch", bytes);
     usage.add(ctx.connection.clusterId, "read_bytes", bytes);
   }
-  return { ...defaultFetchResponse(), responses };
+  return {
+    ...defaultFetchResponse(),
+    sessionId: session.sessionId,
+    responses: responses
+      .map((r) => ({ ...r, partitions: r.partitions.filter((p) => !unchanged.has(p)) }))
+      .filter((r) => r.partitions.length > 0 || !session.incremental),
+  };
 }
 
 export const fetchApi = defineApi<FetchRequest, FetchResponse>({

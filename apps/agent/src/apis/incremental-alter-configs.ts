@@ -11,10 +11,10 @@ import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import type { ClusterSettings } from "../server/cluster-settings.ts";
 import { alterTopicConfigs } from "../topics/alter-topic-configs.ts";
 import { configResourceResult } from "../topics/config-resources.ts";
+import { topicConfigDefinitions } from "@streambed/protocol/configs/topic-configs";
 import {
   InvalidTopicConfigError,
   defaultTopicConfig,
-  topicConfigDefinitions,
   validateTopicConfig,
 } from "../topics/topic-configs.ts";
 
@@ -23,8 +23,6 @@ type ResourceResponse = IncrementalAlterConfigsResponseAlterConfigsResourceRespo
 
 /** Kafka's AlterConfigOp.OpType. */
 const OpType = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
-/** Config type LIST: the only kind APPEND and SUBTRACT apply to. */
-const LIST_TYPE = 7;
 
 /** The changes (string = set, null = back to default) the operations amount to. */
 function changesOf(
@@ -34,17 +32,21 @@ function changesOf(
 ): Record<string, string | null> {
   const changes: Record<string, string | null> = {};
   for (const { name, configOperation, value } of resource.configs) {
-    if (name in changes) throw new InvalidTopicConfigError(name, "named more than once");
+    if (name in changes)
+      throw new InvalidTopicConfigError(name, `Config ${name} is named more than once`);
     validateTopicConfig(name, null);
     if (configOperation === OpType.SET) {
-      if (value === null) throw new InvalidTopicConfigError(name, "SET needs a value");
+      if (value === null) throw new InvalidTopicConfigError(name, `SET of ${name} needs a value`);
       validateTopicConfig(name, value);
       changes[name] = value;
     } else if (configOperation === OpType.DELETE) {
       changes[name] = null;
     } else if (configOperation === OpType.APPEND || configOperation === OpType.SUBTRACT) {
-      if (topicConfigDefinitions[name]!.type !== LIST_TYPE)
-        throw new InvalidTopicConfigError(name, "APPEND and SUBTRACT apply to list configs only");
+      if (topicConfigDefinitions[name]!.type !== "list")
+        throw new InvalidTopicConfigError(
+          name,
+          `Config value append is not allowed for config key: ${name}`,
+        );
       const items = (current[name] ?? defaultTopicConfig(name, settings) ?? "")
         .split(",")
         .filter((v) => v !== "");
@@ -57,7 +59,7 @@ function changesOf(
       validateTopicConfig(name, joined);
       changes[name] = joined;
     } else {
-      throw new InvalidTopicConfigError(name, `unknown operation ${configOperation}`);
+      throw new InvalidTopicConfigError(name, `Unknown operation ${configOperation} on ${name}`);
     }
   }
   return changes;

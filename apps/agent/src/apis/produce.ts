@@ -14,6 +14,7 @@ import {
   ProduceValidationError,
 } from "../produce/produce-errors.ts";
 import { validateRecordBatches } from "../produce/validate-records.ts";
+import { recompressBatches, storedCompression } from "../produce/recompress.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import type { WriteBytesCounter } from "../usage/uncompressed-size.ts";
@@ -65,8 +66,69 @@ async function autoCreateMissing(
 }
 
 /**
+ * Checks one partition's records (validation, the topic's timestamp bounds, its compression.type)
+ * and queues the accepted ones in `pending`; answers at once when they are refused.
+ */
+async function acceptPartition(
+  topic: TopicInfo | undefined,
+  data: ProduceRequest["topicData"][number]["partitionData"][number],
+  ctx: RequestContext,
+  pending: Pending[],
+): Promise<PartitionResponse> {
+  if (!topic || data.index < 0 || data.index >= topic.partitionCount) {
+    return partitionResponse(data.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  }
+  if (data.records === null || data.records.length === 0) {
+    return partitionResponse(data.index, ErrorCode.CORRUPT_MESSAGE, "no record batches");
+  }
+  const maxUncompressed = ctx.services.config.maxUncompressedBatchBytes;
+  try {
+    const {
+      batchCount: _,
+      firstTimestamp,
+      ...validated
+    } = validateRecordBatches(data.records, maxMessageBytes(topic.configs), maxUncompressed);
+    const logAppendTime = usesLogAppendTime(topic.configs);
+    if (!logAppendTime) checkTimestamps(topic.configs, firstTimestamp, validated.maxTimestamp);
+    const target = storedCompression(topic.configs["compression.type"]);
+    const batches =
+      target === null
+        ? data.records
+        : await recompressBatches(data.records, target, maxUncompressed);
+    const response = partitionResponse(data.index, ErrorCode.NONE);
+    let logAppendTimeMs: bigint | null = null;
+    if (logAppendTime) {
+      logAppendTimeMs = BigInt(Date.now());
+      stampLogAppendTime(batches, logAppendTimeMs);
+      validated.maxTimestamp = logAppendTimeMs;
+    }
+    pending.push({
+      response,
+      logAppendTimeMs,
+      entry: {
+        topicId: topic.id,
+        topicName: topic.name,
+        partition: data.index,
+        batches,
+        ...validated,
+      },
+    });
+    return response;
+  } catch (err) {
+    if (!(err instanceof ProduceValidationError)) throw err;
+    ctx.logger.debug(
+      { topic: topic.name, partition: data.index, reason: err.message },
+      "records rejected",
+    );
+    return partitionResponse(data.index, ErrorCode[err.code], err.message);
+  }
+}
+
+/**
  * Validates every partition, then appends all accepted ones to the agent's produce buffer in one
- * call (they land in the same object) and answers once it is written and committed.
+ * call (they land in the same object) and answers once it is written and committed, or with
+ * REQUEST_TIMED_OUT when that takes longer than the request's timeout_ms (the flush goes on, as a
+ * Kafka broker's append stays in its log: an idempotent producer's retry is deduplicated).
  */
 async function produce(
   request: ProduceRequest,
@@ -84,93 +146,93 @@ async function produce(
   );
   await autoCreateMissing(known, ctx);
   const pending: Pending[] = [];
-  const responses = request.topicData.map((topicData) => {
-    const topic = known.get(topicData.name);
-    return {
+  const responses = await Promise.all(
+    request.topicData.map(async (topicData) => ({
       name: topicData.name,
-      partitionResponses: topicData.partitionData.map((data): PartitionResponse => {
-        if (!topic || data.index < 0 || data.index >= topic.partitionCount) {
-          return partitionResponse(data.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-        }
-        if (data.records === null || data.records.length === 0) {
-          return partitionResponse(data.index, ErrorCode.CORRUPT_MESSAGE, "no record batches");
-        }
-        try {
-          const { batchCount: _, ...validated } = validateRecordBatches(
-            data.records,
-            maxMessageBytes(topic.configs),
-          );
-          const response = partitionResponse(data.index, ErrorCode.NONE);
-          let logAppendTimeMs: bigint | null = null;
-          if (usesLogAppendTime(topic.configs)) {
-            logAppendTimeMs = BigInt(Date.now());
-            stampLogAppendTime(data.records, logAppendTimeMs);
-            validated.maxTimestamp = logAppendTimeMs;
-          }
-          pending.push({
-            response,
-            logAppendTimeMs,
-            entry: {
-              topicId: topic.id,
-              topicName: topic.name,
-              partition: data.index,
-              batches: data.records,
-              ...validated,
-            },
-          });
-          return response;
-        } catch (err) {
-          if (!(err instanceof ProduceValidationError)) throw err;
-          ctx.logger.debug(
-            { topic: topicData.name, partition: data.index, reason: err.message },
-            "records rejected",
-          );
-          return partitionResponse(data.index, ErrorCode[err.code], err.message);
-        }
-      }),
-    };
-  });
+      partitionResponses: await Promise.all(
+        topicData.partitionData.map((data) =>
+          acceptPartition(known.get(topicData.name), data, ctx, pending),
+        ),
+      ),
+    })),
+  );
 
   const bytes = pending.reduce((sum, p) => sum + p.entry.batches.length, 0);
   const appended = produceBuffer.append(
     clusterId,
     pending.map((p) => p.entry),
   );
-  if (request.acks === 0) {
-    // Nothing is sent back, but the batches are views of the request's frame, which the
-    // connection reuses once this handler is done: so it is done when the flush is.
-    await appended.then(
-      (results) => {
-        metrics.recordBytes(clusterId, "produce", bytes);
-        meterCommitted(writeBytes, clusterId, pending, results);
-      },
-      (err: unknown) => ctx.logger.warn({ err }, "acks=0 produce failed"),
-    );
-    return null;
-  }
-  let results: AppendResult[];
+  // The batches are views of the request's frame, which the connection reuses once the frame is
+  // released: that waits for the flush, however early the answer goes out.
+  const settled = appended.then(
+    (results) => {
+      metrics.recordBytes(clusterId, "produce", bytes);
+      meterCommitted(writeBytes, clusterId, pending, results);
+      return results;
+    },
+    (err: unknown) => {
+      if (request.acks === 0) ctx.logger.warn({ err }, "acks=0 produce failed");
+      throw err;
+    },
+  );
+  ctx.holdFrameUntil(settled);
+  if (request.acks === 0) return null;
+  let results: AppendResult[] | "timed-out";
   try {
-    results = await appended;
-    metrics.recordBytes(clusterId, "produce", bytes);
-    meterCommitted(writeBytes, clusterId, pending, results);
+    results = await withTimeout(settled, request.timeoutMs);
   } catch (err) {
     const errorCode = appendErrorCode(err);
     for (const p of pending) p.response.errorCode = errorCode;
     return { ...defaultProduceResponse(), responses };
   }
-  results.forEach((result, i) => {
-    const { response, logAppendTimeMs } = pending[i]!;
-    if (result.ok) {
-      response.baseOffset = result.baseOffset;
-      if (logAppendTimeMs !== null) response.logAppendTimeMs = logAppendTimeMs;
-    } else {
-      response.errorCode = ErrorCode[result.errorCode];
-    }
-  });
+  if (results === "timed-out") {
+    for (const p of pending) p.response.errorCode = ErrorCode.REQUEST_TIMED_OUT;
+  } else {
+    results.forEach((result, i) => {
+      const { response, logAppendTimeMs } = pending[i]!;
+      if (result.ok) {
+        response.baseOffset = result.baseOffset;
+        if (logAppendTimeMs !== null) response.logAppendTimeMs = logAppendTimeMs;
+      } else {
+        response.errorCode = ErrorCode[result.errorCode];
+      }
+    });
+  }
   for (const r of responses)
     for (const p of r.partitionResponses)
       if (p.errorCode !== 0) metrics.recordPartitionError(clusterId, "Produce", p.errorCode);
   return { ...defaultProduceResponse(), responses };
+}
+
+/** The promise's value, or "timed-out" after `timeoutMs` (0 or less: no limit, as in Kafka). */
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T | "timed-out"> {
+  if (timeoutMs <= 0) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timed-out">((resolve) => {
+    timer = setTimeout(() => resolve("timed-out"), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * message.timestamp.before.max.ms / after.max.ms (CreateTime topics): a batch whose timestamps
+ * reach further from the agent's clock is refused with INVALID_TIMESTAMP, as Kafka does.
+ */
+function checkTimestamps(configs: TopicInfo["configs"], first: bigint, max: bigint): void {
+  const now = BigInt(Date.now());
+  const before = configs["message.timestamp.before.max.ms"];
+  const after = configs["message.timestamp.after.max.ms"];
+  // -1 is "no timestamp" (NO_TIMESTAMP), which Kafka does not check.
+  if (before !== undefined && first >= 0n && now - first > BigInt(before))
+    throw new ProduceValidationError(
+      "INVALID_TIMESTAMP",
+      `timestamp ${first} is more than message.timestamp.before.max.ms ${before} before the agent's clock`,
+    );
+  if (after !== undefined && max - now > BigInt(after))
+    throw new ProduceValidationError(
+      "INVALID_TIMESTAMP",
+      `timestamp ${max} is more than message.timestamp.after.max.ms ${after} after the agent's clock`,
+    );
 }
 
 /** Meters the batches that were committed (before the handler returns and the frame is reused). */

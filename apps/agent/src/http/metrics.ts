@@ -9,6 +9,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import { ClusterStats } from "../observability/cluster-stats.ts";
 
 const latencyBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Finer around a batch timeout of tens of milliseconds, where produce stages are judged. */
+const stageBuckets = [
+  0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1,
+  2.5,
+];
 const sizeBuckets = [1024, 16 * 1024, 128 * 1024, 1 << 20, 4 << 20, 8 << 20, 16 << 20, 64 << 20];
 
 export interface ProduceMemorySources {
@@ -73,6 +78,13 @@ export class AgentMetrics {
     name: "streambed_commit_duration_seconds",
     help: "Time of the metadata transaction that assigns offsets to a flush",
     buckets: latencyBuckets,
+    registers: [this.registry],
+  });
+  readonly produceStageLatency = new Histogram({
+    name: "streambed_produce_stage_seconds",
+    help: "Time each committed produce spent per stage: buffer_wait, object_write, commit_wait, commit",
+    labelNames: ["stage"] as const,
+    buckets: stageBuckets,
     registers: [this.registry],
   });
   readonly objectRequests = new Counter({
@@ -209,6 +221,7 @@ export class AgentMetrics {
       flushBytes: this.flushBytes,
       flushSeconds: this.flushLatency,
       commitSeconds: this.commitLatency,
+      stageSeconds: this.produceStageLatency,
       flushFailures: this.flushFailures,
     };
   }

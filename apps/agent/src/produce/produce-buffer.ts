@@ -9,7 +9,7 @@ import type {
 import { newObjectKey, type ObjectStore } from "../storage/object-store.ts";
 import { type FlushLayout, layOutFlush } from "./flush-layout.ts";
 import { FlushFailedError, ProduceBufferClosedError } from "./produce-errors.ts";
-import type { ProduceMetrics } from "./produce-metrics.ts";
+import type { ProduceMetrics, ProduceStage } from "./produce-metrics.ts";
 
 /** One partition's validated record batches from one produce request. */
 export interface ProduceEntry {
@@ -52,6 +52,8 @@ export const DEFAULT_MAX_FLUSHES_IN_FLIGHT = 8;
 
 interface Append {
   entries: readonly ProduceEntry[];
+  /** performance.now() when appended. */
+  at: number;
   resolve: (results: AppendResult[]) => void;
   reject: (error: Error) => void;
 }
@@ -73,6 +75,8 @@ interface FlushInFlight {
   layout: FlushLayout;
   state: "writing" | "written" | "failed";
   startedAt: number;
+  /** When its PUT finished. */
+  writtenAt: number;
   /** Frees its in-flight slot (after it is answered). */
   finished: () => void;
 }
@@ -138,7 +142,7 @@ export class ProduceBuffer {
         this.pending.set(clusterId, flush);
       }
       const bytes = entries.reduce((sum, e) => sum + e.batches.length, 0);
-      flush.appends.push({ entries, resolve, reject });
+      flush.appends.push({ entries, at: performance.now(), resolve, reject });
       flush.bytes += bytes;
       this.buffered += bytes;
       if (flush.bytes >= this.options.batchMaxBytes) this.seal(flush);
@@ -190,6 +194,7 @@ export class ProduceBuffer {
           layout: layOutFlush(flush.appends),
           state: "writing",
           startedAt: performance.now(),
+          writtenAt: 0,
           finished,
         };
       } catch (error) {
@@ -218,6 +223,7 @@ export class ProduceBuffer {
     try {
       await this.options.store.put(f.key, f.layout.parts);
       f.state = "written";
+      f.writtenAt = performance.now();
     } catch (error) {
       f.state = "failed";
       this.fail(f.flush, new FlushFailedError("put", error));
@@ -268,12 +274,14 @@ export class ProduceBuffer {
       }
       return;
     }
-    metrics?.commitSeconds.observe((performance.now() - started) / 1000);
+    const committed = performance.now();
+    metrics?.commitSeconds.observe((committed - started) / 1000);
     this.options.onCommitted?.(clusterId, results.at(-1)!.heads);
     group.forEach((f, i) => {
       answer(f, results[i]!);
       metrics?.flushBytes.observe(f.flush.bytes);
       metrics?.flushSeconds.observe((performance.now() - f.startedAt) / 1000);
+      if (metrics) observeStages(metrics, f, started, committed);
       f.finished();
     });
   }
@@ -283,6 +291,25 @@ export class ProduceBuffer {
     this.options.logger?.warn({ err: error, clusterId: flush.clusterId }, "flush failed");
     for (const a of flush.appends) a.reject(error);
   }
+}
+
+/** Where the committed flush's appends spent their time (see ProduceMetrics.stageSeconds). */
+function observeStages(
+  metrics: ProduceMetrics,
+  f: FlushInFlight,
+  commitStarted: number,
+  committed: number,
+): void {
+  const { stageSeconds } = metrics;
+  for (const a of f.flush.appends)
+    stageSeconds.observe({ stage: "buffer_wait" }, (f.startedAt - a.at) / 1000);
+  const appends = f.flush.appends.length;
+  const observe = (stage: ProduceStage, seconds: number) => {
+    for (let i = 0; i < appends; i++) stageSeconds.observe({ stage }, seconds);
+  };
+  observe("object_write", (f.writtenAt - f.startedAt) / 1000);
+  observe("commit_wait", (commitStarted - f.writtenAt) / 1000);
+  observe("commit", (committed - commitStarted) / 1000);
 }
 
 /** Resolves every append of the flush with its entries' results. */

@@ -1,6 +1,11 @@
 /** Kafka error names a produce entry can be rejected with before it is buffered. */
 export type ProduceValidationErrorCode =
-  "CORRUPT_MESSAGE" | "UNSUPPORTED_VERSION" | "MESSAGE_TOO_LARGE" | "INVALID_RECORD";
+  | "CORRUPT_MESSAGE"
+  | "UNSUPPORTED_VERSION"
+  | "MESSAGE_TOO_LARGE"
+  | "INVALID_RECORD"
+  | "RECORD_LIST_TOO_LARGE"
+  | "INVALID_TIMESTAMP";
 
 /** The records blob of a produce entry is not acceptable; the edge maps `code` to the Kafka error. */
 export class ProduceValidationError extends Error {

@@ -30,6 +30,7 @@ describe("validateRecordBatches", () => {
     expect(validateRecordBatches(Buffer.concat([a, b]), 1 << 20)).toEqual({
       recordCount: 3,
       maxTimestamp: 9n,
+      firstTimestamp: 5n,
       batchCount: 2,
     });
   });
@@ -68,5 +69,13 @@ describe("validateRecordBatches", () => {
     expect(codeOf(() => validateRecordBatches(batch, batch.length))).toBeUndefined();
     const control = await buildRecordBatch({ records: [{ value: value(1) }], control: true });
     expect(codeOf(() => validateRecordBatches(control, 1 << 20))).toBe("INVALID_RECORD");
+    const bomb = await buildRecordBatch({
+      records: [{ value: Buffer.alloc(4 << 20) }],
+      compression: "gzip",
+    });
+    expect(codeOf(() => validateRecordBatches(bomb, 1 << 20, 1 << 20))).toBe(
+      "RECORD_LIST_TOO_LARGE",
+    );
+    expect(codeOf(() => validateRecordBatches(bomb, 1 << 20, 8 << 20))).toBeUndefined();
   });
 });

@@ -1,15 +1,24 @@
-import { DecodeError, splitBatches, verifyBatchCrc } from "@streambed/protocol";
+import {
+  DecodeError,
+  RECORD_BATCH_HEADER_SIZE,
+  compressionTypeId,
+  splitBatches,
+  uncompressedLengthBound,
+  verifyBatchCrc,
+} from "@streambed/protocol";
 import type { ProducerBatchInfo } from "../metadata/metadata-store.ts";
 import { ProduceValidationError } from "./produce-errors.ts";
 
-/** Kafka's default max.message.bytes (1 MiB + record batch overhead). */
-export const DEFAULT_MAX_MESSAGE_BYTES = 1048588;
 const MAGIC_AT = 16;
+/** Default of the agent's --max-uncompressed-batch-bytes. */
+export const DEFAULT_MAX_UNCOMPRESSED_BATCH_BYTES = 64 * 1024 * 1024;
 
 export interface ValidatedRecords {
   /** Offsets the batches take: sum of lastOffsetDelta + 1. */
   recordCount: number;
   maxTimestamp: bigint;
+  /** The smallest of the batches' first timestamps. */
+  firstTimestamp: bigint;
   batchCount: number;
   /** Set for an idempotent producer's batch (producerId >= 0). */
   producer?: ProducerBatchInfo;
@@ -19,9 +28,15 @@ export interface ValidatedRecords {
  * Checks a partition's `records` from a Produce request before it is buffered: whole magic-2
  * batches (UNSUPPORTED_VERSION otherwise), intact CRCs (CORRUPT_MESSAGE), each within
  * `maxMessageBytes` (MESSAGE_TOO_LARGE), consistent counts and no control batches
- * (INVALID_RECORD). Throws ProduceValidationError; the batches themselves are not changed.
+ * (INVALID_RECORD), and compressed ones whose framing says they inflate to more than
+ * `maxUncompressedBytes` refused unopened (RECORD_LIST_TOO_LARGE: a decompression bomb). Throws
+ * ProduceValidationError; the batches themselves are not changed.
  */
-export function validateRecordBatches(records: Buffer, maxMessageBytes: number): ValidatedRecords {
+export function validateRecordBatches(
+  records: Buffer,
+  maxMessageBytes: number,
+  maxUncompressedBytes = DEFAULT_MAX_UNCOMPRESSED_BATCH_BYTES,
+): ValidatedRecords {
   if (records.length > MAGIC_AT && records.readInt8(MAGIC_AT) !== 2) {
     throw new ProduceValidationError(
       "UNSUPPORTED_VERSION",
@@ -50,6 +65,7 @@ export function validateRecordBatches(records: Buffer, maxMessageBytes: number):
 
   let recordCount = 0;
   let maxTimestamp = -1n;
+  let firstTimestamp = BigInt(Number.MAX_SAFE_INTEGER);
   for (const { bytes, header } of batches) {
     if (bytes.length > maxMessageBytes) {
       throw new ProduceValidationError(
@@ -59,6 +75,19 @@ export function validateRecordBatches(records: Buffer, maxMessageBytes: number):
     }
     if (!verifyBatchCrc(bytes))
       throw new ProduceValidationError("CORRUPT_MESSAGE", "record batch CRC mismatch");
+    if (header.compression !== "none") {
+      const bound = uncompressedLengthBound(
+        compressionTypeId(header.compression),
+        bytes,
+        RECORD_BATCH_HEADER_SIZE,
+        bytes.length,
+      );
+      if (bound !== null && bound > maxUncompressedBytes)
+        throw new ProduceValidationError(
+          "RECORD_LIST_TOO_LARGE",
+          `${header.compression} record batch decompresses to ${bound} bytes, more than the agent's limit of ${maxUncompressedBytes}`,
+        );
+    }
     if (header.isControl)
       throw new ProduceValidationError("INVALID_RECORD", "producers may not write control batches");
     if (header.recordCount === 0 || header.lastOffsetDelta !== header.recordCount - 1) {
@@ -69,10 +98,12 @@ export function validateRecordBatches(records: Buffer, maxMessageBytes: number):
     }
     recordCount += header.recordCount;
     if (header.maxTimestamp > maxTimestamp) maxTimestamp = header.maxTimestamp;
+    if (header.firstTimestamp < firstTimestamp) firstTimestamp = header.firstTimestamp;
   }
 
   const first = batches[0]!.header;
-  if (first.producerId < 0n) return { recordCount, maxTimestamp, batchCount: batches.length };
+  if (first.producerId < 0n)
+    return { recordCount, maxTimestamp, firstTimestamp, batchCount: batches.length };
   // Idempotent producers send exactly one batch per partition (as Kafka requires).
   if (batches.length !== 1)
     throw new ProduceValidationError(
@@ -82,6 +113,7 @@ export function validateRecordBatches(records: Buffer, maxMessageBytes: number):
   return {
     recordCount,
     maxTimestamp,
+    firstTimestamp,
     batchCount: 1,
     producer: {
       producerId: first.producerId,

@@ -3,6 +3,7 @@ import type { AgentRegistry } from "../cluster/agent-registry.ts";
 import type { AgentConfig } from "../config.ts";
 import type { BlockCache } from "../fetch/block-cache.ts";
 import type { FetchReader } from "../fetch/fetch-reader.ts";
+import type { FetchSessionCache } from "../fetch/fetch-sessions.ts";
 import type { PartitionHeadCache } from "../fetch/partition-heads.ts";
 import type { AgentMetrics } from "../http/metrics.ts";
 import type { GroupCoordinator } from "../groups/group-coordinator.ts";
@@ -24,6 +25,8 @@ export interface AgentServices {
   /** Memory for Produce frames, reused across requests and connections. */
   framePool: FramePool;
   fetchReader: FetchReader;
+  /** Incremental fetch sessions (KIP-227) of this agent. */
+  fetchSessions: FetchSessionCache;
   heads: PartitionHeadCache;
   blocks: BlockCache;
   clusterSettings: ClusterSettingsReader;

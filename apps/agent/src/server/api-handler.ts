@@ -23,6 +23,11 @@ export interface RequestContext {
   logger: Logger;
   /** Aborted when the connection closes or the agent shuts down: long polls answer at once. */
   signal: AbortSignal;
+  /**
+   * Keeps the request's frame (which views such as a Produce request's batches point into) from
+   * being reused until `done` settles, even when the answer goes out first (a Produce timeout).
+   */
+  holdFrameUntil(done: Promise<unknown>): void;
 }
 
 /**

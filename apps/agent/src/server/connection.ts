@@ -213,7 +213,8 @@ export class Connection {
       return undefined;
     }
     const codec = apis[apiKey]!;
-    const ctx = this.contextFor(header);
+    const held: Promise<unknown>[] = [];
+    const ctx = this.contextFor(header, held);
     const fill = this.responses.reserve();
     const respond = (response: unknown, errorCode: number) => {
       // Sized up front when large (Fetch): a growing buffer would copy the records repeatedly.
@@ -235,7 +236,9 @@ export class Connection {
       return undefined;
     }
     const request = codec.decodeRequest(reader, version);
-    return this.run(handler, request, ctx, respond, fill, started, codec.name);
+    return this.run(handler, request, ctx, respond, fill, started, codec.name).then(async () => {
+      await Promise.allSettled(held);
+    });
   }
 
   /** A SASL token after SaslHandshake v0 (kafka-python): answered with a bare token, or the connection closes. */
@@ -380,7 +383,7 @@ export class Connection {
     this.responses.reserve()(frame);
   }
 
-  private contextFor(header: RequestHeader): RequestContext {
+  private contextFor(header: RequestHeader, held: Promise<unknown>[]): RequestContext {
     return {
       apiVersion: header.requestApiVersion,
       correlationId: header.correlationId,
@@ -390,6 +393,7 @@ export class Connection {
       services: this.services,
       logger: this.logger,
       signal: this.aborter.signal,
+      holdFrameUntil: (done) => held.push(done.catch(() => undefined)),
     };
   }
 

@@ -5,7 +5,7 @@ import type { RequestContext } from "../server/api-handler.ts";
 import type { ClusterSettings } from "../server/cluster-settings.ts";
 import {
   ConfigSource,
-  DEFAULT_MAX_MESSAGE_BYTES_TEXT,
+  describeBrokerTopicDefaults,
   type DescribedConfig,
 } from "./topic-configs.ts";
 
@@ -13,8 +13,8 @@ import {
 export const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const;
 
 /**
- * Broker configs as clients expect to read them: fixed by the agent (read-only), or derived from
- * the cluster's settings in the console.
+ * Broker configs as clients expect to read them (all read-only): fixed by the agent, derived from
+ * the cluster's settings in the console, and the broker-level defaults every topic inherits.
  */
 export function brokerConfigs(
   settings: ClusterSettings,
@@ -31,8 +31,9 @@ export function brokerConfigs(
     type,
     documentation,
     configSource: ConfigSource.STATIC_BROKER_CONFIG,
+    synonyms: [{ name, value, source: ConfigSource.STATIC_BROKER_CONFIG }],
   });
-  return [
+  const fixed = [
     entry(
       "auto.create.topics.enable",
       String(settings.autoCreateTopics),
@@ -45,21 +46,7 @@ export function brokerConfigs(
       3,
       "Partitions of auto-created topics; set per virtual cluster.",
     ),
-    entry(
-      "log.retention.ms",
-      String(settings.defaultRetentionMs),
-      5,
-      "Default topic retention; set per virtual cluster.",
-    ),
     entry("default.replication.factor", "1", 3, "Durability comes from object storage."),
-    entry("min.insync.replicas", "1", 3, "Durability comes from object storage."),
-    entry(
-      "message.max.bytes",
-      DEFAULT_MAX_MESSAGE_BYTES_TEXT,
-      3,
-      "Default max.message.bytes of topics.",
-    ),
-    entry("log.cleanup.policy", "delete", 7, "Default cleanup.policy of topics."),
     entry("delete.topic.enable", "true", 1, "Topics can always be deleted."),
     entry(
       "offsets.retention.minutes",
@@ -68,6 +55,8 @@ export function brokerConfigs(
       "Committed offsets of a group empty this long are removed.",
     ),
   ];
+  const named = new Set(fixed.map((c) => c.name));
+  return [...fixed, ...describeBrokerTopicDefaults(settings).filter((c) => !named.has(c.name))];
 }
 
 export type ResolvedResource =

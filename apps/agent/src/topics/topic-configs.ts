@@ -1,106 +1,48 @@
+import {
+  configTypeId,
+  topicConfigDefinitions,
+  topicConfigProblem,
+  type TopicConfigDefinition,
+} from "@streambed/protocol/configs/topic-configs";
 import type { TopicConfigs } from "../metadata/metadata-store.ts";
-import { DEFAULT_MAX_MESSAGE_BYTES } from "../produce/validate-records.ts";
-
-export const DEFAULT_MAX_MESSAGE_BYTES_TEXT = String(DEFAULT_MAX_MESSAGE_BYTES);
 import type { ClusterSettings } from "../server/cluster-settings.ts";
 
-/** A topic config the agent understands, with its Kafka default and validation. */
-interface TopicConfigDefinition {
-  /** Kafka's default; a function when it comes from the cluster's settings. */
-  defaultValue: string | ((settings: ClusterSettings) => string);
-  /** Kafka's config type, as DescribeConfigs v3+ reports it (1 boolean, 2 string, 3 int, 5 long, 7 list). */
-  type: number;
-  documentation: string;
-  /** Null when the value is acceptable, else why not. */
-  problem(value: string): string | null;
-}
-
-function long(min: bigint) {
-  return (value: string): string | null => {
-    if (!/^-?\d+$/.test(value)) return "must be an integer";
-    return BigInt(value) < min ? `must be at least ${min}` : null;
-  };
-}
-
-function oneOf(...allowed: string[]) {
-  return (value: string): string | null =>
-    allowed.includes(value) ? null : `must be one of ${allowed.join(", ")}`;
-}
-
-export const topicConfigDefinitions: Record<string, TopicConfigDefinition> = {
-  "retention.ms": {
-    defaultValue: (settings) => String(settings.defaultRetentionMs),
-    type: 5,
-    documentation: "How long records are kept before they may be deleted (-1 = forever).",
-    problem: long(-1n),
-  },
-  "retention.bytes": {
-    defaultValue: "-1",
-    type: 5,
-    documentation:
-      "How many bytes a partition keeps before old records may be deleted (-1 = no limit).",
-    problem: long(-1n),
-  },
-  "cleanup.policy": {
-    defaultValue: "delete",
-    type: 7,
-    documentation:
-      "delete: drop old records by retention; compact: keep the newest record per key.",
-    problem: (value) => {
-      const parts = value.split(",").map((p) => p.trim());
-      return parts.length > 0 && parts.every((p) => p === "delete" || p === "compact")
-        ? null
-        : "must be delete, compact or both";
-    },
-  },
-  "max.message.bytes": {
-    defaultValue: DEFAULT_MAX_MESSAGE_BYTES_TEXT,
-    type: 3,
-    documentation: "Largest record batch accepted by Produce.",
-    problem: (value) =>
-      long(0n)(value) ?? (BigInt(value) > 0x7fffffffn ? "must fit in an int32" : null),
-  },
-  "message.timestamp.type": {
-    defaultValue: "CreateTime",
-    type: 2,
-    documentation:
-      "CreateTime keeps the producer's timestamps; LogAppendTime reports the commit time.",
-    problem: oneOf("CreateTime", "LogAppendTime"),
-  },
-  "segment.bytes": {
-    defaultValue: "1073741824",
-    type: 3,
-    documentation: "Accepted for compatibility; storage is organised in objects, not segments.",
-    problem: (value) =>
-      long(14n)(value) ?? (BigInt(value) > 0x7fffffffn ? "must fit in an int32" : null),
-  },
-};
+/** Kafka's default max.message.bytes (1 MiB + record batch overhead). */
+export const DEFAULT_MAX_MESSAGE_BYTES = Number(
+  topicConfigDefinitions["max.message.bytes"]!.defaultValue,
+);
 
 export class InvalidTopicConfigError extends Error {
   override readonly name = "InvalidTopicConfigError";
   constructor(
     readonly key: string,
-    reason: string,
+    message: string,
   ) {
-    super(`invalid value for topic config ${key}: ${reason}`);
+    super(message);
   }
 }
 
-/** Throws InvalidTopicConfigError for an unknown key or a bad value. */
+/** Throws InvalidTopicConfigError (Kafka's message) for an unknown key or a bad value. */
 export function validateTopicConfig(key: string, value: string | null): void {
-  const definition = topicConfigDefinitions[key];
-  if (!definition) throw new InvalidTopicConfigError(key, "unknown topic config");
-  if (value === null) return;
-  const problem = definition.problem(value);
+  const problem = topicConfigProblem(key, value);
   if (problem) throw new InvalidTopicConfigError(key, problem);
 }
 
+/**
+ * Topic defaults the cluster sets (the console's settings), as a Kafka broker's server.properties
+ * would: keyed by topic config name. Only values that differ from Kafka's default count as set.
+ */
+function clusterTopicDefaults(settings: ClusterSettings): Record<string, string> {
+  const defaults: Record<string, string> = {};
+  const retentionMs = String(settings.defaultRetentionMs);
+  if (retentionMs !== topicConfigDefinitions["retention.ms"]!.defaultValue)
+    defaults["retention.ms"] = retentionMs;
+  return defaults;
+}
+
+/** A topic's value of a config when the topic does not set it: the cluster's, else Kafka's. */
 export function defaultTopicConfig(key: string, settings: ClusterSettings): string | undefined {
-  const definition = topicConfigDefinitions[key];
-  if (!definition) return undefined;
-  return typeof definition.defaultValue === "string"
-    ? definition.defaultValue
-    : definition.defaultValue(settings);
+  return clusterTopicDefaults(settings)[key] ?? topicConfigDefinitions[key]?.defaultValue;
 }
 
 /** Largest batch a topic accepts. */
@@ -121,28 +63,84 @@ export const ConfigSource = {
   DEFAULT_CONFIG: 5,
 } as const;
 
+export interface ConfigSynonym {
+  name: string;
+  value: string;
+  source: number;
+}
+
 export interface DescribedConfig {
   name: string;
   value: string;
   configSource: number;
+  /** DescribeConfigs v3+ configType. */
   type: number;
   documentation: string;
+  /** Where the value could come from, highest precedence first (Kafka's synonyms). */
+  synonyms: ConfigSynonym[];
 }
 
-/** Every topic config the agent knows, with the topic's own value or the default. */
+/** The documentation DescribeConfigs gives: Kafka's meaning, then what Streambed does with it. */
+export function configDocumentation(definition: TopicConfigDefinition): string {
+  const effect = definition.effect === "no-effect" ? "No effect in Streambed: " : "Streambed: ";
+  return `${definition.documentation} ${effect}${definition.note}`;
+}
+
+function describeOne(
+  definition: TopicConfigDefinition,
+  own: string | undefined,
+  clusterValue: string | undefined,
+): DescribedConfig {
+  const { name, brokerSynonym, defaultValue } = definition;
+  const synonyms: ConfigSynonym[] = [];
+  if (own !== undefined)
+    synonyms.push({ name, value: own, source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
+  if (clusterValue !== undefined && brokerSynonym !== null)
+    synonyms.push({
+      name: brokerSynonym,
+      value: clusterValue,
+      source: ConfigSource.STATIC_BROKER_CONFIG,
+    });
+  synonyms.push({
+    name: brokerSynonym ?? name,
+    value: defaultValue,
+    source: ConfigSource.DEFAULT_CONFIG,
+  });
+  return {
+    name,
+    value: synonyms[0]!.value,
+    configSource: synonyms[0]!.source,
+    type: configTypeId(definition.type),
+    documentation: configDocumentation(definition),
+    synonyms,
+  };
+}
+
+/** Every topic config Kafka defines, with the topic's own value, the cluster's or Kafka's. */
 export function describeTopicConfigs(
   configs: TopicConfigs,
   settings: ClusterSettings,
 ): DescribedConfig[] {
-  return Object.entries(topicConfigDefinitions).map(([name, definition]) => {
-    const own = configs[name];
-    return {
-      name,
-      value: own ?? defaultTopicConfig(name, settings)!,
-      configSource:
-        own === undefined ? ConfigSource.DEFAULT_CONFIG : ConfigSource.DYNAMIC_TOPIC_CONFIG,
-      type: definition.type,
-      documentation: definition.documentation,
-    };
-  });
+  const cluster = clusterTopicDefaults(settings);
+  return Object.values(topicConfigDefinitions).map((definition) =>
+    describeOne(definition, configs[definition.name], cluster[definition.name]),
+  );
+}
+
+/**
+ * The broker-level defaults topics inherit (Kafka's broker synonyms of the topic configs), set by
+ * the cluster or Kafka's own.
+ */
+export function describeBrokerTopicDefaults(settings: ClusterSettings): DescribedConfig[] {
+  const cluster = clusterTopicDefaults(settings);
+  return Object.values(topicConfigDefinitions)
+    .filter((d) => d.brokerSynonym !== null)
+    .map((definition) => {
+      const described = describeOne(definition, undefined, cluster[definition.name]);
+      return {
+        ...described,
+        name: definition.brokerSynonym!,
+        documentation: `Default ${definition.name} of topics. ${described.documentation}`,
+      };
+    });
 }

@@ -118,7 +118,7 @@ describe("ProduceBuffer", () => {
         return store.put(key, body);
       },
     });
-    const observed = { commits: 0, flushes: 0 };
+    const observed = { commits: 0, flushes: 0, stages: new Map<string, number[]>() };
     const buffer = new ProduceBuffer({
       store: slowFirst,
       metadata,
@@ -129,6 +129,10 @@ describe("ProduceBuffer", () => {
         flushBytes: { observe: () => observed.flushes++ },
         flushSeconds: { observe: () => undefined },
         commitSeconds: { observe: () => observed.commits++ },
+        stageSeconds: {
+          observe: ({ stage }, seconds) =>
+            observed.stages.set(stage, [...(observed.stages.get(stage) ?? []), seconds]),
+        },
         flushFailures: { inc: () => undefined },
       },
     });
@@ -142,6 +146,18 @@ describe("ProduceBuffer", () => {
     // The flushes written while the first PUT was slow were committed together, after it.
     expect(observed.flushes).toBe(6);
     expect(observed.commits).toBeLessThan(6);
+    // Each append is timed per stage: the slow PUT shows as object_write, and the flushes written
+    // meanwhile as commit_wait (queued behind it).
+    const max = (stage: string) => Math.max(...observed.stages.get(stage)!);
+    expect([...observed.stages.keys()].sort()).toEqual([
+      "buffer_wait",
+      "commit",
+      "commit_wait",
+      "object_write",
+    ]);
+    expect(observed.stages.get("commit")).toHaveLength(6);
+    expect(max("object_write")).toBeGreaterThanOrEqual(0.29);
+    expect(max("commit_wait")).toBeGreaterThan(0.15);
     await buffer.flushAndClose();
   });
 

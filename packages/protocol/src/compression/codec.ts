@@ -7,12 +7,13 @@ export type CompressionType = (typeof COMPRESSION_TYPES)[number];
 export interface CompressionCodec {
   readonly type: Exclude<CompressionType, "none">;
   compress(data: Buffer): Promise<Buffer>;
-  decompress(data: Buffer): Promise<Buffer>;
+  /** `maxBytes`: the codec may stop (throwing) once its output would exceed it. */
+  decompress(data: Buffer, maxBytes?: number): Promise<Buffer>;
 }
 
 /** A compressed payload that its codec could not decode, or a codec id Kafka does not define. */
 export class CompressionError extends Error {
-  override readonly name = "CompressionError";
+  override readonly name: string = "CompressionError";
   constructor(
     message: string,
     /** Kafka error code to answer with: CORRUPT_MESSAGE (2) or UNSUPPORTED_COMPRESSION_TYPE (76). */
@@ -23,7 +24,16 @@ export class CompressionError extends Error {
   }
 }
 
+/** A batch that would decompress to more than the caller allows (a decompression bomb). */
+export class UncompressedSizeError extends CompressionError {
+  override readonly name = "UncompressedSizeError";
+  constructor(maxBytes: number) {
+    super(`record batch decompresses to more than ${maxBytes} bytes`, RECORD_LIST_TOO_LARGE);
+  }
+}
+
 export const CORRUPT_MESSAGE = 2;
+export const RECORD_LIST_TOO_LARGE = 18;
 export const UNSUPPORTED_COMPRESSION_TYPE = 76;
 
 export function compressionTypeId(type: CompressionType): number {

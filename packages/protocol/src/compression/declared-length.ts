@@ -31,6 +31,22 @@ export function declaredUncompressedLength(
   }
 }
 
+/**
+ * The most a compressed payload can decompress to, read from its framing without decompressing:
+ * the declared length, or for zstd frames without a content size the sum of their blocks' limits
+ * (a raw or RLE block states its size, a compressed one regenerates at most 128 KiB). Null when
+ * the framing cannot be read. gzip's ISIZE is only a claim (mod 2^32): decompression enforces it.
+ */
+export function uncompressedLengthBound(
+  codecId: number,
+  data: Buffer,
+  start: number,
+  end: number,
+): number | null {
+  if (COMPRESSION_TYPES[codecId] === "zstd") return zstdBound(data, start, end);
+  return declaredUncompressedLength(codecId, data, start, end);
+}
+
 function gzipLength(data: Buffer, start: number, end: number): number | null {
   if (end - start < 18 || data[start] !== 0x1f || data[start + 1] !== 0x8b) return null;
   return data.readUInt32LE(end - 4);
@@ -140,4 +156,41 @@ function zstdLength(data: Buffer, start: number, end: number): number | null {
     default:
       return Number(data.readBigUInt64LE(at));
   }
+}
+
+const ZSTD_SKIPPABLE_MASK = 0xfffffff0;
+const ZSTD_SKIPPABLE_MAGIC = 0x184d2a50;
+const ZSTD_MAX_BLOCK = 128 * 1024;
+
+/** Sum over the payload's frames of their content size, or of their blocks' limits. */
+function zstdBound(data: Buffer, start: number, end: number): number | null {
+  let total = 0;
+  for (let at = start; at < end;) {
+    if (at + 8 <= end && (data.readUInt32LE(at) & ZSTD_SKIPPABLE_MASK) === ZSTD_SKIPPABLE_MAGIC) {
+      at += 8 + data.readUInt32LE(at + 4);
+      continue;
+    }
+    if (at + 6 > end || data.readUInt32LE(at) !== ZSTD_MAGIC) return null;
+    const descriptor = data[at + 4]!;
+    const singleSegment = (descriptor >> 5) & 1;
+    const fcsBytes = [singleSegment ? 1 : 0, 2, 4, 8][descriptor >> 6]!;
+    const headerSize = 5 + (singleSegment ? 0 : 1) + [0, 1, 2, 4][descriptor & 0x03]! + fcsBytes;
+    const declared = zstdLength(data, at, end);
+    let blocks = 0;
+    let last = false;
+    for (at += headerSize; !last;) {
+      if (at + 3 > end) return null;
+      const header = data.readUIntLE(at, 3);
+      last = (header & 1) === 1;
+      const type = (header >> 1) & 0x03;
+      const size = header >> 3;
+      if (type === 3) return null;
+      blocks += type === 2 ? ZSTD_MAX_BLOCK : size;
+      at += 3 + (type === 1 ? 1 : size);
+    }
+    if (descriptor & 0x04) at += 4; // content checksum
+    if (at > end) return null;
+    total += declared ?? blocks;
+  }
+  return total;
 }

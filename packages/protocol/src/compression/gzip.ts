@@ -8,5 +8,6 @@ const gunzipAsync = promisify(gunzip);
 export const gzip: CompressionCodec = {
   type: "gzip",
   compress: (data) => gzipAsync(data),
-  decompress: (data) => gunzipAsync(data),
+  decompress: (data, maxBytes) =>
+    gunzipAsync(data, maxBytes === undefined ? {} : { maxOutputLength: maxBytes }),
 };
