@@ -83,7 +83,7 @@ try {
   const web = spawnChild(
     "web",
     process.execPath,
-    [nextBin, "start", "--port", String(config.webPort), "--hostname", "0.0.0.0"],
+    [nextBin, "start", "--port", String(config.webPort), "--hostname", config.webHost],
     {
       cwd: join(repoRoot, "apps/web"),
       logDir,

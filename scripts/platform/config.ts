@@ -8,6 +8,7 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   STREAMBED_BUCKET_URL: z.string().optional(),
   STREAMBED_WEB_PORT: port.default(3000),
+  STREAMBED_WEB_HOST: z.string().min(1).default("127.0.0.1"),
   STREAMBED_KAFKA_PORT: port.default(9092),
   STREAMBED_AGENT_HTTP_PORT: port.optional(),
   STREAMBED_AGENTS: z.coerce.number().int().min(1).max(16).default(1),
@@ -24,6 +25,8 @@ export interface PlatformConfig {
   databaseUrl: string | undefined;
   bucketUrl: string;
   webPort: number;
+  /** Address the console binds to: loopback like the agents unless exposed on purpose (0.0.0.0). */
+  webHost: string;
   kafkaPort: number;
   /** Agent i listens for Kafka on kafkaPort + i and for HTTP on agentHttpPort + i (default: Kafka port + 1000). */
   agentHttpPort: number;
@@ -53,6 +56,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv, repoRoot: string): Pl
     databaseUrl: e.DATABASE_URL,
     bucketUrl: e.STREAMBED_BUCKET_URL ?? `file://${resolve(dataDir, "objects")}`,
     webPort: e.STREAMBED_WEB_PORT,
+    webHost: e.STREAMBED_WEB_HOST,
     kafkaPort: e.STREAMBED_KAFKA_PORT,
     agentHttpPort: e.STREAMBED_AGENT_HTTP_PORT ?? e.STREAMBED_KAFKA_PORT + 1000,
     agents: e.STREAMBED_AGENTS,
