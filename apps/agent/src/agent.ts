@@ -34,7 +34,7 @@ import { UsageRecorder } from "./usage/usage-recorder.ts";
 import { startUsageReporting, type UsageReporting } from "./usage/usage-reporting.ts";
 import type { WindowClock } from "./usage/usage-windows.ts";
 import { instrumentObjectStore } from "./storage/instrumented-object-store.ts";
-import { openObjectStore } from "./storage/open-object-store.ts";
+import { openAgentObjectStore } from "./storage/open-object-store.ts";
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -82,7 +82,7 @@ export async function startAgent(
     await pool.end().catch(() => undefined);
     throw err;
   });
-  const store = instrumentObjectStore(openObjectStore(config.bucketUrl), metrics.objectStore);
+  const store = instrumentObjectStore(openAgentObjectStore(config, logger), metrics.objectStore);
   const heads = new PartitionHeadCache(metadata);
   const produceBuffer = new ProduceBuffer({
     store,
