@@ -92,7 +92,8 @@ export class HistoryRecorder {
     this.events.push({ type: "committed", ...e, time: this.now() });
   }
 
-  private now(): number {
+  /** Milliseconds since the recorder was made: the clock of every event. */
+  now(): number {
     return Math.round((performance.now() - this.started) * 1000) / 1000;
   }
 }
