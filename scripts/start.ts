@@ -25,6 +25,7 @@ import {
 } from "./platform/pid-file.ts";
 import { assertPortsFree } from "./platform/port-check.ts";
 import { SupervisedChild } from "./platform/supervisor.ts";
+import { describeStoreFaults } from "../apps/agent/src/storage/store-faults.ts";
 import { loadOrCreateSecrets } from "./platform/secrets.ts";
 import { waitForHttp } from "./platform/wait.ts";
 import { printBanner } from "./platform/banner.ts";
@@ -120,6 +121,8 @@ try {
   onChildrenChange(recordProcesses);
   startReaper();
 
+  if (config.storeFaults)
+    say(`injecting object store faults: ${describeStoreFaults(config.storeFaults.faults)}`);
   step("building");
   const build = spawnSync("npx", ["turbo", "run", "build", "--output-logs=errors-only"], {
     cwd: repoRoot,
@@ -217,6 +220,7 @@ try {
       join(config.dataDir, "usage-spool", `agent-${i}`),
       "--usage-window-ms",
       String(config.usageWindowMs),
+      ...(config.storeFaults ? ["--store-faults", config.storeFaults.text] : []),
     ];
     agents.push(
       new SupervisedChild({
@@ -257,6 +261,7 @@ try {
     agentHealth: agents.map((_, i) => `http://127.0.0.1:${config.agentHttpPort + i}/healthz`),
     logDir,
     billing: billing.description,
+    storeFaults: config.storeFaults ? describeStoreFaults(config.storeFaults.faults) : null,
   });
 } catch (err) {
   console.error(`[streambed] start failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { parseStoreFaults, type StoreFaults } from "../../apps/agent/src/storage/store-faults.ts";
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -17,6 +18,19 @@ const schema = z.object({
   STREAMBED_USAGE_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
   STREAMBED_STRIPE_DOUBLE_PORT: port.optional(),
   STRIPE_SECRET_KEY: z.string().optional(),
+  // Parsed by the agent's own parser, so that a typo stops `npm start` before anything starts.
+  STREAMBED_STORE_FAULTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return null;
+      try {
+        return { text: v, faults: parseStoreFaults(v) };
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export interface PlatformConfig {
@@ -40,6 +54,8 @@ export interface PlatformConfig {
   stripeDoublePort: number | undefined;
   /** With a real Stripe key no double runs and the console bills through Stripe itself. */
   stripeSecretKey: string | undefined;
+  /** Object store faults every agent injects (STREAMBED_STORE_FAULTS), null = none. */
+  storeFaults: { text: string; faults: StoreFaults } | null;
 }
 
 export function readPlatformConfig(env: NodeJS.ProcessEnv, repoRoot: string): PlatformConfig {
@@ -65,5 +81,6 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv, repoRoot: string): Pl
     usageWindowMs: e.STREAMBED_USAGE_WINDOW_MS,
     stripeDoublePort: e.STREAMBED_STRIPE_DOUBLE_PORT,
     stripeSecretKey: e.STRIPE_SECRET_KEY || undefined,
+    storeFaults: e.STREAMBED_STORE_FAULTS,
   };
 }
