@@ -65,6 +65,8 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
   process.on(signal, () => void shutdown(0));
 // Killed npm (kill -9, OOM killer) leaves us running under its waiting shell: stop with it.
 watchAncestors(launcherAncestors(process.env), (gone) => {
+  // Already stopping (npm may exit before us after forwarding Ctrl-C): let that finish.
+  if (stopping) return;
   say(`${gone.name} (pid ${gone.pid}) is gone`);
   void shutdown(1);
 });

@@ -71,8 +71,7 @@ export async function stopRecordedPlatform(record: PlatformRecord): Promise<stri
   );
   const pgPid = record.postgresDataDir ? postmasterPid(record.postgresDataDir) : undefined;
   if (pgPid !== undefined && processStartTime(pgPid) !== undefined) {
-    const command = readFileSync(`/proc/${pgPid}/cmdline`, "utf8");
-    if (command.includes("postgres")) {
+    if (readFileSync(`/proc/${pgPid}/cmdline`, "utf8").includes("postgres")) {
       await stopProcess(pgPid, "SIGINT", 15_000);
       stopped.push(`postgres (pid ${pgPid})`);
     }
