@@ -114,14 +114,7 @@ export async function startRecordedLoad(o: LoadOptions): Promise<RunningLoad> {
       const highs = await admin.fetchTopicOffsets(o.topic);
       await admin.disconnect();
       for (const { partition, high } of highs) {
-        const messages = await readPartition(
-          o.bootstrap[0]!,
-          o.topic,
-          partition,
-          0n,
-          Number(high),
-          60_000,
-        );
+        const messages = await readAll(o.bootstrap[0]!, o.topic, partition, Number(high));
         for (const m of messages)
           history.read({
             consumer: "final-read",
@@ -133,6 +126,21 @@ export async function startRecordedLoad(o: LoadOptions): Promise<RunningLoad> {
       }
     },
   };
+}
+
+/**
+ * Every record of a partition up to `high`; a fetch error (an injected store fault may still be
+ * active) is retried, as a consumer would.
+ */
+async function readAll(bootstrap: string, topic: string, partition: number, high: number) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readPartition(bootstrap, topic, partition, 0n, high, 60_000);
+    } catch (err) {
+      if (attempt === 20) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /** The longest stretch without any acknowledgement after `fromMs` (recovery after a fault). */
