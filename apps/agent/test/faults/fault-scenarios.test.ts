@@ -101,7 +101,7 @@ async function judge(
   console.log(
     `[fault scenario] ${name}: acknowledged ${c.acknowledged}, lost ${c.lost}, duplicated ${c.duplicated}, ` +
       `failed ${c.failed} (${c.failedButWritten} written anyway), read ${c.distinctRead}, ` +
-      `recovery ${recoveryMs === null ? "n/a" : `${recoveryMs} ms`}\n${summarizeReport(report)}`,
+      `recovery ${recoveryMs === null ? "n/a" : `${Math.round(recoveryMs)} ms`}\n${summarizeReport(report)}`,
   );
   expect(report.counts.acknowledged).toBeGreaterThan(100);
   expect(report.anomalies.lost).toEqual([]);
