@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
+import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buildOnce,
@@ -62,10 +63,36 @@ async function portsFree(): Promise<number[]> {
   return taken;
 }
 
+/** Whether a TCP connection to host:port is accepted. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host, port, timeout: 2000 });
+    socket.once("connect", () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once("error", () => done(false));
+    socket.once("timeout", () => {
+      socket.destroy();
+      done(false);
+    });
+  });
+}
+
 describe("npm start", () => {
-  it("restarts a SIGKILLed agent with backoff while the other agents keep serving", async () => {
+  it("serves the console on loopback only by default", async () => {
     const launcher = start();
     await launcher.waitFor(READY);
+    expect(await accepts("127.0.0.1", ports.web)).toBe(true);
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === "IPv4" && !a.internal);
+    expect(external, "a non-loopback IPv4 address to probe").toBeDefined();
+    expect(await accepts(external!.address, ports.web)).toBe(false);
+  });
+
+  it("restarts a SIGKILLed agent with backoff while the other agents keep serving", async () => {
+    const launcher = launched[0]!;
     const victim = readRecord(dataDir).children.find((c) => c.name === "agent-1")!;
     process.kill(victim.pid, "SIGKILL");
 
