@@ -2,13 +2,30 @@
  * `npm start`: the whole platform on embedded defaults (or on DATABASE_URL / STREAMBED_BUCKET_URL
  * when given): build, Postgres, migrations, demo seed, console, agents, banner.
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, openSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readPlatformConfig } from "./platform/config.ts";
-import { spawnChild, stopChild, type Child } from "./platform/children.ts";
+import {
+  onChildrenChange,
+  runningChildren,
+  spawnChild,
+  stopChild,
+  type Child,
+} from "./platform/children.ts";
+import { launcherAncestors, watchAncestors } from "./platform/ancestors.ts";
+import {
+  clearLeftovers,
+  pidFilePath,
+  recorded,
+  removePlatformRecord,
+  writePlatformRecord,
+} from "./platform/pid-file.ts";
+import { assertPortsFree } from "./platform/port-check.ts";
+import { SupervisedChild } from "./platform/supervisor.ts";
+import { describeStoreFaults } from "../apps/agent/src/storage/store-faults.ts";
 import { loadOrCreateSecrets } from "./platform/secrets.ts";
 import { waitForHttp } from "./platform/wait.ts";
 import { printBanner } from "./platform/banner.ts";
@@ -19,28 +36,95 @@ const repoRoot = resolve(fileURLToPath(import.meta.url), "../..");
 const startedAt = Date.now();
 const step = (what: string) =>
   console.log(`[streambed] ${what} (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+const say = (line: string) => console.log(`[streambed] ${line}`);
 
 const config = readPlatformConfig(process.env, repoRoot);
 mkdirSync(config.dataDir, { recursive: true });
 const logDir = join(config.dataDir, "logs");
+const pidFile = pidFilePath(config.dataDir);
 const children: Child[] = [];
+const agents: SupervisedChild[] = [];
 let stopDatabase: () => Promise<void> = async () => {};
 let stopping = false;
+let recording = false;
 
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     console.log("[streambed] stopping…");
     // Agents first so they can flush and deregister while the database is still up.
+    await Promise.all(agents.map((a) => a.stop()));
     for (const child of [...children].reverse()) await stopChild(child);
     await stopDatabase();
+    // Only a launcher that started cleans up: a refused start must not drop another's record.
+    if (recording) removePlatformRecord(pidFile);
   }
   process.exit(code);
 }
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+  process.on(signal, () => void shutdown(0));
+// Killed npm (kill -9, OOM killer) leaves us running under its waiting shell: stop with it.
+watchAncestors(launcherAncestors(process.env), (gone) => {
+  // Already stopping (npm may exit before us after forwarding Ctrl-C): let that finish.
+  if (stopping) return;
+  say(`${gone.name} (pid ${gone.pid}) is gone`);
+  void shutdown(1);
+});
+
+/** The pid file the reaper and the next start read; rewritten as children come and go. */
+function recordProcesses(): void {
+  writePlatformRecord(pidFile, {
+    launcher: recorded("launcher", process.pid),
+    postgresDataDir: config.databaseUrl ? null : join(config.dataDir, "postgres"),
+    children: runningChildren().map((c) => recorded(c.name, c.pid)),
+  });
+}
+
+/**
+ * A process of its own that stops everything recorded in the pid file once our end of its stdin
+ * pipe closes, that is once we are gone, even by kill -9.
+ */
+function startReaper(): void {
+  mkdirSync(logDir, { recursive: true });
+  const log = openSync(join(logDir, "reaper.log"), "a");
+  const reaper = spawn(
+    process.execPath,
+    ["--import", "tsx", join(repoRoot, "scripts/platform/reaper.ts"), pidFile, String(process.pid)],
+    { cwd: repoRoot, detached: true, stdio: ["pipe", log, log] },
+  );
+  reaper.unref();
+}
 
 try {
+  await clearLeftovers(config.dataDir, say);
+  const agentPorts = Array.from({ length: config.agents }, (_, i) => [
+    {
+      port: config.kafkaPort + i,
+      host: "127.0.0.1",
+      what: `agent-${i} Kafka, STREAMBED_KAFKA_PORT`,
+    },
+    {
+      port: config.agentHttpPort + i,
+      host: "127.0.0.1",
+      what: `agent-${i} HTTP, STREAMBED_AGENT_HTTP_PORT`,
+    },
+  ]).flat();
+  await assertPortsFree([
+    { port: config.webPort, host: config.webHost, what: "console, STREAMBED_WEB_PORT" },
+    {
+      port: config.workerMetricsPort,
+      host: "127.0.0.1",
+      what: "job worker, STREAMBED_WORKER_METRICS_PORT",
+    },
+    ...agentPorts,
+  ]);
+  recording = true;
+  recordProcesses();
+  onChildrenChange(recordProcesses);
+  startReaper();
+
+  if (config.storeFaults)
+    say(`injecting object store faults: ${describeStoreFaults(config.storeFaults.faults)}`);
   step("building");
   const build = spawnSync("npx", ["turbo", "run", "build", "--output-logs=errors-only"], {
     cwd: repoRoot,
@@ -83,7 +167,7 @@ try {
   const web = spawnChild(
     "web",
     process.execPath,
-    [nextBin, "start", "--port", String(config.webPort), "--hostname", "0.0.0.0"],
+    [nextBin, "start", "--port", String(config.webPort), "--hostname", config.webHost],
     {
       cwd: join(repoRoot, "apps/web"),
       logDir,
@@ -117,43 +201,48 @@ try {
   );
   children.push(worker);
 
-  const agents: { child: Child; httpPort: number }[] = [];
   for (let i = 0; i < config.agents; i++) {
     const httpPort = config.agentHttpPort + i;
-    const child = spawnChild(
-      `agent-${i}`,
-      process.execPath,
-      [
-        join(repoRoot, "apps/agent/dist/main.js"),
-        "--kafka-port",
-        String(config.kafkaPort + i),
-        "--http-port",
-        String(httpPort),
-        "--advertised-host",
-        config.advertisedHost,
-        "--bucket-url",
-        config.bucketUrl,
-        "--default-cluster-id",
-        demo.clusterId,
-        // Usage goes to the console's ingest endpoint; each agent keeps its own spool (and id).
-        "--control-plane-url",
-        `http://127.0.0.1:${config.webPort}`,
-        "--usage-spool-dir",
-        join(config.dataDir, "usage-spool", `agent-${i}`),
-        "--usage-window-ms",
-        String(config.usageWindowMs),
-      ],
-      { cwd: repoRoot, logDir, env: baseEnv },
+    const args = [
+      join(repoRoot, "apps/agent/dist/main.js"),
+      "--kafka-port",
+      String(config.kafkaPort + i),
+      "--http-port",
+      String(httpPort),
+      "--advertised-host",
+      config.advertisedHost,
+      "--bucket-url",
+      config.bucketUrl,
+      "--default-cluster-id",
+      demo.clusterId,
+      // Usage goes to the console's ingest endpoint; each agent keeps its own spool (and id).
+      "--control-plane-url",
+      `http://127.0.0.1:${config.webPort}`,
+      "--usage-spool-dir",
+      join(config.dataDir, "usage-spool", `agent-${i}`),
+      "--usage-window-ms",
+      String(config.usageWindowMs),
+      ...(config.storeFaults ? ["--store-faults", config.storeFaults.text] : []),
+    ];
+    agents.push(
+      new SupervisedChild({
+        name: `agent-${i}`,
+        spawn: () =>
+          spawnChild(`agent-${i}`, process.execPath, args, { cwd: repoRoot, logDir, env: baseEnv }),
+        healthUrl: `http://127.0.0.1:${httpPort}/healthz`,
+        say,
+      }),
     );
-    children.push(child);
-    agents.push({ child, httpPort });
   }
 
   await Promise.all([
     waitForHttp(`${webUrl}/api/health`, web),
     waitForHttp(workerHealth, worker),
-    ...agents.map((a) => waitForHttp(`http://127.0.0.1:${a.httpPort}/healthz`, a.child)),
+    ...agents.map((a) => a.ready()),
   ]);
+  // A dead agent is restarted while the others serve; without the console, worker or Stripe
+  // double the platform is not whole, so it stops.
+  for (const agent of agents) agent.supervise();
   for (const child of children) {
     void child.exited.then((code) => {
       if (stopping) return;
@@ -171,9 +260,10 @@ try {
     saslUsername: secrets.saslUsername,
     saslPassword: secrets.saslPassword,
     apiKey: secrets.apiKey,
-    agentHealth: agents.map((a) => `http://127.0.0.1:${a.httpPort}/healthz`),
+    agentHealth: agents.map((_, i) => `http://127.0.0.1:${config.agentHttpPort + i}/healthz`),
     logDir,
     billing: billing.description,
+    storeFaults: config.storeFaults ? describeStoreFaults(config.storeFaults.faults) : null,
   });
 } catch (err) {
   console.error(`[streambed] start failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -9,6 +9,8 @@ export interface BannerInfo {
   agentHealth: string[];
   logDir: string;
   billing: string;
+  /** What STREAMBED_STORE_FAULTS injects, when set. */
+  storeFaults: string | null;
 }
 
 /** The line prefixes are a contract: tests and users read values after them. */
@@ -27,6 +29,7 @@ export function printBanner(b: BannerInfo): void {
     `Agent health:     ${b.agentHealth.join(" ")}`,
     `Billing:          ${b.billing}`,
     `Logs:             ${b.logDir}`,
+    ...(b.storeFaults ? [`Store faults:     ${b.storeFaults} (STREAMBED_STORE_FAULTS)`] : []),
     "",
   ];
   console.log(lines.join("\n"));

@@ -20,12 +20,27 @@ export interface SpawnOptions {
  * Each child gets its own process group so that stopping it also stops whatever it spawned
  * (npx, next-server, ...), and a Ctrl-C in the terminal reaches only us: we stop children in order.
  */
-const running = new Set<number>();
+const running = new Map<number, string>();
+const listeners: (() => void)[] = [];
 // Last resort when the launcher exits without stopping its children (an uncaught error, a
 // second signal): nothing may outlive it.
 process.on("exit", () => {
-  for (const pid of running) signalGroup(pid, "SIGKILL");
+  for (const pid of running.keys()) signalGroup(pid, "SIGKILL");
 });
+
+/** The children running now (process group leaders), for the pid file. */
+export function runningChildren(): { name: string; pid: number }[] {
+  return [...running].map(([pid, name]) => ({ pid, name }));
+}
+
+/** Calls `listener` whenever a child starts or is gone. */
+export function onChildrenChange(listener: () => void): void {
+  listeners.push(listener);
+}
+
+function changed(): void {
+  for (const listener of listeners) listener();
+}
 
 export function spawnChild(
   name: string,
@@ -47,10 +62,19 @@ export function spawnChild(
       if (opts.echo) process.stdout.write(`[${name}] ${chunk.toString()}`);
     });
   }
-  if (child.pid !== undefined) running.add(child.pid);
+  if (child.pid !== undefined) {
+    running.set(child.pid, name);
+    changed();
+  }
   const exited = new Promise<number | null>((resolve) => {
     child.on("exit", (code) => {
       log.end();
+      // Whatever it spawned goes with it.
+      if (child.pid !== undefined) {
+        signalGroup(child.pid, "SIGKILL");
+        running.delete(child.pid);
+        changed();
+      }
       resolve(code);
     });
   });
@@ -68,7 +92,7 @@ export async function stopChild(child: Child, graceMs = 10_000): Promise<void> {
   }
   // The leader may exit before the rest of its group: make sure nothing is left behind.
   signalGroup(pid, "SIGKILL");
-  running.delete(pid);
+  if (running.delete(pid)) changed();
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

@@ -35,7 +35,7 @@ import { startUsageReporting, type UsageReporting } from "./usage/usage-reportin
 import { ClusterMetricsReporter } from "./observability/cluster-metrics-reporter.ts";
 import type { WindowClock } from "./usage/usage-windows.ts";
 import { instrumentObjectStore } from "./storage/instrumented-object-store.ts";
-import { openObjectStore } from "./storage/open-object-store.ts";
+import { openAgentObjectStore } from "./storage/open-object-store.ts";
 import { FetchSessionCache } from "./fetch/fetch-sessions.ts";
 
 /** Kafka's: a session unused this long gives way to any new one (min.incremental.fetch.session.eviction.ms). */
@@ -87,7 +87,7 @@ export async function startAgent(
     await pool.end().catch(() => undefined);
     throw err;
   });
-  const store = instrumentObjectStore(openObjectStore(config.bucketUrl), metrics.objectStore);
+  const store = instrumentObjectStore(openAgentObjectStore(config, logger), metrics.objectStore);
   const heads = new PartitionHeadCache(metadata);
   const produceBuffer = new ProduceBuffer({
     store,

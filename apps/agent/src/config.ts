@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { defaultBatchTimeoutMs } from "./storage/open-object-store.ts";
+import { parseStoreFaults, type StoreFaults } from "./storage/store-faults.ts";
 import { DEFAULT_MAX_FLUSHES_IN_FLIGHT } from "./produce/produce-buffer.ts";
 import { DEFAULT_MAX_UNCOMPRESSED_BATCH_BYTES } from "./produce/validate-records.ts";
 import { z } from "zod";
@@ -21,6 +22,10 @@ export interface AgentConfig {
   /** Stable id of this agent in the registry; a fresh one per start unless given. */
   agentId: string | null;
   bucketUrl: string;
+  /** Faults injected into every object store request (testing and demos); null = none. */
+  storeFaults: StoreFaults | null;
+  /** An object store request not answered within this fails (a stalled store cannot wedge us). */
+  objectRequestTimeoutMs: number;
   listenHost: string;
   advertisedHost: string;
   kafkaPort: number;
@@ -109,6 +114,17 @@ const options = {
     env: ["STREAMBED_BUCKET_URL"],
     help: "object store: file:///dir or s3://bucket/prefix?endpoint=...&region=...&forcePathStyle=true",
     defaultText: "file://<working dir>/.data/objects",
+  },
+  storeFaults: {
+    flag: "store-faults",
+    env: ["STREAMBED_STORE_FAULTS"],
+    help: "inject object store faults, e.g. seed=7,error_rate=0.1,latency_ms=200 (also latency_rate, stall_rate, torn_read_rate, lost_put_rate)",
+  },
+  objectRequestTimeoutMs: {
+    flag: "object-request-timeout-ms",
+    env: ["STREAMBED_OBJECT_REQUEST_TIMEOUT_MS"],
+    help: "an object store request (PUT, GET, HEAD, DELETE) that has not answered by then fails",
+    defaultText: "30000",
   },
   listenHost: {
     flag: "listen-host",
@@ -286,6 +302,19 @@ const schema = z
       .string()
       .default(() => pathToFileURL(resolve(".data/objects")).href)
       .refine((v) => /^(file|s3):\/\//.test(v), "bucket URL must start with file:// or s3://"),
+    storeFaults: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return null;
+        try {
+          return parseStoreFaults(v);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+    objectRequestTimeoutMs: positiveInt.default(30_000),
     listenHost: z.string().min(1).default("127.0.0.1"),
     advertisedHost: z.string().min(1).default("127.0.0.1"),
     kafkaPort: port.default(9092),

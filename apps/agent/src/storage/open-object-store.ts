@@ -1,7 +1,10 @@
 import { fileURLToPath } from "node:url";
+import { FaultInjectingObjectStore } from "./fault-injecting-object-store.ts";
 import { LocalDirObjectStore } from "./local-dir.ts";
 import type { ObjectStore } from "./object-store.ts";
+import { withRequestDeadline } from "./request-deadline.ts";
 import { S3ObjectStore, type S3ObjectStoreOptions } from "./s3.ts";
+import { describeStoreFaults, type StoreFaults } from "./store-faults.ts";
 
 export interface OpenObjectStoreOptions {
   /** S3 credentials; without them the AWS SDK's default chain (AWS_* variables, profiles) is used. */
@@ -52,6 +55,25 @@ export function openObjectStore(
     });
   }
   throw new BucketUrlError(bucketUrl, `unsupported scheme ${url.protocol} (use file: or s3:)`);
+}
+
+/**
+ * The agent's store: the bucket URL's store, with faults injected when asked for, every request
+ * bounded by the deadline (outermost, so that injected stalls end the way real ones would).
+ */
+export function openAgentObjectStore(
+  config: { bucketUrl: string; storeFaults: StoreFaults | null; objectRequestTimeoutMs: number },
+  logger: { warn(obj: object, msg: string): void },
+): ObjectStore {
+  let store = openObjectStore(config.bucketUrl);
+  if (config.storeFaults) {
+    logger.warn(
+      { storeFaults: describeStoreFaults(config.storeFaults) },
+      "injecting object store faults",
+    );
+    store = new FaultInjectingObjectStore(store, config.storeFaults);
+  }
+  return withRequestDeadline(store, config.objectRequestTimeoutMs);
 }
 
 /** The default flush interval for a bucket: object PUTs to a local directory are cheap, to S3 not. */

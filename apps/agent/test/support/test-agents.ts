@@ -98,7 +98,8 @@ export async function startChildAgent(options: {
     let buffered = "";
     const timer = setTimeout(
       () => reject(new Error(`child agent did not start: ${stderr}`)),
-      30_000,
+      // tsx compiles the agent at every start: slow on a busy two-core CI machine.
+      60_000,
     );
     child.stdout!.on("data", (d: Buffer) => {
       buffered += d.toString();
