@@ -109,6 +109,16 @@ export class AgentMetrics {
     help: "Committed offsets removed by offsets.retention.minutes",
     registers: [this.registry],
   });
+  readonly objectsCompacted = new Counter({
+    name: "streambed_objects_compacted_total",
+    help: "Objects whose index rows compaction moved into larger objects (L0 into L1, L1 into L2)",
+    registers: [this.registry],
+  });
+  readonly compactionWrittenBytes = new Counter({
+    name: "streambed_compaction_written_bytes_total",
+    help: "Bytes of the objects compaction wrote",
+    registers: [this.registry],
+  });
   readonly jobFailures = new Counter({
     name: "streambed_job_failures_total",
     help: "Background job passes that failed (retried at the next interval)",

@@ -3,6 +3,7 @@ import type { AgentMetrics } from "../http/metrics.ts";
 import type { JobStore } from "../metadata/job-store.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { collectObjects } from "./object-collector.ts";
+import { compactObjects, type CompactionLevels } from "./object-compaction.ts";
 import { applyRetention, retentionPolicies } from "./retention.ts";
 
 export interface BackgroundJobsOptions {
@@ -13,12 +14,15 @@ export interface BackgroundJobsOptions {
   intervalMs: number;
   objectDeletionGraceMs: number;
   offsetsRetentionMs: number;
+  compaction: CompactionLevels;
   metrics: Pick<
     AgentMetrics,
     | "retentionIndexRows"
     | "objectsDeleted"
     | "objectsDeletedBytes"
     | "offsetsExpired"
+    | "objectsCompacted"
+    | "compactionWrittenBytes"
     | "jobFailures"
   >;
   logger: Pick<Logger, "info" | "warn">;
@@ -26,7 +30,9 @@ export interface BackgroundJobsOptions {
 
 /**
  * The jobs role: every interval, retention (retention.ms, retention.bytes) for every topic, then
- * deletion of the objects nothing references any more, then expiry of committed offsets. Agents
+ * object compaction, then deletion of the objects nothing references any more, then expiry of
+ * committed offsets. Compaction and collection share the pass (and its lock) so that collection
+ * never meets the output of a merge still being written. Agents
  * with the role take turns through the store's job lock, so one pass runs at a time per scope
  * (a cluster, or all of them).
  */
@@ -64,6 +70,7 @@ export class BackgroundJobs {
     try {
       await jobs.withJobLock(`streambed-jobs:${clusterId ?? "*"}`, async () => {
         await this.retention();
+        await this.compact();
         await this.collect();
         await this.expireOffsets();
       });
@@ -103,6 +110,18 @@ export class BackgroundJobs {
     }
   }
 
+  private async compact(): Promise<void> {
+    const { jobs, store, clusterId, compaction, metrics, logger } = this.options;
+    try {
+      const pass = await compactObjects(jobs, store, { clusterId, levels: compaction });
+      metrics.objectsCompacted.inc(pass.objectsMerged);
+      metrics.compactionWrittenBytes.inc(pass.bytesWritten);
+      if (pass.objectsWritten > 0 || pass.conflicts > 0) logger.info(pass, "objects compacted");
+    } catch (err) {
+      this.failed("compaction", err);
+    }
+  }
+
   private async collect(): Promise<void> {
     const { jobs, store, clusterId, objectDeletionGraceMs, metrics, logger } = this.options;
     try {
@@ -131,7 +150,10 @@ export class BackgroundJobs {
     }
   }
 
-  private failed(job: "lock" | "retention" | "objects" | "offsets", err: unknown): void {
+  private failed(
+    job: "lock" | "retention" | "compaction" | "objects" | "offsets",
+    err: unknown,
+  ): void {
     this.options.metrics.jobFailures.inc({ job });
     this.options.logger.warn({ err, job }, "background job failed");
   }

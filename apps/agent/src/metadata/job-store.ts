@@ -1,4 +1,4 @@
-import type { PartitionHead } from "./metadata-store.ts";
+import type { IndexRow, PartitionHead } from "./metadata-store.ts";
 
 /** A topic's retention configs, with its cluster's default retention.ms filled in. */
 export interface RetentionConfig {
@@ -38,8 +38,65 @@ export interface ExpiredOffsets {
   offsets: number;
 }
 
+/** An object compaction may merge: committed (or partly released) and of one level. */
+export interface CompactionCandidate {
+  key: string;
+  clusterId: string;
+  sizeBytes: number;
+}
+
+/** An index row as compaction reads and writes it: with the time its records were committed. */
+export interface StoredIndexRow extends IndexRow {
+  createdAt: Date;
+}
+
+/** One compaction's swap: the rows of the inputs replaced by rows into the output object. */
+export interface CompactionSwap {
+  clusterId: string;
+  outputKey: string;
+  replaced: readonly StoredIndexRow[];
+  written: readonly StoredIndexRow[];
+  inputKeys: readonly string[];
+}
+
+/** The swap found the inputs changed (retention, DeleteRecords, topic deletion): nothing done. */
+export class CompactionConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CompactionConflictError";
+  }
+}
+
 /** What the background jobs (agent role `jobs`) read and change; see jobs/. */
 export interface JobStore {
+  /**
+   * Up to `limit` objects of `level` still holding index rows, oldest first, of one cluster or
+   * (null) of all.
+   */
+  compactionCandidates(
+    clusterId: string | null,
+    level: number,
+    limit: number,
+  ): Promise<CompactionCandidate[]>;
+  /** Every index row pointing into the objects, by (topicId, partition, baseOffset). */
+  indexRowsOfObjects(keys: readonly string[]): Promise<StoredIndexRow[]>;
+  /**
+   * Records a compaction output before it is written, as an orphan: if the swap never happens
+   * (crash, conflict) object collection deletes it like any unreferenced object.
+   */
+  recordCompactionOutput(
+    clusterId: string,
+    key: string,
+    sizeBytes: number,
+    level: number,
+  ): Promise<void>;
+  /**
+   * In ONE transaction: locks the partitions (in commit order), deletes the replaced rows (all of
+   * them still there, or CompactionConflictError and nothing changes), inserts the written rows,
+   * marks the output committed and the inputs released (deleted by object collection once
+   * unreferenced, after the grace period).
+   */
+  swapCompactedRows(swap: CompactionSwap): Promise<void>;
   /** Runs `work` unless another agent holds the lock of `scope`, holding it meanwhile. */
   withJobLock(scope: string, work: () => Promise<void>): Promise<void>;
   /** Every topic's retention configs, of one cluster or (null) of all. */

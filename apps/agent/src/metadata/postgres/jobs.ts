@@ -1,12 +1,21 @@
 import type pg from "pg";
 import type {
+  CompactionCandidate,
+  CompactionSwap,
   ExpiredOffsets,
   JobStore,
   RetentionConfig,
   RetentionPass,
   RetentionPolicy,
+  StoredIndexRow,
   StoredObject,
 } from "../job-store.ts";
+import {
+  compactionCandidates,
+  indexRowsOfObjects,
+  recordCompactionOutput,
+  swapCompactedRows,
+} from "./compaction.ts";
 import { notifyHeadChanges } from "./head-notifications.ts";
 import { dropIndexRowsBelowLogStart } from "./partition-index.ts";
 import { type HeadRow, toHead } from "./rows.ts";
@@ -37,6 +46,31 @@ export class PostgresJobStore implements JobStore {
     } finally {
       client.release();
     }
+  }
+
+  compactionCandidates(
+    clusterId: string | null,
+    level: number,
+    limit: number,
+  ): Promise<CompactionCandidate[]> {
+    return compactionCandidates(this.pool, clusterId, level, limit);
+  }
+
+  indexRowsOfObjects(keys: readonly string[]): Promise<StoredIndexRow[]> {
+    return indexRowsOfObjects(this.pool, keys);
+  }
+
+  recordCompactionOutput(
+    clusterId: string,
+    key: string,
+    sizeBytes: number,
+    level: number,
+  ): Promise<void> {
+    return recordCompactionOutput(this.pool, clusterId, key, sizeBytes, level);
+  }
+
+  swapCompactedRows(swap: CompactionSwap): Promise<void> {
+    return swapCompactedRows(this.pool, swap);
   }
 
   async retentionConfigs(
