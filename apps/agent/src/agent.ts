@@ -220,6 +220,7 @@ export async function startAgent(
           l2TargetBytes: config.compactionL2TargetBytes,
           l2FanIn: config.compactionL2FanIn,
         },
+        compactedTopicMapBytes: config.compactedTopicMapBytes,
         metrics,
         logger,
       })

@@ -47,6 +47,8 @@ export interface AgentConfig {
   compactionL2TargetBytes: number;
   /** L1 objects merge into an L2 once this many are waiting. */
   compactionL2FanIn: number;
+  /** Memory of a compacted topic's key map (20 bytes a slot, filled to 3/4). */
+  compactedTopicMapBytes: number;
   /** PEM files of the Kafka listener's TLS certificate and key; both null = plaintext. */
   tlsCert: string | null;
   tlsKey: string | null;
@@ -223,6 +225,12 @@ const options = {
     help: "jobs role: L1 objects merged into an L2 once this many are waiting",
     defaultText: "32",
   },
+  compactedTopicMapBytes: {
+    flag: "compacted-topic-map-bytes",
+    env: ["STREAMBED_COMPACTED_TOPIC_MAP_BYTES"],
+    help: "jobs role: memory of the key map cleaning a compacted topic's partition (128 MiB holds 5 million keys; more keys take more passes)",
+    defaultText: String(128 * MiB),
+  },
   offsetsRetentionMinutes: {
     flag: "offsets-retention-minutes",
     env: ["STREAMBED_OFFSETS_RETENTION_MINUTES"],
@@ -325,6 +333,7 @@ const schema = z
     compactionL1TargetBytes: positiveInt.default(256 * MiB),
     compactionL2TargetBytes: positiveInt.default(1024 * MiB),
     compactionL2FanIn: z.coerce.number().int().min(2).default(32),
+    compactedTopicMapBytes: positiveInt.default(128 * MiB),
     offsetsRetentionMinutes: positiveInt.default(10_080),
     tlsCert: z
       .string()

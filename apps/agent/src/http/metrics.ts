@@ -114,6 +114,11 @@ export class AgentMetrics {
     help: "Objects whose index rows compaction moved into larger objects (L0 into L1, L1 into L2)",
     registers: [this.registry],
   });
+  readonly compactedTopicRecordsRemoved = new Counter({
+    name: "streambed_compacted_topic_records_removed_total",
+    help: "Records compacted topics' cleaning removed (superseded by a newer record of their key, or expired tombstones)",
+    registers: [this.registry],
+  });
   readonly compactionWrittenBytes = new Counter({
     name: "streambed_compaction_written_bytes_total",
     help: "Bytes of the objects compaction wrote",

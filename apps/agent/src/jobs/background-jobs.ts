@@ -5,6 +5,10 @@ import type { ObjectStore } from "../storage/object-store.ts";
 import { collectObjects } from "./object-collector.ts";
 import { compactObjects, type CompactionLevels } from "./object-compaction.ts";
 import { applyRetention, retentionPolicies } from "./retention.ts";
+import { compactTopics } from "./topic-compaction.ts";
+
+/** Compacted topics' output objects are cut at this size (each is held in memory until written). */
+const CLEANED_OBJECT_BYTES = 64 * 1024 * 1024;
 
 export interface BackgroundJobsOptions {
   jobs: JobStore;
@@ -15,6 +19,8 @@ export interface BackgroundJobsOptions {
   objectDeletionGraceMs: number;
   offsetsRetentionMs: number;
   compaction: CompactionLevels;
+  /** Memory of a compacted topic's key map. */
+  compactedTopicMapBytes: number;
   metrics: Pick<
     AgentMetrics,
     | "retentionIndexRows"
@@ -22,6 +28,7 @@ export interface BackgroundJobsOptions {
     | "objectsDeletedBytes"
     | "offsetsExpired"
     | "objectsCompacted"
+    | "compactedTopicRecordsRemoved"
     | "compactionWrittenBytes"
     | "jobFailures"
   >;
@@ -30,7 +37,7 @@ export interface BackgroundJobsOptions {
 
 /**
  * The jobs role: every interval, retention (retention.ms, retention.bytes) for every topic, then
- * object compaction, then deletion of the objects nothing references any more, then expiry of
+ * compacted topics (cleanup.policy=compact), then object compaction, then deletion of the objects nothing references any more, then expiry of
  * committed offsets. Compaction and collection share the pass (and its lock) so that collection
  * never meets the output of a merge still being written. Agents
  * with the role take turns through the store's job lock, so one pass runs at a time per scope
@@ -70,6 +77,7 @@ export class BackgroundJobs {
     try {
       await jobs.withJobLock(`streambed-jobs:${clusterId ?? "*"}`, async () => {
         await this.retention();
+        await this.compactTopics();
         await this.compact();
         await this.collect();
         await this.expireOffsets();
@@ -107,6 +115,25 @@ export class BackgroundJobs {
         // One topic's failure (a lock timeout behind busy commits) must not stop the others.
         this.failed("retention", err);
       }
+    }
+  }
+
+  private async compactTopics(): Promise<void> {
+    const { jobs, store, clusterId, intervalMs, compactedTopicMapBytes, metrics, logger } =
+      this.options;
+    try {
+      const pass = await compactTopics(jobs, store, {
+        clusterId,
+        nowMs: Date.now(),
+        mapBytes: compactedTopicMapBytes,
+        outputObjectBytes: CLEANED_OBJECT_BYTES,
+        intervalMs,
+      });
+      metrics.compactedTopicRecordsRemoved.inc(pass.recordsRemoved);
+      if (pass.partitionsCleaned > 0 || pass.conflicts > 0)
+        logger.info(pass, "compacted topics cleaned");
+    } catch (err) {
+      this.failed("compacted-topics", err);
     }
   }
 
@@ -151,7 +178,7 @@ export class BackgroundJobs {
   }
 
   private failed(
-    job: "lock" | "retention" | "compaction" | "objects" | "offsets",
+    job: "lock" | "retention" | "compacted-topics" | "compaction" | "objects" | "offsets",
     err: unknown,
   ): void {
     this.options.metrics.jobFailures.inc({ job });

@@ -185,7 +185,13 @@ async function mergeObjects(
   await jobs.recordCompactionOutput(clusterId, outputKey, object.size, level);
   await store.put(outputKey, object.parts);
   try {
-    await jobs.swapCompactedRows({ clusterId, outputKey, replaced, written, inputKeys });
+    await jobs.swapCompactedRows({
+      clusterId,
+      outputKeys: [outputKey],
+      replaced,
+      written,
+      inputKeys,
+    });
   } catch (error) {
     if (!(error instanceof CompactionConflictError)) throw error;
     pass.conflicts++;

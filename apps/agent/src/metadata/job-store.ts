@@ -1,4 +1,4 @@
-import type { IndexRow, PartitionHead } from "./metadata-store.ts";
+import type { IndexRow, PartitionHead, TopicConfigs } from "./metadata-store.ts";
 
 /** A topic's retention configs, with its cluster's default retention.ms filled in. */
 export interface RetentionConfig {
@@ -50,11 +50,25 @@ export interface StoredIndexRow extends IndexRow {
   createdAt: Date;
 }
 
-/** One compaction's swap: the rows of the inputs replaced by rows into the output object. */
+/** An index row with the level of the object it points into. */
+export interface LeveledIndexRow extends StoredIndexRow {
+  level: number;
+}
+
+/** A topic whose cleanup.policy includes compact. */
+export interface CompactedTopic {
+  topicId: string;
+  clusterId: string;
+  partitionCount: number;
+  configs: TopicConfigs;
+}
+
+/** One compaction's swap: the rows of the inputs replaced by rows into the output objects. */
 export interface CompactionSwap {
   clusterId: string;
-  outputKey: string;
+  outputKeys: readonly string[];
   replaced: readonly StoredIndexRow[];
+  /** Each pointing into one of outputKeys. */
   written: readonly StoredIndexRow[];
   inputKeys: readonly string[];
 }
@@ -80,6 +94,10 @@ export interface JobStore {
   ): Promise<CompactionCandidate[]>;
   /** Every index row pointing into the objects, by (topicId, partition, baseOffset). */
   indexRowsOfObjects(keys: readonly string[]): Promise<StoredIndexRow[]>;
+  /** Topics with cleanup.policy compact (or compact,delete), of one cluster or (null) of all. */
+  compactedTopics(clusterId: string | null): Promise<CompactedTopic[]>;
+  /** The partition's index rows at or above its log start, by offset, with their objects' levels. */
+  partitionIndexRows(topicId: string, partition: number): Promise<LeveledIndexRow[]>;
   /**
    * Records a compaction output before it is written, as an orphan: if the swap never happens
    * (crash, conflict) object collection deletes it like any unreferenced object.
@@ -93,7 +111,7 @@ export interface JobStore {
   /**
    * In ONE transaction: locks the partitions (in commit order), deletes the replaced rows (all of
    * them still there, or CompactionConflictError and nothing changes), inserts the written rows,
-   * marks the output committed and the inputs released (deleted by object collection once
+   * marks the outputs committed and the inputs released (deleted by object collection once
    * unreferenced, after the grace period).
    */
   swapCompactedRows(swap: CompactionSwap): Promise<void>;

@@ -67,6 +67,38 @@ export const topicConfigDefinitions: Record<string, TopicConfigDefinition> = {
       "CreateTime keeps the producer's timestamps; LogAppendTime reports the commit time.",
     problem: oneOf("CreateTime", "LogAppendTime"),
   },
+  "delete.retention.ms": {
+    defaultValue: "86400000",
+    type: 5,
+    documentation:
+      "Compacted topics: how long a tombstone (a null value) stays readable after it was written.",
+    problem: long(0n),
+  },
+  "min.compaction.lag.ms": {
+    defaultValue: "0",
+    type: 5,
+    documentation: "Compacted topics: how long a record stays uncompacted after it was written.",
+    problem: long(0n),
+  },
+  "max.compaction.lag.ms": {
+    defaultValue: "9223372036854775807",
+    type: 5,
+    documentation:
+      "Compacted topics: at most how long a superseded record stays readable (plus one job interval).",
+    problem: long(1n),
+  },
+  "min.cleanable.dirty.ratio": {
+    defaultValue: "0.5",
+    type: 6,
+    documentation:
+      "Compacted topics: share of a partition not yet compacted at which it is compacted.",
+    problem: (value) => {
+      const ratio = Number(value);
+      return /^\d*\.?\d+$/.test(value) && ratio >= 0 && ratio <= 1
+        ? null
+        : "must be a number from 0 to 1";
+    },
+  },
   "segment.bytes": {
     defaultValue: "1073741824",
     type: 3,

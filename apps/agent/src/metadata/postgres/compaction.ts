@@ -1,8 +1,11 @@
 import type pg from "pg";
+import type { TopicConfigs } from "../metadata-store.ts";
 import {
+  type CompactedTopic,
   type CompactionCandidate,
   CompactionConflictError,
   type CompactionSwap,
+  type LeveledIndexRow,
   type StoredIndexRow,
 } from "../job-store.ts";
 import { INDEX_COLUMNS, type IndexRowRow, type Queryable, toIndexRow } from "./rows.ts";
@@ -44,6 +47,49 @@ export async function indexRowsOfObjects(
     [keys],
   );
   return rows.map((r) => ({ ...toIndexRow(r), createdAt: r.created_at }));
+}
+
+export async function compactedTopics(
+  db: Queryable,
+  clusterId: string | null,
+): Promise<CompactedTopic[]> {
+  const { rows } = await db.query<{
+    id: string;
+    cluster_id: string;
+    partition_count: number;
+    configs: TopicConfigs;
+  }>(
+    `SELECT id, cluster_id, partition_count, configs FROM topics
+     WHERE ($1::text IS NULL OR cluster_id = $1)
+       AND 'compact' = ANY(string_to_array(replace(configs->>'cleanup.policy', ' ', ''), ','))
+     ORDER BY id`,
+    [clusterId],
+  );
+  return rows.map((r) => ({
+    topicId: r.id,
+    clusterId: r.cluster_id,
+    partitionCount: r.partition_count,
+    configs: r.configs,
+  }));
+}
+
+export async function partitionIndexRows(
+  db: Queryable,
+  topicId: string,
+  partition: number,
+): Promise<LeveledIndexRow[]> {
+  const { rows } = await db.query<IndexRowRow & { created_at: Date; level: number | null }>(
+    `SELECT ${INDEX_COLUMNS.split(", ")
+      .map((c) => `i.${c}`)
+      .join(", ")}, i.created_at, o.level
+     FROM partition_index i
+     JOIN partitions p ON p.topic_id = i.topic_id AND p.partition = i.partition
+     LEFT JOIN objects o ON o.key = i.object_key
+     WHERE i.topic_id = $1 AND i.partition = $2 AND i.last_offset >= p.log_start_offset
+     ORDER BY i.base_offset`,
+    [topicId, partition],
+  );
+  return rows.map((r) => ({ ...toIndexRow(r), createdAt: r.created_at, level: r.level ?? 0 }));
 }
 
 export async function recordCompactionOutput(
@@ -100,13 +146,13 @@ export async function swapCompactedRows(pool: pg.Pool, swap: CompactionSwap): Pr
       await tx.query(
         `INSERT INTO partition_index (topic_id, partition, base_offset, last_offset, cluster_id, object_key,
            byte_offset, byte_length, max_timestamp, record_count, created_at)
-         SELECT u.topic_id, u.partition, u.base_offset, u.last_offset, $1, $2, u.byte_offset, u.byte_length,
+         SELECT u.topic_id, u.partition, u.base_offset, u.last_offset, $1, u.object_key, u.byte_offset, u.byte_length,
            u.max_timestamp, u.record_count, u.created_at
-         FROM unnest($3::uuid[], $4::int[], $5::int8[], $6::int8[], $7::int8[], $8::int[], $9::int8[], $10::int[], $11::timestamptz[])
-           AS u(topic_id, partition, base_offset, last_offset, byte_offset, byte_length, max_timestamp, record_count, created_at)`,
+         FROM unnest($2::text[], $3::uuid[], $4::int[], $5::int8[], $6::int8[], $7::int8[], $8::int[], $9::int8[], $10::int[], $11::timestamptz[])
+           AS u(object_key, topic_id, partition, base_offset, last_offset, byte_offset, byte_length, max_timestamp, record_count, created_at)`,
         [
           swap.clusterId,
-          swap.outputKey,
+          w.map((r) => r.objectKey),
           w.map((r) => r.topicId),
           w.map((r) => r.partition),
           w.map((r) => r.baseOffset.toString()),
@@ -118,12 +164,12 @@ export async function swapCompactedRows(pool: pg.Pool, swap: CompactionSwap): Pr
           w.map((r) => r.createdAt),
         ],
       );
-      const output = await tx.query(
-        "UPDATE objects SET state = 'committed' WHERE key = $1 AND state = 'orphaned'",
-        [swap.outputKey],
+      const outputs = await tx.query(
+        "UPDATE objects SET state = 'committed' WHERE key = ANY($1::text[]) AND state = 'orphaned'",
+        [swap.outputKeys],
       );
-      if (output.rowCount !== 1)
-        throw new CompactionConflictError(`output ${swap.outputKey} was collected meanwhile`);
+      if (outputs.rowCount !== swap.outputKeys.length)
+        throw new CompactionConflictError("an output was collected meanwhile");
       await tx.query(
         `UPDATE objects SET state = 'released', deleted_at = NULL
          WHERE key = ANY($1::text[]) AND state IN ('committed', 'released')`,

@@ -1,7 +1,9 @@
 import type pg from "pg";
 import type {
+  CompactedTopic,
   CompactionCandidate,
   CompactionSwap,
+  LeveledIndexRow,
   ExpiredOffsets,
   JobStore,
   RetentionConfig,
@@ -11,7 +13,9 @@ import type {
   StoredObject,
 } from "../job-store.ts";
 import {
+  compactedTopics,
   compactionCandidates,
+  partitionIndexRows,
   indexRowsOfObjects,
   recordCompactionOutput,
   swapCompactedRows,
@@ -58,6 +62,14 @@ export class PostgresJobStore implements JobStore {
 
   indexRowsOfObjects(keys: readonly string[]): Promise<StoredIndexRow[]> {
     return indexRowsOfObjects(this.pool, keys);
+  }
+
+  compactedTopics(clusterId: string | null): Promise<CompactedTopic[]> {
+    return compactedTopics(this.pool, clusterId);
+  }
+
+  partitionIndexRows(topicId: string, partition: number): Promise<LeveledIndexRow[]> {
+    return partitionIndexRows(this.pool, topicId, partition);
   }
 
   recordCompactionOutput(
