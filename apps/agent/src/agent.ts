@@ -215,6 +215,7 @@ export async function startAgent(
         intervalMs: config.retentionCheckIntervalMs,
         objectDeletionGraceMs: config.objectDeletionGraceMs,
         offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
+        producerIdExpirationMs: config.producerIdExpirationMs,
         compaction: {
           l1TargetBytes: config.compactionL1TargetBytes,
           l2TargetBytes: config.compactionL2TargetBytes,

@@ -47,6 +47,8 @@ export interface AgentConfig {
   compactionL2TargetBytes: number;
   /** L1 objects merge into an L2 once this many are waiting. */
   compactionL2FanIn: number;
+  /** Kafka's producer.id.expiration.ms: idempotent producer state kept this long after a write. */
+  producerIdExpirationMs: number;
   /** Memory of a compacted topic's key map (20 bytes a slot, filled to 3/4). */
   compactedTopicMapBytes: number;
   /** PEM files of the Kafka listener's TLS certificate and key; both null = plaintext. */
@@ -225,6 +227,12 @@ const options = {
     help: "jobs role: L1 objects merged into an L2 once this many are waiting",
     defaultText: "32",
   },
+  producerIdExpirationMs: {
+    flag: "producer-id-expiration-ms",
+    env: ["STREAMBED_PRODUCER_ID_EXPIRATION_MS"],
+    help: "jobs role: an idempotent producer's state of a partition is dropped this long after its last write (Kafka's producer.id.expiration.ms)",
+    defaultText: "86400000",
+  },
   compactedTopicMapBytes: {
     flag: "compacted-topic-map-bytes",
     env: ["STREAMBED_COMPACTED_TOPIC_MAP_BYTES"],
@@ -333,6 +341,7 @@ const schema = z
     compactionL1TargetBytes: positiveInt.default(256 * MiB),
     compactionL2TargetBytes: positiveInt.default(1024 * MiB),
     compactionL2FanIn: z.coerce.number().int().min(2).default(32),
+    producerIdExpirationMs: positiveInt.default(86_400_000),
     compactedTopicMapBytes: positiveInt.default(128 * MiB),
     offsetsRetentionMinutes: positiveInt.default(10_080),
     tlsCert: z

@@ -114,6 +114,11 @@ export class AgentMetrics {
     help: "Objects whose index rows compaction moved into larger objects (L0 into L1, L1 into L2)",
     registers: [this.registry],
   });
+  readonly producerStatesExpired = new Counter({
+    name: "streambed_producer_states_expired_total",
+    help: "Idempotent producers' partition states dropped after producer.id.expiration.ms without writes",
+    registers: [this.registry],
+  });
   readonly compactedTopicRecordsRemoved = new Counter({
     name: "streambed_compacted_topic_records_removed_total",
     help: "Records compacted topics' cleaning removed (superseded by a newer record of their key, or expired tombstones)",

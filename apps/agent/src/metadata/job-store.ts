@@ -33,6 +33,11 @@ export interface StoredObject {
   sizeBytes: number;
 }
 
+export interface ExpiredProducerStates {
+  /** Idempotent producers' per-partition states dropped (producer.id.expiration.ms). */
+  partitionStates: number;
+}
+
 export interface ExpiredOffsets {
   groups: number;
   offsets: number;
@@ -150,4 +155,16 @@ export interface JobStore {
    * retention after they were committed.
    */
   expireCommittedOffsets(clusterId: string | null, retentionMs: number): Promise<ExpiredOffsets>;
+  /**
+   * Kafka's producer.id.expiration.ms: drops an idempotent producer's state of a partition it has
+   * not written to for that long (a batch it sends later is taken as a new producer's would be).
+   */
+  expireProducerStates(
+    clusterId: string | null,
+    expirationMs: number,
+  ): Promise<ExpiredProducerStates>;
+  /** Forgets agents that stopped heartbeating `afterMs` ago; returns how many. */
+  forgetDeadAgents(clusterId: string | null, afterMs: number): Promise<number>;
+  /** Of the keys, those the objects table does not know (never committed nor recorded). */
+  unknownObjectKeys(keys: readonly string[]): Promise<string[]>;
 }

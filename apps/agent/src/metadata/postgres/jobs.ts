@@ -5,6 +5,7 @@ import type {
   CompactionSwap,
   LeveledIndexRow,
   ExpiredOffsets,
+  ExpiredProducerStates,
   JobStore,
   RetentionConfig,
   RetentionPass,
@@ -232,5 +233,35 @@ export class PostgresJobStore implements JobStore {
       [clusterId, interval(retentionMs)],
     );
     return rows[0]!;
+  }
+
+  async expireProducerStates(
+    clusterId: string | null,
+    expirationMs: number,
+  ): Promise<ExpiredProducerStates> {
+    const result = await this.pool.query(
+      `DELETE FROM producer_partition_states
+       WHERE ($1::text IS NULL OR cluster_id = $1) AND updated_at < now() - $2::interval`,
+      [clusterId, interval(expirationMs)],
+    );
+    return { partitionStates: result.rowCount ?? 0 };
+  }
+
+  async forgetDeadAgents(clusterId: string | null, afterMs: number): Promise<number> {
+    const result = await this.pool.query(
+      `DELETE FROM agents
+       WHERE ($1::text IS NULL OR cluster_id = $1) AND last_heartbeat_at < now() - $2::interval`,
+      [clusterId, interval(afterMs)],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async unknownObjectKeys(keys: readonly string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ key: string }>(
+      `SELECT k.key FROM unnest($1::text[]) AS k(key)
+       WHERE NOT EXISTS (SELECT 1 FROM objects o WHERE o.key = k.key)`,
+      [keys],
+    );
+    return rows.map((r) => r.key);
   }
 }
