@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash as digest } from "node:crypto";
 
 /** Bytes a slot takes: a 16-byte key hash and a 32-bit offset relative to the map's base. */
 export const SLOT_BYTES = 20;
@@ -8,8 +8,8 @@ const MAX_LOAD = 0.75;
 /**
  * The newest offset of each key in a stretch of a partition, in a fixed amount of memory: keys
  * are kept as their MD5 (as Kafka's log cleaner does; a collision would need ~2^64 keys), in an
- * open-addressing table of typed arrays, never as strings or buffers. Offsets are stored relative
- * to `baseOffset`, so a stretch spans at most 2^31 offsets.
+ * open-addressing table of typed arrays, never as strings or buffers. Offsets are relative to
+ * `baseOffset` (plain numbers: no BigInt per record), so a stretch spans at most 2^31 offsets.
  */
 export class KeyOffsetMap {
   private readonly hashes: Uint32Array;
@@ -35,23 +35,22 @@ export class KeyOffsetMap {
     return this.used;
   }
 
-  /** Records `offset` as the newest of `key` (offsets are put in increasing order). */
-  put(key: Buffer, offset: bigint): void {
-    const hash = createHash("md5").update(key).digest();
+  /** Records `relativeOffset` as the newest of `key` (offsets are put in increasing order). */
+  put(key: Buffer, relativeOffset: number): void {
+    const hash = digest("md5", key, "buffer");
     const slot = this.find(hash);
     if (this.offsets[slot] === -1) {
       if (this.used >= this.capacity) throw new Error("key offset map is full");
       this.used++;
       for (let i = 0; i < 4; i++) this.hashes[slot * 4 + i] = hash.readUInt32LE(i * 4);
     }
-    this.offsets[slot] = Number(offset - this.baseOffset);
+    this.offsets[slot] = relativeOffset;
   }
 
-  /** The newest offset put for `key`, or undefined. */
-  get(key: Buffer): bigint | undefined {
-    const slot = this.find(createHash("md5").update(key).digest());
-    const relative = this.offsets[slot]!;
-    return relative === -1 ? undefined : this.baseOffset + BigInt(relative);
+  /** The newest relative offset put for `key`, or undefined. */
+  get(key: Buffer): number | undefined {
+    const relative = this.offsets[this.find(digest("md5", key, "buffer"))]!;
+    return relative === -1 ? undefined : relative;
   }
 
   /** The slot holding `hash`, or the empty slot where it would go. */

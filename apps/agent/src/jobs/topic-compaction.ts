@@ -1,6 +1,7 @@
 import {
   buildRecordBatch,
-  records as recordsOf,
+  decompressRecords,
+  iterateRecords,
   splitBatches,
   type RecordBatchView,
   type RecordInput,
@@ -190,8 +191,8 @@ async function cleanPartition(
       // Stop before a row whose records might not all fit: the next pass goes on from it.
       if (map.size + row.recordCount > map.capacity) break;
       pass.bytesRead += row.byteLength;
-      await forEachRecord(store, row, (offset, key) => {
-        if (key !== null) map.put(key, offset);
+      await forEachRecord(store, row, map.baseOffset, (relativeOffset, key) => {
+        if (key !== null) map.put(key, relativeOffset);
       });
       mapped.push(row);
     }
@@ -207,11 +208,12 @@ async function cleanPartition(
   }
 }
 
-/** Calls `each` with every record's absolute offset and key. */
+/** Calls `each` with every record's offset (relative to `origin`) and key. */
 async function forEachRecord(
   store: ObjectStore,
   row: StoredIndexRow,
-  each: (offset: bigint, key: Buffer | null) => void,
+  origin: bigint,
+  each: (relativeOffset: number, key: Buffer | null) => void,
 ): Promise<void> {
   const bytes = await store.getRange(
     row.objectKey,
@@ -221,8 +223,10 @@ async function forEachRecord(
   let base = row.baseOffset;
   for (const batch of splitBatches(bytes).batches) {
     if (!batch.header.isControl) {
-      for await (const record of recordsOf(batch))
-        each(base + BigInt(record.offsetDelta), record.key);
+      const relativeBase = Number(base - origin);
+      const payload = await decompressRecords(batch);
+      for (const record of iterateRecords(payload, batch.header.recordCount))
+        each(relativeBase + record.offsetDelta, record.key);
     }
     base += BigInt(batch.header.lastOffsetDelta + 1);
   }
@@ -362,10 +366,11 @@ async function keptBatch(
     return { bytes: batch.bytes, records: header.recordCount, tombstones: false };
   const kept: RecordInput[] = [];
   let tombstones = false;
-  for await (const record of recordsOf(batch)) {
-    const offset = baseOffset + BigInt(record.offsetDelta);
+  const relativeBase = Number(baseOffset - map.baseOffset);
+  const payload = await decompressRecords(batch);
+  for (const record of iterateRecords(payload, header.recordCount)) {
     const newest = record.key === null ? undefined : map.get(record.key);
-    const superseded = newest !== undefined && newest > offset;
+    const superseded = newest !== undefined && newest > relativeBase + record.offsetDelta;
     if (superseded || (record.value === null && tombstonesExpire)) continue;
     tombstones ||= record.value === null;
     kept.push({
