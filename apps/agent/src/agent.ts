@@ -11,6 +11,7 @@ import { AgentRegistry } from "./cluster/agent-registry.ts";
 import type { AgentConfig } from "./config.ts";
 import { BlockCache } from "./fetch/block-cache.ts";
 import { FetchReader } from "./fetch/fetch-reader.ts";
+import { IndexRowCache } from "./fetch/index-row-cache.ts";
 import { PartitionHeadCache } from "./fetch/partition-heads.ts";
 import { PeerBlockClient } from "./fetch/peer-blocks.ts";
 import { GroupCoordinator } from "./groups/group-coordinator.ts";
@@ -163,7 +164,16 @@ export async function startAgent(
       registry,
       produceBuffer,
       framePool,
-      fetchReader: new FetchReader({ metadata, heads, blocks }),
+      fetchReader: new FetchReader({
+        metadata,
+        heads,
+        blocks,
+        // Rows replaced by compaction point at objects deleted after the grace period: cached
+        // rows must be dropped well before (every agent is given the same grace).
+        indexRows: new IndexRowCache({
+          ttlMs: Math.min(30_000, Math.floor(config.objectDeletionGraceMs / 2)),
+        }),
+      }),
       fetchSessions: new FetchSessionCache({
         maxSessions: config.fetchSessionCacheSlots,
         evictionMs: FETCH_SESSION_EVICTION_MS,
@@ -214,6 +224,13 @@ export async function startAgent(
         intervalMs: config.retentionCheckIntervalMs,
         objectDeletionGraceMs: config.objectDeletionGraceMs,
         offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
+        producerIdExpirationMs: config.producerIdExpirationMs,
+        compaction: {
+          l1TargetBytes: config.compactionL1TargetBytes,
+          l2TargetBytes: config.compactionL2TargetBytes,
+          l2FanIn: config.compactionL2FanIn,
+        },
+        compactedTopicMapBytes: config.compactedTopicMapBytes,
         metrics,
         logger,
       })

@@ -23,6 +23,9 @@ describe("parseConfig", () => {
       retentionCheckIntervalMs: 60_000,
       objectDeletionGraceMs: 60_000,
       offsetsRetentionMinutes: 10_080,
+      compactionL1TargetBytes: 256 * 1024 * 1024,
+      compactionL2TargetBytes: 1024 * 1024 * 1024,
+      compactionL2FanIn: 32,
     });
   });
 

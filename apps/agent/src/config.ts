@@ -55,6 +55,16 @@ export interface AgentConfig {
   objectDeletionGraceMs: number;
   /** Kafka's offsets.retention.minutes: committed offsets of groups empty this long are removed. */
   offsetsRetentionMinutes: number;
+  /** Object compaction: L0 objects merge into L1 objects of about this size. */
+  compactionL1TargetBytes: number;
+  /** L1 objects merge into L2 objects of about this size (a merge holds its output in memory). */
+  compactionL2TargetBytes: number;
+  /** L1 objects merge into an L2 once this many are waiting. */
+  compactionL2FanIn: number;
+  /** Kafka's producer.id.expiration.ms: idempotent producer state kept this long after a write. */
+  producerIdExpirationMs: number;
+  /** Memory of a compacted topic's key map (20 bytes a slot, filled to 3/4). */
+  compactedTopicMapBytes: number;
   /** PEM files of the Kafka listener's TLS certificate and key; both null = plaintext. */
   tlsCert: string | null;
   tlsKey: string | null;
@@ -225,7 +235,7 @@ const options = {
   retentionCheckIntervalMs: {
     flag: "retention-check-interval-ms",
     env: ["STREAMBED_RETENTION_CHECK_INTERVAL_MS"],
-    help: "jobs role: how often retention (retention.ms, retention.bytes), deletion of unreferenced objects and offset expiry run",
+    help: "jobs role: how often retention (retention.ms, retention.bytes), object compaction, deletion of unreferenced objects and offset expiry run",
     defaultText: "60000",
   },
   objectDeletionGraceMs: {
@@ -233,6 +243,36 @@ const options = {
     env: ["STREAMBED_OBJECT_DELETION_GRACE_MS"],
     help: "jobs role: how long an object no longer referenced is kept before it is deleted (like file.delete.delay.ms)",
     defaultText: "60000",
+  },
+  compactionL1TargetBytes: {
+    flag: "compaction-l1-target-bytes",
+    env: ["STREAMBED_COMPACTION_L1_TARGET_BYTES"],
+    help: "jobs role: size of the L1 objects small flush objects (L0) are merged into",
+    defaultText: String(256 * MiB),
+  },
+  compactionL2TargetBytes: {
+    flag: "compaction-l2-target-bytes",
+    env: ["STREAMBED_COMPACTION_L2_TARGET_BYTES"],
+    help: "jobs role: size of the L2 objects L1 objects are merged into (the job holds one in memory)",
+    defaultText: String(1024 * MiB),
+  },
+  compactionL2FanIn: {
+    flag: "compaction-l2-fan-in",
+    env: ["STREAMBED_COMPACTION_L2_FAN_IN"],
+    help: "jobs role: L1 objects merged into an L2 once this many are waiting",
+    defaultText: "32",
+  },
+  producerIdExpirationMs: {
+    flag: "producer-id-expiration-ms",
+    env: ["STREAMBED_PRODUCER_ID_EXPIRATION_MS"],
+    help: "jobs role: an idempotent producer's state of a partition is dropped this long after its last write (Kafka's producer.id.expiration.ms)",
+    defaultText: "86400000",
+  },
+  compactedTopicMapBytes: {
+    flag: "compacted-topic-map-bytes",
+    env: ["STREAMBED_COMPACTED_TOPIC_MAP_BYTES"],
+    help: "jobs role: memory of the key map cleaning a compacted topic's partition (128 MiB holds 5 million keys; more keys take more passes)",
+    defaultText: String(128 * MiB),
   },
   offsetsRetentionMinutes: {
     flag: "offsets-retention-minutes",
@@ -348,6 +388,11 @@ const schema = z
     groupInitialRebalanceDelayMs: z.coerce.number().int().min(0).default(3000),
     retentionCheckIntervalMs: positiveInt.default(60_000),
     objectDeletionGraceMs: z.coerce.number().int().min(0).default(60_000),
+    compactionL1TargetBytes: positiveInt.default(256 * MiB),
+    compactionL2TargetBytes: positiveInt.default(1024 * MiB),
+    compactionL2FanIn: z.coerce.number().int().min(2).default(32),
+    producerIdExpirationMs: positiveInt.default(86_400_000),
+    compactedTopicMapBytes: positiveInt.default(128 * MiB),
     offsetsRetentionMinutes: positiveInt.default(10_080),
     tlsCert: z
       .string()

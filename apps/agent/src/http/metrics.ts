@@ -124,6 +124,26 @@ export class AgentMetrics {
     help: "Committed offsets removed by offsets.retention.minutes",
     registers: [this.registry],
   });
+  readonly objectsCompacted = new Counter({
+    name: "streambed_objects_compacted_total",
+    help: "Objects whose index rows compaction moved into larger objects (L0 into L1, L1 into L2)",
+    registers: [this.registry],
+  });
+  readonly producerStatesExpired = new Counter({
+    name: "streambed_producer_states_expired_total",
+    help: "Idempotent producers' partition states dropped after producer.id.expiration.ms without writes",
+    registers: [this.registry],
+  });
+  readonly compactedTopicRecordsRemoved = new Counter({
+    name: "streambed_compacted_topic_records_removed_total",
+    help: "Records compacted topics' cleaning removed (superseded by a newer record of their key, or expired tombstones)",
+    registers: [this.registry],
+  });
+  readonly compactionWrittenBytes = new Counter({
+    name: "streambed_compaction_written_bytes_total",
+    help: "Bytes of the objects compaction wrote",
+    registers: [this.registry],
+  });
   readonly jobFailures = new Counter({
     name: "streambed_job_failures_total",
     help: "Background job passes that failed (retried at the next interval)",

@@ -3,7 +3,20 @@ import type { AgentMetrics } from "../http/metrics.ts";
 import type { JobStore } from "../metadata/job-store.ts";
 import type { ObjectStore } from "../storage/object-store.ts";
 import { collectObjects } from "./object-collector.ts";
+import { compactObjects, type CompactionLevels } from "./object-compaction.ts";
 import { applyRetention, retentionPolicies } from "./retention.ts";
+import { sweepOrphanObjects } from "./orphan-sweep.ts";
+import { compactTopics } from "./topic-compaction.ts";
+
+/** Agents silent this long are forgotten (they dropped out of Metadata long before). */
+const DEAD_AGENT_RETENTION_MS = 3_600_000;
+/** Objects no metadata knows are looked for this often (it lists the bucket)... */
+const ORPHAN_SWEEP_INTERVAL_MS = 3_600_000;
+/** ...and deleted once this old: no flush takes an hour from its PUT to its commit. */
+const ORPHAN_MIN_AGE_MS = 3_600_000;
+
+/** Compacted topics' output objects are cut at this size (each is held in memory until written). */
+const CLEANED_OBJECT_BYTES = 64 * 1024 * 1024;
 
 export interface BackgroundJobsOptions {
   jobs: JobStore;
@@ -13,12 +26,21 @@ export interface BackgroundJobsOptions {
   intervalMs: number;
   objectDeletionGraceMs: number;
   offsetsRetentionMs: number;
+  /** Kafka's producer.id.expiration.ms. */
+  producerIdExpirationMs: number;
+  compaction: CompactionLevels;
+  /** Memory of a compacted topic's key map. */
+  compactedTopicMapBytes: number;
   metrics: Pick<
     AgentMetrics,
     | "retentionIndexRows"
     | "objectsDeleted"
     | "objectsDeletedBytes"
     | "offsetsExpired"
+    | "objectsCompacted"
+    | "compactedTopicRecordsRemoved"
+    | "compactionWrittenBytes"
+    | "producerStatesExpired"
     | "jobFailures"
   >;
   logger: Pick<Logger, "info" | "warn">;
@@ -26,7 +48,10 @@ export interface BackgroundJobsOptions {
 
 /**
  * The jobs role: every interval, retention (retention.ms, retention.bytes) for every topic, then
- * deletion of the objects nothing references any more, then expiry of committed offsets. Agents
+ * compacted topics (cleanup.policy=compact), then object compaction, then deletion of the objects nothing references any more, then expiry of
+ * committed offsets, idempotent producers' states and dead agents; hourly, objects the metadata
+ * store never knew (an agent died between PUT and commit) are swept. Compaction and collection share the pass (and its lock) so that collection
+ * never meets the output of a merge still being written. Agents
  * with the role take turns through the store's job lock, so one pass runs at a time per scope
  * (a cluster, or all of them).
  */
@@ -34,6 +59,7 @@ export class BackgroundJobs {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private lastOrphanSweep = 0;
 
   constructor(private readonly options: BackgroundJobsOptions) {}
 
@@ -64,8 +90,12 @@ export class BackgroundJobs {
     try {
       await jobs.withJobLock(`streambed-jobs:${clusterId ?? "*"}`, async () => {
         await this.retention();
+        await this.compactTopics();
+        await this.compact();
         await this.collect();
         await this.expireOffsets();
+        await this.expireProducersAndAgents();
+        if (Date.now() - this.lastOrphanSweep >= ORPHAN_SWEEP_INTERVAL_MS) await this.sweep();
       });
     } catch (err) {
       this.failed("lock", err);
@@ -103,6 +133,37 @@ export class BackgroundJobs {
     }
   }
 
+  private async compactTopics(): Promise<void> {
+    const { jobs, store, clusterId, intervalMs, compactedTopicMapBytes, metrics, logger } =
+      this.options;
+    try {
+      const pass = await compactTopics(jobs, store, {
+        clusterId,
+        nowMs: Date.now(),
+        mapBytes: compactedTopicMapBytes,
+        outputObjectBytes: CLEANED_OBJECT_BYTES,
+        intervalMs,
+      });
+      metrics.compactedTopicRecordsRemoved.inc(pass.recordsRemoved);
+      if (pass.partitionsCleaned > 0 || pass.conflicts > 0)
+        logger.info(pass, "compacted topics cleaned");
+    } catch (err) {
+      this.failed("compacted-topics", err);
+    }
+  }
+
+  private async compact(): Promise<void> {
+    const { jobs, store, clusterId, compaction, metrics, logger } = this.options;
+    try {
+      const pass = await compactObjects(jobs, store, { clusterId, levels: compaction });
+      metrics.objectsCompacted.inc(pass.objectsMerged);
+      metrics.compactionWrittenBytes.inc(pass.bytesWritten);
+      if (pass.objectsWritten > 0 || pass.conflicts > 0) logger.info(pass, "objects compacted");
+    } catch (err) {
+      this.failed("compaction", err);
+    }
+  }
+
   private async collect(): Promise<void> {
     const { jobs, store, clusterId, objectDeletionGraceMs, metrics, logger } = this.options;
     try {
@@ -131,7 +192,48 @@ export class BackgroundJobs {
     }
   }
 
-  private failed(job: "lock" | "retention" | "objects" | "offsets", err: unknown): void {
+  private async expireProducersAndAgents(): Promise<void> {
+    const { jobs, clusterId, producerIdExpirationMs, metrics, logger } = this.options;
+    try {
+      const producers = await jobs.expireProducerStates(clusterId, producerIdExpirationMs);
+      metrics.producerStatesExpired.inc(producers.partitionStates);
+      const agents = await jobs.forgetDeadAgents(clusterId, DEAD_AGENT_RETENTION_MS);
+      if (producers.partitionStates > 0 || agents > 0)
+        logger.info({ ...producers, agents }, "producer states and dead agents expired");
+    } catch (err) {
+      this.failed("expiry", err);
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    const { jobs, store, clusterId, metrics, logger } = this.options;
+    try {
+      const swept = await sweepOrphanObjects(jobs, store, {
+        clusterId,
+        minAgeMs: ORPHAN_MIN_AGE_MS,
+        nowMs: Date.now(),
+      });
+      this.lastOrphanSweep = Date.now();
+      metrics.objectsDeleted.inc(swept.deleted);
+      metrics.objectsDeletedBytes.inc(swept.deletedBytes);
+      if (swept.deleted > 0) logger.info(swept, "objects unknown to the metadata store deleted");
+    } catch (err) {
+      this.failed("orphans", err);
+    }
+  }
+
+  private failed(
+    job:
+      | "lock"
+      | "retention"
+      | "compacted-topics"
+      | "compaction"
+      | "objects"
+      | "offsets"
+      | "expiry"
+      | "orphans",
+    err: unknown,
+  ): void {
     this.options.metrics.jobFailures.inc({ job });
     this.options.logger.warn({ err, job }, "background job failed");
   }

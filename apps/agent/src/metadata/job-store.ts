@@ -1,4 +1,4 @@
-import type { PartitionHead } from "./metadata-store.ts";
+import type { IndexRow, PartitionHead, TopicConfigs } from "./metadata-store.ts";
 
 /** A topic's retention configs, with its cluster's default retention.ms filled in. */
 export interface RetentionConfig {
@@ -33,13 +33,93 @@ export interface StoredObject {
   sizeBytes: number;
 }
 
+export interface ExpiredProducerStates {
+  /** Idempotent producers' per-partition states dropped (producer.id.expiration.ms). */
+  partitionStates: number;
+}
+
 export interface ExpiredOffsets {
   groups: number;
   offsets: number;
 }
 
+/** An object compaction may merge: committed (or partly released) and of one level. */
+export interface CompactionCandidate {
+  key: string;
+  clusterId: string;
+  sizeBytes: number;
+}
+
+/** An index row as compaction reads and writes it: with the time its records were committed. */
+export interface StoredIndexRow extends IndexRow {
+  createdAt: Date;
+}
+
+/** An index row with the level of the object it points into. */
+export interface LeveledIndexRow extends StoredIndexRow {
+  level: number;
+}
+
+/** A topic whose cleanup.policy includes compact. */
+export interface CompactedTopic {
+  topicId: string;
+  clusterId: string;
+  partitionCount: number;
+  configs: TopicConfigs;
+}
+
+/** One compaction's swap: the rows of the inputs replaced by rows into the output objects. */
+export interface CompactionSwap {
+  clusterId: string;
+  outputKeys: readonly string[];
+  replaced: readonly StoredIndexRow[];
+  /** Each pointing into one of outputKeys. */
+  written: readonly StoredIndexRow[];
+  inputKeys: readonly string[];
+}
+
+/** The swap found the inputs changed (retention, DeleteRecords, topic deletion): nothing done. */
+export class CompactionConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CompactionConflictError";
+  }
+}
+
 /** What the background jobs (agent role `jobs`) read and change; see jobs/. */
 export interface JobStore {
+  /**
+   * Up to `limit` objects of `level` still holding index rows, oldest first, of one cluster or
+   * (null) of all.
+   */
+  compactionCandidates(
+    clusterId: string | null,
+    level: number,
+    limit: number,
+  ): Promise<CompactionCandidate[]>;
+  /** Every index row pointing into the objects, by (topicId, partition, baseOffset). */
+  indexRowsOfObjects(keys: readonly string[]): Promise<StoredIndexRow[]>;
+  /** Topics with cleanup.policy compact (or compact,delete), of one cluster or (null) of all. */
+  compactedTopics(clusterId: string | null): Promise<CompactedTopic[]>;
+  /** The partition's index rows at or above its log start, by offset, with their objects' levels. */
+  partitionIndexRows(topicId: string, partition: number): Promise<LeveledIndexRow[]>;
+  /**
+   * Records a compaction output before it is written, as an orphan: if the swap never happens
+   * (crash, conflict) object collection deletes it like any unreferenced object.
+   */
+  recordCompactionOutput(
+    clusterId: string,
+    key: string,
+    sizeBytes: number,
+    level: number,
+  ): Promise<void>;
+  /**
+   * In ONE transaction: locks the partitions (in commit order), deletes the replaced rows (all of
+   * them still there, or CompactionConflictError and nothing changes), inserts the written rows,
+   * marks the outputs committed and the inputs released (deleted by object collection once
+   * unreferenced, after the grace period).
+   */
+  swapCompactedRows(swap: CompactionSwap): Promise<void>;
   /** Runs `work` unless another agent holds the lock of `scope`, holding it meanwhile. */
   withJobLock(scope: string, work: () => Promise<void>): Promise<void>;
   /** Every topic's retention configs, of one cluster or (null) of all. */
@@ -75,4 +155,16 @@ export interface JobStore {
    * retention after they were committed.
    */
   expireCommittedOffsets(clusterId: string | null, retentionMs: number): Promise<ExpiredOffsets>;
+  /**
+   * Kafka's producer.id.expiration.ms: drops an idempotent producer's state of a partition it has
+   * not written to for that long (a batch it sends later is taken as a new producer's would be).
+   */
+  expireProducerStates(
+    clusterId: string | null,
+    expirationMs: number,
+  ): Promise<ExpiredProducerStates>;
+  /** Forgets agents that stopped heartbeating `afterMs` ago; returns how many. */
+  forgetDeadAgents(clusterId: string | null, afterMs: number): Promise<number>;
+  /** Of the keys, those the objects table does not know (never committed nor recorded). */
+  unknownObjectKeys(keys: readonly string[]): Promise<string[]>;
 }

@@ -22,12 +22,20 @@ beforeAll(async () => {
   db = await createTestDatabase(inject("postgresAdminUrl"));
   bucket = await tempBucket();
   store = new LocalDirObjectStore(bucket.dir);
-  // Jobs every 200 ms, and unreferenced objects deleted without waiting.
+  // Jobs every 200 ms, and unreferenced objects deleted without waiting. Retention goes by whole
+  // index rows: no object compaction (no two objects fit a 1-byte L1), so each flush keeps its own.
   agent = await startTestAgent({
     databaseUrl: db.url,
     bucketUrl: bucket.url,
     clusterId: "retention",
-    extra: ["--retention-check-interval-ms", "200", "--object-deletion-grace-ms", "0"],
+    extra: [
+      "--retention-check-interval-ms",
+      "200",
+      "--object-deletion-grace-ms",
+      "0",
+      "--compaction-l1-target-bytes",
+      "1",
+    ],
   });
   admin = kafkaClient(agent.bootstrap).admin();
   await admin.connect();

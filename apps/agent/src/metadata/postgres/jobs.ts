@@ -1,12 +1,26 @@
 import type pg from "pg";
 import type {
+  CompactedTopic,
+  CompactionCandidate,
+  CompactionSwap,
+  LeveledIndexRow,
   ExpiredOffsets,
+  ExpiredProducerStates,
   JobStore,
   RetentionConfig,
   RetentionPass,
   RetentionPolicy,
+  StoredIndexRow,
   StoredObject,
 } from "../job-store.ts";
+import {
+  compactedTopics,
+  compactionCandidates,
+  partitionIndexRows,
+  indexRowsOfObjects,
+  recordCompactionOutput,
+  swapCompactedRows,
+} from "./compaction.ts";
 import { notifyHeadChanges } from "./head-notifications.ts";
 import { dropIndexRowsBelowLogStart } from "./partition-index.ts";
 import { type HeadRow, toHead } from "./rows.ts";
@@ -37,6 +51,39 @@ export class PostgresJobStore implements JobStore {
     } finally {
       client.release();
     }
+  }
+
+  compactionCandidates(
+    clusterId: string | null,
+    level: number,
+    limit: number,
+  ): Promise<CompactionCandidate[]> {
+    return compactionCandidates(this.pool, clusterId, level, limit);
+  }
+
+  indexRowsOfObjects(keys: readonly string[]): Promise<StoredIndexRow[]> {
+    return indexRowsOfObjects(this.pool, keys);
+  }
+
+  compactedTopics(clusterId: string | null): Promise<CompactedTopic[]> {
+    return compactedTopics(this.pool, clusterId);
+  }
+
+  partitionIndexRows(topicId: string, partition: number): Promise<LeveledIndexRow[]> {
+    return partitionIndexRows(this.pool, topicId, partition);
+  }
+
+  recordCompactionOutput(
+    clusterId: string,
+    key: string,
+    sizeBytes: number,
+    level: number,
+  ): Promise<void> {
+    return recordCompactionOutput(this.pool, clusterId, key, sizeBytes, level);
+  }
+
+  swapCompactedRows(swap: CompactionSwap): Promise<void> {
+    return swapCompactedRows(this.pool, swap);
   }
 
   async retentionConfigs(
@@ -186,5 +233,35 @@ export class PostgresJobStore implements JobStore {
       [clusterId, interval(retentionMs)],
     );
     return rows[0]!;
+  }
+
+  async expireProducerStates(
+    clusterId: string | null,
+    expirationMs: number,
+  ): Promise<ExpiredProducerStates> {
+    const result = await this.pool.query(
+      `DELETE FROM producer_partition_states
+       WHERE ($1::text IS NULL OR cluster_id = $1) AND updated_at < now() - $2::interval`,
+      [clusterId, interval(expirationMs)],
+    );
+    return { partitionStates: result.rowCount ?? 0 };
+  }
+
+  async forgetDeadAgents(clusterId: string | null, afterMs: number): Promise<number> {
+    const result = await this.pool.query(
+      `DELETE FROM agents
+       WHERE ($1::text IS NULL OR cluster_id = $1) AND last_heartbeat_at < now() - $2::interval`,
+      [clusterId, interval(afterMs)],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async unknownObjectKeys(keys: readonly string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ key: string }>(
+      `SELECT k.key FROM unnest($1::text[]) AS k(key)
+       WHERE NOT EXISTS (SELECT 1 FROM objects o WHERE o.key = k.key)`,
+      [keys],
+    );
+    return rows.map((r) => r.key);
   }
 }
