@@ -173,6 +173,7 @@ export async function startAgent(
         indexRows: new IndexRowCache({
           ttlMs: Math.min(30_000, Math.floor(config.objectDeletionGraceMs / 2)),
         }),
+        logger,
       }),
       fetchSessions: new FetchSessionCache({
         maxSessions: config.fetchSessionCacheSlots,

@@ -34,6 +34,14 @@ export interface BlockCacheStats {
 
 export const DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024;
 
+/** A block came back shorter than the bytes the index says the object holds there. */
+export class ShortReadError extends Error {
+  constructor(key: string, blockStart: number, got: number, needed: number) {
+    super(`short read of ${key} at byte ${blockStart}: ${got} of ${needed} bytes`);
+    this.name = "ShortReadError";
+  }
+}
+
 /**
  * Fixed-size blocks of immutable objects, kept in memory LRU by bytes. Reads are served from
  * blocks; a block is fetched with one range GET, and concurrent reads of a block share that GET.
@@ -68,27 +76,34 @@ export class BlockCache {
     };
   }
 
-  /** Bytes [start, end) of the object; shorter if the object ends first. */
+  /**
+   * Bytes [start, end) of the object, a range the index says it holds. A block that comes back
+   * shorter than the range needs (a torn read) is dropped, not kept, and the read fails: a retry
+   * loads it again instead of every later read seeing the object end early.
+   */
   async read(key: string, start: number, end: number): Promise<Buffer> {
     if (end <= start) return Buffer.alloc(0);
     const first = Math.floor(start / this.blockSize);
     const last = Math.floor((end - 1) / this.blockSize);
-    if (first === last) {
-      const block = await this.block(key, first);
-      const from = start - first * this.blockSize;
-      return block.subarray(from, Math.min(block.length, end - first * this.blockSize));
-    }
     const indexes = Array.from({ length: last - first + 1 }, (_, i) => first + i);
     const blocks = await Promise.all(indexes.map((i) => this.block(key, i)));
     const pieces: Buffer[] = [];
     for (const [n, block] of blocks.entries()) {
       const blockStart = (first + n) * this.blockSize;
-      pieces.push(
-        block.subarray(Math.max(0, start - blockStart), Math.min(block.length, end - blockStart)),
-      );
-      if (block.length < this.blockSize) break;
+      const needed = Math.min(this.blockSize, end - blockStart);
+      if (block.length < needed) {
+        this.forget(`${first + n}@${key}`, block);
+        throw new ShortReadError(key, blockStart, block.length, needed);
+      }
+      pieces.push(block.subarray(Math.max(0, start - blockStart), needed));
     }
-    return Buffer.concat(pieces);
+    return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+  }
+
+  private forget(id: string, block: Buffer): void {
+    if (this.blocks.get(id) !== block) return;
+    this.blocks.delete(id);
+    this.heldBytes -= block.length;
   }
 
   /**

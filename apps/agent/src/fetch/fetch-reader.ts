@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import { LOG_OVERHEAD, patchBaseOffset, patchPartitionLeaderEpoch } from "@streambed/protocol";
 import type { IndexRow, MetadataStore, PartitionHead } from "../metadata/metadata-store.ts";
 import type { BlockCache } from "./block-cache.ts";
@@ -27,7 +28,8 @@ export interface FetchRequest {
   signal?: AbortSignal;
 }
 
-export type FetchErrorCode = "OFFSET_OUT_OF_RANGE" | "UNKNOWN_TOPIC_OR_PARTITION";
+export type FetchErrorCode =
+  "OFFSET_OUT_OF_RANGE" | "UNKNOWN_TOPIC_OR_PARTITION" | "KAFKA_STORAGE_ERROR";
 
 export interface FetchPartitionResult {
   topicId: string;
@@ -46,6 +48,7 @@ export interface FetchReaderOptions {
   blocks: BlockCache;
   /** Default: a private IndexRowCache with its defaults. */
   indexRows?: IndexRowCache;
+  logger?: Pick<Logger, "warn">;
 }
 
 /** Bytes of a batch header needed to size it and count its offsets (through lastOffsetDelta). */
@@ -68,15 +71,31 @@ export class FetchReader {
   private readonly heads: PartitionHeadCache;
   private readonly blocks: BlockCache;
   private readonly indexRows: IndexRowCache;
+  private readonly logger: Pick<Logger, "warn"> | undefined;
 
   constructor(options: FetchReaderOptions) {
     this.metadata = options.metadata;
     this.heads = options.heads;
     this.blocks = options.blocks;
     this.indexRows = options.indexRows ?? new IndexRowCache();
+    this.logger = options.logger;
   }
 
+  /**
+   * The records of each partition. When the object store fails (or answers short), every
+   * partition is answered KAFKA_STORAGE_ERROR, which clients retry, rather than the whole request
+   * failing with an unknown error.
+   */
   async read(request: FetchRequest): Promise<FetchPartitionResult[]> {
+    try {
+      return await this.readWaiting(request);
+    } catch (err) {
+      this.logger?.warn({ err }, "fetch failed to read stored data");
+      return request.partitions.map((p) => emptyResult(p, undefined, "KAFKA_STORAGE_ERROR"));
+    }
+  }
+
+  private async readWaiting(request: FetchRequest): Promise<FetchPartitionResult[]> {
     const deadline = performance.now() + request.maxWaitMs;
     for (;;) {
       const results = await this.readOnce(request);

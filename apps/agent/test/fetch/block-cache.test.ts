@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BlockCache } from "../../src/fetch/block-cache.ts";
+import { BlockCache, ShortReadError } from "../../src/fetch/block-cache.ts";
 import { instrumentObjectStore } from "../../src/storage/instrumented-object-store.ts";
 import { LocalDirObjectStore } from "../../src/storage/local-dir.ts";
 import type { ObjectStore } from "../../src/storage/object-store.ts";
@@ -47,13 +47,31 @@ describe("BlockCache", () => {
     expect(gets.value - before).toBe(1);
     expect(cache.stats).toMatchObject({ misses: 1, hits: 9, blocks: 1, bytes: 4096 });
 
-    // A range across blocks, and one running past the end of the object.
+    // A range across blocks, and one that ends with the object (its last block is short).
     expect((await cache.read("c/flush/obj", 4000, 8300)).equals(body.subarray(4000, 8300))).toBe(
       true,
     );
-    expect((await cache.read("c/flush/obj", 9000, 12_000)).equals(body.subarray(9000))).toBe(true);
+    expect((await cache.read("c/flush/obj", 9000, 10_000)).equals(body.subarray(9000))).toBe(true);
     expect(gets.value - before).toBe(3);
     expect(cache.stats.bytes).toBe(10_000);
+    // Bytes the object does not hold are an error, not a silently short answer.
+    await expect(cache.read("c/flush/obj", 9000, 12_000)).rejects.toThrow(ShortReadError);
+  });
+
+  it("drops a torn block instead of serving it short to every later read", async () => {
+    let tear = true;
+    const torn: Pick<ObjectStore, "getRange"> = {
+      async getRange(key, start, end) {
+        const bytes = await store.getRange(key, start, end);
+        if (!tear) return bytes;
+        tear = false;
+        return bytes.subarray(0, 100);
+      },
+    };
+    const cache = new BlockCache(torn, { blockSize: 4096, maxBytes: 1 << 20 });
+    await expect(cache.read("c/flush/obj", 0, 3000)).rejects.toThrow(ShortReadError);
+    expect(cache.stats.bytes).toBe(0);
+    expect((await cache.read("c/flush/obj", 0, 3000)).equals(body.subarray(0, 3000))).toBe(true);
   });
 
   it("evicts the least recently used blocks beyond its byte budget", async () => {
