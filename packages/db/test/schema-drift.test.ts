@@ -27,6 +27,7 @@ const SCALAR_TYPES: Record<string, string> = {
   DateTime: "timestamp",
   Json: "jsonb",
   Decimal: "numeric",
+  Bytes: "bytea",
 };
 const CLIENT_SIDE_DEFAULTS = /^@default\((cuid|uuid|ulid|nanoid)\(/;
 const ON_DELETE: Record<string, string> = {
