@@ -168,7 +168,9 @@ export async function startAgent(
       producerIds: metadata.producers,
       sasl: new SaslAuthenticator({
         credentials: new CredentialCache(metadata.controlPlane),
-        limiter: new FailureLimiter(),
+        limiter: new FailureLimiter({
+          onThrottled: (outcome) => metrics.saslThrottled.inc({ outcome }),
+        }),
         dedicatedClusterId: config.clusterId,
         logger,
       }),
