@@ -166,6 +166,7 @@ export async function startAgent(
       metrics,
       groups,
       producerIds: metadata.producers,
+      admin: metadata.admin,
       sasl: new SaslAuthenticator({
         credentials: new CredentialCache(metadata.controlPlane),
         limiter: new FailureLimiter({

@@ -6,6 +6,9 @@ import { deleteRecordsApi } from "./delete-records.ts";
 import { deleteTopicsApi } from "./delete-topics.ts";
 import { describeClusterApi } from "./describe-cluster.ts";
 import { describeConfigsApi } from "./describe-configs.ts";
+import { describeLogDirsApi } from "./describe-log-dirs.ts";
+import { describeProducersApi } from "./describe-producers.ts";
+import { electLeadersApi } from "./elect-leaders.ts";
 import { describeTopicPartitionsApi } from "./describe-topic-partitions.ts";
 import { incrementalAlterConfigsApi } from "./incremental-alter-configs.ts";
 import { offsetForLeaderEpochApi } from "./offset-for-leader-epoch.ts";
@@ -49,6 +52,10 @@ export const dispatchTable: DispatchTable = new Map(
     incrementalAlterConfigsApi,
     describeClusterApi,
     describeTopicPartitionsApi,
+    // Admin APIs operations tools call.
+    describeLogDirsApi,
+    describeProducersApi,
+    electLeadersApi,
     // Consumer groups, idempotent producers, SASL.
     findCoordinatorApi,
     joinGroupApi,

@@ -6,6 +6,7 @@ import type { FetchReader } from "../fetch/fetch-reader.ts";
 import type { PartitionHeadCache } from "../fetch/partition-heads.ts";
 import type { AgentMetrics } from "../http/metrics.ts";
 import type { GroupCoordinator } from "../groups/group-coordinator.ts";
+import type { AdminStore } from "../metadata/admin-store.ts";
 import type { LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
 import type { ProducerStore } from "../metadata/producer-store.ts";
 import type { ProduceBuffer } from "../produce/produce-buffer.ts";
@@ -31,6 +32,8 @@ export interface AgentServices {
   metrics: AgentMetrics;
   groups: GroupCoordinator<LiveAgent>;
   producerIds: ProducerStore;
+  /** Reads of the admin APIs (log dir sizes, active producers). */
+  admin: AdminStore;
   sasl: SaslAuthenticator;
   /** Usage counters of the hot path (requests, read_bytes). */
   usage: UsageRecorder;

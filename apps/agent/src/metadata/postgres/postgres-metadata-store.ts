@@ -18,6 +18,7 @@ import type {
 import * as agents from "./agents.ts";
 import * as commit from "./commit-flush.ts";
 import { PostgresControlPlane } from "./control-plane.ts";
+import { PostgresAdminStore } from "./admin.ts";
 import { PostgresGroupStore } from "./groups.ts";
 import { PostgresJobStore } from "./jobs.ts";
 import { PostgresProducerStore } from "./producers.ts";
@@ -43,6 +44,7 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly producers: PostgresProducerStore;
   readonly controlPlane: PostgresControlPlane;
   readonly jobs: PostgresJobStore;
+  readonly admin: PostgresAdminStore;
 
   constructor(options: PostgresMetadataStoreOptions) {
     this.pool = options.pool;
@@ -52,6 +54,7 @@ export class PostgresMetadataStore implements MetadataStore {
     this.producers = new PostgresProducerStore(this.pool);
     this.controlPlane = new PostgresControlPlane(this.pool);
     this.jobs = new PostgresJobStore(this.pool);
+    this.admin = new PostgresAdminStore(this.pool);
   }
 
   registerAgent(agent: AgentRegistration): Promise<void> {
