@@ -167,6 +167,7 @@ export async function startAgent(
       groups,
       producerIds: metadata.producers,
       admin: metadata.admin,
+      quotas: metadata.quotas,
       sasl: new SaslAuthenticator({
         credentials: new CredentialCache(metadata.controlPlane),
         limiter: new FailureLimiter({

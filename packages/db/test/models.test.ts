@@ -319,6 +319,16 @@ describe("data-plane models", () => {
     await prisma.producerId.create({
       data: { clusterId: "c1", transactionalId: Buffer.from("tx\u00001"), epoch: 3 },
     });
+    const quota = await prisma.clientQuota.create({
+      data: {
+        clusterId: "c1",
+        entity: JSON.stringify([["user", "a\u0000b"]]),
+        quotaKey: "producer_byte_rate",
+        value: 1048576.5,
+      },
+    });
+    expect(JSON.parse(quota.entity)).toEqual([["user", "a\u0000b"]]);
+    expect(quota.value).toBe(1048576.5);
     await prisma.producerPartitionState.create({
       data: {
         clusterId: "c1",

@@ -28,6 +28,7 @@ const SCALAR_TYPES: Record<string, string> = {
   Json: "jsonb",
   Decimal: "numeric",
   Bytes: "bytea",
+  Float: "float8",
 };
 const CLIENT_SIDE_DEFAULTS = /^@default\((cuid|uuid|ulid|nanoid)\(/;
 const ON_DELETE: Record<string, string> = {
@@ -78,7 +79,9 @@ function expectedShapes(schema: string): Record<string, TableShape> {
           ? "uuid"
           : attrs.includes("@db.Timestamptz")
             ? "timestamptz"
-            : SCALAR_TYPES[type]!;
+            : attrs.includes("@db.Json")
+              ? "json"
+              : SCALAR_TYPES[type]!;
         if (list) dbType = `_${dbType}`;
         const defaultAttr =
           /@default\(/.test(attrs) &&
@@ -193,7 +196,7 @@ describe("migrations match schema.prisma", () => {
   it("has the same tables, columns, indexes and foreign keys", async () => {
     const schemaPath = fileURLToPath(new URL("../prisma/schema.prisma", import.meta.url));
     const expected = expectedShapes(await readFile(schemaPath, "utf8"));
-    expect(Object.keys(expected)).toHaveLength(31);
+    expect(Object.keys(expected)).toHaveLength(32);
     expect(await actualShapes(db)).toEqual(expected);
   });
 

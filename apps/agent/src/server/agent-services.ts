@@ -9,6 +9,7 @@ import type { GroupCoordinator } from "../groups/group-coordinator.ts";
 import type { AdminStore } from "../metadata/admin-store.ts";
 import type { LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
 import type { ProducerStore } from "../metadata/producer-store.ts";
+import type { QuotaStore } from "../metadata/quota-store.ts";
 import type { ProduceBuffer } from "../produce/produce-buffer.ts";
 import type { TopicLookup } from "../topics/topic-lookup.ts";
 import type { UsageRecorder } from "../usage/usage-recorder.ts";
@@ -34,6 +35,8 @@ export interface AgentServices {
   producerIds: ProducerStore;
   /** Reads of the admin APIs (log dir sizes, active producers). */
   admin: AdminStore;
+  /** Client quotas (AlterClientQuotas / DescribeClientQuotas). */
+  quotas: QuotaStore;
   sasl: SaslAuthenticator;
   /** Usage counters of the hot path (requests, read_bytes). */
   usage: UsageRecorder;

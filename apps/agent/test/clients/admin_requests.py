@@ -5,11 +5,27 @@ Usage: admin_requests.py BOOTSTRAP GROUP TOPIC
 Prints one JSON object with the decoded responses; the caller checks them.
 """
 import json
+import struct
 import sys
 
 from kafka.admin import KafkaAdminClient
 from kafka.protocol.api import Request, Response
-from kafka.protocol.types import Array, Boolean, Int8, Int16, Int32, Int64, Schema, String
+from kafka.protocol.types import (AbstractType, Array, Boolean, Int8, Int16, Int32, Int64, Schema,
+                                  String)
+
+
+class Float64(AbstractType):
+    """Kafka's FLOAT64 (kafka-python 2.0.2 has none): a big-endian IEEE 754 double."""
+
+    @classmethod
+    def encode(cls, value):
+        return struct.pack(">d", value)
+
+    @classmethod
+    def decode(cls, data):
+        return struct.unpack(">d", data.read(8))[0]
+
+
 
 bootstrap, group, topic = sys.argv[1:4]
 
@@ -45,6 +61,23 @@ OffsetDelete = api(47, 0,
            ("topics", Array(("name", String("utf-8")),
                             ("partitions", Array(("partition_index", Int32), ("error_code", Int16)))))))
 
+QUOTA_ENTITY = Array(("entity_type", String("utf-8")), ("entity_name", String("utf-8")))
+AlterClientQuotas = api(49, 0,
+    Schema(("entries", Array(("entity", QUOTA_ENTITY),
+                             ("ops", Array(("key", String("utf-8")), ("value", Float64),
+                                           ("remove", Boolean))))),
+           ("validate_only", Boolean)),
+    Schema(("throttle_time_ms", Int32),
+           ("entries", Array(("error_code", Int16), ("error_message", String("utf-8")),
+                             ("entity", QUOTA_ENTITY)))))
+DescribeClientQuotas = api(48, 0,
+    Schema(("components", Array(("entity_type", String("utf-8")), ("match_type", Int8),
+                                ("match", String("utf-8")))),
+           ("strict", Boolean)),
+    Schema(("throttle_time_ms", Int32), ("error_code", Int16), ("error_message", String("utf-8")),
+           ("entries", Array(("entity", QUOTA_ENTITY),
+                             ("values", Array(("key", String("utf-8")), ("value", Float64)))))))
+
 admin = KafkaAdminClient(bootstrap_servers=bootstrap, api_version=(2, 5, 0))
 
 
@@ -60,7 +93,21 @@ elect = send(ElectLeaders(election_type=0, topic_partitions=[(topic, [0]), ("no-
                           timeout_ms=10000))
 delete = send(OffsetDelete(group_id=group, topics=[(topic, [0, 9])]))
 missing = send(OffsetDelete(group_id=group + "-never", topics=[(topic, [0])]))
+user = "py\x00user"
+altered = send(AlterClientQuotas(entries=[
+    ([("user", user)], [("consumer_byte_rate", 2048.0, False), ("request_percentage", 12.5, False)]),
+    ([("user", None), ("client-id", "py-client")], [("producer_byte_rate", 1048576.0, False)]),
+    ([("ip", "10.0.0.1"), ("user", "x")], [("connection_creation_rate", 5.0, False)]),
+    ([("user", "y")], [("no_such_quota", 1.0, False)]),
+], validate_only=False))
+described = send(DescribeClientQuotas(components=[("user", 0, user)], strict=False))
+defaults = send(DescribeClientQuotas(components=[("user", 1, None)], strict=False))
 print(json.dumps({
+    "alterQuotas": [e[0] for e in altered.entries],
+    "describeUser": [{"entity": [list(p) for p in e[0]], "values": {k: v for k, v in e[1]}}
+                     for e in described.entries],
+    "describeDefaultUser": [{"entity": sorted([list(p) for p in e[0]]),
+                             "values": {k: v for k, v in e[1]}} for e in defaults.entries],
     "logDirs": [{"errorCode": r[0], "topics": {t[0]: {p[0]: p[1] for p in t[1]} for t in r[2]}}
                 for r in log_dirs.results],
     "elect": {"errorCode": elect.error_code,

@@ -28,6 +28,9 @@ interface PythonAdminAnswers {
   elect: { errorCode: number; results: Record<string, Record<string, number>> };
   offsetDelete: { errorCode: number; results: Record<string, Record<string, number>> };
   offsetDeleteMissingGroup: number;
+  alterQuotas: number[];
+  describeUser: { entity: [string, string | null][]; values: Record<string, number> }[];
+  describeDefaultUser: { entity: [string, string | null][]; values: Record<string, number> }[];
 }
 let python: PythonAdminAnswers;
 
@@ -122,6 +125,28 @@ describe("admin APIs", () => {
       results: { [topic]: { 0: ErrorCode.NONE, 9: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION } },
     });
     expect(python.offsetDeleteMissingGroup).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+    // Client quotas: ip cannot combine with user, unknown keys are refused, the rest is stored.
+    expect(python.alterQuotas).toEqual([
+      ErrorCode.NONE,
+      ErrorCode.NONE,
+      ErrorCode.INVALID_REQUEST,
+      ErrorCode.INVALID_REQUEST,
+    ]);
+    expect(python.describeUser).toEqual([
+      {
+        entity: [["user", "py\u0000user"]],
+        values: { consumer_byte_rate: 2048, request_percentage: 12.5 },
+      },
+    ]);
+    expect(python.describeDefaultUser).toEqual([
+      {
+        entity: [
+          ["client-id", "py-client"],
+          ["user", null],
+        ],
+        values: { producer_byte_rate: 1048576 },
+      },
+    ]);
   }, 60_000);
 
   it("DescribeLogDirs (platformatic): the bytes object storage holds per partition", async () => {
@@ -136,6 +161,46 @@ describe("admin APIs", () => {
       [topic, 0, BigInt(bytes[0]!)],
       [topic, 1, BigInt(bytes[1]!)],
     ]);
+  });
+
+  it("AlterClientQuotas and DescribeClientQuotas (platformatic): set, match, remove", async () => {
+    await platformatic.alterClientQuotas({
+      entries: [
+        {
+          entities: [{ entityType: "client-id", entityName: "pk" }],
+          ops: [{ key: "producer_byte_rate", value: 4096, remove: false }],
+        },
+      ],
+    });
+    const exact = await platformatic.describeClientQuotas({
+      components: [{ entityType: "client-id", matchType: 0, match: "pk" }],
+      strict: true,
+    });
+    expect(exact).toEqual([
+      {
+        entity: [{ entityType: "client-id", entityName: "pk" }],
+        values: [{ key: "producer_byte_rate", value: 4096 }],
+      },
+    ]);
+    // Every entity with a client-id, whatever else it names (the kafka-python test added some).
+    const anyClient = await platformatic.describeClientQuotas({
+      components: [{ entityType: "client-id", matchType: 2 }],
+    });
+    expect(anyClient.length).toBeGreaterThanOrEqual(1);
+    expect(anyClient.every((e) => e.entity.some((p) => p.entityType === "client-id"))).toBe(true);
+    await platformatic.alterClientQuotas({
+      entries: [
+        {
+          entities: [{ entityType: "client-id", entityName: "pk" }],
+          ops: [{ key: "producer_byte_rate", remove: true }],
+        },
+      ],
+    });
+    expect(
+      await platformatic.describeClientQuotas({
+        components: [{ entityType: "client-id", matchType: 0, match: "pk" }],
+      }),
+    ).toEqual([]);
   });
 
   it("ElectLeaders over all partitions lists none; DescribeProducers reports the idempotent producer", async () => {

@@ -20,6 +20,7 @@ import * as commit from "./commit-flush.ts";
 import { PostgresControlPlane } from "./control-plane.ts";
 import { PostgresAdminStore } from "./admin.ts";
 import { PostgresGroupStore } from "./groups.ts";
+import { PostgresQuotaStore } from "./quotas.ts";
 import { PostgresJobStore } from "./jobs.ts";
 import { PostgresProducerStore } from "./producers.ts";
 import { type HeadListenerOptions, listenForHeadChanges } from "./head-notifications.ts";
@@ -45,6 +46,7 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly controlPlane: PostgresControlPlane;
   readonly jobs: PostgresJobStore;
   readonly admin: PostgresAdminStore;
+  readonly quotas: PostgresQuotaStore;
 
   constructor(options: PostgresMetadataStoreOptions) {
     this.pool = options.pool;
@@ -55,6 +57,7 @@ export class PostgresMetadataStore implements MetadataStore {
     this.controlPlane = new PostgresControlPlane(this.pool);
     this.jobs = new PostgresJobStore(this.pool);
     this.admin = new PostgresAdminStore(this.pool);
+    this.quotas = new PostgresQuotaStore(this.pool);
   }
 
   registerAgent(agent: AgentRegistration): Promise<void> {

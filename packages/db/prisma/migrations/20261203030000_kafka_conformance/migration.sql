@@ -12,3 +12,16 @@ ALTER TABLE "consumer_groups"
   ALTER COLUMN "members" SET DEFAULT '[]';
 
 ALTER TABLE "producer_ids" ALTER COLUMN "transactional_id" TYPE BYTEA USING convert_to("transactional_id", 'UTF8');
+
+-- Client quotas (AlterClientQuotas / DescribeClientQuotas), per cluster, in Kafka's entity model.
+-- entity: the entity as canonical JSON text, e.g. [["client-id",null],["user","alice"]] (null =
+-- the default entity), so names holding any character stay exact and usable in the key.
+CREATE TABLE "client_quotas" (
+    "cluster_id" TEXT NOT NULL,
+    "entity" TEXT NOT NULL,
+    "quota_key" TEXT NOT NULL,
+    "value" DOUBLE PRECISION NOT NULL,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "client_quotas_pkey" PRIMARY KEY ("cluster_id","entity","quota_key")
+);
