@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { AssignerProtocol, type PartitionAssigner } from "kafkajs";
+import { AssignerProtocol, ConfigResourceTypes, type PartitionAssigner } from "kafkajs";
 import {
   ApiKey,
   ErrorCode,
@@ -150,6 +150,28 @@ describe("opaque strings round-trip byte for byte", () => {
       [result.clientId, result.clientId],
     ]);
   }, 90_000);
+
+  it("config values: every stored config is validated, so a NUL makes INVALID_CONFIG, not a server error", async () => {
+    await createTopic(agent.bootstrap, "opaque-configs", 1);
+    const admin = kafkaClient(agent.bootstrap).admin();
+    await admin.connect();
+    try {
+      await expect(
+        admin.alterConfigs({
+          validateOnly: false,
+          resources: [
+            {
+              type: ConfigResourceTypes.TOPIC,
+              name: "opaque-configs",
+              configEntries: [{ name: "message.timestamp.type", value: "CreateTime\u0000" }],
+            },
+          ],
+        }),
+      ).rejects.toMatchObject({ type: "INVALID_CONFIG" });
+    } finally {
+      await admin.disconnect();
+    }
+  });
 
   it("transactional ids that differ only after a NUL are different producers", async () => {
     const client = await RawKafkaClient.connect(agent.bootstrap);
