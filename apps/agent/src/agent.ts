@@ -186,9 +186,13 @@ export async function startAgent(
       metrics,
       groups,
       producerIds: metadata.producers,
+      admin: metadata.admin,
+      quotas: metadata.quotas,
       sasl: new SaslAuthenticator({
         credentials: new CredentialCache(metadata.controlPlane),
-        limiter: new FailureLimiter(),
+        limiter: new FailureLimiter({
+          onThrottled: (outcome) => metrics.saslThrottled.inc({ outcome }),
+        }),
         dedicatedClusterId: config.clusterId,
         logger,
       }),

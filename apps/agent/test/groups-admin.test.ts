@@ -14,6 +14,7 @@ import {
   type OffsetFetchResponse,
 } from "@streambed/protocol";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
+import { PostgresMetadataStore } from "../src/metadata/postgres/postgres-metadata-store.ts";
 import { RawKafkaClient } from "./support/raw-kafka-client.ts";
 import { startTestAgent, tempBucket, type TestAgent } from "./support/test-agents.ts";
 
@@ -31,6 +32,8 @@ beforeAll(async () => {
     clusterId: "groups-admin",
   });
   client = await RawKafkaClient.connect(agent.bootstrap);
+  // OffsetDelete answers UNKNOWN_TOPIC_OR_PARTITION for topics that do not exist, as Kafka does.
+  await new PostgresMetadataStore({ pool: db.pool }).createTopic("groups-admin", "events", 2, {});
 });
 
 afterAll(async () => {

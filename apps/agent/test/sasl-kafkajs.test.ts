@@ -88,6 +88,43 @@ describe("SASL with KafkaJS", () => {
     await expect(admin.connect()).rejects.toThrow(/SASL|authentication/i);
   });
 
+  it("lets the right password in while another client from the same address fails in a loop", async () => {
+    // A credential rotation: one application keeps the old password, another has the new one.
+    const rotated = await addCredential(db.pool, clusterA.clusterId);
+    const wrong = as({ username: rotated.username, password: "the-old-password" }, "scram-sha-512");
+    let failures = 0;
+    let looping = true;
+    const loop = (async () => {
+      while (looping) {
+        await kafka(wrong)
+          .admin()
+          .connect()
+          .catch(() => failures++);
+      }
+    })();
+    try {
+      while (failures < 12) await new Promise((r) => setTimeout(r, 50));
+      const connects = async (credential: { username: string; password: string }) => {
+        const admin = kafka(as(credential, "scram-sha-512")).admin();
+        await admin.connect();
+        await admin.listTopics();
+        await admin.disconnect();
+      };
+      // The same username gets in, slowed down at worst; another user of the address is untouched.
+      const started = performance.now();
+      await connects(clusterB);
+      expect(performance.now() - started).toBeLessThan(1500);
+      await connects(rotated);
+      const throttled = await agent.metrics.saslThrottled.get();
+      expect(throttled.values.find((v) => v.labels.outcome === "delayed")?.value).toBeGreaterThan(
+        0,
+      );
+    } finally {
+      looping = false;
+      await loop;
+    }
+  }, 60_000);
+
   it("refuses every request but ApiVersions and SASL before authentication", async () => {
     const admin = kafka(undefined).admin();
     await admin.connect();

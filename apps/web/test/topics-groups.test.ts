@@ -119,8 +119,9 @@ describe("groups router", () => {
         clusterId,
         groupId: "billing",
         state: "Stable",
-        protocolType: "consumer",
-        protocolName: "range",
+        protocolType: Buffer.from("consumer"),
+        protocolName: Buffer.from("range"),
+        leaderId: Buffer.from("m-1\u0000"),
         // As the agent stores it: a v0 ConsumerProtocolAssignment of orders [0, 1], base64.
         members: [
           {
@@ -145,6 +146,11 @@ describe("groups router", () => {
       ["billing", "Stable", 1, 6n],
     ]);
     const billing = await api.groups.get({ clusterId, groupId: "billing" });
+    expect(billing).toMatchObject({
+      protocolType: "consumer",
+      protocol: "range",
+      leaderId: "m-1\u0000",
+    });
     expect(
       billing.offsets.map((o) => [o.partition, o.committedOffset, o.highWatermark, o.lag]),
     ).toEqual([

@@ -285,17 +285,21 @@ describe("data-plane models", () => {
       protocolType: null,
       leaderId: null,
     });
-    await prisma.consumerGroup.update({
+    // Kafka strings are opaque: NUL must survive (text and jsonb refuse it).
+    const opaque = "m\u0000\u{1F600}";
+    const updated = await prisma.consumerGroup.update({
       where: { clusterId_groupId: { clusterId: "c1", groupId: "g" } },
       data: {
-        members: [{ memberId: "m1" }],
+        members: [{ memberId: opaque }],
         state: "Stable",
-        protocolType: "consumer",
-        protocolName: "range",
-        leaderId: "m1",
+        protocolType: Buffer.from("consumer"),
+        protocolName: Buffer.from("range"),
+        leaderId: Buffer.from(opaque),
         generationId: 1,
       },
     });
+    expect(updated.members).toEqual([{ memberId: opaque }]);
+    expect(Buffer.from(updated.leaderId!).toString()).toBe(opaque);
     const offset = await prisma.committedOffset.create({
       data: {
         clusterId: "c1",
@@ -303,17 +307,28 @@ describe("data-plane models", () => {
         topic: "orders",
         partition: 0,
         committedOffset: 42n,
-        metadata: "m",
+        metadata: Buffer.from([0, 0xff, 0]),
       },
     });
     expect(offset).toMatchObject({ leaderEpoch: -1, expiresAt: null, committedOffset: 42n });
+    expect([...offset.metadata!]).toEqual([0, 0xff, 0]);
 
     const producer = await prisma.producerId.create({ data: { clusterId: "c1" } });
     expect(producer.producerId).toBeGreaterThanOrEqual(1000n);
     expect(producer).toMatchObject({ epoch: 0, transactionalId: null });
     await prisma.producerId.create({
-      data: { clusterId: "c1", transactionalId: "tx-1", epoch: 3 },
+      data: { clusterId: "c1", transactionalId: Buffer.from("tx\u00001"), epoch: 3 },
     });
+    const quota = await prisma.clientQuota.create({
+      data: {
+        clusterId: "c1",
+        entity: JSON.stringify([["user", "a\u0000b"]]),
+        quotaKey: "producer_byte_rate",
+        value: 1048576.5,
+      },
+    });
+    expect(JSON.parse(quota.entity)).toEqual([["user", "a\u0000b"]]);
+    expect(quota.value).toBe(1048576.5);
     await prisma.producerPartitionState.create({
       data: {
         clusterId: "c1",
@@ -342,7 +357,7 @@ describe("data-plane models", () => {
       topic: { name: "orders" },
     });
     expect(await prisma.consumerGroup.findFirstOrThrow()).toMatchObject({
-      members: [{ memberId: "m1" }],
+      members: [{ memberId: opaque }],
       state: "Stable",
     });
   });

@@ -27,6 +27,8 @@ const SCALAR_TYPES: Record<string, string> = {
   DateTime: "timestamp",
   Json: "jsonb",
   Decimal: "numeric",
+  Bytes: "bytea",
+  Float: "float8",
 };
 const CLIENT_SIDE_DEFAULTS = /^@default\((cuid|uuid|ulid|nanoid)\(/;
 const ON_DELETE: Record<string, string> = {
@@ -77,7 +79,9 @@ function expectedShapes(schema: string): Record<string, TableShape> {
           ? "uuid"
           : attrs.includes("@db.Timestamptz")
             ? "timestamptz"
-            : SCALAR_TYPES[type]!;
+            : attrs.includes("@db.Json")
+              ? "json"
+              : SCALAR_TYPES[type]!;
         if (list) dbType = `_${dbType}`;
         const defaultAttr =
           /@default\(/.test(attrs) &&
@@ -192,7 +196,7 @@ describe("migrations match schema.prisma", () => {
   it("has the same tables, columns, indexes and foreign keys", async () => {
     const schemaPath = fileURLToPath(new URL("../prisma/schema.prisma", import.meta.url));
     const expected = expectedShapes(await readFile(schemaPath, "utf8"));
-    expect(Object.keys(expected)).toHaveLength(32);
+    expect(Object.keys(expected)).toHaveLength(33);
     expect(await actualShapes(db)).toEqual(expected);
   });
 

@@ -1,3 +1,4 @@
+import { alterClientQuotasApi } from "./alter-client-quotas.ts";
 import { alterConfigsApi } from "./alter-configs.ts";
 import { apiVersionsApi } from "./api-versions.ts";
 import { createPartitionsApi } from "./create-partitions.ts";
@@ -5,7 +6,11 @@ import { createTopicsApi } from "./create-topics.ts";
 import { deleteRecordsApi } from "./delete-records.ts";
 import { deleteTopicsApi } from "./delete-topics.ts";
 import { describeClusterApi } from "./describe-cluster.ts";
+import { describeClientQuotasApi } from "./describe-client-quotas.ts";
 import { describeConfigsApi } from "./describe-configs.ts";
+import { describeLogDirsApi } from "./describe-log-dirs.ts";
+import { describeProducersApi } from "./describe-producers.ts";
+import { electLeadersApi } from "./elect-leaders.ts";
 import { describeTopicPartitionsApi } from "./describe-topic-partitions.ts";
 import { incrementalAlterConfigsApi } from "./incremental-alter-configs.ts";
 import { offsetForLeaderEpochApi } from "./offset-for-leader-epoch.ts";
@@ -49,6 +54,12 @@ export const dispatchTable: DispatchTable = new Map(
     incrementalAlterConfigsApi,
     describeClusterApi,
     describeTopicPartitionsApi,
+    // Admin APIs operations tools call.
+    describeLogDirsApi,
+    describeProducersApi,
+    electLeadersApi,
+    describeClientQuotasApi,
+    alterClientQuotasApi,
     // Consumer groups, idempotent producers, SASL.
     findCoordinatorApi,
     joinGroupApi,

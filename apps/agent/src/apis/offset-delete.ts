@@ -7,15 +7,28 @@ import {
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
 import { groupErrorCode } from "../groups/group-errors.ts";
+import { hasPartition, requestedPartitions } from "../topics/requested-partitions.ts";
 
+/**
+ * Deletes a group's committed offsets per partition, as Kafka does: partitions of topics that do
+ * not exist get UNKNOWN_TOPIC_OR_PARTITION, those of topics the group's members subscribe to
+ * GROUP_SUBSCRIBED_TO_TOPIC (and keep their offsets).
+ */
 export const offsetDeleteApi = defineApi<OffsetDeleteRequest, OffsetDeleteResponse>({
   apiKey: ApiKey.OffsetDelete,
   minVersion: 0,
   maxVersion: 0,
   async handle(request, ctx) {
     if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
-    const partitions = request.topics.flatMap((t) =>
-      t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex })),
+    const requested = await requestedPartitions(
+      ctx,
+      request.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => p.partitionIndex),
+      })),
+    );
+    const partitions = requested.flatMap((t) =>
+      t.partitions.filter((p) => hasPartition(t, p)).map((p) => ({ topic: t.name, partition: p })),
     );
     const { error, subscribed } = await ctx.services.groups.deleteOffsets(
       ctx.connection.clusterId,
@@ -25,11 +38,15 @@ export const offsetDeleteApi = defineApi<OffsetDeleteRequest, OffsetDeleteRespon
     if (error) return this.errorResponse(request, groupErrorCode(error), ctx);
     return {
       ...defaultOffsetDeleteResponse(),
-      topics: request.topics.map((t) => ({
+      topics: requested.map((t) => ({
         name: t.name,
-        partitions: t.partitions.map((p) => ({
-          partitionIndex: p.partitionIndex,
-          errorCode: subscribed.has(t.name) ? ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC : ErrorCode.NONE,
+        partitions: t.partitions.map((partitionIndex) => ({
+          partitionIndex,
+          errorCode: !hasPartition(t, partitionIndex)
+            ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+            : subscribed.has(t.name)
+              ? ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC
+              : ErrorCode.NONE,
         })),
       })),
     };

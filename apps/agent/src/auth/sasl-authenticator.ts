@@ -8,7 +8,7 @@ import {
 } from "@streambed/protocol";
 import { verifyPlainPassword } from "@streambed/protocol/sasl/plain-hash";
 import type { CredentialCache, KafkaCredential } from "./credential-cache.ts";
-import type { FailureLimiter } from "./failure-limiter.ts";
+import type { AttemptSource, FailureLimiter } from "./failure-limiter.ts";
 
 export const saslMechanisms = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
 export type SaslMechanism = (typeof saslMechanisms)[number];
@@ -41,6 +41,8 @@ export class SaslSession {
    */
   legacyFraming = false;
   scram: { server: ScramServerSession; credential: KafkaCredential } | null = null;
+  /** Who this exchange claims to be, once the client named a user (for the failure limiter). */
+  attempt: AttemptSource | null = null;
 }
 
 export interface SaslAuthenticatorOptions {
@@ -61,62 +63,70 @@ export class SaslAuthenticator {
   constructor(private readonly options: SaslAuthenticatorOptions) {}
 
   async step(session: SaslSession, token: Uint8Array, remoteAddress: string): Promise<SaslStep> {
-    const source = sourceHost(remoteAddress);
+    const address = sourceHost(remoteAddress);
+    const anonymous: AttemptSource = { address, username: "", knownUser: false };
     if (session.failed || session.principal)
-      return this.fail(session, source, new SaslStateError("SASL exchange already finished"));
+      return this.fail(session, anonymous, new SaslStateError("SASL exchange already finished"));
     if (!session.mechanism)
       return this.fail(
         session,
-        source,
+        anonymous,
         new SaslStateError("SaslAuthenticate before SaslHandshake"),
       );
-    if (this.options.limiter.isBlocked(source)) {
-      return this.fail(
-        session,
-        source,
-        new SaslAuthenticationError(
-          "Authentication failed: too many failed attempts, try again later",
-        ),
-      );
-    }
     try {
       return session.mechanism === "PLAIN"
-        ? await this.plain(session, token, source)
-        : await this.scramStep(session, session.mechanism, token, source);
+        ? await this.plain(session, token, address)
+        : await this.scramStep(session, session.mechanism, token, address);
     } catch (err) {
       if (err instanceof SaslAuthenticationError || err instanceof SaslStateError)
-        return this.fail(session, source, err);
+        return this.fail(session, session.attempt ?? anonymous, err);
       throw err;
     }
   }
 
-  private async plain(session: SaslSession, token: Uint8Array, source: string): Promise<SaslStep> {
-    const { username, password } = parsePlainMessage(token);
+  /**
+   * Looks the username up and waits for the limiter to let the attempt be checked; "throttled" when
+   * too many attempts of that source already wait.
+   */
+  private async admit(
+    session: SaslSession,
+    address: string,
+    username: string,
+  ): Promise<KafkaCredential | null | "throttled"> {
     const credential = await this.credentialFor(username);
+    session.attempt = { address, username, knownUser: credential !== null };
+    if (!(await this.options.limiter.admit(session.attempt))) return "throttled";
+    return credential;
+  }
+
+  private async plain(session: SaslSession, token: Uint8Array, address: string): Promise<SaslStep> {
+    const { username, password } = parsePlainMessage(token);
+    const credential = await this.admit(session, address, username);
+    if (credential === "throttled") return this.throttled(session);
     if (!credential || !(await verifyPlainPassword(password, credential.plainHash))) {
-      return this.fail(session, source, new SaslAuthenticationError(invalidCredentials), username);
+      return this.fail(session, session.attempt!, new SaslAuthenticationError(invalidCredentials));
     }
-    return this.succeed(session, credential, Buffer.alloc(0), source);
+    return this.succeed(session, credential, Buffer.alloc(0), address);
   }
 
   private async scramStep(
     session: SaslSession,
     mechanism: "SCRAM-SHA-256" | "SCRAM-SHA-512",
     token: Uint8Array,
-    source: string,
+    address: string,
   ): Promise<SaslStep> {
     if (!session.scram) {
       const server = new ScramServerSession(mechanism);
       const first = server.receiveClientFirst(token);
-      const credential = await this.credentialFor(first.username);
+      const credential = await this.admit(session, address, first.username);
+      if (credential === "throttled") return this.throttled(session);
       const verifiers =
         mechanism === "SCRAM-SHA-256" ? credential?.scramSha256 : credential?.scramSha512;
       if (!credential || !verifiers)
         return this.fail(
           session,
-          source,
+          session.attempt!,
           new SaslAuthenticationError(invalidCredentials),
-          first.username,
         );
       session.scram = { server, credential };
       return { kind: "challenge", bytes: Buffer.from(server.serverFirst(verifiers)) };
@@ -124,19 +134,17 @@ export class SaslAuthenticator {
     const { server, credential } = session.scram;
     try {
       const serverFinal = server.receiveClientFinal(token);
-      return this.succeed(session, credential, Buffer.from(serverFinal), source);
+      return this.succeed(session, credential, Buffer.from(serverFinal), address);
     } catch (err) {
       // A wrong proof reads like an unknown user; other failures (malformed messages) keep their reason.
       if (err instanceof SaslInvalidCredentialsError) {
         return this.fail(
           session,
-          source,
+          session.attempt!,
           new SaslAuthenticationError(invalidCredentials),
-          credential.username,
         );
       }
-      if (err instanceof SaslAuthenticationError)
-        return this.fail(session, source, err, credential.username);
+      if (err instanceof SaslAuthenticationError) return this.fail(session, session.attempt!, err);
       throw err;
     }
   }
@@ -153,7 +161,7 @@ export class SaslAuthenticator {
     session: SaslSession,
     credential: KafkaCredential,
     bytes: Buffer,
-    source: string,
+    address: string,
   ): SaslStep {
     session.principal = {
       credentialId: credential.id,
@@ -167,7 +175,7 @@ export class SaslAuthenticator {
         this.options.logger.warn({ err }, "could not record credential use"),
       );
     this.options.logger.info(
-      { username: credential.username, mechanism: session.mechanism, source },
+      { username: credential.username, mechanism: session.mechanism, source: address },
       "SASL authentication succeeded",
     );
     return { kind: "authenticated", bytes, principal: session.principal };
@@ -175,17 +183,39 @@ export class SaslAuthenticator {
 
   private fail(
     session: SaslSession,
-    source: string,
+    attempt: AttemptSource,
     err: SaslAuthenticationError | SaslStateError,
-    username?: string,
   ): SaslStep {
     session.failed = true;
     session.scram = null;
-    this.options.limiter.recordFailure(source);
+    this.options.limiter.recordFailure(attempt);
     // Never the password or proof: only who tried, how, from where, and why it failed.
     this.options.logger.warn(
-      { username, mechanism: session.mechanism, source, reason: err.message },
+      {
+        username: attempt.username || undefined,
+        mechanism: session.mechanism,
+        source: attempt.address,
+        reason: err.message,
+      },
       "SASL authentication failed",
+    );
+    return { kind: "failed", errorCode: err.errorCode, message: err.message };
+  }
+
+  /** Too many attempts of this source wait already: refused without a check (and not counted). */
+  private throttled(session: SaslSession): SaslStep {
+    session.failed = true;
+    session.scram = null;
+    const err = new SaslAuthenticationError(
+      "Authentication failed: too many failed attempts, try again later",
+    );
+    this.options.logger.warn(
+      {
+        username: session.attempt?.username,
+        mechanism: session.mechanism,
+        source: session.attempt?.address,
+      },
+      "SASL authentication throttled",
     );
     return { kind: "failed", errorCode: err.errorCode, message: err.message };
   }

@@ -164,7 +164,16 @@ export class GroupCoordinator<A extends CandidateAgent> {
   ): Promise<{ error: GroupError | null; subscribed: Set<string> }> {
     const group = await this.acquire(clusterId, groupId, false);
     if (group === "NOT_COORDINATOR") return { error: group, subscribed: new Set() };
-    if (group === null) return { error: "GROUP_ID_NOT_FOUND", subscribed: new Set() };
+    // A group that only ever committed offsets (manual assignment) exists too, as in Kafka.
+    if (group === null) {
+      if (!(await this.hasOffsets(clusterId, groupId)))
+        return { error: "GROUP_ID_NOT_FOUND", subscribed: new Set() };
+      await this.options.store.deleteOffsets(clusterId, groupId, partitions);
+      return { error: null, subscribed: new Set() };
+    }
+    // Kafka knows the subscriptions of "consumer" groups only; others must be empty.
+    if (group.state !== "Empty" && group.protocolType !== "consumer")
+      return { error: "NON_EMPTY_GROUP", subscribed: new Set() };
     const subscribed = subscribedTopics(group.snapshot());
     await this.options.store.deleteOffsets(
       clusterId,
@@ -177,7 +186,22 @@ export class GroupCoordinator<A extends CandidateAgent> {
   async describe(clusterId: string, groupId: string): Promise<GroupDescription> {
     const group = await this.acquire(clusterId, groupId, false);
     if (group === "NOT_COORDINATOR") return { error: group };
-    if (group === null) return { error: "GROUP_ID_NOT_FOUND" };
+    if (group === null) {
+      // A group that only has committed offsets (standalone commits) is an Empty group in Kafka.
+      if (!(await this.hasOffsets(clusterId, groupId))) return { error: "GROUP_ID_NOT_FOUND" };
+      return {
+        error: null,
+        snapshot: {
+          groupId,
+          state: "Empty",
+          generationId: 0,
+          protocolType: null,
+          protocolName: null,
+          leaderId: null,
+          members: [],
+        },
+      };
+    }
     return { error: null, snapshot: group.snapshot() };
   }
 
@@ -209,9 +233,7 @@ export class GroupCoordinator<A extends CandidateAgent> {
     if (group === "NOT_COORDINATOR") return group;
     const entry = this.groups.get(key);
     if (group === null) {
-      const hasOffsets =
-        (await this.options.store.fetchOffsets(clusterId, groupId, null)).length > 0;
-      if (!hasOffsets) return "GROUP_ID_NOT_FOUND";
+      if (!(await this.hasOffsets(clusterId, groupId))) return "GROUP_ID_NOT_FOUND";
     } else {
       if (group.state !== "Empty") return "NON_EMPTY_GROUP";
       group.markDead();
@@ -328,6 +350,10 @@ export class GroupCoordinator<A extends CandidateAgent> {
     this.groups.delete(key);
     const group = await entry.catch(() => null);
     group?.unload();
+  }
+
+  private async hasOffsets(clusterId: string, groupId: string): Promise<boolean> {
+    return (await this.options.store.fetchOffsets(clusterId, groupId, null)).length > 0;
   }
 
   private async sweep(): Promise<void> {

@@ -45,6 +45,12 @@ export class AgentMetrics {
     buckets: latencyBuckets,
     registers: [this.registry],
   });
+  readonly saslThrottled = new Counter({
+    name: "streambed_sasl_throttled_attempts_total",
+    help: "SASL attempts over the failure limit of their (address, username), by outcome (delayed or refused)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
   readonly producedBytes = new Counter({
     name: "streambed_produce_bytes_total",
     help: "Record batch bytes accepted from producers, by cluster",

@@ -7,8 +7,10 @@ import type { FetchSessionCache } from "../fetch/fetch-sessions.ts";
 import type { PartitionHeadCache } from "../fetch/partition-heads.ts";
 import type { AgentMetrics } from "../http/metrics.ts";
 import type { GroupCoordinator } from "../groups/group-coordinator.ts";
+import type { AdminStore } from "../metadata/admin-store.ts";
 import type { LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
 import type { ProducerStore } from "../metadata/producer-store.ts";
+import type { QuotaStore } from "../metadata/quota-store.ts";
 import type { ProduceBuffer } from "../produce/produce-buffer.ts";
 import type { TopicLookup } from "../topics/topic-lookup.ts";
 import type { UsageRecorder } from "../usage/usage-recorder.ts";
@@ -34,6 +36,10 @@ export interface AgentServices {
   metrics: AgentMetrics;
   groups: GroupCoordinator<LiveAgent>;
   producerIds: ProducerStore;
+  /** Reads of the admin APIs (log dir sizes, active producers). */
+  admin: AdminStore;
+  /** Client quotas (AlterClientQuotas / DescribeClientQuotas). */
+  quotas: QuotaStore;
   sasl: SaslAuthenticator;
   /** Usage counters of the hot path (requests, read_bytes). */
   usage: UsageRecorder;

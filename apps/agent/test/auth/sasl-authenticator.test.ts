@@ -31,13 +31,21 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 function authenticator(
-  options: { dedicatedClusterId?: string | null; maxFailures?: number; ttlMs?: number } = {},
+  options: {
+    dedicatedClusterId?: string | null;
+    maxFailures?: number;
+    delayMs?: number;
+    ttlMs?: number;
+  } = {},
 ) {
   return new SaslAuthenticator({
     credentials: new CredentialCache(new PostgresControlPlane(database.db.pool), {
       ttlMs: options.ttlMs ?? 5000,
     }),
-    limiter: new FailureLimiter({ maxFailures: options.maxFailures ?? 10 }),
+    limiter: new FailureLimiter({
+      maxFailures: options.maxFailures ?? 10,
+      delayMs: options.delayMs ?? 2000,
+    }),
     dedicatedClusterId: options.dedicatedClusterId ?? null,
     logger: pino({ level: "silent" }),
   });
@@ -148,20 +156,26 @@ describe("SaslAuthenticator", () => {
     ).toBe("authenticated");
   });
 
-  it("blocks a source address after too many failures, whatever the password", async () => {
-    const auth = authenticator({ maxFailures: 3 });
-    for (let i = 0; i < 3; i++)
+  it("slows a failing (address, username) down but lets the right password in, and leaves other users alone", async () => {
+    const auth = authenticator({ maxFailures: 3, delayMs: 300 });
+    for (let i = 0; i < 5; i++)
       await auth.step(session("PLAIN"), plain(clusterA.username, "bad"), "10.0.0.4:1");
-    const blocked = await auth.step(
-      session("PLAIN"),
-      plain(clusterA.username, clusterA.password),
-      "10.0.0.4:2",
-    );
-    expect(blocked).toMatchObject({ kind: "failed", message: expect.stringContaining("too many") });
-    expect(
-      (await auth.step(session("PLAIN"), plain(clusterA.username, clusterA.password), "10.0.0.5:1"))
-        .kind,
-    ).toBe("authenticated");
+    const timed = async (username: string, password: string) => {
+      const started = performance.now();
+      const step = await auth.step(session("PLAIN"), plain(username, password), "10.0.0.4:2");
+      return { kind: step.kind, ms: performance.now() - started };
+    };
+    const [right, other] = await Promise.all([
+      timed(clusterA.username, clusterA.password),
+      timed(clusterB.username, clusterB.password),
+    ]);
+    expect(right.kind).toBe("authenticated");
+    expect(right.ms).toBeGreaterThanOrEqual(290);
+    expect(other).toMatchObject({ kind: "authenticated" });
+    expect(other.ms).toBeLessThan(250);
+    const wrong = await timed(clusterA.username, "bad");
+    expect(wrong.kind).toBe("failed");
+    expect(wrong.ms).toBeGreaterThanOrEqual(290);
   });
 
   it("stops accepting a revoked credential once the cache entry expires", async () => {

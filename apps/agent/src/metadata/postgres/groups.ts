@@ -11,6 +11,9 @@ type StoredMember = Omit<MemberSnapshot, "protocols" | "assignment"> & {
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, "base64"));
+/** Kafka strings are opaque (NUL included), so they are kept as their UTF-8 bytes. */
+const utf8Bytes = (text: string | null) => (text === null ? null : Buffer.from(text, "utf8"));
+const utf8Text = (bytes: Buffer | null) => (bytes === null ? null : bytes.toString("utf8"));
 
 function toStored(m: MemberSnapshot): StoredMember {
   return {
@@ -37,11 +40,11 @@ export class PostgresGroupStore implements GroupStore {
 
   async load(clusterId: string, groupId: string): Promise<GroupSnapshot | null> {
     const { rows } = await this.db.query<{
-      protocol_type: string | null;
-      protocol_name: string | null;
+      protocol_type: Buffer | null;
+      protocol_name: Buffer | null;
       state: GroupState;
       generation_id: number;
-      leader_id: string | null;
+      leader_id: Buffer | null;
       members: StoredMember[];
     }>(
       `SELECT protocol_type, protocol_name, state, generation_id, leader_id, members
@@ -54,9 +57,9 @@ export class PostgresGroupStore implements GroupStore {
       groupId,
       state: row.state,
       generationId: row.generation_id,
-      protocolType: row.protocol_type,
-      protocolName: row.protocol_name,
-      leaderId: row.leader_id,
+      protocolType: utf8Text(row.protocol_type),
+      protocolName: utf8Text(row.protocol_name),
+      leaderId: utf8Text(row.leader_id),
       members: row.members.map(fromStored),
     };
   }
@@ -72,11 +75,11 @@ export class PostgresGroupStore implements GroupStore {
       {
         clusterId,
         groupId: s.groupId,
-        protocolType: s.protocolType,
-        protocolName: s.protocolName,
+        protocolType: utf8Bytes(s.protocolType),
+        protocolName: utf8Bytes(s.protocolName),
         state: s.state,
         generationId: s.generationId,
-        leaderId: s.leaderId,
+        leaderId: utf8Bytes(s.leaderId),
         members: JSON.stringify(s.members.map(toStored)),
       },
     );
@@ -96,19 +99,19 @@ export class PostgresGroupStore implements GroupStore {
   async list(clusterId: string): Promise<GroupListing[]> {
     const { rows } = await this.db.query<{
       group_id: string;
-      protocol_type: string | null;
+      protocol_type: Buffer | null;
       state: GroupState;
     }>(
       `SELECT group_id, protocol_type, state FROM consumer_groups WHERE cluster_id = $1
        UNION
-       SELECT DISTINCT o.group_id, NULL, 'Empty' FROM committed_offsets o
+       SELECT DISTINCT o.group_id, NULL::bytea, 'Empty' FROM committed_offsets o
         WHERE o.cluster_id = $1 AND NOT EXISTS (SELECT 1 FROM consumer_groups g WHERE g.cluster_id = $1 AND g.group_id = o.group_id)
        ORDER BY group_id`,
       [clusterId],
     );
     return rows.map((r) => ({
       groupId: r.group_id,
-      protocolType: r.protocol_type,
+      protocolType: utf8Text(r.protocol_type),
       state: r.state,
     }));
   }
@@ -122,7 +125,7 @@ export class PostgresGroupStore implements GroupStore {
     if (offsets.length === 0) return;
     await this.db.query(
       `INSERT INTO committed_offsets (cluster_id, group_id, topic, partition, committed_offset, leader_epoch, metadata, committed_at)
-       SELECT $1, $2, t, p, o, e, m, now() FROM unnest($3::text[], $4::int[], $5::bigint[], $6::int[], $7::text[]) AS x(t, p, o, e, m)
+       SELECT $1, $2, t, p, o, e, m, now() FROM unnest($3::text[], $4::int[], $5::bigint[], $6::int[], $7::bytea[]) AS x(t, p, o, e, m)
        ON CONFLICT (cluster_id, group_id, topic, partition) DO UPDATE SET
          committed_offset = EXCLUDED.committed_offset, leader_epoch = EXCLUDED.leader_epoch,
          metadata = EXCLUDED.metadata, committed_at = EXCLUDED.committed_at`,
@@ -133,7 +136,7 @@ export class PostgresGroupStore implements GroupStore {
         offsets.map((o) => o.partition),
         offsets.map((o) => o.offset.toString()),
         offsets.map((o) => o.leaderEpoch),
-        offsets.map((o) => o.metadata),
+        offsets.map((o) => utf8Bytes(o.metadata)),
       ],
     );
   }
@@ -149,7 +152,7 @@ export class PostgresGroupStore implements GroupStore {
       partition: number;
       committed_offset: bigint;
       leader_epoch: number;
-      metadata: string | null;
+      metadata: Buffer | null;
     }>(
       `SELECT topic, partition, committed_offset, leader_epoch, metadata FROM committed_offsets
         WHERE cluster_id = $1 AND group_id = $2 AND ($3::text[] IS NULL OR topic = ANY($3))
@@ -161,7 +164,7 @@ export class PostgresGroupStore implements GroupStore {
       partition: r.partition,
       offset: BigInt(r.committed_offset),
       leaderEpoch: r.leader_epoch,
-      metadata: r.metadata,
+      metadata: utf8Text(r.metadata),
     }));
   }
 

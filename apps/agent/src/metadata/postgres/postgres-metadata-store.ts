@@ -18,7 +18,9 @@ import type {
 import * as agents from "./agents.ts";
 import * as commit from "./commit-flush.ts";
 import { PostgresControlPlane } from "./control-plane.ts";
+import { PostgresAdminStore } from "./admin.ts";
 import { PostgresGroupStore } from "./groups.ts";
+import { PostgresQuotaStore } from "./quotas.ts";
 import { PostgresJobStore } from "./jobs.ts";
 import { PostgresProducerStore } from "./producers.ts";
 import { type HeadListenerOptions, listenForHeadChanges } from "./head-notifications.ts";
@@ -43,6 +45,8 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly producers: PostgresProducerStore;
   readonly controlPlane: PostgresControlPlane;
   readonly jobs: PostgresJobStore;
+  readonly admin: PostgresAdminStore;
+  readonly quotas: PostgresQuotaStore;
 
   constructor(options: PostgresMetadataStoreOptions) {
     this.pool = options.pool;
@@ -52,6 +56,8 @@ export class PostgresMetadataStore implements MetadataStore {
     this.producers = new PostgresProducerStore(this.pool);
     this.controlPlane = new PostgresControlPlane(this.pool);
     this.jobs = new PostgresJobStore(this.pool);
+    this.admin = new PostgresAdminStore(this.pool);
+    this.quotas = new PostgresQuotaStore(this.pool);
   }
 
   registerAgent(agent: AgentRegistration): Promise<void> {

@@ -42,6 +42,8 @@ export async function initProducerId(
     );
     return { ok: true, producerId: BigInt(rows[0]!.producer_id), producerEpoch: 0 };
   }
+  // Transactional ids are opaque (NUL included): kept as their UTF-8 bytes.
+  const transactionalId = Buffer.from(req.transactionalId, "utf8");
   // The caller holding (producerId, epoch) may bump; a caller with another epoch is fenced.
   const { rows } = await db.query<{ producer_id: bigint; epoch: number; fenced: boolean }>(
     `WITH prev AS (
@@ -57,7 +59,7 @@ export async function initProducerId(
      SELECT producer_id, epoch, false AS fenced FROM bumped
      UNION ALL SELECT producer_id, epoch, false FROM created
      UNION ALL SELECT producer_id, epoch, true FROM prev WHERE NOT EXISTS (SELECT 1 FROM bumped)`,
-    [clusterId, req.transactionalId, req.producerId.toString(), req.producerEpoch, maxEpoch],
+    [clusterId, transactionalId, req.producerId.toString(), req.producerEpoch, maxEpoch],
   );
   const row = rows[0]!;
   if (row.fenced) return { ok: false, errorCode: "PRODUCER_FENCED" };
@@ -66,7 +68,7 @@ export async function initProducerId(
     await db.query("DELETE FROM producer_ids WHERE producer_id = $1", [row.producer_id.toString()]);
     const { rows: fresh } = await db.query<{ producer_id: bigint }>(
       "INSERT INTO producer_ids (cluster_id, transactional_id) VALUES ($1, $2) RETURNING producer_id",
-      [clusterId, req.transactionalId],
+      [clusterId, transactionalId],
     );
     return { ok: true, producerId: BigInt(fresh[0]!.producer_id), producerEpoch: 0 };
   }

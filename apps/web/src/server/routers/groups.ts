@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { partitionLag } from "../groups/group-lag.ts";
+import { kafkaText } from "../groups/kafka-text.ts";
 import { decodeMemberAssignment } from "../groups/member-assignment.ts";
 import { clusterProcedure, router } from "../trpc.ts";
 
@@ -37,7 +38,7 @@ export const groupsRouter = router({
       return {
         groupId,
         state: group?.state ?? "Empty",
-        protocol: group?.protocolName ?? null,
+        protocol: kafkaText(group?.protocolName),
         members: memberCount(group?.members),
         topics: [...new Set(committed.map((o) => o.topic))].sort(),
         lag,
@@ -79,10 +80,10 @@ export const groupsRouter = router({
       return {
         groupId: input.groupId,
         state: group?.state ?? "Empty",
-        protocolType: group?.protocolType ?? null,
-        protocol: group?.protocolName ?? null,
+        protocolType: kafkaText(group?.protocolType),
+        protocol: kafkaText(group?.protocolName),
         generationId: group?.generationId ?? 0,
-        leaderId: group?.leaderId ?? null,
+        leaderId: kafkaText(group?.leaderId),
         members: members.map((m) => ({
           memberId: String(m.memberId ?? ""),
           clientId: String(m.clientId ?? ""),
