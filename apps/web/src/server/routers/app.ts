@@ -6,6 +6,7 @@ import { clustersRouter } from "./clusters.ts";
 import { credentialsRouter } from "./credentials.ts";
 import { groupsRouter } from "./groups.ts";
 import { membersRouter } from "./members.ts";
+import { messagesRouter } from "./messages.ts";
 import { organizationsRouter } from "./organizations.ts";
 import { topicsRouter } from "./topics.ts";
 import { usageRouter } from "./usage.ts";
@@ -16,6 +17,7 @@ export const appRouter = router({
   clusters: clustersRouter,
   credentials: credentialsRouter,
   topics: topicsRouter,
+  messages: messagesRouter,
   groups: groupsRouter,
   audit: auditRouter,
   apiKeys: apiKeysRouter,
