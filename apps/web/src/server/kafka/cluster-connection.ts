@@ -5,14 +5,14 @@ import { AgentConnection } from "./agent-connection.ts";
 import { ensureConsoleCredential } from "./console-credential.ts";
 
 /**
- * Runs `use` on a connection to one live agent of the cluster (one with `role`), authenticated
+ * Runs `session` on a connection to one live agent of the cluster (one with `role`), authenticated
  * with the cluster's console credential; the connection is closed afterwards and when `signal`
  * aborts (the browser left the page).
  */
 export async function withClusterConnection<T>(
   prisma: PrismaClient,
   options: { clusterId: string; role: "fetch" | "produce"; secret: string; signal: AbortSignal },
-  use: (connection: AgentConnection) => Promise<T>,
+  session: (connection: AgentConnection) => Promise<T>,
 ): Promise<T> {
   const agents = (await liveAgents(prisma, options.clusterId)).filter(
     (a) => a.roles.length === 0 || a.roles.includes(options.role),
@@ -31,7 +31,7 @@ export async function withClusterConnection<T>(
     options.signal,
   );
   try {
-    return await use(connection);
+    return await session(connection);
   } finally {
     connection.close();
   }
