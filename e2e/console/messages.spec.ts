@@ -69,6 +69,19 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
   messagesUrl = `/clusters/${clusterId}/topics/${topic}/messages`;
 });
 
+test("the topics table fits its card at 1440 px, retention column included", async () => {
+  await page.goto(`/clusters/${clusterId}/topics`);
+  const table = page.getByTestId("topics-table");
+  await expect(table).toContainText(topic);
+  const scroller = table.locator("xpath=..");
+  const { scrollWidth, clientWidth } = await scroller.evaluate((el) => ({
+    scrollWidth: el.scrollWidth,
+    clientWidth: el.clientWidth,
+  }));
+  expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+  await expect(table.getByRole("columnheader", { name: /Retention/i })).toBeInViewport();
+});
+
 test("browse JSON and binary messages, filter them and open one", async () => {
   await page.goto(`/clusters/${clusterId}/topics/${topic}`);
   await page.getByRole("link", { name: "Messages" }).click();
