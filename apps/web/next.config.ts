@@ -5,7 +5,7 @@ const nextConfig: NextConfig = {
   transpilePackages: ["@streambed/db", "@streambed/protocol"],
   // pino and the Postgres driver are plain Node modules: load them at runtime instead of bundling;
   // pdfkit reads its font metrics from its own package folder at runtime; the record-batch
-  // compression codecs (message browser) are native addons.
+  // compression codecs and CRC32C (message browser) are native addons.
   serverExternalPackages: [
     "pino",
     "pg",
@@ -14,6 +14,7 @@ const nextConfig: NextConfig = {
     "snappy",
     "lz4-napi",
     "@mongodb-js/zstd",
+    "@node-rs/crc32",
   ],
   poweredByHeader: false,
 };
