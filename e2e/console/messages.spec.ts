@@ -72,7 +72,8 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
 test("the topics table fits its card at 1440 px, retention column included", async () => {
   await page.goto(`/clusters/${clusterId}/topics`);
   const table = page.getByTestId("topics-table");
-  await expect(table).toContainText(topic);
+  // A loaded machine can take a while to render the first page.
+  await expect(table).toContainText(topic, { timeout: 30_000 });
   const scroller = table.locator("xpath=..");
   const { scrollWidth, clientWidth } = await scroller.evaluate((el) => ({
     scrollWidth: el.scrollWidth,
@@ -87,7 +88,7 @@ test("browse JSON and binary messages, filter them and open one", async () => {
   await page.getByRole("link", { name: "Messages" }).click();
   await expect(page).toHaveURL(new RegExp(`${messagesUrl}$`));
   const table = page.getByTestId("messages-table");
-  await expect(table.locator("tbody tr")).toHaveCount(11);
+  await expect(table.locator("tbody tr")).toHaveCount(11, { timeout: 30_000 });
   await expect(page.getByTestId("browse-status")).toContainText("11 messages");
   await expect(table).toContainText('{"order":9,"customer":{"name":"Ada"}}');
   // Binary values are not text: auto shows them as hex.

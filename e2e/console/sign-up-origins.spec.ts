@@ -23,7 +23,7 @@ for (const host of ["localhost", "127.0.0.1", lanAddress ?? "non-loopback addres
     await page.getByLabel("Email").fill(`origin-${run}@e2e.test`);
     await page.getByLabel("Password").fill("origin-password-1");
     await page.getByRole("button", { name: "Create account" }).click();
-    await expect(page.getByRole("heading", { name: "Clusters" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Clusters" })).toBeVisible({ timeout: 30_000 });
     await expect(page.getByText("Invalid origin")).toHaveCount(0);
     expect(new URL(page.url()).host).toBe(`${host}:${e2ePorts.web}`);
     await context.close();

@@ -20,8 +20,13 @@ export function createAuth(prisma: PrismaClient, config: WebConfig = webConfig()
       const origin = request ? publicOrigin(request.headers, config) : null;
       return origin ? [origin] : [];
     },
-    // Checked in tests too (better-auth skips it under a test runner by default).
-    advanced: { disableOriginCheck: false },
+    advanced: {
+      // Checked in tests too (better-auth skips it under a test runner by default).
+      disableOriginCheck: false,
+      // Secure cookies follow the configured URL. Without one the console must work at any
+      // address, and browsers drop Secure cookies over http anywhere but on loopback.
+      useSecureCookies: config.publicUrl?.startsWith("https:") ?? false,
+    },
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     emailAndPassword: {
       enabled: true,
