@@ -11,7 +11,8 @@ import { Kafka, logLevel } from "kafkajs";
 import { e2ePorts } from "../platform/ports.ts";
 import { readDemoSecrets } from "../platform/secrets.ts";
 
-test.describe.configure({ mode: "serial" });
+// Generous: these machines are shared and a page can take seconds to render.
+test.describe.configure({ mode: "serial", timeout: 180_000 });
 
 const artifacts = join(import.meta.dirname, "..", "artifacts");
 const run = randomBytes(3).toString("hex");
@@ -28,7 +29,7 @@ let clusterId = "";
 let messagesUrl = "";
 
 test.beforeAll(async ({ browser }: { browser: Browser }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   const secrets = readDemoSecrets();
   const kafka = new Kafka({
     clientId: `e2e-messages-${run}`,
@@ -124,6 +125,7 @@ test("browse JSON and binary messages, filter them and open one", async () => {
 
   // Decodings: base64 of the binary value.
   await page.goto(messagesUrl);
+  await expect(table.locator("tbody tr")).toHaveCount(11, { timeout: 30_000 });
   await page.getByRole("combobox", { name: "Show as" }).click();
   await page.getByRole("option", { name: "Base64" }).click();
   await expect(table).toContainText(binary.toString("base64"));
@@ -148,7 +150,6 @@ test("produce a message from the browser and find it", async () => {
 });
 
 test("a read-only member reads messages but cannot produce", async ({ browser }) => {
-  test.setTimeout(90_000);
   await page.goto("/members");
   await page.getByRole("button", { name: "Invite member" }).click();
   const dialog = page.getByRole("dialog");
