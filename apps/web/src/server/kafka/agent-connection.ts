@@ -40,7 +40,8 @@ export class AgentConnection {
     signal.throwIfAborted();
     const socket = net.connect({ host: address.host, port: address.port, noDelay: true });
     const connection = new AgentConnection(socket);
-    const abort = () => connection.fail(new DOMException("The read was cancelled", "AbortError"));
+    const abort = () =>
+      connection.fail(new DOMException("cancelled, or no answer in time", "AbortError"));
     signal.addEventListener("abort", abort, { once: true });
     socket.once("close", () => signal.removeEventListener("abort", abort));
     await new Promise<void>((resolve, reject) => {

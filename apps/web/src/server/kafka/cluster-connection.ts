@@ -4,6 +4,9 @@ import { liveAgents } from "../clusters/live-agents.ts";
 import { AgentConnection } from "./agent-connection.ts";
 import { ensureConsoleCredential } from "./console-credential.ts";
 
+/** The longest a console connection to an agent lives. */
+const connectionLifetimeMs = 30_000;
+
 /**
  * Runs `session` on a connection to one live agent of the cluster (one with `role`), authenticated
  * with the cluster's console credential; the connection is closed afterwards and when `signal`
@@ -28,7 +31,9 @@ export async function withClusterConnection<T>(
   const connection = await AgentConnection.open(
     { host: agent.host, port: agent.port },
     credential,
-    options.signal,
+    // A hard stop too, for an agent that stops answering mid-request (reads check their own
+    // time budget between Fetches).
+    AbortSignal.any([options.signal, AbortSignal.timeout(connectionLifetimeMs)]),
   );
   try {
     return await session(connection);
