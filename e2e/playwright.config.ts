@@ -57,6 +57,8 @@ export default defineConfig({
       STREAMBED_AGENT_HTTP_PORT: String(e2ePorts.agentHttp),
       // Usage shows up within seconds instead of a minute.
       STREAMBED_USAGE_WINDOW_MS: "5000",
+      // The console on every interface: sign-up is tried at a non-loopback address too.
+      STREAMBED_WEB_HOST: "0.0.0.0",
     },
   },
 });

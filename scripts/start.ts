@@ -175,7 +175,6 @@ try {
         ...baseEnv,
         STREAMBED_BOOTSTRAP: bootstrap,
         BETTER_AUTH_SECRET: secrets.authSecret,
-        BETTER_AUTH_URL: webUrl,
         ...billing.env,
       },
     },

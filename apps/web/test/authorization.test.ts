@@ -79,6 +79,15 @@ const mutations: Record<string, Call> = {
     api.clusters.delete({ clusterId: b.clusterId, confirmName: "b-cluster" }),
   "topics.create": (api) => api.topics.create({ clusterId: b.clusterId, name: "evil" }),
   "topics.delete": (api) => api.topics.delete({ clusterId: b.clusterId, name: "b-topic" }),
+  "messages.produce": (api) =>
+    api.messages.produce({
+      clusterId: b.clusterId,
+      topic: "b-topic",
+      partition: null,
+      key: null,
+      value: "x",
+      headers: [],
+    }),
   "credentials.createKafkaCredential": (api) =>
     api.credentials.createKafkaCredential({ clusterId: b.clusterId }),
   "credentials.revokeKafkaCredential": (api) =>

@@ -8,6 +8,8 @@ const configSchema = z.object({
   databaseUrl: z.string().min(1).optional(),
   bootstrapAddress: z.string().min(1).default("127.0.0.1:9092"),
   publicUrl: z.url().optional(),
+  /** Honour X-Forwarded-Host/-Proto: only when a proxy you run sets (or strips) them. */
+  trustProxy: z.boolean(),
   authSecret: z.string().min(16).default("streambed-local-development-secret-change-me"),
   smtpUrl: z.string().optional(),
   mailFrom: z.string().default("Streambed <no-reply@streambed.local>"),
@@ -31,6 +33,7 @@ export function parseWebConfig(env: NodeJS.ProcessEnv): WebConfig {
     databaseUrl: emptyToUndefined(env.DATABASE_URL),
     bootstrapAddress: emptyToUndefined(env.STREAMBED_BOOTSTRAP),
     publicUrl: emptyToUndefined(env.STREAMBED_PUBLIC_URL ?? env.BETTER_AUTH_URL),
+    trustProxy: env.STREAMBED_TRUST_PROXY === "true" || env.STREAMBED_TRUST_PROXY === "1",
     authSecret: emptyToUndefined(env.BETTER_AUTH_SECRET ?? env.STREAMBED_AUTH_SECRET),
     smtpUrl: emptyToUndefined(env.STREAMBED_SMTP_URL),
     mailFrom: emptyToUndefined(env.STREAMBED_MAIL_FROM),

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@streambed/db";
 import type { Auth } from "./auth/auth.ts";
+import { publicOrigin } from "./http/public-origin.ts";
 import type { Context } from "./trpc.ts";
 
 /** Builds the tRPC context of one request from its session cookie. */
@@ -11,7 +12,7 @@ export async function createRequestContext(
 ): Promise<Context> {
   const session = await auth.api.getSession({ headers });
   const ip = headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
-  const origin = new URL(url).origin;
+  const origin = publicOrigin(headers) ?? new URL(url).origin;
   if (!session)
     return { prisma, user: null, sessionId: null, activeOrganizationId: null, ip, origin };
   let activeOrganizationId =

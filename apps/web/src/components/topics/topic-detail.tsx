@@ -4,6 +4,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { QueryError, TableSkeleton } from "@/components/shell/query-state";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
+import { TopicTabs } from "./topic-tabs";
 import { formatBytes, formatCount, formatDate, formatRetention } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc/client";
 
@@ -46,6 +47,7 @@ export function TopicDetail({ clusterId, name }: { clusterId: string; name: stri
   return (
     <>
       {header}
+      <TopicTabs clusterId={clusterId} name={name} />
       <div className="grid gap-6 lg:grid-cols-[1fr_320px]">
         <section className="grid content-start gap-3">
           <h2 className="text-lg font-semibold">

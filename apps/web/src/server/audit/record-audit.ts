@@ -13,6 +13,7 @@ export type AuditAction =
   | "api_key.revoked"
   | "topic.created"
   | "topic.deleted"
+  | "message.produced"
   | "member.invited"
   | "member.joined"
   | "member.role_changed"

@@ -2,21 +2,31 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { nextCookies } from "better-auth/next-js";
 import type { PrismaClient } from "@streambed/db";
-import { webConfig } from "../config.ts";
+import { webConfig, type WebConfig } from "../config.ts";
+import { publicOrigin } from "../http/public-origin.ts";
 import { sendMail } from "../mail/send-mail.ts";
 import { createOrganization } from "../organizations/create-organization.ts";
 
 /** Sign-in attempts allowed per client address per minute. */
 export const signInAttemptsPerMinute = 10;
 
-export function createAuth(prisma: PrismaClient) {
-  const config = webConfig();
+export function createAuth(prisma: PrismaClient, config: WebConfig = webConfig()) {
   return betterAuth({
     appName: "Streambed",
-    // Without an explicit URL, better-auth derives it from each request (any port npm start picks).
+    // Without a configured URL every address the console answers on is its own origin.
     ...(config.publicUrl ? { baseURL: config.publicUrl } : {}),
     secret: config.authSecret,
-    trustedOrigins: (request) => (request ? [new URL(request.url).origin] : []),
+    trustedOrigins: (request) => {
+      const origin = request ? publicOrigin(request.headers, config) : null;
+      return origin ? [origin] : [];
+    },
+    advanced: {
+      // Checked in tests too (better-auth skips it under a test runner by default).
+      disableOriginCheck: false,
+      // Secure cookies follow the configured URL. Without one the console must work at any
+      // address, and browsers drop Secure cookies over http anywhere but on loopback.
+      useSecureCookies: config.publicUrl?.startsWith("https:") ?? false,
+    },
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     emailAndPassword: {
       enabled: true,
@@ -24,7 +34,10 @@ export function createAuth(prisma: PrismaClient) {
       maxPasswordLength: 128,
       autoSignIn: true,
       revokeSessionsOnPasswordReset: true,
-      sendResetPassword: async ({ user, url }) => {
+      sendResetPassword: async ({ user, url: authUrl, token }, request) => {
+        // better-auth's own link starts with the bound address (0.0.0.0) when no URL is configured.
+        const origin = request ? publicOrigin(request.headers, config) : null;
+        const url = origin ? `${origin}/reset-password?token=${token}` : authUrl;
         await sendMail({
           to: user.email,
           subject: "Reset your Streambed password",

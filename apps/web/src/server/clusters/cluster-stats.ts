@@ -10,7 +10,7 @@ export async function clusterStats(prisma: PrismaClient, clusterId: string) {
       _sum: { nextOffset: true },
     }),
     prisma.partitionIndexRow.aggregate({ where: { clusterId }, _sum: { byteLength: true } }),
-    prisma.kafkaCredential.count({ where: { clusterId, revokedAt: null } }),
+    prisma.kafkaCredential.count({ where: { clusterId, revokedAt: null, internal: false } }),
     prisma.committedOffset.findMany({
       where: { clusterId },
       distinct: ["groupId"],

@@ -7,6 +7,7 @@ import { credentialsRouter } from "./credentials.ts";
 import { groupsRouter } from "./groups.ts";
 import { membersRouter } from "./members.ts";
 import { metricsRouter } from "./metrics.ts";
+import { messagesRouter } from "./messages.ts";
 import { organizationsRouter } from "./organizations.ts";
 import { topicsRouter } from "./topics.ts";
 import { usageRouter } from "./usage.ts";
@@ -17,6 +18,7 @@ export const appRouter = router({
   clusters: clustersRouter,
   credentials: credentialsRouter,
   topics: topicsRouter,
+  messages: messagesRouter,
   groups: groupsRouter,
   audit: auditRouter,
   apiKeys: apiKeysRouter,

@@ -1,7 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit.ts";
-import { webConfig } from "../config.ts";
 import { creditBalance } from "../billing/account.ts";
 import { ClockMovesForwardOnly } from "../billing/clock.ts";
 import { advanceTestClock, BillingNotInTestMode } from "../billing/test-clock.ts";
@@ -113,9 +112,7 @@ export const billingRouter = router({
       ctx.prisma,
       client,
       ctx.organizationId,
-      // The configured public URL: behind `next start --hostname 0.0.0.0` the request's own
-      // origin can be an address the browser's session cookie does not belong to.
-      `${webConfig().publicUrl ?? ctx.origin}/billing`,
+      `${ctx.origin}/billing`,
     );
     return { url };
   }),

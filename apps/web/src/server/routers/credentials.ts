@@ -19,7 +19,7 @@ const agentKeyName = z
 export const credentialsRouter = router({
   listKafkaCredentials: clusterProcedure("read").query(({ ctx }) =>
     ctx.prisma.kafkaCredential.findMany({
-      where: { clusterId: ctx.cluster.id },
+      where: { clusterId: ctx.cluster.id, internal: false },
       select: {
         id: true,
         username: true,
@@ -68,7 +68,7 @@ export const credentialsRouter = router({
     .input(z.object({ credentialId: z.string().min(1) }))
     .mutation(async ({ ctx, input }) => {
       const credential = await ctx.prisma.kafkaCredential.findFirst({
-        where: { id: input.credentialId, clusterId: ctx.cluster.id },
+        where: { id: input.credentialId, clusterId: ctx.cluster.id, internal: false },
       });
       if (!credential) throw new TRPCError({ code: "NOT_FOUND", message: "Credential not found" });
       if (credential.revokedAt) return { id: credential.id };
