@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ObjectInfo, ObjectStore } from "./object-store.ts";
 import { seededRandom } from "./seeded-random.ts";
-import type { StoreFaults } from "./store-faults.ts";
+import type { StoreFaults, StoreOperation } from "./store-faults.ts";
 
 export type InjectedErrorKind = "internal" | "throttled" | "timeout" | "answer-lost";
 
@@ -32,6 +32,9 @@ export interface InjectedFaultCounts {
 }
 
 const errorKinds = ["internal", "throttled", "timeout"] as const;
+
+/** What requests outside the faults' operations get (they still draw, to keep seeds stable). */
+const noFaults = { stallRate: 0, errorRate: 0, latencyRate: 0, latencyMs: 0 } as const;
 
 /** What happens to one request, decided up front. */
 interface Plan {
@@ -107,8 +110,9 @@ export class FaultInjectingObjectStore implements ObjectStore {
   }
 
   /** Draws the request's fate, then stalls, waits or fails as drawn. */
-  private async begin(operation: string, key: string, tearRate: number): Promise<Plan> {
-    const f = this.faults;
+  private async begin(operation: StoreOperation, key: string, tearRate: number): Promise<Plan> {
+    const applies = this.faults.operations.includes(operation);
+    const f = applies ? this.faults : noFaults;
     const draws = Array.from({ length: 6 }, () => this.random()) as [
       number,
       number,
@@ -122,7 +126,7 @@ export class FaultInjectingObjectStore implements ObjectStore {
       error:
         draws[1] < f.errorRate ? errorKinds[Math.floor(draws[2] * errorKinds.length)] : undefined,
       delayMs: draws[3] < f.latencyRate ? Math.round(f.latencyMs * (0.5 + draws[4])) : 0,
-      tear: draws[5] < tearRate ? draws[4] : undefined,
+      tear: applies && draws[5] < tearRate ? draws[4] : undefined,
     };
     this.injected.requests++;
     if (plan.stall) {

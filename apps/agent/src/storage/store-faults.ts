@@ -17,7 +17,12 @@ export interface StoreFaults {
   tornReadRate: number;
   /** A PUT is stored but its answer is lost: the caller sees a timeout for a written object. */
   lostPutRate: number;
+  /** The requests faults apply to (`ops=put+getRange`); all of them by default. */
+  operations: readonly StoreOperation[];
 }
+
+export const storeOperations = ["put", "get", "getRange", "head", "list", "delete"] as const;
+export type StoreOperation = (typeof storeOperations)[number];
 
 const rate = z.coerce.number().min(0).max(1);
 
@@ -31,6 +36,11 @@ const schema = z
     stall_rate: rate.default(0),
     torn_read_rate: rate.default(0),
     lost_put_rate: rate.default(0),
+    ops: z
+      .string()
+      .default(storeOperations.join("+"))
+      .transform((v) => v.split("+").map((o) => o.trim()))
+      .pipe(z.array(z.enum(storeOperations)).min(1)),
   })
   .strict()
   .transform((f): StoreFaults => ({
@@ -41,6 +51,7 @@ const schema = z
     stallRate: f.stall_rate,
     tornReadRate: f.torn_read_rate,
     lostPutRate: f.lost_put_rate,
+    operations: f.ops,
   }));
 
 export class StoreFaultsSyntaxError extends Error {
@@ -77,6 +88,7 @@ export function describeStoreFaults(f: StoreFaults): string {
     f.stallRate > 0 && `${percent(f.stallRate)} stalls`,
     f.tornReadRate > 0 && `${percent(f.tornReadRate)} torn reads`,
     f.lostPutRate > 0 && `${percent(f.lostPutRate)} PUTs stored but answer lost`,
+    f.operations.length < storeOperations.length && `on ${f.operations.join("/")} only`,
   ].filter((p): p is string => typeof p === "string");
   return `seed ${f.seed}: ${parts.length > 0 ? parts.join(", ") : "no faults"}`;
 }

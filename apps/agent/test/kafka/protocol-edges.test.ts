@@ -419,7 +419,10 @@ describe("HTTP port", () => {
       metadataStore: { ok: true },
     });
     const metrics = await (await fetch(`http://127.0.0.1:${agent.httpPort}/metrics`)).text();
-    expect(metrics).toContain('streambed_kafka_requests_total{api="Produce",error_code="0"}');
+    expect(metrics).toContain(
+      'streambed_kafka_requests_total{cluster_id="edges",api="Produce",error_code="0"}',
+    );
+    expect(metrics).toContain("# TYPE streambed_kafka_cluster_connections gauge");
     expect(metrics).toContain("streambed_flush_bytes_bucket");
     expect(metrics).toContain("streambed_kafka_connections");
     expect(metrics).toMatch(/^streambed_produce_memory_bytes\{kind="buffered"\} \d+$/m);
