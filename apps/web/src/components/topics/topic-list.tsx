@@ -165,7 +165,9 @@ export function TopicList({ clusterId }: { clusterId: string }) {
                     confirmText={t.name}
                     pending={remove.isPending}
                     onConfirm={() =>
-                      remove.mutateAsync({ clusterId, name: t.name, confirmName: t.name }).catch(() => undefined)
+                      remove
+                        .mutateAsync({ clusterId, name: t.name, confirmName: t.name })
+                        .catch(() => undefined)
                     }
                   />
                 ),
