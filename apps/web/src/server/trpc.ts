@@ -40,6 +40,7 @@ const domainErrorCodes: Record<DomainErrorKind, TRPCError["code"]> = {
   conflict: "CONFLICT",
   invalid: "BAD_REQUEST",
   precondition_failed: "PRECONDITION_FAILED",
+  forbidden: "FORBIDDEN",
 };
 
 /** Domain refusals (server/<domain>/ modules) reach the console as the matching tRPC error. */
