@@ -46,7 +46,11 @@ type ClusterRow = { createdAt: Date } & Omit<
 
 function toApi(c: ClusterRow): z.infer<typeof clusterSchema> {
   return {
-    ...c,
+    id: c.id,
+    name: c.name,
+    region: c.region,
+    autoCreateTopics: c.autoCreateTopics,
+    defaultPartitions: c.defaultPartitions,
     createdAt: c.createdAt.toISOString(),
     bootstrapAddress: webConfig().bootstrapAddress,
   };
