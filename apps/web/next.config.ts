@@ -15,6 +15,7 @@ const nextConfig: NextConfig = {
     "snappy",
     "lz4-napi",
     "@mongodb-js/zstd",
+    "@node-rs/crc32",
   ],
   poweredByHeader: false,
 };
