@@ -78,7 +78,24 @@ const mutations: Record<string, Call> = {
   "clusters.delete": (api) =>
     api.clusters.delete({ clusterId: b.clusterId, confirmName: "b-cluster" }),
   "topics.create": (api) => api.topics.create({ clusterId: b.clusterId, name: "evil" }),
-  "topics.delete": (api) => api.topics.delete({ clusterId: b.clusterId, name: "b-topic" }),
+  "topics.delete": (api) =>
+    api.topics.delete({ clusterId: b.clusterId, name: "b-topic", confirmName: "b-topic" }),
+  "topics.updateConfigs": (api) =>
+    api.topics.updateConfigs({
+      clusterId: b.clusterId,
+      name: "b-topic",
+      changes: { "retention.ms": "60000" },
+    }),
+  "topics.addPartitions": (api) =>
+    api.topics.addPartitions({ clusterId: b.clusterId, name: "b-topic", partitionCount: 5 }),
+  "groups.resetOffsets": (api) =>
+    api.groups.resetOffsets({
+      clusterId: b.clusterId,
+      groupId: "b-group",
+      topic: "b-topic",
+      to: { kind: "latest" },
+    }),
+  "groups.delete": (api) => api.groups.delete({ clusterId: b.clusterId, groupId: "b-group" }),
   "messages.produce": (api) =>
     api.messages.produce({
       clusterId: b.clusterId,
@@ -128,9 +145,13 @@ function all(calls: Record<string, Call>, code: string) {
 }
 
 async function organizationBState() {
-  const [cluster, topics, credentials, keys, members, invitations] = await Promise.all([
+  const [cluster, topics, offsets, credentials, keys, members, invitations] = await Promise.all([
     db.prisma.virtualCluster.findUniqueOrThrow({ where: { id: b.clusterId } }),
-    db.prisma.topic.findMany({ where: { clusterId: b.clusterId }, select: { name: true } }),
+    db.prisma.topic.findMany({
+      where: { clusterId: b.clusterId },
+      select: { name: true, configs: true, partitionCount: true },
+    }),
+    db.prisma.committedOffset.findMany({ where: { clusterId: b.clusterId } }),
     db.prisma.kafkaCredential.findMany({
       where: { clusterId: b.clusterId },
       select: { id: true, revokedAt: true },
@@ -149,7 +170,7 @@ async function organizationBState() {
       select: { id: true, status: true },
     }),
   ]);
-  return { cluster, topics, credentials, keys, members, invitations };
+  return { cluster, topics, offsets, credentials, keys, members, invitations };
 }
 
 describe("authorization matrix", () => {

@@ -232,6 +232,6 @@ describe("OpenAPI document", () => {
       "to",
       "granularity",
     ]);
-    expect(Object.keys(usage?.responses ?? {})).toEqual(["200", "400", "401", "403", "404"]);
+    expect(Object.keys(usage?.responses ?? {})).toEqual(["200", "400", "401", "403", "404", "429"]);
   });
 });

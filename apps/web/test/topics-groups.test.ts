@@ -86,7 +86,7 @@ describe("topics router", () => {
     await expect(api.topics.create({ clusterId, name: "clicks" })).rejects.toMatchObject({
       code: "CONFLICT",
     });
-    await api.topics.delete({ clusterId, name: "clicks" });
+    await api.topics.delete({ clusterId, name: "clicks", confirmName: "clicks" });
     expect(await db.prisma.partition.count({ where: { topicId: topic.id } })).toBe(0);
   });
 

@@ -491,6 +491,28 @@ describe("usage models", () => {
     ).toEqual(data);
   });
 
+  it("round-trips REST idempotency records", async () => {
+    const { prisma } = db;
+    const expiresAt = new Date("2026-01-03T03:04:05.678Z");
+    await prisma.idempotencyRecord.create({
+      data: { organizationId: "o9", key: "k-1", requestHash: "h", expiresAt },
+    });
+    await prisma.idempotencyRecord.update({
+      where: { organizationId_key: { organizationId: "o9", key: "k-1" } },
+      data: { responseStatus: 201, responseBody: { data: { id: "c1" } } },
+    });
+    expect(
+      await prisma.idempotencyRecord.findUniqueOrThrow({
+        where: { organizationId_key: { organizationId: "o9", key: "k-1" } },
+      }),
+    ).toMatchObject({
+      requestHash: "h",
+      responseStatus: 201,
+      responseBody: { data: { id: "c1" } },
+      expiresAt,
+    });
+  });
+
   it("round-trips storage samples and cluster minutes", async () => {
     const { prisma } = db;
     const sampledAt = new Date("2026-01-02T03:04:05.678Z");

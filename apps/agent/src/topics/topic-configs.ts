@@ -1,10 +1,14 @@
 import {
+  clusterTopicDefaults,
   configTypeId,
+  defaultTopicConfig,
   topicConfigDefinitions,
   topicConfigProblem,
   type TopicConfigDefinition,
 } from "@streambed/protocol/configs/topic-configs";
 import type { TopicConfigs } from "../metadata/metadata-store.ts";
+
+export { defaultTopicConfig };
 import type { ClusterSettings } from "../server/cluster-settings.ts";
 
 /** Kafka's default max.message.bytes (1 MiB + record batch overhead). */
@@ -26,23 +30,6 @@ export class InvalidTopicConfigError extends Error {
 export function validateTopicConfig(key: string, value: string | null): void {
   const problem = topicConfigProblem(key, value);
   if (problem) throw new InvalidTopicConfigError(key, problem);
-}
-
-/**
- * Topic defaults the cluster sets (the console's settings), as a Kafka broker's server.properties
- * would: keyed by topic config name. Only values that differ from Kafka's default count as set.
- */
-function clusterTopicDefaults(settings: ClusterSettings): Record<string, string> {
-  const defaults: Record<string, string> = {};
-  const retentionMs = String(settings.defaultRetentionMs);
-  if (retentionMs !== topicConfigDefinitions["retention.ms"]!.defaultValue)
-    defaults["retention.ms"] = retentionMs;
-  return defaults;
-}
-
-/** A topic's value of a config when the topic does not set it: the cluster's, else Kafka's. */
-export function defaultTopicConfig(key: string, settings: ClusterSettings): string | undefined {
-  return clusterTopicDefaults(settings)[key] ?? topicConfigDefinitions[key]?.defaultValue;
 }
 
 /** Largest batch a topic accepts. */

@@ -20,6 +20,9 @@ const configSchema = z.object({
   stripeWebhookSecret: z.string().min(1).optional(),
   /** Where the Stripe SDK sends requests; set to the local Stripe test double by `npm start`. */
   stripeApiUrl: z.url().optional(),
+  /** REST API rate limit per API key: sustained requests per second and burst. */
+  apiRatePerSecond: z.coerce.number().positive().default(20),
+  apiRateBurst: z.coerce.number().int().positive().default(100),
 });
 
 export type WebConfig = z.infer<typeof configSchema>;
@@ -42,6 +45,8 @@ export function parseWebConfig(env: NodeJS.ProcessEnv): WebConfig {
     stripeSecretKey: emptyToUndefined(env.STRIPE_SECRET_KEY),
     stripeWebhookSecret: emptyToUndefined(env.STRIPE_WEBHOOK_SECRET),
     stripeApiUrl: emptyToUndefined(env.STRIPE_API_URL),
+    apiRatePerSecond: emptyToUndefined(env.STREAMBED_API_RATE_PER_SECOND),
+    apiRateBurst: emptyToUndefined(env.STREAMBED_API_RATE_BURST),
   });
 }
 

@@ -2,7 +2,9 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { PrismaClient, VirtualCluster } from "@streambed/db";
+import type { Actor } from "./audit/actor.ts";
 import { webConfig } from "./config.ts";
+import { DomainError, type DomainErrorKind } from "./errors/domain-error.ts";
 import { roleAllows, type Access } from "./organizations/roles.ts";
 
 /** What every procedure sees: the database and, when signed in, the caller and their active organization. */
@@ -32,9 +34,26 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
 
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+const domainErrorCodes: Record<DomainErrorKind, TRPCError["code"]> = {
+  not_found: "NOT_FOUND",
+  conflict: "CONFLICT",
+  invalid: "BAD_REQUEST",
+  precondition_failed: "PRECONDITION_FAILED",
+  forbidden: "FORBIDDEN",
+};
+
+/** Domain refusals (server/<domain>/ modules) reach the console as the matching tRPC error. */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const { kind, message } = result.error.cause;
+    throw new TRPCError({ code: domainErrorCodes[kind], message, cause: result.error.cause });
+  }
+  return result;
+});
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
@@ -83,7 +102,8 @@ export function organizationProcedure(access: Access) {
       });
       if (!cluster) throw new TRPCError({ code: "NOT_FOUND", message: "Cluster not found" });
     }
-    return next({ ctx: { ...ctx, organizationId, role: member.role, cluster } });
+    const actor: Actor = { organizationId, userId: ctx.user.id, apiKeyId: null, ip: ctx.ip };
+    return next({ ctx: { ...ctx, organizationId, role: member.role, cluster, actor } });
   });
 }
 

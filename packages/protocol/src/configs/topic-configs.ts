@@ -532,3 +532,25 @@ export function topicConfigProblem(name: string, value: string | null): string |
 export function configTypeId(type: TopicConfigType): number {
   return CONFIG_TYPE_IDS[type];
 }
+
+/** The settings of a cluster that change its topics' defaults, as server.properties would. */
+export interface ClusterTopicSettings {
+  defaultRetentionMs: bigint;
+}
+
+/** Topic defaults the cluster sets, by config name: only values that differ from Kafka's count. */
+export function clusterTopicDefaults(settings: ClusterTopicSettings): Record<string, string> {
+  const defaults: Record<string, string> = {};
+  const retentionMs = String(settings.defaultRetentionMs);
+  if (retentionMs !== topicConfigDefinitions["retention.ms"]!.defaultValue)
+    defaults["retention.ms"] = retentionMs;
+  return defaults;
+}
+
+/** A topic's value of a config when the topic does not set it: the cluster's, else Kafka's. */
+export function defaultTopicConfig(
+  name: string,
+  settings: ClusterTopicSettings,
+): string | undefined {
+  return clusterTopicDefaults(settings)[name] ?? topicConfigDefinitions[name]?.defaultValue;
+}

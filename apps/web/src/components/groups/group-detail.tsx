@@ -1,18 +1,38 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { Trash2 } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { toast } from "sonner";
+import { useCluster } from "@/components/clusters/use-cluster";
 import { PageHeader } from "@/components/shell/page-header";
 import { QueryError, TableSkeleton } from "@/components/shell/query-state";
+import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { DataTable } from "@/components/ui/data-table";
 import { formatAgo, formatCount } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc/client";
+import { messageOf } from "@/lib/trpc/errors";
 import { GroupState } from "./group-state";
+import { ResetOffsetsDialog } from "./reset-offsets-dialog";
 
 export function GroupDetail({ clusterId, groupId }: { clusterId: string; groupId: string }) {
   const trpc = useTRPC();
+  const router = useRouter();
+  const { canWrite } = useCluster(clusterId);
   const group = useQuery(
     trpc.groups.get.queryOptions({ clusterId, groupId }, { refetchInterval: 5_000 }),
   );
+  const remove = useMutation(
+    trpc.groups.delete.mutationOptions({
+      onSuccess: () => {
+        toast.success(`Consumer group ${groupId} deleted`);
+        router.push(`/clusters/${clusterId}/groups`);
+      },
+      onError: (err) => toast.error(messageOf(err)),
+    }),
+  );
+  const topics = [...new Set(group.data?.offsets.map((o) => o.topic) ?? [])];
   const header = (
     <PageHeader
       level={2}
@@ -21,6 +41,26 @@ export function GroupDetail({ clusterId, groupId }: { clusterId: string; groupId
         { label: groupId },
       ]}
       title={<span className="font-mono">{groupId}</span>}
+      actions={
+        canWrite && group.data ? (
+          <div className="flex gap-2">
+            <ResetOffsetsDialog clusterId={clusterId} groupId={groupId} topics={topics} />
+            <ConfirmDialog
+              trigger={
+                <Button variant="outline">
+                  <Trash2 /> Delete group
+                </Button>
+              }
+              title={`Delete consumer group ${groupId}?`}
+              description="Its committed offsets are removed. Refused while the group has active members."
+              actionLabel="Delete group"
+              confirmText={groupId}
+              pending={remove.isPending}
+              onConfirm={() => remove.mutateAsync({ clusterId, groupId }).catch(() => undefined)}
+            />
+          </div>
+        ) : null
+      }
     />
   );
   if (group.isPending)

@@ -1,15 +1,18 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import { useCluster } from "@/components/clusters/use-cluster";
 import { PageHeader } from "@/components/shell/page-header";
 import { QueryError, TableSkeleton } from "@/components/shell/query-state";
-import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { DataTable } from "@/components/ui/data-table";
 import { TopicTabs } from "./topic-tabs";
 import { formatBytes, formatCount, formatDate, formatRetention } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc/client";
+import { TopicActions } from "./topic-actions";
+import { TopicConfigs } from "./topic-configs";
 
 export function TopicDetail({ clusterId, name }: { clusterId: string; name: string }) {
   const trpc = useTRPC();
+  const { canWrite } = useCluster(clusterId);
   const topic = useQuery(
     trpc.topics.get.queryOptions({ clusterId, name }, { refetchInterval: 5_000 }),
   );
@@ -22,6 +25,15 @@ export function TopicDetail({ clusterId, name }: { clusterId: string; name: stri
         topic.data
           ? `Topic id ${topic.data.id} · created ${formatDate(topic.data.createdAt)}`
           : undefined
+      }
+      actions={
+        canWrite && topic.data ? (
+          <TopicActions
+            clusterId={clusterId}
+            topic={name}
+            partitionCount={topic.data.partitions.length}
+          />
+        ) : null
       }
     />
   );
@@ -40,9 +52,6 @@ export function TopicDetail({ clusterId, name }: { clusterId: string; name: stri
       </>
     );
   const t = topic.data;
-  const configs = Object.entries({ "retention.ms": String(t.retentionMs), ...t.configs }).sort(
-    ([a], [b]) => a.localeCompare(b),
-  );
   const total = t.partitions.reduce((s, p) => s + p.highWatermark, 0n);
   return (
     <>
@@ -100,25 +109,12 @@ export function TopicDetail({ clusterId, name }: { clusterId: string; name: stri
             ]}
           />
         </section>
-        <Card className="self-start">
-          <CardHeader>
-            <CardTitle>Configuration</CardTitle>
-          </CardHeader>
-          <CardContent>
-            <dl className="grid gap-3 text-sm">
-              {configs.map(([key, value]) => (
-                <div key={key} className="flex justify-between gap-4">
-                  <dt className="font-mono text-xs text-muted-foreground">{key}</dt>
-                  <dd className="font-mono text-xs">
-                    {key === "retention.ms"
-                      ? `${value} (${formatRetention(BigInt(value))})`
-                      : value}
-                  </dd>
-                </div>
-              ))}
-            </dl>
-          </CardContent>
-        </Card>
+        <TopicConfigs
+          clusterId={clusterId}
+          topic={name}
+          configs={t.describedConfigs}
+          canWrite={canWrite}
+        />
       </div>
     </>
   );

@@ -172,7 +172,9 @@ export function TopicList({ clusterId }: { clusterId: string }) {
                     confirmText={t.name}
                     pending={remove.isPending}
                     onConfirm={() =>
-                      remove.mutateAsync({ clusterId, name: t.name }).catch(() => undefined)
+                      remove
+                        .mutateAsync({ clusterId, name: t.name, confirmName: t.name })
+                        .catch(() => undefined)
                     }
                   />
                 ),

@@ -5,15 +5,21 @@ const apiErrorCodes = [
   "unauthorized",
   "forbidden",
   "not_found",
+  "conflict",
+  "idempotency_key_reused",
+  "rate_limited",
   "internal",
 ] as const;
-type ApiErrorCode = (typeof apiErrorCodes)[number];
+export type ApiErrorCode = (typeof apiErrorCodes)[number];
 
 const statusOf: Record<ApiErrorCode, number> = {
   invalid_request: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  conflict: 409,
+  idempotency_key_reused: 422,
+  rate_limited: 429,
   internal: 500,
 };
 

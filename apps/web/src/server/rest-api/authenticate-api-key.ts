@@ -6,6 +6,8 @@ export interface ApiPrincipal {
   apiKeyId: string;
   organizationId: string;
   role: string;
+  /** The member who created the key: invitations made with it come from them. */
+  createdById: string | null;
 }
 
 /** last_used_at is a hint for people, so it is written at most once a minute per key. */
@@ -26,5 +28,10 @@ export async function authenticateApiKey(
   const now = new Date();
   if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > lastUsedResolutionMs)
     await prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
-  return { apiKeyId: key.id, organizationId: key.organizationId, role: key.role };
+  return {
+    apiKeyId: key.id,
+    organizationId: key.organizationId,
+    role: key.role,
+    createdById: key.createdById,
+  };
 }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { PrismaClient } from "@streambed/db";
+import type { Actor } from "../audit/actor.ts";
 import type { Access } from "../organizations/roles.ts";
 import type { ApiPrincipal } from "./authenticate-api-key.ts";
 
@@ -16,7 +17,14 @@ export interface ApiEndpoint<
   Body extends z.ZodType = z.ZodType,
   Input extends Parameters = Parameters,
 > {
-  method: "get" | "post";
+  method: "get" | "post" | "patch" | "delete";
+  /** The success status: 201 for creates. Default 200. */
+  status?: 200 | 201;
+  /**
+   * A create that honours the Idempotency-Key header: a retry with the same key and request gets
+   * the first response again.
+   */
+  idempotent?: boolean;
   /** OpenAPI path syntax: /api/v1/clusters/{clusterId}. */
   path: string;
   operationId: string;
@@ -26,7 +34,7 @@ export interface ApiEndpoint<
   access: Access;
   query?: Query;
   params?: Params;
-  /** The JSON request body (POST). */
+  /** The JSON request body (POST, PATCH). */
   body?: Input;
   response: Body;
   /** Whether a 404 is a documented outcome (an id in the path or query). */
@@ -34,6 +42,10 @@ export interface ApiEndpoint<
   handle(request: {
     prisma: PrismaClient;
     principal: ApiPrincipal;
+    /** The key as the author of changes (audit log). */
+    actor: Actor;
+    /** Origin of the API as the caller reached it, for links. */
+    origin: string;
     query: z.infer<Query>;
     params: z.infer<Params>;
     body: z.infer<Input>;

@@ -1,8 +1,38 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import type { ResponseConfig } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
 import { apiErrorSchema } from "./api-error.ts";
 import { advanceTestClockEndpoint } from "./billing.ts";
-import { getCluster, listClusters } from "./clusters.ts";
+import {
+  createClusterEndpoint,
+  deleteClusterEndpoint,
+  getCluster,
+  listClusters,
+  updateClusterEndpoint,
+} from "./clusters.ts";
+import {
+  createAgentKeyEndpoint,
+  createCredentialEndpoint,
+  listAgentKeysEndpoint,
+  listCredentialsEndpoint,
+  revokeAgentKeyEndpoint,
+  revokeCredentialEndpoint,
+} from "./credentials.ts";
+import { getGroupLagEndpoint, listGroupsEndpoint, resetGroupOffsetsEndpoint } from "./groups.ts";
+import {
+  cancelInvitationEndpoint,
+  createInvitationEndpoint,
+  listAuditLogEndpoint,
+  listInvitationsEndpoint,
+  listMembersEndpoint,
+} from "./members.ts";
+import {
+  createTopicEndpoint,
+  deleteTopicEndpoint,
+  getTopicConfigsEndpoint,
+  listTopicsEndpoint,
+  updateTopicConfigsEndpoint,
+} from "./topics.ts";
 import type { ApiEndpoint } from "./endpoint.ts";
 import { getInvoiceEndpoint, listInvoicesEndpoint, upcomingInvoiceEndpoint } from "./invoices.ts";
 import { getUsage } from "./usage.ts";
@@ -13,7 +43,29 @@ import { getUsage } from "./usage.ts";
  */
 export const apiEndpoints: ApiEndpoint[] = [
   listClusters,
+  createClusterEndpoint,
   getCluster,
+  updateClusterEndpoint,
+  deleteClusterEndpoint,
+  listCredentialsEndpoint,
+  createCredentialEndpoint,
+  revokeCredentialEndpoint,
+  listAgentKeysEndpoint,
+  createAgentKeyEndpoint,
+  revokeAgentKeyEndpoint,
+  listTopicsEndpoint,
+  createTopicEndpoint,
+  deleteTopicEndpoint,
+  getTopicConfigsEndpoint,
+  updateTopicConfigsEndpoint,
+  listGroupsEndpoint,
+  getGroupLagEndpoint,
+  resetGroupOffsetsEndpoint,
+  listMembersEndpoint,
+  listInvitationsEndpoint,
+  createInvitationEndpoint,
+  cancelInvitationEndpoint,
+  listAuditLogEndpoint,
   getUsage,
   listInvoicesEndpoint,
   upcomingInvoiceEndpoint,
@@ -37,13 +89,21 @@ function registerEndpoint(registry: OpenAPIRegistry, endpoint: ApiEndpoint): voi
     request: {
       query: endpoint.query,
       params: endpoint.params,
+      ...(endpoint.idempotent && {
+        headers: z.object({
+          "Idempotency-Key": z.string().min(1).max(255).optional().meta({
+            description:
+              "Makes a retry safe: the same key and request within 24 hours get the first response again; the key with another request gets 422",
+          }),
+        }),
+      }),
       ...(endpoint.body && {
         body: { required: true, content: { "application/json": { schema: endpoint.body } } },
       }),
     },
     responses: {
-      200: {
-        description: "OK",
+      [endpoint.status ?? 200]: {
+        description: endpoint.status === 201 ? "Created" : "OK",
         content: { "application/json": { schema: endpoint.response } },
       },
       400: errorResponse(endpoint.body ? "Invalid parameters or body" : "Invalid parameters"),
@@ -52,6 +112,18 @@ function registerEndpoint(registry: OpenAPIRegistry, endpoint: ApiEndpoint): voi
       ...(endpoint.notFound && {
         404: errorResponse("No such resource in the key's organization"),
       }),
+      ...(endpoint.method !== "get" && {
+        409: errorResponse(
+          "Conflicts with the resource's state (a name taken, an active group, protection on)",
+        ),
+      }),
+      ...(endpoint.idempotent && {
+        422: errorResponse("The Idempotency-Key was used with a different request"),
+      }),
+      429: {
+        ...errorResponse("Rate limit of the API key reached"),
+        headers: { "Retry-After": { description: "Seconds to wait", schema: { type: "integer" } } },
+      },
     },
   });
 }
@@ -71,7 +143,7 @@ export function openApiDocument() {
       title: "Streambed API",
       version: "1.0.0",
       description:
-        'Read your organization\'s clusters, metered usage and invoices. Authenticate with `Authorization: Bearer <API key>`; errors are `{"error":{"code","message"}}`. Quantities are decimal strings.',
+        'Manage your organization\'s clusters, credentials, topics, consumer groups and members; read metered usage, invoices and the audit log. Creates honour an `Idempotency-Key` header; lists are paged with `limit` and `cursor`; each API key has a rate limit (429 with `Retry-After`). Authenticate with `Authorization: Bearer <API key>`; errors are `{"error":{"code","message"}}`. Quantities are decimal strings.',
     },
     servers: [{ url: "/" }],
   });

@@ -2,28 +2,22 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { PrismaClient } from "@streambed/db";
 import { recordAudit } from "../audit/record-audit.ts";
-import { sendMail } from "../mail/send-mail.ts";
+import {
+  cancelInvitation,
+  invitationLink,
+  inviteMember,
+  listInvitations,
+  listMembers,
+} from "../members/member-operations.ts";
+import { invitationInput } from "../members/schemas.ts";
 import { roleSchema } from "../organizations/roles.ts";
 import { authedProcedure, organizationProcedure, router } from "../trpc.ts";
-
-const invitationTtlMs = 7 * 24 * 3600 * 1000;
 
 export const membersRouter = router({
   list: organizationProcedure("read").query(async ({ ctx }) => {
     const [members, invitations] = await Promise.all([
-      ctx.prisma.member.findMany({
-        where: { organizationId: ctx.organizationId },
-        include: { user: { select: { id: true, email: true, name: true } } },
-        orderBy: { createdAt: "asc" },
-      }),
-      ctx.prisma.invitation.findMany({
-        where: {
-          organizationId: ctx.organizationId,
-          status: "pending",
-          expiresAt: { gt: new Date() },
-        },
-        orderBy: { createdAt: "desc" },
-      }),
+      listMembers(ctx.prisma, ctx.organizationId),
+      listInvitations(ctx.prisma, ctx.organizationId),
     ]);
     return {
       members: members.map((m) => ({
@@ -33,71 +27,27 @@ export const membersRouter = router({
         user: m.user,
         isYou: m.userId === ctx.user.id,
       })),
-      invitations: invitations.map((i) => ({ ...i, link: `${ctx.origin}/invite/${i.id}` })),
+      invitations: invitations.map((i) => ({ ...i, link: invitationLink(ctx.origin, i.id) })),
       yourRole: ctx.role,
     };
   }),
 
   invite: organizationProcedure("manage")
-    .input(
-      z.object({ email: z.email("Enter an email address").trim().toLowerCase(), role: roleSchema }),
-    )
+    .input(invitationInput)
     .mutation(async ({ ctx, input }) => {
-      if (input.role === "owner" && ctx.role !== "owner")
-        throw new TRPCError({ code: "FORBIDDEN", message: "Only owners can invite owners" });
-      const already = await ctx.prisma.member.findFirst({
-        where: { organizationId: ctx.organizationId, user: { email: input.email } },
-      });
-      if (already)
-        throw new TRPCError({ code: "CONFLICT", message: `${input.email} is already a member` });
-      const invitation = await ctx.prisma.$transaction(async (tx) => {
-        const created = await tx.invitation.create({
-          data: {
-            organizationId: ctx.organizationId,
-            email: input.email,
-            role: input.role,
-            inviterId: ctx.user.id,
-            expiresAt: new Date(Date.now() + invitationTtlMs),
-          },
-        });
-        await recordAudit(tx, {
-          organizationId: ctx.organizationId,
-          actorUserId: ctx.user.id,
-          action: "member.invited",
-          targetType: "invitation",
-          targetId: created.id,
-          metadata: { email: input.email, role: input.role },
-          ip: ctx.ip,
-        });
-        return created;
-      });
-      const link = `${ctx.origin}/invite/${invitation.id}`;
-      await sendMail({
-        to: input.email,
-        subject: "You are invited to a Streambed organization",
-        text: `${ctx.user.email} invited you to join their organization on Streambed as ${input.role}.\n\nAccept: ${link}\n`,
-      });
+      const { invitation, link } = await inviteMember(
+        ctx.prisma,
+        ctx.actor,
+        { userId: ctx.user.id, role: ctx.role },
+        input,
+        ctx.origin,
+      );
       return { id: invitation.id, link };
     }),
 
   cancelInvitation: organizationProcedure("manage")
     .input(z.object({ invitationId: z.string().min(1) }))
-    .mutation(async ({ ctx, input }) => {
-      const { count } = await ctx.prisma.invitation.updateMany({
-        where: { id: input.invitationId, organizationId: ctx.organizationId, status: "pending" },
-        data: { status: "canceled" },
-      });
-      if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: "Invitation not found" });
-      await recordAudit(ctx.prisma, {
-        organizationId: ctx.organizationId,
-        actorUserId: ctx.user.id,
-        action: "invitation.canceled",
-        targetType: "invitation",
-        targetId: input.invitationId,
-        ip: ctx.ip,
-      });
-      return { id: input.invitationId };
-    }),
+    .mutation(({ ctx, input }) => cancelInvitation(ctx.prisma, ctx.actor, input.invitationId)),
 
   updateRole: organizationProcedure("manage")
     .input(z.object({ memberId: z.string().min(1), role: roleSchema }))

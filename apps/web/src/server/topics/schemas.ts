@@ -23,14 +23,18 @@ export const topicName = z
 
 export const cleanupPolicies = ["delete", "compact"] as const;
 
+/** The most partitions the console lets a topic have. */
+export const maxPartitions = 1024;
+
+export const partitionCount = z
+  .number()
+  .int()
+  .min(1, "At least 1 partition")
+  .max(maxPartitions, `At most ${maxPartitions} partitions`);
+
 export const createTopicInput = z.object({
   name: topicName,
-  partitions: z
-    .number()
-    .int()
-    .min(1, "At least 1 partition")
-    .max(1024, "At most 1024 partitions")
-    .optional(),
+  partitions: partitionCount.optional(),
   retentionMs: z
     .number()
     .int()
@@ -38,3 +42,8 @@ export const createTopicInput = z.object({
     .optional(),
   cleanupPolicy: z.enum(cleanupPolicies).default("delete"),
 });
+
+/** Config changes: a value, or null to go back to the default. */
+export const topicConfigChanges = z
+  .record(z.string().min(1).max(255), z.string().max(1024).nullable())
+  .refine((changes) => Object.keys(changes).length > 0, "Change at least one config");

@@ -1,0 +1,5 @@
+import { revokeCredentialEndpoint } from "@/server/rest-api/credentials";
+import { apiRoute } from "@/server/rest-api/route-handler";
+
+export const dynamic = "force-dynamic";
+export const DELETE = apiRoute(revokeCredentialEndpoint);

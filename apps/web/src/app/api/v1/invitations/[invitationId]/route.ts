@@ -1,0 +1,5 @@
+import { cancelInvitationEndpoint } from "@/server/rest-api/members";
+import { apiRoute } from "@/server/rest-api/route-handler";
+
+export const dynamic = "force-dynamic";
+export const DELETE = apiRoute(cancelInvitationEndpoint);
