@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { QueryError, TableSkeleton } from "@/components/shell/query-state";
 import { DataTable } from "@/components/ui/data-table";
 import { TopicTabs } from "./topic-tabs";
-import { formatBytes, formatCount, formatDate, formatRetention } from "@/lib/format";
+import { formatBytes, formatCount, formatDate } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc/client";
 import { TopicActions } from "./topic-actions";
 import { TopicConfigs } from "./topic-configs";
