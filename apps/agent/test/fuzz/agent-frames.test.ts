@@ -15,7 +15,7 @@ import { RawKafkaClient } from "../support/raw-kafka-client.ts";
 import { runClient } from "../support/run-client.ts";
 import { startTestAgent, tempBucket, type TestAgent } from "../support/test-agents.ts";
 
-const FRAMES = Number(process.env.STREAMBED_FUZZ_FRAMES ?? 30_000);
+const FRAMES = Number(process.env.STREAMBED_FUZZ_FRAMES ?? 12_000);
 const SEED = Number(process.env.STREAMBED_FUZZ_SEED ?? 0xf0f0);
 const CONNECTIONS = 8;
 /** An answer slower than this ends the connection: legitimate waits (a long poll, a join) exist. */
