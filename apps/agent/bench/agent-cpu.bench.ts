@@ -8,7 +8,6 @@
  *
  *   npx tsx bench/agent-cpu.bench.ts [MiB per run, default 128] [--profile]
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
@@ -22,6 +21,7 @@ import { startAgent, type RunningAgent } from "../src/agent.ts";
 import { parseConfig } from "../src/config.ts";
 import { createTopic } from "../test/support/kafkajs-admin.ts";
 import { measureLocalStoreWrites } from "./object-store.bench.ts";
+import { runClient as run } from "./run-client.ts";
 
 const args = process.argv.slice(2);
 const profile = args.includes("--profile");
@@ -31,27 +31,6 @@ const BATCH_TIMEOUT_MS = 20;
 const LATENCY_RATE = 5000;
 const LATENCY_SECONDS = 6;
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-function run(command: string, argv: string[], onStarted?: () => void): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (onStarted && /(^|\n)started\n/.test(out)) {
-        onStarted();
-        onStarted = undefined;
-      }
-    });
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("close", (code) =>
-      code === 0
-        ? resolve(out)
-        : reject(new Error(`${command} exited ${code}: ${err.slice(-500)}`)),
-    );
-  });
-}
 
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();

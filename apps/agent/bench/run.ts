@@ -10,7 +10,6 @@
  *
  *   npm run bench -w @streambed/agent -- [MiB per produce run, default 256]
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
@@ -22,6 +21,7 @@ import { startAgent, type RunningAgent } from "../src/agent.ts";
 import { parseConfig } from "../src/config.ts";
 import { createTopic } from "../test/support/kafkajs-admin.ts";
 import { measureLocalStoreWrites } from "./object-store.bench.ts";
+import { runClient as run } from "./run-client.ts";
 
 const produceMiB = Number(process.argv[2] ?? 256);
 const BATCH_TIMEOUT_MS = 20;
@@ -31,32 +31,6 @@ const REPEATS = 3;
 /** Holds the whole 100-partition topic the fetch runs read (6 produce runs), so "warm" is warm. */
 const FETCH_CACHE_BYTES = 2 * 1024 * 1024 * 1024;
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-/**
- * Runs a client to its end and returns its stdout. `onStarted` is called when it prints the line
- * "started" (the clients do right before their timed part), so start-up is not counted as run cost.
- */
-function run(command: string, args: string[], onStarted?: () => void): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      // Whole output: the line may arrive in pieces.
-      if (onStarted && /(^|\n)started\n/.test(out)) {
-        onStarted();
-        onStarted = undefined;
-      }
-    });
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("close", (code) =>
-      code === 0
-        ? resolve(out)
-        : reject(new Error(`${command} exited with ${code}: ${err.slice(-1000)}`)),
-    );
-  });
-}
 
 interface ProduceRun {
   records: number;
