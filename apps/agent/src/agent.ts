@@ -20,6 +20,8 @@ import { AgentHttpServer } from "./http/http-server.ts";
 import { AgentMetrics } from "./http/metrics.ts";
 import { PEER_TOKEN_SECRET, PeerBlockRoute } from "./http/peer-block-route.ts";
 import { BackgroundJobs } from "./jobs/background-jobs.ts";
+import { TransactionCoordinator } from "./transactions/transaction-coordinator.ts";
+import { TransactionTimeouts } from "./transactions/transaction-timeouts.ts";
 import type { MetadataStore } from "./metadata/metadata-store.ts";
 import { PostgresMetadataStore } from "./metadata/postgres/postgres-metadata-store.ts";
 import { ProduceBuffer } from "./produce/produce-buffer.ts";
@@ -41,6 +43,8 @@ import { FetchSessionCache } from "./fetch/fetch-sessions.ts";
 
 /** Kafka's: a session unused this long gives way to any new one (min.incremental.fetch.session.eviction.ms). */
 const FETCH_SESSION_EVICTION_MS = 120_000;
+/** A transaction in PrepareCommit/PrepareAbort this long has lost the agent completing it. */
+const TRANSACTION_STUCK_MS = 15_000;
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -145,6 +149,13 @@ export async function startAgent(
     logger,
   });
 
+  const transactions = new TransactionCoordinator({
+    store: metadata.transactions,
+    producerIds: metadata.producers,
+    produceBuffer,
+    logger,
+  });
+
   // Up to the produce buffer's bound: that much of produce frames can be in use at once.
   const framePool = new FramePool({
     maxRetainedBytes: config.maxBufferedProduceBytes,
@@ -186,6 +197,7 @@ export async function startAgent(
       metrics,
       groups,
       producerIds: metadata.producers,
+      transactions,
       admin: metadata.admin,
       quotas: metadata.quotas,
       sasl: new SaslAuthenticator({
@@ -241,6 +253,17 @@ export async function startAgent(
       })
     : undefined;
 
+  // Transaction timeouts run apart from the jobs pass: its interval is the transactions' own.
+  const transactionTimeouts = config.roles.includes("jobs")
+    ? new TransactionTimeouts({
+        coordinator: transactions,
+        clusterId: config.clusterId,
+        intervalMs: config.transactionCheckIntervalMs,
+        stuckMs: TRANSACTION_STUCK_MS,
+        logger,
+      })
+    : undefined;
+
   let reporting: UsageReporting | undefined;
   let clusterMetrics: ClusterMetricsReporter | undefined;
   try {
@@ -283,6 +306,7 @@ export async function startAgent(
     self.httpPort = httpPort;
     await registry.start();
     jobs?.start();
+    transactionTimeouts?.start();
     logger.info(
       { agentId: id, kafkaPort, httpPort, bucket: store.location, clusterId: config.clusterId },
       "agent started",
@@ -295,6 +319,7 @@ export async function startAgent(
         logger.info("agent stopping");
         stopWatchingKey();
         await jobs?.stop();
+        await transactionTimeouts?.stop();
         await kafkaServer.close();
         await groups.close();
         await produceBuffer.flushAndClose();

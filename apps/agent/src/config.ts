@@ -63,6 +63,8 @@ export interface AgentConfig {
   compactionL2FanIn: number;
   /** Kafka's producer.id.expiration.ms: idempotent producer state kept this long after a write. */
   producerIdExpirationMs: number;
+  /** Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms (jobs role). */
+  transactionCheckIntervalMs: number;
   /** Memory of a compacted topic's key map (20 bytes a slot, filled to 3/4). */
   compactedTopicMapBytes: number;
   /** PEM files of the Kafka listener's TLS certificate and key; both null = plaintext. */
@@ -268,6 +270,12 @@ const options = {
     help: "jobs role: an idempotent producer's state of a partition is dropped this long after its last write (Kafka's producer.id.expiration.ms)",
     defaultText: "86400000",
   },
+  transactionCheckIntervalMs: {
+    flag: "transaction-check-interval-ms",
+    env: ["STREAMBED_TRANSACTION_CHECK_INTERVAL_MS"],
+    help: "jobs role: how often transactions past their transaction.timeout.ms are aborted (and ones an agent left half-completed finished)",
+    defaultText: "10000",
+  },
   compactedTopicMapBytes: {
     flag: "compacted-topic-map-bytes",
     env: ["STREAMBED_COMPACTED_TOPIC_MAP_BYTES"],
@@ -392,6 +400,7 @@ const schema = z
     compactionL2TargetBytes: positiveInt.default(1024 * MiB),
     compactionL2FanIn: z.coerce.number().int().min(2).default(32),
     producerIdExpirationMs: positiveInt.default(86_400_000),
+    transactionCheckIntervalMs: positiveInt.default(10_000),
     compactedTopicMapBytes: positiveInt.default(128 * MiB),
     offsetsRetentionMinutes: positiveInt.default(10_080),
     tlsCert: z

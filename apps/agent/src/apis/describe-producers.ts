@@ -11,9 +11,10 @@ import { hasPartition, requestedPartitions } from "../topics/requested-partition
 
 /**
  * The idempotent producers each partition has accepted batches from. Asked of the partition's
- * leader, as Kafka requires (NOT_LEADER_OR_FOLLOWER elsewhere). There are no transactions yet,
- * so no coordinator epoch and no open transaction (-1); lastTimestamp is the commit time of the
- * producer's last batch.
+ * leader, as Kafka requires (NOT_LEADER_OR_FOLLOWER elsewhere). currentTxnStartOffset is the first
+ * offset of the producer's open transaction in the partition (-1: none); there is one transaction
+ * coordinator, the metadata store, so no coordinator epoch (-1); lastTimestamp is the commit time
+ * of the producer's last batch.
  */
 export const describeProducersApi = defineApi<DescribeProducersRequest, DescribeProducersResponse>({
   apiKey: ApiKey.DescribeProducers,
@@ -39,9 +40,15 @@ export const describeProducersApi = defineApi<DescribeProducersRequest, Describe
         .filter((p) => errorOf(t, p) === ErrorCode.NONE)
         .map((p) => ({ topicId: t.topic!.id, partition: p })),
     );
-    const producers = await ctx.services.admin.activeProducers(
-      ctx.connection.clusterId,
-      answerable,
+    const [producers, openStarts] = await Promise.all([
+      ctx.services.admin.activeProducers(ctx.connection.clusterId, answerable),
+      ctx.services.metadata.transactions.openTransactionStarts(
+        ctx.connection.clusterId,
+        answerable,
+      ),
+    ]);
+    const txnStart = new Map(
+      openStarts.map((s) => [`${s.producerId}:${s.topicId}:${s.partition}`, s.firstOffset]),
     );
     return {
       ...defaultDescribeProducersResponse(),
@@ -64,7 +71,8 @@ export const describeProducersApi = defineApi<DescribeProducersRequest, Describe
                       lastSequence: s.lastSequence,
                       lastTimestamp: s.lastCommitMs,
                       coordinatorEpoch: -1,
-                      currentTxnStartOffset: -1n,
+                      currentTxnStartOffset:
+                        txnStart.get(`${s.producerId}:${s.topicId}:${s.partition}`) ?? -1n,
                     })),
           };
         }),

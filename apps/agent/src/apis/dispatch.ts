@@ -1,3 +1,5 @@
+import { addOffsetsToTxnApi } from "./add-offsets-to-txn.ts";
+import { addPartitionsToTxnApi } from "./add-partitions-to-txn.ts";
 import { alterClientQuotasApi } from "./alter-client-quotas.ts";
 import { alterConfigsApi } from "./alter-configs.ts";
 import { apiVersionsApi } from "./api-versions.ts";
@@ -10,6 +12,10 @@ import { describeClientQuotasApi } from "./describe-client-quotas.ts";
 import { describeConfigsApi } from "./describe-configs.ts";
 import { describeLogDirsApi } from "./describe-log-dirs.ts";
 import { describeProducersApi } from "./describe-producers.ts";
+import { describeTransactionsApi } from "./describe-transactions.ts";
+import { endTxnApi } from "./end-txn.ts";
+import { listTransactionsApi } from "./list-transactions.ts";
+import { txnOffsetCommitApi } from "./txn-offset-commit.ts";
 import { electLeadersApi } from "./elect-leaders.ts";
 import { describeTopicPartitionsApi } from "./describe-topic-partitions.ts";
 import { incrementalAlterConfigsApi } from "./incremental-alter-configs.ts";
@@ -73,6 +79,13 @@ export const dispatchTable: DispatchTable = new Map(
     listGroupsApi,
     deleteGroupsApi,
     initProducerIdApi,
+    // Transactions (state in the metadata store: any agent coordinates any transactional id).
+    addPartitionsToTxnApi,
+    addOffsetsToTxnApi,
+    txnOffsetCommitApi,
+    endTxnApi,
+    describeTransactionsApi,
+    listTransactionsApi,
     saslHandshakeApi,
     saslAuthenticateApi,
   ].map((api) => [api.apiKey, api]),

@@ -13,6 +13,7 @@ import type { FetchPartitionRequest } from "../fetch/fetch-reader.ts";
 import { FetchSessionCache, type SessionPartition } from "../fetch/fetch-sessions.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { preferredReadReplicas } from "../cluster/brokers.ts";
+import { READ_COMMITTED } from "../transactions/last-stable-offsets.ts";
 
 /** Topic ids replace names from Fetch v13. */
 const TOPIC_IDS_FROM = 13;
@@ -142,6 +143,7 @@ async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchR
       minBytes: request.minBytes,
       maxWaitMs: Math.max(0, request.maxWaitMs),
       signal: ctx.signal,
+      readCommitted: request.isolationLevel === READ_COMMITTED,
     });
     let bytes = 0;
     for (const slot of slots) {
@@ -150,6 +152,7 @@ async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchR
       partition.errorCode = result.errorCode ? ErrorCode[result.errorCode] : ErrorCode.NONE;
       partition.highWatermark = result.highWatermark;
       partition.lastStableOffset = result.lastStableOffset;
+      if (result.abortedTransactions) partition.abortedTransactions = result.abortedTransactions;
       partition.logStartOffset = result.logStartOffset;
       partition.records = result.records;
       bytes += result.records.length;

@@ -10,6 +10,7 @@ import {
 } from "@streambed/protocol";
 import type { PartitionHead, TopicInfo } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
+import { READ_COMMITTED, stableHeads } from "../transactions/last-stable-offsets.ts";
 import {
   firstRecordAtOrAfter,
   recordWithMaxTimestamp,
@@ -99,9 +100,11 @@ async function listOffsets(
       ? t.partitions.map((p) => ({ topicId: topic.id, partition: p.partitionIndex }))
       : [];
   });
-  const heads = new Map(
-    (await metadata.partitionHeads(clusterId, refs)).map((h) => [`${h.topicId}:${h.partition}`, h]),
-  );
+  let found = await metadata.partitionHeads(clusterId, refs);
+  // read_committed (v2+): LATEST is the last stable offset.
+  if (request.isolationLevel === READ_COMMITTED)
+    found = await stableHeads(metadata.transactions, clusterId, found);
+  const heads = new Map(found.map((h) => [`${h.topicId}:${h.partition}`, h]));
   const responses = await Promise.all(
     request.topics.map(async (t) => {
       const topic = known.get(t.name);

@@ -26,6 +26,11 @@ export interface FetchRequest {
   maxWaitMs: number;
   /** Aborts the long poll early (connection closed, shutdown): answers with what is there. */
   signal?: AbortSignal;
+  /**
+   * isolation.level=read_committed: stop at each partition's last stable offset (the first offset
+   * of its oldest open transaction) and list the aborted transactions the records cross.
+   */
+  readCommitted?: boolean;
 }
 
 export type FetchErrorCode =
@@ -36,7 +41,10 @@ export interface FetchPartitionResult {
   partition: number;
   highWatermark: bigint;
   logStartOffset: bigint;
+  /** The high watermark, unless read_committed (then where the records stop). */
   lastStableOffset: bigint;
+  /** read_committed: aborted transactions from the fetch offset on, for the client to drop. */
+  abortedTransactions?: { producerId: bigint; firstOffset: bigint }[];
   /** Whole record batches with baseOffset patched; empty when there is nothing (or an error). */
   records: Buffer;
   errorCode?: FetchErrorCode;
@@ -131,13 +139,14 @@ export class FetchReader {
       }
       return emptyResult(p, head, undefined);
     });
+    if (request.readCommitted) await this.stopAtStableOffsets(request, results);
     const wanted = request.partitions
       .map((p, i) => ({ p, i }))
       .filter(
         ({ p, i }) =>
           !p.offsetsOnly &&
           results[i]!.errorCode === undefined &&
-          p.fetchOffset < results[i]!.highWatermark,
+          p.fetchOffset < results[i]!.lastStableOffset,
       );
     if (wanted.length === 0) return results;
     const rows = await this.indexRows.find(
@@ -163,11 +172,42 @@ export class FetchReader {
       if (results[i]!.errorCode !== undefined) continue;
       // Whatever the budget, the first partition with data gets at least one whole batch.
       if (limits[n]! <= 0 && used > 0) continue;
-      const records = await this.readPartition(rows[n]!, p.fetchOffset, limits[n]!, used === 0);
+      const records = await this.readPartition(
+        rows[n]!,
+        p.fetchOffset,
+        results[i]!.lastStableOffset,
+        limits[n]!,
+        used === 0,
+      );
       results[i]!.records = records;
       used += records.length;
     }
     return results;
+  }
+
+  /**
+   * read_committed: each partition's last stable offset (records stop there) and the aborted
+   * transactions below it, read in one statement so both are of the same moment.
+   */
+  private async stopAtStableOffsets(
+    request: FetchRequest,
+    results: FetchPartitionResult[],
+  ): Promise<void> {
+    const readable = request.partitions
+      .map((p, i) => ({ p, i }))
+      .filter(({ i }) => results[i]!.errorCode === undefined);
+    if (readable.length === 0) return;
+    const stable = await this.metadata.transactions.stablePartitions(
+      request.clusterId,
+      readable.map(({ p }) => p),
+    );
+    readable.forEach(({ i }, n) => {
+      const result = results[i]!;
+      const { firstOpenOffset, aborted } = stable[n]!;
+      if (firstOpenOffset !== null && firstOpenOffset < result.highWatermark)
+        result.lastStableOffset = firstOpenOffset;
+      result.abortedTransactions = aborted.filter((a) => a.firstOffset < result.lastStableOffset);
+    });
   }
 
   /**
@@ -233,12 +273,14 @@ export class FetchReader {
   }
 
   /**
-   * Whole batches from `fetchOffset` on, up to `limit` bytes; when `atLeastOne`, the first batch
-   * comes even if it is larger. Returns a fresh buffer with baseOffsets patched.
+   * Whole batches from `fetchOffset` on and before `endOffset`, up to `limit` bytes; when
+   * `atLeastOne`, the first batch comes even if it is larger. Returns a fresh buffer with
+   * baseOffsets patched.
    */
   private async readPartition(
     rows: readonly IndexRow[],
     fetchOffset: bigint,
+    endOffset: bigint,
     limit: number,
     atLeastOne: boolean,
   ): Promise<Buffer> {
@@ -246,6 +288,7 @@ export class FetchReader {
     const baseOffsets: bigint[] = [];
     let taken = 0;
     for (const row of rows) {
+      if (row.baseOffset >= endOffset) break;
       const rowEnd = row.byteOffset + row.byteLength;
       let position = row.byteOffset;
       let offset = row.baseOffset;
@@ -270,7 +313,12 @@ export class FetchReader {
           window = await this.blocks.read(row.objectKey, position, position + size);
       }
       let p = 0;
+      let ended = false;
       while (p + HEADER_PREFIX <= window.length) {
+        if (offset >= endOffset) {
+          ended = true;
+          break;
+        }
         const { size, offsets } = parseBatchPrefix(
           window,
           p,
@@ -285,7 +333,7 @@ export class FetchReader {
         p += size;
       }
       taken += p;
-      if (taken >= limit || position + p < rowEnd) break;
+      if (ended || taken >= limit || position + p < rowEnd) break;
     }
     const records = Buffer.concat(pieces);
     let at = 0;

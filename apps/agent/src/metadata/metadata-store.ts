@@ -1,6 +1,7 @@
 import type { ControlPlaneStore } from "./control-plane-store.ts";
 import type { GroupStore } from "./group-store.ts";
 import type { JobStore } from "./job-store.ts";
+import type { TransactionStore } from "./transaction-store.ts";
 import type { ProducerStore } from "./producer-store.ts";
 
 /**
@@ -60,6 +61,10 @@ export interface ProducerBatchInfo {
   producerEpoch: number;
   baseSequence: number;
   lastSequence: number;
+  /** A transactional producer's batch: taken only while its transaction holds the partition. */
+  transactional?: boolean;
+  /** A transaction marker (control batch) written by the transaction coordinator. */
+  control?: "commit" | "abort";
 }
 
 /** One producer request's batches for one partition, at a byte range of the flushed object. */
@@ -78,7 +83,10 @@ export type CommitEntryResult =
   | { ok: false; errorCode: CommitEntryErrorCode };
 
 export type CommitEntryErrorCode =
-  "UNKNOWN_TOPIC_OR_PARTITION" | "OUT_OF_ORDER_SEQUENCE_NUMBER" | "INVALID_PRODUCER_EPOCH";
+  | "UNKNOWN_TOPIC_OR_PARTITION"
+  | "OUT_OF_ORDER_SEQUENCE_NUMBER"
+  | "INVALID_PRODUCER_EPOCH"
+  | "INVALID_TXN_STATE";
 
 export interface CommitResult {
   /** One result per entry, in the order given. */
@@ -250,6 +258,8 @@ export interface MetadataStore {
 
   // Producer ids
   readonly producers: ProducerStore;
+  /** Transaction state of transactional ids (see transactions/). */
+  readonly transactions: TransactionStore;
 
   // The console's tables
   readonly controlPlane: ControlPlaneStore;

@@ -120,6 +120,7 @@ export function validateRecordBatches(
       producerEpoch: first.producerEpoch,
       baseSequence: first.baseSequence,
       lastSequence: addSequence(first.baseSequence, first.lastOffsetDelta),
+      ...(first.isTransactional ? { transactional: true } : {}),
     },
   };
 }

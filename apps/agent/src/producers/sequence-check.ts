@@ -77,3 +77,17 @@ export function appendBatch(
     recent,
   };
 }
+
+/**
+ * The state after a transaction marker (written by the coordinator, no sequence): a marker with a
+ * newer epoch (a fenced or timed-out transaction) resets the sequences, so the zombie's old epoch
+ * is refused and the new epoch starts at 0, as Kafka does; same epoch, sequences continue.
+ */
+export function appendMarker(
+  state: ProducerPartitionState | undefined,
+  producerEpoch: number,
+  offset: bigint,
+): ProducerPartitionState {
+  if (state && state.producerEpoch >= producerEpoch) return { ...state, lastOffset: offset };
+  return { producerEpoch, lastSequence: -1, lastOffset: offset, recent: [] };
+}

@@ -1,6 +1,6 @@
 import type { FlushEntry } from "../metadata/metadata-store.ts";
 import type { ProducerPartitionState, SequenceVerdict } from "./sequence-check.ts";
-import { appendBatch, checkSequence } from "./sequence-check.ts";
+import { appendBatch, appendMarker, checkSequence } from "./sequence-check.ts";
 
 export const producerStateKey = (producerId: bigint, topicId: string, partition: number) =>
   `${producerId}:${topicId}:${partition}`;
@@ -42,9 +42,13 @@ export class SequenceGate {
       return { kind: "append" };
     const key = producerStateKey(producer.producerId, entry.topicId, entry.partition);
     const state = this.loaded.states.get(key);
-    const verdict = checkSequence(state, producer);
+    const verdict: SequenceVerdict = producer.control
+      ? { kind: "append" }
+      : checkSequence(state, producer);
     if (verdict.kind === "append") {
-      const next = appendBatch(state, producer, baseOffset, entry.recordCount);
+      const next = producer.control
+        ? appendMarker(state, producer.producerEpoch, baseOffset)
+        : appendBatch(state, producer, baseOffset, entry.recordCount);
       this.loaded.states.set(key, next);
       this.changed.set(key, {
         producerId: producer.producerId,

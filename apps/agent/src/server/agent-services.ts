@@ -12,6 +12,7 @@ import type { LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
 import type { ProducerStore } from "../metadata/producer-store.ts";
 import type { QuotaStore } from "../metadata/quota-store.ts";
 import type { ProduceBuffer } from "../produce/produce-buffer.ts";
+import type { TransactionCoordinator } from "../transactions/transaction-coordinator.ts";
 import type { TopicLookup } from "../topics/topic-lookup.ts";
 import type { UsageRecorder } from "../usage/usage-recorder.ts";
 import type { WriteBytesCounter } from "../usage/uncompressed-size.ts";
@@ -36,6 +37,8 @@ export interface AgentServices {
   metrics: AgentMetrics;
   groups: GroupCoordinator<LiveAgent>;
   producerIds: ProducerStore;
+  /** Transactional producers' coordinator (state in the metadata store, markers via the buffer). */
+  transactions: TransactionCoordinator;
   /** Reads of the admin APIs (log dir sizes, active producers). */
   admin: AdminStore;
   /** Client quotas (AlterClientQuotas / DescribeClientQuotas). */

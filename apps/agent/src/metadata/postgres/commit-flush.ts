@@ -7,11 +7,18 @@ import type {
   PartitionHead,
 } from "../metadata-store.ts";
 import { type ProducerStateChange, SequenceGate } from "../../producers/sequence-gate.ts";
+import { TransactionGate } from "../../transactions/transaction-gate.ts";
+import { transactionEffects } from "../../transactions/transaction-effects.ts";
 import { notifyHeadsQuery } from "./head-notifications.ts";
 import { named } from "./named-params.ts";
 import { loadProducerStates, producerStateArrays, producerStatesUpsert } from "./producers.ts";
 import { type HeadRow, type Int8, type Queryable, toHead } from "./rows.ts";
 import { inTransaction } from "./transaction.ts";
+import {
+  completeTransactions,
+  loadTransactionMemberships,
+  markTransactionStarts,
+} from "./transactions.ts";
 
 /** An index row to insert, its offsets relative to its partition's next_offset at commit. */
 interface NewIndexRow {
@@ -40,6 +47,7 @@ interface CommitPlan {
 interface SequenceCheck {
   heads: Map<string, PartitionHead>;
   gate: SequenceGate;
+  transactions: TransactionGate;
 }
 
 /**
@@ -77,7 +85,17 @@ export async function commitFlushes(
         const heads = await lockPartitions(tx, clusterId, entries);
         const known = entries.filter((e) => heads.has(partitionKey(e)));
         const gate = new SequenceGate(await loadProducerStates(tx, known));
-        return writeCommit(tx, clusterId, objects, planCommit(objects, { heads, gate }));
+        const transactions = new TransactionGate(await loadTransactionMemberships(tx, known));
+        const results = await writeCommit(
+          tx,
+          clusterId,
+          objects,
+          planCommit(objects, { heads, gate, transactions }),
+        );
+        const { starts, markers } = transactionEffects(objects, results);
+        await markTransactionStarts(tx, starts);
+        await completeTransactions(tx, markers);
+        return results;
       },
       COMMIT_LIMITS,
     );
@@ -121,6 +139,8 @@ function planCommit(objects: readonly FlushedObject[], check?: SequenceCheck): C
       if (check) {
         const head = check.heads.get(key);
         if (!head) return { ok: false, errorCode: "UNKNOWN_TOPIC_OR_PARTITION" };
+        const txnError = check.transactions.check(entry);
+        if (txnError) return { ok: false, errorCode: txnError };
         const verdict = check.gate.admit(entry, head.highWatermark + relative);
         if (verdict.kind === "duplicate")
           return { ok: true, baseOffset: verdict.baseOffset, duplicate: true };

@@ -23,6 +23,7 @@ import { PostgresGroupStore } from "./groups.ts";
 import { PostgresQuotaStore } from "./quotas.ts";
 import { PostgresJobStore } from "./jobs.ts";
 import { PostgresProducerStore } from "./producers.ts";
+import { PostgresTransactionStore } from "./transactions.ts";
 import { type HeadListenerOptions, listenForHeadChanges } from "./head-notifications.ts";
 import * as index from "./partition-index.ts";
 import * as topics from "./topics.ts";
@@ -47,6 +48,7 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly jobs: PostgresJobStore;
   readonly admin: PostgresAdminStore;
   readonly quotas: PostgresQuotaStore;
+  readonly transactions: PostgresTransactionStore;
 
   constructor(options: PostgresMetadataStoreOptions) {
     this.pool = options.pool;
@@ -58,6 +60,7 @@ export class PostgresMetadataStore implements MetadataStore {
     this.jobs = new PostgresJobStore(this.pool);
     this.admin = new PostgresAdminStore(this.pool);
     this.quotas = new PostgresQuotaStore(this.pool);
+    this.transactions = new PostgresTransactionStore(this.pool);
   }
 
   registerAgent(agent: AgentRegistration): Promise<void> {

@@ -1,0 +1,36 @@
+import {
+  ApiKey,
+  defaultEndTxnResponse,
+  type EndTxnRequest,
+  type EndTxnResponse,
+} from "@streambed/protocol";
+import { defineApi } from "../server/api-handler.ts";
+import { transactionErrorCode } from "../transactions/transaction-errors.ts";
+
+/** Commits or aborts: answered once every partition's marker is written and the offsets applied. */
+export const endTxnApi = defineApi<EndTxnRequest, EndTxnResponse>({
+  apiKey: ApiKey.EndTxn,
+  minVersion: 0,
+  // v5 (KIP-890: a new epoch after every transaction) is not served.
+  maxVersion: 4,
+  async handle(request, ctx) {
+    const outcome = await ctx.services.transactions.endTransaction(
+      ctx.connection.clusterId,
+      {
+        transactionalId: request.transactionalId,
+        producerId: request.producerId,
+        producerEpoch: request.producerEpoch,
+      },
+      request.committed,
+    );
+    return {
+      ...defaultEndTxnResponse(),
+      errorCode: transactionErrorCode(outcome.ok ? null : outcome.errorCode, ctx.apiVersion, 2),
+      producerId: request.producerId,
+      producerEpoch: request.producerEpoch,
+    };
+  },
+  errorResponse(_request, errorCode) {
+    return { ...defaultEndTxnResponse(), errorCode, producerId: -1n, producerEpoch: -1 };
+  },
+});
