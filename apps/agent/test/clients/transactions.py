@@ -6,6 +6,10 @@ Usage: transactions.py SCENARIO BOOTSTRAP USERNAME PASSWORD TOPIC [ARGS...]
   consume ISOLATION        every record of every partition (read_committed | read_uncommitted)
   fence                    two producers share a transactional.id: the older is fenced
   timeout                  a transaction left open past transaction.timeout.ms (2 s)
+  fill COUNT               COUNT plain records "0".."COUNT-1" over every partition
+  transform OUTPUT COUNT   consume-transform-produce from TOPIC to OUTPUT in transactions with
+                           send_offsets_to_transaction, until the group committed COUNT inputs;
+                           rides through agent failures (retries, aborts and rewinds)
 """
 import json
 import sys
@@ -115,6 +119,64 @@ def timeout():
     return {"commit": outcome}
 
 
+def fill(count):
+    partitions = partitions_of(topic)
+    p = Producer({**common, "linger.ms": 5})
+    for i in range(count):
+        p.produce(topic, value=str(i).encode(), partition=i % partitions)
+    p.flush(60)
+    return {"produced": count}
+
+
+def rewind(consumer):
+    """After an abort: back to the group's committed offsets (the aborted work is redone)."""
+    for tp in consumer.committed(consumer.assignment(), timeout=30):
+        consumer.seek(TopicPartition(tp.topic, tp.partition, tp.offset if tp.offset >= 0 else OFFSET_BEGINNING))
+
+
+def committed_total(consumer, count):
+    partitions = [TopicPartition(topic, p) for p in range(count)]
+    return sum(max(tp.offset, 0) for tp in consumer.committed(partitions, timeout=30))
+
+
+def transform(output, count):
+    partitions = partitions_of(topic)
+    consumer = Consumer({**common, "group.id": "transformer", "isolation.level": "read_committed",
+                         "enable.auto.commit": False, "auto.offset.reset": "earliest",
+                         "reconnect.backoff.max.ms": 200})
+    consumer.subscribe([topic])
+    p = producer("transformer", **{"transaction.timeout.ms": 10000, "reconnect.backoff.max.ms": 200})
+    aborts, transactions = 0, 0
+    deadline = time.time() + 150
+    while committed_total(consumer, partitions) < count and time.time() < deadline:
+        msgs = [m for m in consumer.consume(100, 1.0) if not m.error()]
+        if not msgs or not consumer.assignment():
+            continue
+        try:
+            p.begin_transaction()
+            for m in msgs:
+                p.produce(output, key=m.value(), value=b"out-" + m.value())
+            p.send_offsets_to_transaction(consumer.position(consumer.assignment()),
+                                          consumer.consumer_group_metadata(), 30)
+            while True:
+                try:
+                    p.commit_transaction(30)
+                    break
+                except KafkaException as e:
+                    if not e.args[0].retriable():
+                        raise
+            transactions += 1
+        except KafkaException as e:
+            if not e.args[0].txn_requires_abort():
+                raise
+            p.abort_transaction(30)
+            rewind(consumer)
+            aborts += 1
+        time.sleep(0.05)
+    consumer.close()
+    return {"transactions": transactions, "aborts": aborts}
+
+
 if scenario == "alternate":
     result = alternate(int(args[0]), int(args[1]))
 elif scenario == "consume":
@@ -123,6 +185,10 @@ elif scenario == "fence":
     result = fence()
 elif scenario == "timeout":
     result = timeout()
+elif scenario == "fill":
+    result = fill(int(args[0]))
+elif scenario == "transform":
+    result = transform(args[0], int(args[1]))
 else:
     raise SystemExit(f"unknown scenario {scenario}")
 print(json.dumps(result))
