@@ -356,6 +356,55 @@ describe("data-plane models", () => {
       producer: { clusterId: "c1" },
       topic: { name: "orders" },
     });
+    await prisma.producerId.update({
+      where: { producerId: producer.producerId },
+      data: { txnState: "Ongoing", txnTimeoutMs: 5000, txnStartedAt: new Date() },
+    });
+    await prisma.transactionPartition.create({
+      data: {
+        producerId: producer.producerId,
+        clusterId: "c1",
+        topicId: topic.id,
+        partition: 0,
+        firstOffset: 7n,
+      },
+    });
+    await prisma.transactionOffset.create({
+      data: {
+        producerId: producer.producerId,
+        clusterId: "c1",
+        groupId: "g1",
+        topic: "orders",
+        partition: 0,
+        committedOffset: 8n,
+        metadata: Buffer.from(opaque),
+      },
+    });
+    await prisma.abortedTransaction.create({
+      data: {
+        clusterId: "c1",
+        topicId: topic.id,
+        partition: 0,
+        producerId: producer.producerId,
+        firstOffset: 1n,
+        lastOffset: 3n,
+      },
+    });
+    expect(
+      await prisma.producerId.findUniqueOrThrow({
+        where: { producerId: producer.producerId },
+        include: { transactionPartitions: true, transactionOffsets: true },
+      }),
+    ).toMatchObject({
+      txnState: "Ongoing",
+      txnTimeoutMs: 5000,
+      transactionPartitions: [{ firstOffset: 7n }],
+      transactionOffsets: [{ groupId: "g1", committedOffset: 8n, leaderEpoch: -1 }],
+    });
+    expect(await prisma.abortedTransaction.findFirstOrThrow()).toMatchObject({
+      firstOffset: 1n,
+      lastOffset: 3n,
+    });
     expect(await prisma.consumerGroup.findFirstOrThrow()).toMatchObject({
       members: [{ memberId: opaque }],
       state: "Stable",
