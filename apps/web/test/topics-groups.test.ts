@@ -169,4 +169,34 @@ describe("groups router", () => {
       code: "NOT_FOUND",
     });
   });
+
+  it("counts lag to the last stable offset: records of open transactions are not yet readable", async () => {
+    const api = callerFor(db.prisma, owner);
+    const topic = await api.topics.create({ clusterId, name: "payments", partitions: 1 });
+    await db.prisma.partition.updateMany({
+      where: { topicId: topic.id },
+      data: { nextOffset: 20n },
+    });
+    const producer = await db.prisma.producerId.create({
+      data: { clusterId, transactionalId: Buffer.from("tx"), txnState: "Ongoing" },
+    });
+    await db.prisma.transactionPartition.create({
+      data: {
+        producerId: producer.producerId,
+        clusterId,
+        topicId: topic.id,
+        partition: 0,
+        firstOffset: 15n,
+      },
+    });
+    await db.prisma.committedOffset.create({
+      data: { clusterId, groupId: "eos", topic: "payments", partition: 0, committedOffset: 12n },
+    });
+    const eos = await api.groups.get({ clusterId, groupId: "eos" });
+    expect(eos.offsets.map((o) => [o.highWatermark, o.lastStableOffset, o.lag])).toEqual([
+      [20n, 15n, 3n],
+    ]);
+    const listed = await api.groups.list({ clusterId });
+    expect(listed.find((g) => g.groupId === "eos")!.lag).toBe(3n);
+  });
 });

@@ -16,12 +16,37 @@ import { kafkaText } from "./kafka-text.ts";
 
 const hwmKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
+/**
+ * Each partition's high watermark and last stable offset (LSO: the first offset of its oldest
+ * open transaction, else the high watermark). Lag is counted to the LSO: records of transactions
+ * still open are not yet readable by read_committed consumers (the usual consumers of
+ * transactional topics); without open transactions the two are the same.
+ */
 async function highWatermarks(prisma: PrismaClient, clusterId: string, topics?: string[]) {
-  const partitions = await prisma.partition.findMany({
-    where: { clusterId, ...(topics ? { topic: { name: { in: topics } } } : {}) },
-    select: { partition: true, nextOffset: true, topic: { select: { name: true } } },
-  });
-  return new Map(partitions.map((p) => [hwmKey(p.topic.name, p.partition), p.nextOffset]));
+  const [partitions, open] = await Promise.all([
+    prisma.partition.findMany({
+      where: { clusterId, ...(topics ? { topic: { name: { in: topics } } } : {}) },
+      select: {
+        topicId: true,
+        partition: true,
+        nextOffset: true,
+        topic: { select: { name: true } },
+      },
+    }),
+    prisma.transactionPartition.groupBy({
+      by: ["topicId", "partition"],
+      where: { clusterId, firstOffset: { not: null } },
+      _min: { firstOffset: true },
+    }),
+  ]);
+  const firstOpen = new Map(open.map((o) => [`${o.topicId}:${o.partition}`, o._min.firstOffset]));
+  return new Map(
+    partitions.map((p) => {
+      const first = firstOpen.get(`${p.topicId}:${p.partition}`);
+      const lastStableOffset = first != null && first < p.nextOffset ? first : p.nextOffset;
+      return [hwmKey(p.topic.name, p.partition), { highWatermark: p.nextOffset, lastStableOffset }];
+    }),
+  );
 }
 
 function memberCount(members: unknown): number {
@@ -44,7 +69,9 @@ export async function listGroups(prisma: PrismaClient, clusterId: string) {
     const committed = offsets.filter((o) => o.groupId === groupId);
     const lag = committed.reduce(
       (sum, o) =>
-        sum + (partitionLag(hwm.get(hwmKey(o.topic, o.partition)), o.committedOffset) ?? 0n),
+        sum +
+        (partitionLag(hwm.get(hwmKey(o.topic, o.partition))?.lastStableOffset, o.committedOffset) ??
+          0n),
       0n,
     );
     return {
@@ -92,13 +119,14 @@ export async function getGroup(prisma: PrismaClient, clusterId: string, groupId:
       assignment: decodeMemberAssignment(m.assignment),
     })),
     offsets: offsets.map((o) => {
-      const highWatermark = hwm.get(hwmKey(o.topic, o.partition));
+      const head = hwm.get(hwmKey(o.topic, o.partition));
       return {
         topic: o.topic,
         partition: o.partition,
         committedOffset: o.committedOffset,
-        highWatermark: highWatermark ?? null,
-        lag: partitionLag(highWatermark, o.committedOffset),
+        highWatermark: head?.highWatermark ?? null,
+        lastStableOffset: head?.lastStableOffset ?? null,
+        lag: partitionLag(head?.lastStableOffset, o.committedOffset),
         committedAt: o.committedAt,
       };
     }),
