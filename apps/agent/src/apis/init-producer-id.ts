@@ -6,12 +6,15 @@ import {
   type InitProducerIdResponse,
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
+import { access, producerIdRefusal } from "../acl/authorize.ts";
 
 export const initProducerIdApi = defineApi<InitProducerIdRequest, InitProducerIdResponse>({
   apiKey: ApiKey.InitProducerId,
   minVersion: 0,
   maxVersion: 5,
   async handle(request, ctx) {
+    const refusal = producerIdRefusal(await access(ctx), request.transactionalId);
+    if (refusal !== null) return this.errorResponse(request, refusal, ctx);
     const result = await ctx.services.producerIds.init(ctx.connection.clusterId, {
       transactionalId: request.transactionalId,
       producerId: request.producerId,

@@ -20,6 +20,7 @@ import * as commit from "./commit-flush.ts";
 import { PostgresControlPlane } from "./control-plane.ts";
 import { PostgresAdminStore } from "./admin.ts";
 import { PostgresGroupStore } from "./groups.ts";
+import { PostgresAclStore } from "./acls.ts";
 import { PostgresQuotaStore } from "./quotas.ts";
 import { PostgresJobStore } from "./jobs.ts";
 import { PostgresProducerStore } from "./producers.ts";
@@ -47,6 +48,7 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly jobs: PostgresJobStore;
   readonly admin: PostgresAdminStore;
   readonly quotas: PostgresQuotaStore;
+  readonly acls: PostgresAclStore;
 
   constructor(options: PostgresMetadataStoreOptions) {
     this.pool = options.pool;
@@ -58,6 +60,7 @@ export class PostgresMetadataStore implements MetadataStore {
     this.jobs = new PostgresJobStore(this.pool);
     this.admin = new PostgresAdminStore(this.pool);
     this.quotas = new PostgresQuotaStore(this.pool);
+    this.acls = new PostgresAclStore(this.pool, this.listenerOptions);
   }
 
   registerAgent(agent: AgentRegistration): Promise<void> {
