@@ -1,6 +1,10 @@
 import { ErrorCode } from "@streambed/protocol";
 import type { RequestContext } from "../server/api-handler.ts";
-import { CLUSTER_RESOURCE_NAME, type AclResourceType } from "./acl-binding.ts";
+import {
+  CLUSTER_RESOURCE_NAME,
+  type AclOperationName,
+  type AclResourceType,
+} from "./acl-binding.ts";
 import type { ConnectionAccess } from "./acl-cache.ts";
 
 /**
@@ -43,4 +47,12 @@ export function producerIdRefusal(
     acl.allowsSome("WRITE", "TOPIC")
     ? null
     : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+}
+
+/** Whether the connection may do `operation` on the cluster resource. */
+export async function allowedOnCluster(
+  ctx: RequestContext,
+  operation: AclOperationName,
+): Promise<boolean> {
+  return (await access(ctx)).allows(operation, "CLUSTER", CLUSTER_RESOURCE_NAME);
 }
