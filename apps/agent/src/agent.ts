@@ -31,6 +31,7 @@ import { ClusterSettingsReader } from "./server/cluster-settings.ts";
 import { dispatchTable } from "./apis/dispatch.ts";
 import { KafkaServer } from "./server/kafka-server.ts";
 import { loadTlsOptions } from "./server/tls-options.ts";
+import { AclCache } from "./acl/acl-cache.ts";
 import { persistentAgentId } from "./usage/agent-identity.ts";
 import { WriteBytesCounter } from "./usage/uncompressed-size.ts";
 import { UsageRecorder } from "./usage/usage-recorder.ts";
@@ -94,6 +95,7 @@ export async function startAgent(
   });
   const store = instrumentObjectStore(openAgentObjectStore(config, logger), metrics.objectStore);
   const heads = new PartitionHeadCache(metadata);
+  const acls = new AclCache(metadata.acls, config.sslPrincipalMappingRules);
   const produceBuffer = new ProduceBuffer({
     store,
     metadata,
@@ -200,6 +202,8 @@ export async function startAgent(
       transactions,
       admin: metadata.admin,
       quotas: metadata.quotas,
+      acls,
+      aclStore: metadata.acls,
       sasl: new SaslAuthenticator({
         credentials: new CredentialCache(metadata.controlPlane),
         limiter: new FailureLimiter({
@@ -300,6 +304,7 @@ export async function startAgent(
       clusterMetrics.start();
     }
     await heads.start();
+    await acls.start();
     const kafkaPort = await kafkaServer.listen(config.kafkaPort, config.listenHost);
     const httpPort = await httpServer.listen(config.httpPort, config.listenHost);
     self.port = kafkaPort;
@@ -332,6 +337,7 @@ export async function startAgent(
           .catch((err: unknown) => logger.warn({ err }, "deregistration failed"));
         await httpServer.close();
         await heads.close();
+        await acls.close();
         await metadata.close();
         await store.close();
         await pool.end();
@@ -365,6 +371,7 @@ export async function startAgent(
       kafkaServer.close(),
       httpServer.close(),
       heads.close(),
+      acls.close(),
       groups.close(),
     ]);
     await metadata.close().catch(() => undefined);

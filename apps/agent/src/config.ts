@@ -7,6 +7,7 @@ import { DEFAULT_MAX_FLUSHES_IN_FLIGHT } from "./produce/produce-buffer.ts";
 import { DEFAULT_MAX_UNCOMPRESSED_BATCH_BYTES } from "./produce/validate-records.ts";
 import { z } from "zod";
 import { agentRoles, type AgentRole } from "./cluster/roles.ts";
+import { parsePrincipalMappingRules, type PrincipalMappingRules } from "./acl/principal-mapping.ts";
 
 /**
  * The agent's configuration, parsed once at start from flags and environment variables
@@ -72,6 +73,8 @@ export interface AgentConfig {
   tlsKey: string | null;
   /** PEM file of the CA client certificates must chain to (mTLS); null = no client certificates. */
   tlsClientCa: string | null;
+  /** How an mTLS client's certificate subject becomes its principal (Kafka's ssl.principal.mapping.rules). */
+  sslPrincipalMappingRules: PrincipalMappingRules;
   /** Base URL of the control plane usage is reported to; null = metering off. */
   controlPlaneUrl: string | null;
   /** Where unsent usage windows (and the agent id, unless --agent-id) are kept; one per agent. */
@@ -303,6 +306,12 @@ const options = {
     env: ["STREAMBED_TLS_CLIENT_CA"],
     help: "PEM CA file: require client certificates signed by it (mTLS)",
   },
+  sslPrincipalMappingRules: {
+    flag: "ssl-principal-mapping-rules",
+    env: ["STREAMBED_SSL_PRINCIPAL_MAPPING_RULES"],
+    help: "mTLS certificate subject -> principal name, as Kafka's ssl.principal.mapping.rules (RULE:pattern/replacement/[LU], DEFAULT)",
+    defaultText: "DEFAULT",
+  },
   controlPlaneUrl: {
     flag: "control-plane-url",
     env: ["STREAMBED_CONTROL_PLANE_URL"],
@@ -415,6 +424,17 @@ const schema = z
       .string()
       .optional()
       .transform((v) => (v ? v : null)),
+    sslPrincipalMappingRules: z
+      .string()
+      .default("DEFAULT")
+      .transform((v, ctx) => {
+        try {
+          return parsePrincipalMappingRules(v);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
     controlPlaneUrl: z
       .string()
       .optional()

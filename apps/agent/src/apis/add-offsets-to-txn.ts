@@ -1,9 +1,11 @@
 import {
   ApiKey,
+  ErrorCode,
   defaultAddOffsetsToTxnResponse,
   type AddOffsetsToTxnRequest,
   type AddOffsetsToTxnResponse,
 } from "@streambed/protocol";
+import { access } from "../acl/authorize.ts";
 import { defineApi } from "../server/api-handler.ts";
 import { transactionErrorCode } from "../transactions/transaction-errors.ts";
 
@@ -16,6 +18,11 @@ export const addOffsetsToTxnApi = defineApi<AddOffsetsToTxnRequest, AddOffsetsTo
   minVersion: 0,
   maxVersion: 4,
   async handle(request, ctx) {
+    const acl = await access(ctx);
+    if (!acl.allows("WRITE", "TRANSACTIONAL_ID", request.transactionalId))
+      return this.errorResponse(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, ctx);
+    if (!acl.allows("READ", "GROUP", request.groupId))
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
     const outcome = await ctx.services.transactions.addOffsets(
       ctx.connection.clusterId,
       {

@@ -7,6 +7,7 @@ import {
   type AddPartitionsToTxnResponse,
   type AddPartitionsToTxnResponseTopicResult,
 } from "@streambed/protocol";
+import { access, allowedOnCluster } from "../acl/authorize.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { transactionErrorCode } from "../transactions/transaction-errors.ts";
 
@@ -34,6 +35,17 @@ async function addPartitions(
   ctx: RequestContext,
 ): Promise<AddPartitionsToTxnResponseTopicResult[]> {
   const clusterId = ctx.connection.clusterId;
+  if (ctx.apiVersion < BATCHED_FROM) {
+    const acl = await access(ctx);
+    if (!acl.allows("WRITE", "TRANSACTIONAL_ID", txn.transactionalId))
+      return everyPartition(txn.topics, () => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    if (txn.topics.some((t) => !acl.allows("WRITE", "TOPIC", t.name)))
+      return everyPartition(txn.topics, (name) =>
+        acl.allows("WRITE", "TOPIC", name)
+          ? ErrorCode.OPERATION_NOT_ATTEMPTED
+          : ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      );
+  }
   const known = await ctx.services.topics.getMany(
     clusterId,
     txn.topics.map((t) => t.name),
@@ -102,6 +114,9 @@ export const addPartitionsToTxnApi = defineApi<
   // v5 (KIP-890's implicit adds) is not served.
   maxVersion: 4,
   async handle(request, ctx) {
+    // The batched form is how brokers verify transactions for each other: Kafka asks CLUSTER_ACTION.
+    if (ctx.apiVersion >= BATCHED_FROM && !(await allowedOnCluster(ctx, "CLUSTER_ACTION")))
+      return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, ctx);
     const transactions = transactionsOf(request, ctx.apiVersion);
     const results = await Promise.all(transactions.map((txn) => addPartitions(txn, ctx)));
     if (ctx.apiVersion < BATCHED_FROM)

@@ -11,6 +11,7 @@ import {
   entityProblem,
   quotaValueProblem,
 } from "../quotas/client-quota-entity.ts";
+import { allowedOnCluster } from "../acl/authorize.ts";
 
 /**
  * Stores client quotas per entity, as Kafka does: each entry is checked on its own (INVALID_REQUEST
@@ -21,6 +22,8 @@ export const alterClientQuotasApi = defineApi<AlterClientQuotasRequest, AlterCli
   minVersion: 0,
   maxVersion: 1,
   async handle(request, ctx) {
+    if (!(await allowedOnCluster(ctx, "ALTER_CONFIGS")))
+      return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, ctx);
     const checked = request.entries.map((entry) => {
       const problem =
         entityProblem(entry.entity) ??

@@ -10,6 +10,7 @@ import {
 import { InvalidPartitionCountError, UnknownTopicError } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { MAX_PARTITIONS_PER_TOPIC } from "./create-topics.ts";
+import { access } from "../acl/authorize.ts";
 
 type TopicResult = CreatePartitionsResponseTopicResult;
 
@@ -24,6 +25,8 @@ async function createPartitions(
 ): Promise<TopicResult> {
   const { metadata, topics } = ctx.services;
   const clusterId = ctx.connection.clusterId;
+  if (!(await access(ctx)).allows("ALTER", "TOPIC", topic.name))
+    return result(topic.name, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   const current = await metadata.getTopicByName(clusterId, topic.name);
   if (!current)
     return result(

@@ -17,6 +17,7 @@ import {
   validateTopicConfig,
 } from "../topics/topic-configs.ts";
 import { topicNameProblem } from "../topics/topic-lookup.ts";
+import { access, mayCreateTopic } from "../acl/authorize.ts";
 
 /** More partitions than this in one topic is a mistake, not a plan. */
 export const MAX_PARTITIONS_PER_TOPIC = 10_000;
@@ -63,6 +64,8 @@ async function createTopic(
   settings: ClusterSettings,
   ctx: RequestContext,
 ): Promise<TopicResult> {
+  if (!mayCreateTopic(await access(ctx), topic.name))
+    return failure(topic, ErrorCode.TOPIC_AUTHORIZATION_FAILED, "Topic authorization failed.");
   const nameProblem = topicNameProblem(topic.name);
   if (nameProblem) return failure(topic, ErrorCode.INVALID_TOPIC_EXCEPTION, nameProblem);
   const partitions = partitionCount(topic, settings);

@@ -9,6 +9,7 @@ import {
 } from "@streambed/protocol";
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
+import { access } from "../acl/authorize.ts";
 
 /** DeleteRecords' "up to the high watermark". */
 const HIGH_WATERMARK = -1n;
@@ -46,6 +47,7 @@ export const deleteRecordsApi = defineApi<DeleteRecordsRequest, DeleteRecordsRes
   minVersion: 0,
   maxVersion: 2,
   async handle(request, ctx) {
+    const acl = await access(ctx);
     const known = await ctx.services.topics.getMany(
       ctx.connection.clusterId,
       request.topics.map((t) => t.name),
@@ -57,9 +59,11 @@ export const deleteRecordsApi = defineApi<DeleteRecordsRequest, DeleteRecordsRes
           name: t.name,
           partitions: await Promise.all(
             t.partitions.map((p) =>
-              topic
-                ? deleteBefore(topic, p, ctx)
-                : result(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
+              !acl.allows("DELETE", "TOPIC", t.name)
+                ? result(p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+                : topic
+                  ? deleteBefore(topic, p, ctx)
+                  : result(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
             ),
           ),
         };

@@ -8,6 +8,7 @@ import {
   type DeleteTopicsResponseDeletableTopicResult,
 } from "@streambed/protocol";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
+import { access } from "../acl/authorize.ts";
 
 type TopicResult = DeleteTopicsResponseDeletableTopicResult;
 
@@ -37,6 +38,9 @@ async function deleteTopic(
     errorCode: byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
     errorMessage: "unknown topic",
   };
+  const name = topic?.name ?? wanted.name;
+  if (name !== null && !(await access(ctx)).allows("DELETE", "TOPIC", name))
+    return { ...unknown, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null };
   if (!topic || !(await metadata.deleteTopic(clusterId, topic.id))) return unknown;
   topics.invalidate(clusterId, topic.name);
   return {

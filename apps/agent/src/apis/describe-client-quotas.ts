@@ -7,6 +7,7 @@ import {
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
 import { filterProblem, matchesFilter } from "../quotas/client-quota-entity.ts";
+import { allowedOnCluster } from "../acl/authorize.ts";
 
 /** The stored client quotas whose entity matches the filter (KIP-546 semantics). */
 export const describeClientQuotasApi = defineApi<
@@ -17,6 +18,8 @@ export const describeClientQuotasApi = defineApi<
   minVersion: 0,
   maxVersion: 1,
   async handle(request, ctx) {
+    if (!(await allowedOnCluster(ctx, "DESCRIBE_CONFIGS")))
+      return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, ctx);
     const problem = filterProblem(request.components);
     if (problem)
       return {

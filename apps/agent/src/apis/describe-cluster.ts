@@ -7,6 +7,7 @@ import {
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
 import { clusterViewFor } from "../cluster/brokers.ts";
+import { allowedOnCluster } from "../acl/authorize.ts";
 
 /** DescribeCluster's endpoint type for brokers (v1 also lets clients ask for controllers). */
 const BROKER_ENDPOINTS = 1;
@@ -16,6 +17,8 @@ export const describeClusterApi = defineApi<DescribeClusterRequest, DescribeClus
   minVersion: 0,
   maxVersion: 1,
   async handle(request, ctx) {
+    if (!(await allowedOnCluster(ctx, "DESCRIBE")))
+      return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, ctx);
     if (ctx.apiVersion >= 1 && request.endpointType !== BROKER_ENDPOINTS) {
       return {
         ...defaultDescribeClusterResponse(),

@@ -30,7 +30,12 @@ async function describeResource(
   resource: DescribeConfigsRequestResource,
   ctx: RequestContext,
 ): Promise<DescribeConfigsResponseResult> {
-  const resolved = await resolveConfigResource(ctx, resource.resourceType, resource.resourceName);
+  const resolved = await resolveConfigResource(
+    ctx,
+    resource.resourceType,
+    resource.resourceName,
+    "DESCRIBE_CONFIGS",
+  );
   if ("errorCode" in resolved) return failure(resource, resolved.errorCode, resolved.errorMessage);
   const settings = await ctx.services.clusterSettings.get(ctx.connection.clusterId);
   const all: DescribedConfig[] =

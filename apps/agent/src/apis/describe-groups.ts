@@ -8,6 +8,7 @@ import {
 } from "@streambed/protocol";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { groupErrorCode } from "../groups/group-errors.ts";
+import { access } from "../acl/authorize.ts";
 
 const noOperations = -2147483648;
 
@@ -31,6 +32,8 @@ async function describe(
   groupId: string,
   ctx: RequestContext,
 ): Promise<DescribeGroupsResponseDescribedGroup> {
+  if (!(await access(ctx)).allows("DESCRIBE", "GROUP", groupId))
+    return emptyGroup(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED);
   const result = await ctx.services.groups.describe(ctx.connection.clusterId, groupId);
   // Before v6 an unknown group is described as Dead without an error.
   if (result.error === "GROUP_ID_NOT_FOUND") return emptyGroup(groupId, ErrorCode.NONE, "Dead");

@@ -1,4 +1,5 @@
 import {
+  ErrorCode,
   ApiKey,
   defaultDescribeLogDirsResponse,
   type DescribeLogDirsRequest,
@@ -7,6 +8,7 @@ import {
 import { defineApi } from "../server/api-handler.ts";
 import { clusterViewFor, partitionReplicas, selfBroker } from "../cluster/brokers.ts";
 import { hasPartition, requestedPartitions } from "../topics/requested-partitions.ts";
+import { allowedOnCluster } from "../acl/authorize.ts";
 
 /** Kafka's answer for volume sizes it cannot tell; object storage has no volume. */
 const UNKNOWN_VOLUME_BYTES = -1n;
@@ -22,6 +24,8 @@ export const describeLogDirsApi = defineApi<DescribeLogDirsRequest, DescribeLogD
   minVersion: 1,
   maxVersion: 4,
   async handle(request, ctx) {
+    if (!(await allowedOnCluster(ctx, "DESCRIBE")))
+      return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, ctx);
     const [requested, view] = await Promise.all([
       requestedPartitions(
         ctx,

@@ -8,6 +8,7 @@ import {
 import { defineApi } from "../server/api-handler.ts";
 import { clusterViewFor, partitionReplicas, selfBroker } from "../cluster/brokers.ts";
 import { hasPartition, requestedPartitions } from "../topics/requested-partitions.ts";
+import { access } from "../acl/authorize.ts";
 
 /**
  * The idempotent producers each partition has accepted batches from. Asked of the partition's
@@ -21,20 +22,23 @@ export const describeProducersApi = defineApi<DescribeProducersRequest, Describe
   minVersion: 0,
   maxVersion: 0,
   async handle(request, ctx) {
-    const [requested, view] = await Promise.all([
+    const [requested, view, acl] = await Promise.all([
       requestedPartitions(
         ctx,
         request.topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes })),
       ),
       clusterViewFor(ctx),
+      access(ctx),
     ]);
     const self = selfBroker(ctx).nodeId;
     const errorOf = (t: (typeof requested)[number], p: number) =>
-      !hasPartition(t, p)
-        ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-        : partitionReplicas(view, t.topic.id, p).leaderId !== self
-          ? ErrorCode.NOT_LEADER_OR_FOLLOWER
-          : ErrorCode.NONE;
+      !acl.allows("READ", "TOPIC", t.name)
+        ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+        : !hasPartition(t, p)
+          ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+          : partitionReplicas(view, t.topic.id, p).leaderId !== self
+            ? ErrorCode.NOT_LEADER_OR_FOLLOWER
+            : ErrorCode.NONE;
     const answerable = requested.flatMap((t) =>
       t.partitions
         .filter((p) => errorOf(t, p) === ErrorCode.NONE)

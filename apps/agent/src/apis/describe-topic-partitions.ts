@@ -10,12 +10,16 @@ import {
 import type { TopicInfo } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { clusterViewFor, partitionReplicas } from "../cluster/brokers.ts";
+import { access } from "../acl/authorize.ts";
 
 type Topic = DescribeTopicPartitionsResponseTopic;
 
-function unknownTopic(name: string): Topic {
+function unknownTopic(
+  name: string,
+  errorCode: number = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+): Topic {
   return {
-    errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+    errorCode,
     name,
     topicId: ZERO_UUID,
     isInternal: false,
@@ -30,13 +34,19 @@ async function wantedTopics(
   ctx: RequestContext,
 ): Promise<(TopicInfo | Topic)[]> {
   const clusterId = ctx.connection.clusterId;
+  const acl = await access(ctx);
+  const describable = (name: string) => acl.allows("DESCRIBE", "TOPIC", name);
   if (request.topics.length === 0)
-    return (await ctx.services.metadata.listTopics(clusterId)).sort((a, b) =>
-      a.name < b.name ? -1 : 1,
-    );
+    return (await ctx.services.metadata.listTopics(clusterId))
+      .filter((t) => describable(t.name))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
   const names = [...new Set(request.topics.map((t) => t.name))].sort();
-  const known = await ctx.services.topics.getMany(clusterId, names);
-  return names.map((n) => known.get(n) ?? unknownTopic(n));
+  const known = await ctx.services.topics.getMany(clusterId, names.filter(describable));
+  return names.map((n) =>
+    describable(n)
+      ? (known.get(n) ?? unknownTopic(n))
+      : unknownTopic(n, ErrorCode.TOPIC_AUTHORIZATION_FAILED),
+  );
 }
 
 /** KIP-966's paginated replacement of Metadata for topic descriptions. */

@@ -5,6 +5,7 @@ import {
   type DescribeTransactionsRequest,
   type DescribeTransactionsResponse,
 } from "@streambed/protocol";
+import { access } from "../acl/authorize.ts";
 import { defineApi } from "../server/api-handler.ts";
 
 /** The state of transactional ids, as kafka-transactions.sh describe shows it. */
@@ -16,14 +17,22 @@ export const describeTransactionsApi = defineApi<
   minVersion: 0,
   maxVersion: 0,
   async handle(request, ctx) {
+    const acl = await access(ctx);
+    const visible = (id: string) => acl.allows("DESCRIBE", "TRANSACTIONAL_ID", id);
     const found = await ctx.services.metadata.transactions.describe(
       ctx.connection.clusterId,
-      request.transactionalIds,
+      request.transactionalIds.filter(visible),
     );
     const byId = new Map(found.map((t) => [t.transactionalId, t]));
     return {
       ...defaultDescribeTransactionsResponse(),
       transactionStates: request.transactionalIds.map((transactionalId) => {
+        if (!visible(transactionalId))
+          return this.errorResponse(
+            { transactionalIds: [transactionalId] },
+            ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+            ctx,
+          ).transactionStates[0]!;
         const t = byId.get(transactionalId);
         if (!t)
           return {
@@ -37,7 +46,8 @@ export const describeTransactionsApi = defineApi<
             topics: [],
           };
         const topics = new Map<string, number[]>();
-        for (const p of t.partitions)
+        // As in Kafka, partitions of topics the principal may not describe are left out.
+        for (const p of t.partitions.filter((p) => acl.allows("DESCRIBE", "TOPIC", p.topicName)))
           topics.set(p.topicName, [...(topics.get(p.topicName) ?? []), p.partition]);
         return {
           errorCode: ErrorCode.NONE,

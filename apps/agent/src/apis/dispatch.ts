@@ -3,10 +3,13 @@ import { addPartitionsToTxnApi } from "./add-partitions-to-txn.ts";
 import { alterClientQuotasApi } from "./alter-client-quotas.ts";
 import { alterConfigsApi } from "./alter-configs.ts";
 import { apiVersionsApi } from "./api-versions.ts";
+import { createAclsApi } from "./create-acls.ts";
 import { createPartitionsApi } from "./create-partitions.ts";
 import { createTopicsApi } from "./create-topics.ts";
+import { deleteAclsApi } from "./delete-acls.ts";
 import { deleteRecordsApi } from "./delete-records.ts";
 import { deleteTopicsApi } from "./delete-topics.ts";
+import { describeAclsApi } from "./describe-acls.ts";
 import { describeClusterApi } from "./describe-cluster.ts";
 import { describeClientQuotasApi } from "./describe-client-quotas.ts";
 import { describeConfigsApi } from "./describe-configs.ts";
@@ -66,6 +69,9 @@ export const dispatchTable: DispatchTable = new Map(
     electLeadersApi,
     describeClientQuotasApi,
     alterClientQuotasApi,
+    describeAclsApi,
+    createAclsApi,
+    deleteAclsApi,
     // Consumer groups, idempotent producers, SASL.
     findCoordinatorApi,
     joinGroupApi,

@@ -7,6 +7,7 @@ import {
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
 import { hasPartition, requestedPartitions } from "../topics/requested-partitions.ts";
+import { allowedOnCluster } from "../acl/authorize.ts";
 
 /**
  * Leadership is virtual (any agent serves any partition; the "leader" is a hash of the live
@@ -18,6 +19,8 @@ export const electLeadersApi = defineApi<ElectLeadersRequest, ElectLeadersRespon
   minVersion: 0,
   maxVersion: 2,
   async handle(request, ctx) {
+    if (!(await allowedOnCluster(ctx, "ALTER")))
+      return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, ctx);
     if (request.topicPartitions === null) return defaultElectLeadersResponse();
     const requested = await requestedPartitions(
       ctx,

@@ -1,9 +1,11 @@
 import {
   ApiKey,
+  ErrorCode,
   defaultEndTxnResponse,
   type EndTxnRequest,
   type EndTxnResponse,
 } from "@streambed/protocol";
+import { access } from "../acl/authorize.ts";
 import { defineApi } from "../server/api-handler.ts";
 import { transactionErrorCode } from "../transactions/transaction-errors.ts";
 
@@ -14,6 +16,8 @@ export const endTxnApi = defineApi<EndTxnRequest, EndTxnResponse>({
   // v5 (KIP-890: a new epoch after every transaction) is not served.
   maxVersion: 4,
   async handle(request, ctx) {
+    if (!(await access(ctx)).allows("WRITE", "TRANSACTIONAL_ID", request.transactionalId))
+      return this.errorResponse(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, ctx);
     const outcome = await ctx.services.transactions.endTransaction(
       ctx.connection.clusterId,
       {

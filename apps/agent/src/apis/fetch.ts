@@ -12,6 +12,7 @@ import type { TopicInfo } from "../metadata/metadata-store.ts";
 import type { FetchPartitionRequest } from "../fetch/fetch-reader.ts";
 import { FetchSessionCache, type SessionPartition } from "../fetch/fetch-sessions.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
+import { access } from "../acl/authorize.ts";
 import { preferredReadReplicas } from "../cluster/brokers.ts";
 import { READ_COMMITTED } from "../transactions/last-stable-offsets.ts";
 
@@ -99,9 +100,10 @@ async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchR
     ? ErrorCode.UNKNOWN_TOPIC_ID
     : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
   const groups = byTopic(session.partitions);
-  const [topics, readReplica] = await Promise.all([
+  const [topics, readReplica, acl] = await Promise.all([
     resolveTopics([...groups.keys()], ctx),
     preferredReadReplicas(ctx, request.rackId || ctx.clientZone),
+    access(ctx),
   ]);
   // Consumers before v11 cannot be sent elsewhere: they are served here.
   const redirect = ctx.apiVersion >= PREFERRED_READ_REPLICA_FROM ? readReplica : undefined;
@@ -109,10 +111,13 @@ async function fetch(request: FetchRequest, ctx: RequestContext): Promise<FetchR
   const slots: { topic: number; partition: number; read: number; wanted: SessionPartition }[] = [];
   const responses = [...groups].map(([key, wanted], t) => {
     const topic = topics.get(key);
+    const name = topic?.name ?? (usesTopicIds ? null : key);
+    const readable = name === null || acl.allows("READ", "TOPIC", name);
     return {
       topic: topic?.name ?? (usesTopicIds ? "" : key),
       topicId: topic?.id ?? (usesTopicIds ? key : ZERO_UUID),
       partitions: wanted.map((p, i) => {
+        if (!readable) return partitionError(p.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
         if (!topic) return partitionError(p.partition, unknownTopic);
         if (p.partition < 0 || p.partition >= topic.partitionCount)
           return partitionError(p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);

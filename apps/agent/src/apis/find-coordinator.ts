@@ -9,6 +9,7 @@ import {
 import type { LiveAgent } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { nodeIdOf, selfBroker } from "../cluster/brokers.ts";
+import { access, authorizationFailed } from "../acl/authorize.ts";
 
 /** Group (0) and transaction (1) coordinators are both chosen by hashing the key over live agents. */
 async function coordinatorFor(
@@ -24,6 +25,9 @@ async function coordinatorFor(
       errorMessage: `unknown key type ${keyType}`,
     };
   if (key === "") return { ...result, errorCode: ErrorCode.INVALID_GROUP_ID };
+  const resourceType = keyType === 0 ? "GROUP" : "TRANSACTIONAL_ID";
+  if (!(await access(ctx)).allows("DESCRIBE", resourceType, key))
+    return { ...result, errorCode: authorizationFailed[resourceType] };
   const agent = await ctx.services.groups.coordinatorOf(ctx.connection.clusterId, key);
   const broker =
     "host" in agent

@@ -7,6 +7,7 @@ import {
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
 import { groupErrorCode } from "../groups/group-errors.ts";
+import { access } from "../acl/authorize.ts";
 
 export const heartbeatApi = defineApi<HeartbeatRequest, HeartbeatResponse>({
   apiKey: ApiKey.Heartbeat,
@@ -14,6 +15,8 @@ export const heartbeatApi = defineApi<HeartbeatRequest, HeartbeatResponse>({
   maxVersion: 4,
   async handle(request, ctx) {
     if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    if (!(await access(ctx)).allows("READ", "GROUP", request.groupId))
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
     const error = await ctx.services.groups.heartbeat(ctx.connection.clusterId, request.groupId, {
       memberId: request.memberId,
       groupInstanceId: request.groupInstanceId,

@@ -6,6 +6,7 @@ import {
   type InitProducerIdResponse,
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
+import { access, producerIdRefusal } from "../acl/authorize.ts";
 import { MAX_TRANSACTION_TIMEOUT_MS } from "../transactions/transaction-coordinator.ts";
 
 export const initProducerIdApi = defineApi<InitProducerIdRequest, InitProducerIdResponse>({
@@ -13,6 +14,8 @@ export const initProducerIdApi = defineApi<InitProducerIdRequest, InitProducerId
   minVersion: 0,
   maxVersion: 5,
   async handle(request, ctx) {
+    const refusal = producerIdRefusal(await access(ctx), request.transactionalId);
+    if (refusal !== null) return this.errorResponse(request, refusal, ctx);
     const clusterId = ctx.connection.clusterId;
     const ids = { producerId: request.producerId, producerEpoch: request.producerEpoch };
     if (

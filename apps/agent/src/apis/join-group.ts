@@ -7,6 +7,7 @@ import {
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
 import { clientHost, groupErrorCode } from "../groups/group-errors.ts";
+import { access } from "../acl/authorize.ts";
 
 export const joinGroupApi = defineApi<JoinGroupRequest, JoinGroupResponse>({
   apiKey: ApiKey.JoinGroup,
@@ -15,6 +16,8 @@ export const joinGroupApi = defineApi<JoinGroupRequest, JoinGroupResponse>({
   maxVersion: 9,
   async handle(request, ctx) {
     if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    if (!(await access(ctx)).allows("READ", "GROUP", request.groupId))
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
     const result = await ctx.services.groups.join(ctx.connection.clusterId, request.groupId, {
       memberId: request.memberId,
       groupInstanceId: request.groupInstanceId,

@@ -7,6 +7,7 @@ import {
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
 import { groupErrorCode } from "../groups/group-errors.ts";
+import { access } from "../acl/authorize.ts";
 
 export const leaveGroupApi = defineApi<LeaveGroupRequest, LeaveGroupResponse>({
   apiKey: ApiKey.LeaveGroup,
@@ -14,6 +15,8 @@ export const leaveGroupApi = defineApi<LeaveGroupRequest, LeaveGroupResponse>({
   maxVersion: 5,
   async handle(request, ctx) {
     if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    if (!(await access(ctx)).allows("READ", "GROUP", request.groupId))
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
     // v3+ leaves a batch of members (static ones by instance id); before, the one member sending it.
     const batched = ctx.apiVersion >= 3;
     const leaving = batched

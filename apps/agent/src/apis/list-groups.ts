@@ -5,6 +5,8 @@ import {
   type ListGroupsResponse,
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
+import { CLUSTER_RESOURCE_NAME } from "../acl/acl-binding.ts";
+import { access } from "../acl/authorize.ts";
 
 export const listGroupsApi = defineApi<ListGroupsRequest, ListGroupsResponse>({
   apiKey: ApiKey.ListGroups,
@@ -14,7 +16,12 @@ export const listGroupsApi = defineApi<ListGroupsRequest, ListGroupsResponse>({
     // Every group here is a classic group; a types filter without "classic" matches none.
     const types = request.typesFilter.map((t) => t.toLowerCase());
     if (types.length > 0 && !types.includes("classic")) return defaultListGroupsResponse();
-    const groups = await ctx.services.groups.list(ctx.connection.clusterId, request.statesFilter);
+    const acl = await access(ctx);
+    // DESCRIBE on the cluster lists every group; otherwise the groups the principal may describe.
+    const listsAll = acl.allows("DESCRIBE", "CLUSTER", CLUSTER_RESOURCE_NAME);
+    const groups = (
+      await ctx.services.groups.list(ctx.connection.clusterId, request.statesFilter)
+    ).filter((g) => listsAll || acl.allows("DESCRIBE", "GROUP", g.groupId));
     return {
       ...defaultListGroupsResponse(),
       groups: groups.map((g) => ({

@@ -16,6 +16,7 @@ import {
   recordWithMaxTimestamp,
   type RecordPosition,
 } from "../fetch/record-positions.ts";
+import { access } from "../acl/authorize.ts";
 
 const LATEST = -1n;
 const EARLIEST = -2n;
@@ -90,6 +91,7 @@ async function listOffsets(
 ): Promise<ListOffsetsResponse> {
   const { topics, metadata } = ctx.services;
   const clusterId = ctx.connection.clusterId;
+  const acl = await access(ctx);
   const known = await topics.getMany(
     clusterId,
     request.topics.map((t) => t.name),
@@ -112,6 +114,8 @@ async function listOffsets(
         name: t.name,
         partitions: await Promise.all(
           t.partitions.map((p) => {
+            if (!acl.allows("DESCRIBE", "TOPIC", t.name))
+              return answer(ctx.apiVersion, p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
             const head = topic && heads.get(`${topic.id}:${p.partitionIndex}`);
             if (!topic || !head)
               return answer(ctx.apiVersion, p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);

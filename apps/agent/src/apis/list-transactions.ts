@@ -4,6 +4,7 @@ import {
   type ListTransactionsRequest,
   type ListTransactionsResponse,
 } from "@streambed/protocol";
+import { access } from "../acl/authorize.ts";
 import { defineApi } from "../server/api-handler.ts";
 import { transactionStateNames } from "../metadata/transaction-store.ts";
 
@@ -14,11 +15,15 @@ export const listTransactionsApi = defineApi<ListTransactionsRequest, ListTransa
   maxVersion: 1,
   async handle(request, ctx) {
     const known = new Set<string>(transactionStateNames);
-    const transactions = await ctx.services.metadata.transactions.list(ctx.connection.clusterId, {
+    const acl = await access(ctx);
+    const listed = await ctx.services.metadata.transactions.list(ctx.connection.clusterId, {
       states: request.stateFilters.filter((s) => known.has(s)),
       producerIds: request.producerIdFilters,
       minDurationMs: ctx.apiVersion >= 1 ? request.durationFilter : -1n,
     });
+    const transactions = listed.filter((t) =>
+      acl.allows("DESCRIBE", "TRANSACTIONAL_ID", t.transactionalId),
+    );
     const unknownStateFilters = request.stateFilters.filter((s) => !known.has(s));
     // Only unknown states asked for: nothing matches.
     const none =

@@ -11,17 +11,23 @@ import type { TopicInfo } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { clusterViewFor, partitionReplicas, type ClusterView } from "../cluster/brokers.ts";
 import { topicNameProblem } from "../topics/topic-lookup.ts";
+import { access, mayCreateTopic } from "../acl/authorize.ts";
 
-/** The topics asked for: every topic (null, or [] before v1), or each named / identified one. */
+/**
+ * The topics asked for: every topic the principal may describe (null, or [] before v1), or each
+ * named / identified one (TOPIC_AUTHORIZATION_FAILED when it may not be described, or created).
+ */
 async function resolveTopics(
   request: MetadataRequest,
   ctx: RequestContext,
 ): Promise<(MetadataResponseTopic | TopicInfo)[]> {
   const { metadata, topics, clusterSettings } = ctx.services;
   const clusterId = ctx.connection.clusterId;
+  const acl = await access(ctx);
+  const describable = (name: string) => acl.allows("DESCRIBE", "TOPIC", name);
   const allTopics =
     request.topics === null || (ctx.apiVersion === 0 && request.topics.length === 0);
-  if (allTopics) return metadata.listTopics(clusterId);
+  if (allTopics) return (await metadata.listTopics(clusterId)).filter((t) => describable(t.name));
 
   // Before v4 there is no flag: auto-creation is the broker's (here: the cluster's) decision.
   const allowAutoCreate = ctx.apiVersion < 4 || request.allowAutoTopicCreation;
@@ -30,13 +36,23 @@ async function resolveTopics(
     request.topics!.map(async (wanted): Promise<MetadataResponseTopic | TopicInfo> => {
       if (wanted.name === null) {
         const topic = await metadata.getTopicById(clusterId, wanted.topicId);
+        if (topic && !describable(topic.name))
+          return topicError(ErrorCode.TOPIC_AUTHORIZATION_FAILED, null, wanted.topicId);
         return topic ?? topicError(ErrorCode.UNKNOWN_TOPIC_ID, null, wanted.topicId);
       }
       if (topicNameProblem(wanted.name))
         return topicError(ErrorCode.INVALID_TOPIC_EXCEPTION, wanted.name);
-      if (settings?.autoCreateTopics) return topics.getOrCreate(clusterId, wanted.name, settings);
+      if (!describable(wanted.name))
+        return topicError(ErrorCode.TOPIC_AUTHORIZATION_FAILED, wanted.name);
+      const autoCreate = settings?.autoCreateTopics === true;
+      if (autoCreate && mayCreateTopic(acl, wanted.name))
+        return topics.getOrCreate(clusterId, wanted.name, settings!);
       const topic = await topics.get(clusterId, wanted.name);
-      return topic ?? topicError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, wanted.name);
+      // Kafka's answer when the topic would be auto-created but the principal may not create it.
+      const missing = autoCreate
+        ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+        : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      return topic ?? topicError(missing, wanted.name);
     }),
   );
 }

@@ -7,13 +7,14 @@ import {
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
 import { groupErrorCode } from "../groups/group-errors.ts";
+import { access } from "../acl/authorize.ts";
 
 /** Kafka's offset.metadata.max.bytes default. */
 const maxMetadataBytes = 4096;
 
 function everyPartition(
   request: OffsetCommitRequest,
-  errorCode: (metadata: string | null) => number,
+  errorCode: (metadata: string | null, topic: string) => number,
 ): OffsetCommitResponse {
   return {
     ...defaultOffsetCommitResponse(),
@@ -21,7 +22,7 @@ function everyPartition(
       name: t.name,
       partitions: t.partitions.map((p) => ({
         partitionIndex: p.partitionIndex,
-        errorCode: errorCode(p.committedMetadata),
+        errorCode: errorCode(p.committedMetadata, t.name),
       })),
     })),
   };
@@ -37,17 +38,23 @@ export const offsetCommitApi = defineApi<OffsetCommitRequest, OffsetCommitRespon
   maxVersion: 9,
   async handle(request, ctx) {
     if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
-    const offsets = request.topics.flatMap((t) =>
-      t.partitions
-        .filter((p) => !tooLarge(p.committedMetadata))
-        .map((p) => ({
-          topic: t.name,
-          partition: p.partitionIndex,
-          offset: p.committedOffset,
-          leaderEpoch: p.committedLeaderEpoch,
-          metadata: p.committedMetadata,
-        })),
-    );
+    const acl = await access(ctx);
+    if (!acl.allows("READ", "GROUP", request.groupId))
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
+    const readable = (topic: string) => acl.allows("READ", "TOPIC", topic);
+    const offsets = request.topics
+      .filter((t) => readable(t.name))
+      .flatMap((t) =>
+        t.partitions
+          .filter((p) => !tooLarge(p.committedMetadata))
+          .map((p) => ({
+            topic: t.name,
+            partition: p.partitionIndex,
+            offset: p.committedOffset,
+            leaderEpoch: p.committedLeaderEpoch,
+            metadata: p.committedMetadata,
+          })),
+      );
     const error = await ctx.services.groups.commitOffsets(
       ctx.connection.clusterId,
       request.groupId,
@@ -58,12 +65,14 @@ export const offsetCommitApi = defineApi<OffsetCommitRequest, OffsetCommitRespon
       },
       offsets,
     );
-    return everyPartition(request, (metadata) =>
-      error
-        ? groupErrorCode(error)
-        : tooLarge(metadata)
-          ? ErrorCode.OFFSET_METADATA_TOO_LARGE
-          : ErrorCode.NONE,
+    return everyPartition(request, (metadata, topic) =>
+      !readable(topic)
+        ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+        : error
+          ? groupErrorCode(error)
+          : tooLarge(metadata)
+            ? ErrorCode.OFFSET_METADATA_TOO_LARGE
+            : ErrorCode.NONE,
     );
   },
   errorResponse(request, errorCode) {

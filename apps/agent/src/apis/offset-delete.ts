@@ -8,6 +8,7 @@ import {
 import { defineApi } from "../server/api-handler.ts";
 import { groupErrorCode } from "../groups/group-errors.ts";
 import { hasPartition, requestedPartitions } from "../topics/requested-partitions.ts";
+import { access } from "../acl/authorize.ts";
 
 /**
  * Deletes a group's committed offsets per partition, as Kafka does: partitions of topics that do
@@ -20,6 +21,10 @@ export const offsetDeleteApi = defineApi<OffsetDeleteRequest, OffsetDeleteRespon
   maxVersion: 0,
   async handle(request, ctx) {
     if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    const acl = await access(ctx);
+    if (!acl.allows("DELETE", "GROUP", request.groupId))
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
+    const readable = (t: { name: string }) => acl.allows("READ", "TOPIC", t.name);
     const requested = await requestedPartitions(
       ctx,
       request.topics.map((t) => ({
@@ -27,9 +32,13 @@ export const offsetDeleteApi = defineApi<OffsetDeleteRequest, OffsetDeleteRespon
         partitions: t.partitions.map((p) => p.partitionIndex),
       })),
     );
-    const partitions = requested.flatMap((t) =>
-      t.partitions.filter((p) => hasPartition(t, p)).map((p) => ({ topic: t.name, partition: p })),
-    );
+    const partitions = requested
+      .filter(readable)
+      .flatMap((t) =>
+        t.partitions
+          .filter((p) => hasPartition(t, p))
+          .map((p) => ({ topic: t.name, partition: p })),
+      );
     const { error, subscribed } = await ctx.services.groups.deleteOffsets(
       ctx.connection.clusterId,
       request.groupId,
@@ -42,11 +51,13 @@ export const offsetDeleteApi = defineApi<OffsetDeleteRequest, OffsetDeleteRespon
         name: t.name,
         partitions: t.partitions.map((partitionIndex) => ({
           partitionIndex,
-          errorCode: !hasPartition(t, partitionIndex)
-            ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-            : subscribed.has(t.name)
-              ? ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC
-              : ErrorCode.NONE,
+          errorCode: !readable(t)
+            ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+            : !hasPartition(t, partitionIndex)
+              ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+              : subscribed.has(t.name)
+                ? ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC
+                : ErrorCode.NONE,
         })),
       })),
     };

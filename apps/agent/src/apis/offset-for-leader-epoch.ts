@@ -7,6 +7,7 @@ import {
   type OffsetForLeaderEpochResponseEpochEndOffset,
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
+import { access } from "../acl/authorize.ts";
 
 /** Every partition has one leader epoch, 0, for its whole life (any agent may serve it). */
 const LEADER_EPOCH = 0;
@@ -36,6 +37,7 @@ export const offsetForLeaderEpochApi = defineApi<
   async handle(request, ctx) {
     const { topics, metadata } = ctx.services;
     const clusterId = ctx.connection.clusterId;
+    const acl = await access(ctx);
     const known = await topics.getMany(
       clusterId,
       request.topics.map((t) => t.topic),
@@ -57,6 +59,8 @@ export const offsetForLeaderEpochApi = defineApi<
         return {
           topic: t.topic,
           partitions: t.partitions.map((p) => {
+            if (!acl.allows("DESCRIBE", "TOPIC", t.topic))
+              return answer(p.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
             const head = topic && heads.get(`${topic.id}:${p.partition}`);
             if (!head) return answer(p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
             if (p.currentLeaderEpoch > LEADER_EPOCH)

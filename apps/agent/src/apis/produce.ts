@@ -22,6 +22,8 @@ import { stampLogAppendTime } from "../produce/log-append-time.ts";
 import { maxMessageBytes, usesLogAppendTime } from "../topics/topic-configs.ts";
 import { topicNameProblem } from "../topics/topic-lookup.ts";
 import { takesProduce } from "../cluster/brokers.ts";
+import { access, mayCreateTopic } from "../acl/authorize.ts";
+import type { ConnectionAccess } from "../acl/acl-cache.ts";
 
 type PartitionResponse = ProduceResponsePartitionProduceResponse;
 
@@ -51,9 +53,12 @@ interface Pending {
 async function autoCreateMissing(
   known: Map<string, TopicInfo | undefined>,
   ctx: RequestContext,
+  acl: ConnectionAccess,
 ): Promise<void> {
   const missing = [...known]
-    .filter(([name, topic]) => !topic && topicNameProblem(name) === null)
+    .filter(
+      ([name, topic]) => !topic && topicNameProblem(name) === null && mayCreateTopic(acl, name),
+    )
     .map(([name]) => name);
   if (missing.length === 0) return;
   const settings = await ctx.services.clusterSettings.get(ctx.connection.clusterId);
@@ -139,19 +144,26 @@ async function produce(
   if (![-1, 0, 1].includes(request.acks))
     return errorResponse(request, ErrorCode.INVALID_REQUIRED_ACKS);
   if (!(await takesProduce(ctx))) return errorResponse(request, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  const acl = await access(ctx);
+  const { transactionalId } = request;
+  if (transactionalId !== null && !acl.allows("WRITE", "TRANSACTIONAL_ID", transactionalId))
+    return errorResponse(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+  const writable = request.topicData.filter((t) => acl.allows("WRITE", "TOPIC", t.name));
 
   const known = await topics.getMany(
     clusterId,
-    request.topicData.map((t) => t.name),
+    writable.map((t) => t.name),
   );
-  await autoCreateMissing(known, ctx);
+  await autoCreateMissing(known, ctx, acl);
   const pending: Pending[] = [];
   const responses = await Promise.all(
     request.topicData.map(async (topicData) => ({
       name: topicData.name,
       partitionResponses: await Promise.all(
         topicData.partitionData.map((data) =>
-          acceptPartition(known.get(topicData.name), data, ctx, pending),
+          acl.allows("WRITE", "TOPIC", topicData.name)
+            ? acceptPartition(known.get(topicData.name), data, ctx, pending)
+            : partitionResponse(data.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED),
         ),
       ),
     })),

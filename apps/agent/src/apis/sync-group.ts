@@ -7,6 +7,7 @@ import {
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
 import { groupErrorCode } from "../groups/group-errors.ts";
+import { access } from "../acl/authorize.ts";
 
 export const syncGroupApi = defineApi<SyncGroupRequest, SyncGroupResponse>({
   apiKey: ApiKey.SyncGroup,
@@ -14,6 +15,8 @@ export const syncGroupApi = defineApi<SyncGroupRequest, SyncGroupResponse>({
   maxVersion: 5,
   async handle(request, ctx) {
     if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    if (!(await access(ctx)).allows("READ", "GROUP", request.groupId))
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
     const result = await ctx.services.groups.sync(ctx.connection.clusterId, request.groupId, {
       memberId: request.memberId,
       groupInstanceId: request.groupInstanceId,

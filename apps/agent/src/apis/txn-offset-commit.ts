@@ -1,21 +1,26 @@
 import {
   ApiKey,
+  ErrorCode,
   defaultTxnOffsetCommitResponse,
   type TxnOffsetCommitRequest,
   type TxnOffsetCommitResponse,
 } from "@streambed/protocol";
+import { access } from "../acl/authorize.ts";
 import { defineApi } from "../server/api-handler.ts";
 import { transactionErrorCode } from "../transactions/transaction-errors.ts";
 
 function everyPartition(
   request: TxnOffsetCommitRequest,
-  errorCode: number,
+  errorCode: (topic: string) => number,
 ): TxnOffsetCommitResponse {
   return {
     ...defaultTxnOffsetCommitResponse(),
     topics: request.topics.map((t) => ({
       name: t.name,
-      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+      partitions: t.partitions.map((p) => ({
+        partitionIndex: p.partitionIndex,
+        errorCode: errorCode(t.name),
+      })),
     })),
   };
 }
@@ -29,6 +34,18 @@ export const txnOffsetCommitApi = defineApi<TxnOffsetCommitRequest, TxnOffsetCom
   minVersion: 0,
   maxVersion: 4,
   async handle(request, ctx) {
+    const acl = await access(ctx);
+    if (!acl.allows("WRITE", "TRANSACTIONAL_ID", request.transactionalId))
+      return this.errorResponse(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, ctx);
+    if (!acl.allows("READ", "GROUP", request.groupId))
+      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
+    // As in Kafka, one unreadable topic refuses the whole commit: nothing is half-applied.
+    if (request.topics.some((t) => !acl.allows("READ", "TOPIC", t.name)))
+      return everyPartition(request, (topic) =>
+        acl.allows("READ", "TOPIC", topic)
+          ? ErrorCode.OPERATION_NOT_ATTEMPTED
+          : ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      );
     const offsets = request.topics.flatMap((t) =>
       t.partitions.map((p) => ({
         topic: t.name,
@@ -48,12 +65,10 @@ export const txnOffsetCommitApi = defineApi<TxnOffsetCommitRequest, TxnOffsetCom
       request.groupId,
       offsets,
     );
-    return everyPartition(
-      request,
-      transactionErrorCode(outcome.ok ? null : outcome.errorCode, ctx.apiVersion, 3),
-    );
+    const code = transactionErrorCode(outcome.ok ? null : outcome.errorCode, ctx.apiVersion, 3);
+    return everyPartition(request, () => code);
   },
   errorResponse(request, errorCode) {
-    return everyPartition(request, errorCode);
+    return everyPartition(request, () => errorCode);
   },
 });

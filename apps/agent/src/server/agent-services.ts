@@ -1,3 +1,4 @@
+import type { AclCache } from "../acl/acl-cache.ts";
 import type { SaslAuthenticator } from "../auth/sasl-authenticator.ts";
 import type { AgentRegistry } from "../cluster/agent-registry.ts";
 import type { AgentConfig } from "../config.ts";
@@ -7,6 +8,7 @@ import type { FetchSessionCache } from "../fetch/fetch-sessions.ts";
 import type { PartitionHeadCache } from "../fetch/partition-heads.ts";
 import type { AgentMetrics } from "../http/metrics.ts";
 import type { GroupCoordinator } from "../groups/group-coordinator.ts";
+import type { AclStore } from "../metadata/acl-store.ts";
 import type { AdminStore } from "../metadata/admin-store.ts";
 import type { LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
 import type { ProducerStore } from "../metadata/producer-store.ts";
@@ -44,6 +46,10 @@ export interface AgentServices {
   /** Client quotas (AlterClientQuotas / DescribeClientQuotas). */
   quotas: QuotaStore;
   sasl: SaslAuthenticator;
+  /** ACL decisions per connection (see acl/authorize.ts). */
+  acls: AclCache;
+  /** Kafka ACLs (CreateAcls / DescribeAcls / DeleteAcls). */
+  aclStore: AclStore;
   /** Usage counters of the hot path (requests, read_bytes). */
   usage: UsageRecorder;
   /** Meters committed produce batches as write_bytes, uncompressed. */

@@ -10,6 +10,8 @@ export interface ConnectionInfo {
   clusterId: string;
   /** The connection's SASL exchange; once authenticated, clusterId is the credential's cluster. */
   sasl: SaslSession;
+  /** The verified client certificate's subject (RFC 2253) on an mTLS listener, else null. */
+  certificateSubject: string | null;
 }
 
 export interface RequestContext {

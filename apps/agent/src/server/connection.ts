@@ -11,6 +11,8 @@ import {
   encodeResponseFrame,
   type RequestHeader,
 } from "@streambed/protocol";
+import { TLSSocket } from "node:tls";
+import { rfc2253Subject } from "../acl/principal-mapping.ts";
 import { saslRefusal } from "../auth/request-gate.ts";
 import { SaslSession } from "../auth/sasl-authenticator.ts";
 import { zoneFromClientId } from "../cluster/agent-registry.ts";
@@ -56,6 +58,7 @@ export class Connection {
       remoteAddress: `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`,
       clusterId: services.config.defaultClusterId ?? "",
       sasl: new SaslSession(),
+      certificateSubject: verifiedCertificateSubject(socket),
     };
     this.logger = logger.child({ conn: id, remote: this.info.remoteAddress });
     this.responses = new ResponseQueue((frame) => {
@@ -426,4 +429,11 @@ export class Connection {
 function topLevelErrorCode(response: unknown): number {
   const code = (response as { errorCode?: unknown }).errorCode;
   return typeof code === "number" ? code : 0;
+}
+
+/** The subject of a client certificate the TLS listener verified (mTLS), in RFC 2253 form. */
+function verifiedCertificateSubject(socket: Socket): string | null {
+  if (!(socket instanceof TLSSocket) || !socket.authorized) return null;
+  const subject = socket.getPeerX509Certificate()?.subject;
+  return subject ? rfc2253Subject(subject) : null;
 }

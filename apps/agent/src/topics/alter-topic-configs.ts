@@ -26,7 +26,12 @@ export async function alterTopicConfigs<Change>(
     errorCode,
     errorMessage,
   });
-  const resolved = await resolveConfigResource(ctx, resource.resourceType, resource.resourceName);
+  const resolved = await resolveConfigResource(
+    ctx,
+    resource.resourceType,
+    resource.resourceName,
+    "ALTER_CONFIGS",
+  );
   if ("errorCode" in resolved) return outcome(resolved.errorCode, resolved.errorMessage);
   if ("broker" in resolved)
     return outcome(ErrorCode.POLICY_VIOLATION, "broker configs are read-only");

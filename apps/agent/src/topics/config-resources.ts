@@ -8,6 +8,8 @@ import {
   describeBrokerTopicDefaults,
   type DescribedConfig,
 } from "./topic-configs.ts";
+import { CLUSTER_RESOURCE_NAME } from "../acl/acl-binding.ts";
+import { access } from "../acl/authorize.ts";
 
 /** Kafka's ConfigResource.Type. */
 export const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const;
@@ -62,19 +64,35 @@ export function brokerConfigs(
 export type ResolvedResource =
   { topic: TopicInfo } | { broker: true } | { errorCode: number; errorMessage: string };
 
-/** The topic or broker a config request names, or why it cannot be served. */
+/**
+ * The topic or broker a config request names, or why it cannot be served (also when the principal
+ * may not do `operation` on the topic, or on the cluster for a broker).
+ */
 export async function resolveConfigResource(
   ctx: RequestContext,
   resourceType: number,
   resourceName: string,
+  operation: "DESCRIBE_CONFIGS" | "ALTER_CONFIGS",
 ): Promise<ResolvedResource> {
-  if (resourceType === ResourceType.BROKER) return { broker: true };
+  const acl = await access(ctx);
+  if (resourceType === ResourceType.BROKER)
+    return acl.allows(operation, "CLUSTER", CLUSTER_RESOURCE_NAME)
+      ? { broker: true }
+      : {
+          errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+          errorMessage: "Cluster authorization failed.",
+        };
   if (resourceType !== ResourceType.TOPIC) {
     return {
       errorCode: ErrorCode.INVALID_REQUEST,
       errorMessage: `resource type ${resourceType} is not supported`,
     };
   }
+  if (!acl.allows(operation, "TOPIC", resourceName))
+    return {
+      errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      errorMessage: "Topic authorization failed.",
+    };
   const topic = await ctx.services.topics.get(ctx.connection.clusterId, resourceName);
   if (!topic)
     return {

@@ -5,6 +5,7 @@ import type {
   HeadChangeSubscription,
   PartitionHead,
 } from "../metadata-store.ts";
+import { type ChannelListenerOptions, listenOnChannel } from "./channel-listener.ts";
 import { named } from "./named-params.ts";
 import type { Queryable } from "./rows.ts";
 
@@ -64,106 +65,23 @@ export async function notifyHeadChanges(
   await tx.query(text, values);
 }
 
-export interface HeadListenerOptions {
-  /** Delay before re-listening after the connection broke. Default 500 ms. */
-  retryMs?: number;
-  onError?: (error: unknown) => void;
-}
+export type HeadListenerOptions = ChannelListenerOptions;
 
-/**
- * LISTENs on a connection taken out of the pool for good (returned, destroyed, on close).
- * When the connection breaks it re-listens and tells the subscriber to resync.
- */
+/** Head changes of every agent, from the notifications notifyHeadsQuery queues. */
 export function listenForHeadChanges(
   pool: pg.Pool,
   handlers: HeadChangeHandlers,
   options: HeadListenerOptions = {},
 ): HeadChangeSubscription {
-  const retryMs = options.retryMs ?? 500;
-  let closed = false;
-  let client: pg.PoolClient | undefined;
-  let retry: NodeJS.Timeout | undefined;
-
-  const onNotification = (message: pg.Notification): void => {
-    if (message.channel !== HEADS_CHANNEL || !message.payload) return;
-    let changes: HeadChange[];
-    try {
-      changes = decodeHeadChanges(message.payload);
-    } catch (error) {
-      options.onError?.(error);
-      return;
-    }
-    for (const change of changes) handlers.onChange(change);
-  };
-
-  const connect = async (): Promise<void> => {
-    const c = await pool.connect();
-    c.on("notification", onNotification);
-    c.once("error", (error) => {
-      options.onError?.(error);
-      broken(c);
-    });
-    try {
-      await c.query(`LISTEN ${HEADS_CHANNEL}`);
-    } catch (error) {
-      broken(c);
-      throw error;
-    }
-    if (closed) {
-      c.on("error", () => undefined);
-      c.release(true);
-      return;
-    }
-    client = c;
-  };
-
-  const released = new WeakSet<pg.PoolClient>();
-  const broken = (c: pg.PoolClient): void => {
-    if (released.has(c)) return;
-    released.add(c);
-    c.removeListener("notification", onNotification);
-    c.on("error", () => undefined);
-    if (client === c) client = undefined;
-    c.release(true);
-    if (!closed && retry === undefined) scheduleRetry();
-  };
-
-  const scheduleRetry = (): void => {
-    retry = setTimeout(() => {
-      retry = undefined;
-      connect().then(
-        () => {
-          if (!closed) handlers.onResync();
-        },
-        (error: unknown) => {
-          options.onError?.(error);
-          if (!closed && retry === undefined) scheduleRetry();
-        },
-      );
-    }, retryMs);
-    retry.unref();
-  };
-
-  const ready = connect();
-  ready.catch((error: unknown) => {
-    options.onError?.(error);
-    if (!closed && retry === undefined) scheduleRetry();
-  });
-
-  return {
-    ready,
-    async close() {
-      closed = true;
-      clearTimeout(retry);
-      await ready.catch(() => undefined);
-      const c = client;
-      client = undefined;
-      if (c) {
-        c.removeListener("notification", onNotification);
-        // The connection is being torn down: errors it still reports are of no interest.
-        c.on("error", () => undefined);
-        c.release(true);
-      }
+  return listenOnChannel(
+    pool,
+    HEADS_CHANNEL,
+    {
+      onPayload: (payload) => {
+        for (const change of decodeHeadChanges(payload)) handlers.onChange(change);
+      },
+      onResync: () => handlers.onResync(),
     },
-  };
+    options,
+  );
 }

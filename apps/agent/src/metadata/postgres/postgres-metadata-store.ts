@@ -20,6 +20,7 @@ import * as commit from "./commit-flush.ts";
 import { PostgresControlPlane } from "./control-plane.ts";
 import { PostgresAdminStore } from "./admin.ts";
 import { PostgresGroupStore } from "./groups.ts";
+import { PostgresAclStore } from "./acls.ts";
 import { PostgresQuotaStore } from "./quotas.ts";
 import { PostgresJobStore } from "./jobs.ts";
 import { PostgresProducerStore } from "./producers.ts";
@@ -49,6 +50,7 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly admin: PostgresAdminStore;
   readonly quotas: PostgresQuotaStore;
   readonly transactions: PostgresTransactionStore;
+  readonly acls: PostgresAclStore;
 
   constructor(options: PostgresMetadataStoreOptions) {
     this.pool = options.pool;
@@ -61,6 +63,7 @@ export class PostgresMetadataStore implements MetadataStore {
     this.admin = new PostgresAdminStore(this.pool);
     this.quotas = new PostgresQuotaStore(this.pool);
     this.transactions = new PostgresTransactionStore(this.pool);
+    this.acls = new PostgresAclStore(this.pool, this.listenerOptions);
   }
 
   registerAgent(agent: AgentRegistration): Promise<void> {
