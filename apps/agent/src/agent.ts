@@ -25,6 +25,7 @@ import { PostgresMetadataStore } from "./metadata/postgres/postgres-metadata-sto
 import { ProduceBuffer } from "./produce/produce-buffer.ts";
 import { FramePool } from "./server/frame-pool.ts";
 import type { AgentServices } from "./server/agent-services.ts";
+import { QuotaEnforcer } from "./quotas/quota-enforcer.ts";
 import { ClusterSettingsReader } from "./server/cluster-settings.ts";
 import { dispatchTable } from "./apis/dispatch.ts";
 import { KafkaServer } from "./server/kafka-server.ts";
@@ -188,6 +189,18 @@ export async function startAgent(
       producerIds: metadata.producers,
       admin: metadata.admin,
       quotas: metadata.quotas,
+      quotaEnforcer: new QuotaEnforcer({
+        store: metadata.quotas,
+        windowMs: config.quotaWindowMs,
+        samples: config.quotaWindowSamples,
+        refreshMs: config.quotaRefreshMs,
+        ceilings: {
+          produceByteRate: config.clusterProduceByteRate,
+          fetchByteRate: config.clusterFetchByteRate,
+        },
+        onThrottle: (clusterId, quota, ms) => metrics.recordThrottle(clusterId, quota, ms),
+        onRefreshError: (err) => logger.warn({ err }, "could not read client quotas"),
+      }),
       sasl: new SaslAuthenticator({
         credentials: new CredentialCache(metadata.controlPlane),
         limiter: new FailureLimiter({

@@ -11,6 +11,7 @@ import type { AdminStore } from "../metadata/admin-store.ts";
 import type { LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
 import type { ProducerStore } from "../metadata/producer-store.ts";
 import type { QuotaStore } from "../metadata/quota-store.ts";
+import type { QuotaEnforcer } from "../quotas/quota-enforcer.ts";
 import type { ProduceBuffer } from "../produce/produce-buffer.ts";
 import type { TopicLookup } from "../topics/topic-lookup.ts";
 import type { UsageRecorder } from "../usage/usage-recorder.ts";
@@ -40,6 +41,8 @@ export interface AgentServices {
   admin: AdminStore;
   /** Client quotas (AlterClientQuotas / DescribeClientQuotas). */
   quotas: QuotaStore;
+  /** Throttles clients over their quota (and clusters over this agent's ceilings). */
+  quotaEnforcer: QuotaEnforcer;
   sasl: SaslAuthenticator;
   /** Usage counters of the hot path (requests, read_bytes). */
   usage: UsageRecorder;
