@@ -157,6 +157,7 @@ export async function startAgent(
     framesLent: () => framePool.lentOutBytes,
     framesPooled: () => framePool.retainedBytes,
   });
+  const credentials = new CredentialCache(metadata.controlPlane);
   const kafkaServer = new KafkaServer(
     dispatchTable,
     {
@@ -202,13 +203,15 @@ export async function startAgent(
         onRefreshError: (err) => logger.warn({ err }, "could not read client quotas"),
       }),
       sasl: new SaslAuthenticator({
-        credentials: new CredentialCache(metadata.controlPlane),
+        credentials,
         limiter: new FailureLimiter({
           onThrottled: (outcome) => metrics.saslThrottled.inc({ outcome }),
         }),
         dedicatedClusterId: config.clusterId,
         logger,
       }),
+      credentials,
+      scramCredentials: metadata.scramCredentials,
       usage,
       writeBytes,
     } satisfies AgentServices,

@@ -1,5 +1,6 @@
 import { alterClientQuotasApi } from "./alter-client-quotas.ts";
 import { alterConfigsApi } from "./alter-configs.ts";
+import { alterUserScramCredentialsApi } from "./alter-user-scram-credentials.ts";
 import { apiVersionsApi } from "./api-versions.ts";
 import { createPartitionsApi } from "./create-partitions.ts";
 import { createTopicsApi } from "./create-topics.ts";
@@ -12,6 +13,7 @@ import { describeLogDirsApi } from "./describe-log-dirs.ts";
 import { describeProducersApi } from "./describe-producers.ts";
 import { electLeadersApi } from "./elect-leaders.ts";
 import { describeTopicPartitionsApi } from "./describe-topic-partitions.ts";
+import { describeUserScramCredentialsApi } from "./describe-user-scram-credentials.ts";
 import { incrementalAlterConfigsApi } from "./incremental-alter-configs.ts";
 import { offsetForLeaderEpochApi } from "./offset-for-leader-epoch.ts";
 import { fetchApi } from "./fetch.ts";
@@ -60,6 +62,8 @@ export const dispatchTable: DispatchTable = new Map(
     electLeadersApi,
     describeClientQuotasApi,
     alterClientQuotasApi,
+    describeUserScramCredentialsApi,
+    alterUserScramCredentialsApi,
     // Consumer groups, idempotent producers, SASL.
     findCoordinatorApi,
     joinGroupApi,

@@ -21,6 +21,7 @@ import { PostgresControlPlane } from "./control-plane.ts";
 import { PostgresAdminStore } from "./admin.ts";
 import { PostgresGroupStore } from "./groups.ts";
 import { PostgresQuotaStore } from "./quotas.ts";
+import { PostgresScramCredentialStore } from "./scram-credentials.ts";
 import { PostgresJobStore } from "./jobs.ts";
 import { PostgresProducerStore } from "./producers.ts";
 import { type HeadListenerOptions, listenForHeadChanges } from "./head-notifications.ts";
@@ -47,6 +48,7 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly jobs: PostgresJobStore;
   readonly admin: PostgresAdminStore;
   readonly quotas: PostgresQuotaStore;
+  readonly scramCredentials: PostgresScramCredentialStore;
 
   constructor(options: PostgresMetadataStoreOptions) {
     this.pool = options.pool;
@@ -58,6 +60,7 @@ export class PostgresMetadataStore implements MetadataStore {
     this.jobs = new PostgresJobStore(this.pool);
     this.admin = new PostgresAdminStore(this.pool);
     this.quotas = new PostgresQuotaStore(this.pool);
+    this.scramCredentials = new PostgresScramCredentialStore(this.pool);
   }
 
   registerAgent(agent: AgentRegistration): Promise<void> {
