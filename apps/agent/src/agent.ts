@@ -27,6 +27,7 @@ import { PostgresMetadataStore } from "./metadata/postgres/postgres-metadata-sto
 import { ProduceBuffer } from "./produce/produce-buffer.ts";
 import { FramePool } from "./server/frame-pool.ts";
 import type { AgentServices } from "./server/agent-services.ts";
+import { QuotaEnforcer } from "./quotas/quota-enforcer.ts";
 import { ClusterSettingsReader } from "./server/cluster-settings.ts";
 import { dispatchTable } from "./apis/dispatch.ts";
 import { KafkaServer } from "./server/kafka-server.ts";
@@ -169,6 +170,7 @@ export async function startAgent(
     framesLent: () => framePool.lentOutBytes,
     framesPooled: () => framePool.retainedBytes,
   });
+  const credentials = new CredentialCache(metadata.controlPlane);
   const kafkaServer = new KafkaServer(
     dispatchTable,
     {
@@ -204,14 +206,28 @@ export async function startAgent(
       quotas: metadata.quotas,
       acls,
       aclStore: metadata.acls,
+      quotaEnforcer: new QuotaEnforcer({
+        store: metadata.quotas,
+        windowMs: config.quotaWindowMs,
+        samples: config.quotaWindowSamples,
+        refreshMs: config.quotaRefreshMs,
+        ceilings: {
+          produceByteRate: config.clusterProduceByteRate,
+          fetchByteRate: config.clusterFetchByteRate,
+        },
+        onThrottle: (clusterId, quota, ms) => metrics.recordThrottle(clusterId, quota, ms),
+        onRefreshError: (err) => logger.warn({ err }, "could not read client quotas"),
+      }),
       sasl: new SaslAuthenticator({
-        credentials: new CredentialCache(metadata.controlPlane),
+        credentials,
         limiter: new FailureLimiter({
           onThrottled: (outcome) => metrics.saslThrottled.inc({ outcome }),
         }),
         dedicatedClusterId: config.clusterId,
         logger,
       }),
+      credentials,
+      scramCredentials: metadata.scramCredentials,
       usage,
       writeBytes,
     } satisfies AgentServices,

@@ -81,6 +81,14 @@ export interface AgentConfig {
   usageSpoolDir: string;
   /** Length of a usage window; divides an hour, whole seconds. */
   usageWindowMs: number;
+  /** Kafka's quota.window.size.seconds (in ms) and quota.window.num: how client rates are measured. */
+  quotaWindowMs: number;
+  quotaWindowSamples: number;
+  /** Client quotas altered through another agent apply here within this. */
+  quotaRefreshMs: number;
+  /** Bytes per second each cluster may produce / fetch through this agent; null = no ceiling. */
+  clusterProduceByteRate: number | null;
+  clusterFetchByteRate: number | null;
 }
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -329,6 +337,36 @@ const options = {
     help: "length of a usage window: whole seconds that divide an hour",
     defaultText: "60000",
   },
+  quotaWindowMs: {
+    flag: "quota-window-ms",
+    env: ["STREAMBED_QUOTA_WINDOW_MS"],
+    help: "length of one sample window of client quota rates (Kafka's quota.window.size.seconds)",
+    defaultText: "1000",
+  },
+  quotaWindowSamples: {
+    flag: "quota-window-samples",
+    env: ["STREAMBED_QUOTA_WINDOW_SAMPLES"],
+    help: "sample windows client quota rates are measured over (Kafka's quota.window.num)",
+    defaultText: "11",
+  },
+  quotaRefreshMs: {
+    flag: "quota-refresh-ms",
+    env: ["STREAMBED_QUOTA_REFRESH_MS"],
+    help: "client quotas altered through another agent apply here within this",
+    defaultText: "5000",
+  },
+  clusterProduceByteRate: {
+    flag: "cluster-produce-byte-rate",
+    env: ["STREAMBED_CLUSTER_PRODUCE_BYTE_RATE"],
+    help: "bytes per second each cluster may produce through this agent (clients are throttled beyond)",
+    defaultText: "no ceiling",
+  },
+  clusterFetchByteRate: {
+    flag: "cluster-fetch-byte-rate",
+    env: ["STREAMBED_CLUSTER_FETCH_BYTE_RATE"],
+    help: "bytes per second each cluster may fetch through this agent (clients are throttled beyond)",
+    defaultText: "no ceiling",
+  },
 } satisfies Record<keyof AgentConfig, Option>;
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -452,6 +490,11 @@ const schema = z
         (ms) => ms % 1000 === 0 && 3_600_000 % ms === 0,
         "must be whole seconds dividing an hour",
       ),
+    quotaWindowMs: positiveInt.default(1000),
+    quotaWindowSamples: z.coerce.number().int().min(2).default(11),
+    quotaRefreshMs: positiveInt.default(5000),
+    clusterProduceByteRate: positiveInt.optional().transform((v) => v ?? null),
+    clusterFetchByteRate: positiveInt.optional().transform((v) => v ?? null),
   })
   .refine((c) => (c.tlsCert === null) === (c.tlsKey === null), {
     message: "--tls-cert and --tls-key go together",

@@ -20,6 +20,8 @@ export interface ClusterMetricsWindow {
   clusterId: string;
   produceBytes: number;
   fetchBytes: number;
+  /** Time connections were muted for exceeding a client quota or a cluster ceiling. */
+  throttleMs: number;
   /** Requests answered, by API name (Produce, Fetch, Metadata…). */
   requests: Record<string, number>;
   /** Requests and partitions answered with an error, by Kafka error code. */

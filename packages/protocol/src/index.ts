@@ -55,6 +55,7 @@ export {
   MIN_SCRAM_ITERATIONS,
   deriveScramVerifiers,
   fromStoredScramVerifiers,
+  scramVerifiersFromSaltedPassword,
   toStoredScramVerifiers,
 } from "./sasl/scram-verifiers.ts";
 export type { ScramVerifiers, StoredScramVerifiers } from "./sasl/scram-verifiers.ts";

@@ -42,6 +42,8 @@ export const alterClientQuotasApi = defineApi<AlterClientQuotasRequest, AlterCli
         ctx.connection.clusterId,
         valid.map(({ entry }) => ({ entity: canonicalEntity(entry.entity), ops: entry.ops })),
       );
+    if (!request.validateOnly && valid.length > 0)
+      ctx.services.quotaEnforcer.changed(ctx.connection.clusterId);
     return {
       ...defaultAlterClientQuotasResponse(),
       entries: checked.map(({ entry, problem }) => ({

@@ -2,6 +2,7 @@ import { addOffsetsToTxnApi } from "./add-offsets-to-txn.ts";
 import { addPartitionsToTxnApi } from "./add-partitions-to-txn.ts";
 import { alterClientQuotasApi } from "./alter-client-quotas.ts";
 import { alterConfigsApi } from "./alter-configs.ts";
+import { alterUserScramCredentialsApi } from "./alter-user-scram-credentials.ts";
 import { apiVersionsApi } from "./api-versions.ts";
 import { createAclsApi } from "./create-acls.ts";
 import { createPartitionsApi } from "./create-partitions.ts";
@@ -21,6 +22,7 @@ import { listTransactionsApi } from "./list-transactions.ts";
 import { txnOffsetCommitApi } from "./txn-offset-commit.ts";
 import { electLeadersApi } from "./elect-leaders.ts";
 import { describeTopicPartitionsApi } from "./describe-topic-partitions.ts";
+import { describeUserScramCredentialsApi } from "./describe-user-scram-credentials.ts";
 import { incrementalAlterConfigsApi } from "./incremental-alter-configs.ts";
 import { offsetForLeaderEpochApi } from "./offset-for-leader-epoch.ts";
 import { fetchApi } from "./fetch.ts";
@@ -72,6 +74,8 @@ export const dispatchTable: DispatchTable = new Map(
     describeAclsApi,
     createAclsApi,
     deleteAclsApi,
+    describeUserScramCredentialsApi,
+    alterUserScramCredentialsApi,
     // Consumer groups, idempotent producers, SASL.
     findCoordinatorApi,
     joinGroupApi,

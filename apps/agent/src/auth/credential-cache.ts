@@ -58,6 +58,11 @@ export class CredentialCache {
     return credential;
   }
 
+  /** Drops a username's cached lookup (its credential just changed through this agent). */
+  forget(username: string): void {
+    this.cache.delete(username);
+  }
+
   /** Records a successful authentication; the row is written at most once a minute per credential. */
   async markUsed(credentialId: string): Promise<void> {
     const last = this.lastUsedWrites.get(credentialId);

@@ -51,6 +51,12 @@ export class AgentMetrics {
     labelNames: ["outcome"] as const,
     registers: [this.registry],
   });
+  readonly quotaThrottle = new Counter({
+    name: "streambed_quota_throttle_seconds_total",
+    help: "Time client connections were muted for exceeding a quota, by cluster and quota",
+    labelNames: ["cluster_id", "quota"] as const,
+    registers: [this.registry],
+  });
   readonly producedBytes = new Counter({
     name: "streambed_produce_bytes_total",
     help: "Record batch bytes accepted from producers, by cluster",
@@ -272,6 +278,12 @@ export class AgentMetrics {
       bytes,
     );
     this.clusterStats.bytes(clusterId, direction, bytes);
+  }
+
+  /** A connection of `clusterId` muted for `ms` for exceeding `quota`. */
+  recordThrottle(clusterId: string, quota: string, ms: number): void {
+    this.quotaThrottle.inc({ cluster_id: clusterId, quota }, ms / 1000);
+    this.clusterStats.throttled(clusterId, ms);
   }
 
   /** The object store's instruments. */

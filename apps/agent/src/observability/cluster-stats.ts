@@ -7,6 +7,7 @@ import {
 interface Accumulator {
   produceBytes: number;
   fetchBytes: number;
+  throttleMs: number;
   requests: Map<string, number>;
   errors: Map<string, number>;
   produceLatency: number[];
@@ -17,6 +18,7 @@ function emptyAccumulator(): Accumulator {
   return {
     produceBytes: 0,
     fetchBytes: 0,
+    throttleMs: 0,
     requests: new Map(),
     errors: new Map(),
     produceLatency: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0),
@@ -60,6 +62,11 @@ export class ClusterStats {
     else acc.fetchBytes += bytes;
   }
 
+  /** Time a connection of the cluster was muted for exceeding a quota. */
+  throttled(clusterId: string, ms: number): void {
+    this.of(clusterId).throttleMs += ms;
+  }
+
   /**
    * The window's figures per cluster, and a fresh window. `connections` counts open connections
    * by cluster now; clusters with connections but no requests are reported too.
@@ -73,6 +80,7 @@ export class ClusterStats {
       clusterId,
       produceBytes: acc.produceBytes,
       fetchBytes: acc.fetchBytes,
+      throttleMs: acc.throttleMs,
       requests: Object.fromEntries(acc.requests),
       errors: Object.fromEntries(acc.errors),
       produceLatency: acc.produceLatency,

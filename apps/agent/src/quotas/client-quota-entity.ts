@@ -18,10 +18,12 @@ export interface ClientQuota {
   values: { key: string; value: number }[];
 }
 
+/** request_rate (requests per second) is Streambed's; request_percentage is stored, not enforced. */
 const userOrClientKeys = new Set([
   "producer_byte_rate",
   "consumer_byte_rate",
   "request_percentage",
+  "request_rate",
   "controller_mutation_rate",
 ]);
 const ipKeys = new Set(["connection_creation_rate"]);

@@ -1,4 +1,5 @@
 import type { AclCache } from "../acl/acl-cache.ts";
+import type { CredentialCache } from "../auth/credential-cache.ts";
 import type { SaslAuthenticator } from "../auth/sasl-authenticator.ts";
 import type { AgentRegistry } from "../cluster/agent-registry.ts";
 import type { AgentConfig } from "../config.ts";
@@ -13,6 +14,8 @@ import type { AdminStore } from "../metadata/admin-store.ts";
 import type { LiveAgent, MetadataStore } from "../metadata/metadata-store.ts";
 import type { ProducerStore } from "../metadata/producer-store.ts";
 import type { QuotaStore } from "../metadata/quota-store.ts";
+import type { ScramCredentialStore } from "../metadata/scram-credential-store.ts";
+import type { QuotaEnforcer } from "../quotas/quota-enforcer.ts";
 import type { ProduceBuffer } from "../produce/produce-buffer.ts";
 import type { TransactionCoordinator } from "../transactions/transaction-coordinator.ts";
 import type { TopicLookup } from "../topics/topic-lookup.ts";
@@ -45,11 +48,17 @@ export interface AgentServices {
   admin: AdminStore;
   /** Client quotas (AlterClientQuotas / DescribeClientQuotas). */
   quotas: QuotaStore;
+  /** Throttles clients over their quota (and clusters over this agent's ceilings). */
+  quotaEnforcer: QuotaEnforcer;
   sasl: SaslAuthenticator;
   /** ACL decisions per connection (see acl/authorize.ts). */
   acls: AclCache;
   /** Kafka ACLs (CreateAcls / DescribeAcls / DeleteAcls). */
   aclStore: AclStore;
+  /** The credentials SASL checks against, cached; forgotten here when changed through this agent. */
+  credentials: CredentialCache;
+  /** SCRAM credentials as Describe/AlterUserScramCredentials see them. */
+  scramCredentials: ScramCredentialStore;
   /** Usage counters of the hot path (requests, read_bytes). */
   usage: UsageRecorder;
   /** Meters committed produce batches as write_bytes, uncompressed. */

@@ -41,7 +41,9 @@ export class Connection {
   private readonly responses: ResponseQueue;
   private readonly logger: Logger;
   private readonly aborter = new AbortController();
-  private readonly pauseReasons = new Set<"backpressure" | "in-flight" | "draining">();
+  private readonly pauseReasons = new Set<PauseReason>();
+  /** Unmutes the connection once its quota throttle time is over. */
+  private unmute: { at: number; timer: NodeJS.Timeout } | undefined;
   private closed = false;
   private corked = false;
   private idleWaiters: (() => void)[] = [];
@@ -121,6 +123,7 @@ export class Connection {
     const partial = this.frames.reset();
     if (partial) this.services.framePool.release(partial);
     this.aborter.abort();
+    clearTimeout(this.unmute?.timer);
     for (const resolve of this.idleWaiters) resolve();
     this.idleWaiters = [];
   }
@@ -239,7 +242,8 @@ export class Connection {
       return undefined;
     }
     const request = codec.decodeRequest(reader, version);
-    return this.run(handler, request, ctx, respond, fill, started, codec.name).then(async () => {
+    const run = this.run(handler, request, ctx, respond, fill, started, codec.name, frame.length);
+    return run.then(async () => {
       await Promise.allSettled(held);
     });
   }
@@ -280,6 +284,7 @@ export class Connection {
     fill: (frame: Buffer | null) => void,
     started: number,
     apiName: string,
+    requestBytes: number,
   ): Promise<void> {
     let response: unknown;
     try {
@@ -298,6 +303,7 @@ export class Connection {
       ctx.logger.error({ err, api: apiName }, "request failed");
       response = handler.errorResponse(request, ErrorCode.UNKNOWN_SERVER_ERROR, ctx);
     }
+    this.applyQuotas(handler, ctx, requestBytes, response);
     if (response === null) {
       this.record(apiName, 0, started);
       fill(null);
@@ -406,6 +412,41 @@ export class Connection {
     this.services.usage.add(this.info.clusterId, "requests", 1);
   }
 
+  /**
+   * Records the request against its quotas. Over one, as Kafka does (KIP-219), the response
+   * carries the throttle time and the connection is muted (not read) for that long.
+   */
+  private applyQuotas(
+    handler: ApiHandler,
+    ctx: RequestContext,
+    requestBytes: number,
+    response: unknown,
+  ): void {
+    const ms = this.services.quotaEnforcer.record({
+      clusterId: this.info.clusterId,
+      user: this.info.sasl.principal?.username ?? "ANONYMOUS",
+      clientId: ctx.clientId ?? "",
+      apiKey: handler.apiKey,
+      requestBytes,
+      responseBytes: () => (response === null ? 0 : (handler.encodedSizeHint?.(response) ?? 0)),
+    });
+    if (ms <= 0) return;
+    const throttled = response as { throttleTimeMs?: unknown } | null;
+    if (typeof throttled?.throttleTimeMs === "number")
+      throttled.throttleTimeMs = Math.max(throttled.throttleTimeMs, ms);
+    const at = performance.now() + ms;
+    if (this.unmute && this.unmute.at >= at) return;
+    clearTimeout(this.unmute?.timer);
+    this.pause("throttled");
+    this.unmute = {
+      at,
+      timer: setTimeout(() => {
+        this.unmute = undefined;
+        this.resume("throttled");
+      }, ms),
+    };
+  }
+
   private afterResponse(): void {
     if (this.responses.pending === 0 && this.idleWaiters.length > 0) {
       for (const resolve of this.idleWaiters) resolve();
@@ -414,16 +455,18 @@ export class Connection {
     if (this.responses.pending < MAX_IN_FLIGHT) this.resume("in-flight");
   }
 
-  private pause(reason: "backpressure" | "in-flight" | "draining"): void {
+  private pause(reason: PauseReason): void {
     this.pauseReasons.add(reason);
     this.socket.pause();
   }
 
-  private resume(reason: "in-flight"): void {
+  private resume(reason: "in-flight" | "throttled"): void {
     if (!this.pauseReasons.delete(reason)) return;
     if (this.pauseReasons.size === 0 && !this.closed) this.socket.resume();
   }
 }
+
+type PauseReason = "backpressure" | "in-flight" | "draining" | "throttled";
 
 /** The top-level error code of a response, when it has one, for the requests metric. */
 function topLevelErrorCode(response: unknown): number {

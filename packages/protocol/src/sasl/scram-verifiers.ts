@@ -54,6 +54,19 @@ export async function deriveScramVerifiers(
   );
 }
 
+/**
+ * The verifiers of a password the client salted itself (Kafka's AlterUserScramCredentials sends
+ * the salt and SaltedPassword, never the password).
+ */
+export function scramVerifiersFromSaltedPassword(
+  mechanism: ScramMechanism,
+  salted: Buffer,
+  salt: Buffer,
+  iterations: number,
+): ScramVerifiers {
+  return verifiersFromSaltedPassword(SCRAM_HASHES[mechanism].hash, salted, salt, iterations);
+}
+
 export function toStoredScramVerifiers(verifiers: ScramVerifiers): StoredScramVerifiers {
   return {
     salt: verifiers.salt.toString("base64"),

@@ -22,6 +22,7 @@ import { PostgresAdminStore } from "./admin.ts";
 import { PostgresGroupStore } from "./groups.ts";
 import { PostgresAclStore } from "./acls.ts";
 import { PostgresQuotaStore } from "./quotas.ts";
+import { PostgresScramCredentialStore } from "./scram-credentials.ts";
 import { PostgresJobStore } from "./jobs.ts";
 import { PostgresProducerStore } from "./producers.ts";
 import { PostgresTransactionStore } from "./transactions.ts";
@@ -51,6 +52,7 @@ export class PostgresMetadataStore implements MetadataStore {
   readonly quotas: PostgresQuotaStore;
   readonly transactions: PostgresTransactionStore;
   readonly acls: PostgresAclStore;
+  readonly scramCredentials: PostgresScramCredentialStore;
 
   constructor(options: PostgresMetadataStoreOptions) {
     this.pool = options.pool;
@@ -64,6 +66,7 @@ export class PostgresMetadataStore implements MetadataStore {
     this.quotas = new PostgresQuotaStore(this.pool);
     this.transactions = new PostgresTransactionStore(this.pool);
     this.acls = new PostgresAclStore(this.pool, this.listenerOptions);
+    this.scramCredentials = new PostgresScramCredentialStore(this.pool);
   }
 
   registerAgent(agent: AgentRegistration): Promise<void> {

@@ -14,6 +14,7 @@ const tabs = [
   { path: "/topics", label: "Topics" },
   { path: "/groups", label: "Consumer groups" },
   { path: "/metrics", label: "Metrics" },
+  { path: "/quotas", label: "Quotas" },
   { path: "/usage", label: "Usage" },
   { path: "/credentials", label: "Credentials" },
   { path: "/agent-keys", label: "Agent keys" },

@@ -7,6 +7,8 @@ export type AuditAction =
   | "cluster.deleted"
   | "kafka_credential.created"
   | "kafka_credential.revoked"
+  | "kafka_credential.scram_changed"
+  | "kafka_credential.deleted"
   | "agent_key.created"
   | "agent_key.revoked"
   | "api_key.created"

@@ -31,6 +31,8 @@ export const clusterMetricsReport = z.object({
         produceLatency: buckets,
         fetchLatency: buckets,
         connections: count,
+        // Agents before quota enforcement do not send it.
+        throttleMs: count.default(0),
       }),
     )
     .max(10_000),
@@ -86,6 +88,7 @@ export async function ingestClusterMetrics(
         produceLatency: c.produceLatency,
         fetchLatency: c.fetchLatency,
         connections: c.connections,
+        throttleMs: BigInt(c.throttleMs),
         ...report.store,
       })),
     skipDuplicates: true,

@@ -9,6 +9,7 @@ import { membersRouter } from "./members.ts";
 import { metricsRouter } from "./metrics.ts";
 import { messagesRouter } from "./messages.ts";
 import { organizationsRouter } from "./organizations.ts";
+import { quotasRouter } from "./quotas.ts";
 import { topicsRouter } from "./topics.ts";
 import { usageRouter } from "./usage.ts";
 
@@ -25,6 +26,7 @@ export const appRouter = router({
   usage: usageRouter,
   billing: billingRouter,
   metrics: metricsRouter,
+  quotas: quotasRouter,
 });
 
 export type AppRouter = typeof appRouter;
