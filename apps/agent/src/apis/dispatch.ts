@@ -18,6 +18,8 @@ import { fetchApi } from "./fetch.ts";
 import { listOffsetsApi } from "./list-offsets.ts";
 import { metadataApi } from "./metadata.ts";
 import { produceApi } from "./produce.ts";
+import { consumerGroupDescribeApi } from "./consumer-group-describe.ts";
+import { consumerGroupHeartbeatApi } from "./consumer-group-heartbeat.ts";
 import { deleteGroupsApi } from "./delete-groups.ts";
 import { describeGroupsApi } from "./describe-groups.ts";
 import { findCoordinatorApi } from "./find-coordinator.ts";
@@ -72,6 +74,8 @@ export const dispatchTable: DispatchTable = new Map(
     describeGroupsApi,
     listGroupsApi,
     deleteGroupsApi,
+    consumerGroupHeartbeatApi,
+    consumerGroupDescribeApi,
     initProducerIdApi,
     saslHandshakeApi,
     saslAuthenticateApi,
