@@ -2,12 +2,24 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   ApiKey,
   ErrorCode,
+  defaultConsumerGroupHeartbeatRequest,
+  defaultJoinGroupRequest,
+  defaultOffsetCommitRequest,
   type ConsumerGroupDescribeResponse,
+  type ConsumerGroupHeartbeatResponse,
+  type DescribeGroupsResponse,
+  type JoinGroupResponse,
   type ListGroupsResponse,
+  type OffsetCommitResponse,
 } from "@streambed/protocol";
+import type { Consumer as KafkaJsConsumer } from "kafkajs";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { createTopic, kafkaClient } from "./support/kafkajs-admin.ts";
-import { startKip848Member, type ConsumedRecord } from "./support/kip848-member.ts";
+import {
+  startKip848Member,
+  type ConsumedRecord,
+  type Kip848Member,
+} from "./support/kip848-member.ts";
 import { RawKafkaClient } from "./support/raw-kafka-client.ts";
 import { startTestAgent, tempBucket, type TestAgent } from "./support/test-agents.ts";
 
@@ -111,5 +123,214 @@ describe("KIP-848 consumer groups (group.protocol=consumer, @platformatic/kafka)
     } finally {
       await member.stop();
     }
+  });
+
+  it("under member churn (1 -> 3 -> 2 -> 3 -> 1) with records flowing, beside a KafkaJS classic group: none lost, none twice, no partition held by two members", async () => {
+    const topic = "kip848-churn";
+    const partitions = 12;
+    await createTopic(agent.bootstrap, topic, partitions);
+    const kip848: ConsumedRecord[] = [];
+    const classic: { partition: number; offset: bigint }[] = [];
+
+    // The classic group: two KafkaJS members on the same topic, in another group.
+    const kafka = kafkaClient(agent.bootstrap, "classic-side");
+    const classicMembers: KafkaJsConsumer[] = [];
+    for (let i = 0; i < 2; i++) {
+      const consumer = kafka.consumer({ groupId: "classic-app", heartbeatInterval: 300 });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ partition, message }) =>
+          void classic.push({ partition, offset: BigInt(message.offset) }),
+      });
+      classicMembers.push(consumer);
+    }
+
+    const producer = kafkaClient(agent.bootstrap).producer();
+    await producer.connect();
+    let sent = 0;
+    let producing = true;
+    const production = (async () => {
+      while (producing) {
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: Array.from({ length: partitions }, (_, p) => ({
+            partition: p,
+            value: `r${sent}`,
+          })),
+        });
+        sent += partitions;
+        await sleep(50);
+      }
+    })();
+
+    // Two members never hold the same partition, as ConsumerGroupDescribe shows it throughout.
+    const overlaps: string[] = [];
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const { groups } = await describeGroup("kip848-app");
+        const holders = new Map<string, string>();
+        for (const m of groups[0]?.members ?? []) {
+          for (const tp of m.assignment.topicPartitions) {
+            for (const p of tp.partitions) {
+              const key = `${tp.topicName}:${p}`;
+              if (holders.has(key)) overlaps.push(`${key} ${holders.get(key)} ${m.memberId}`);
+              holders.set(key, m.memberId);
+            }
+          }
+        }
+        await sleep(50);
+      }
+    })();
+
+    const members = new Map<string, Kip848Member>();
+    const start = async (name: string) =>
+      members.set(
+        name,
+        await startKip848Member({
+          bootstrap: agent.bootstrap,
+          groupId: "kip848-app",
+          topics: [topic],
+          name,
+          onRecord: (r) => kip848.push(r),
+        }),
+      );
+    const stop = async (name: string) => {
+      await members.get(name)!.stop();
+      members.delete(name);
+    };
+    /** Waits until the live members hold every partition, evenly. */
+    const settled = () =>
+      expect
+        .poll(
+          () => {
+            const counts = [...members.values()].map((m) => m.assignedCount());
+            return (
+              counts.reduce((a, b) => a + b, 0) === partitions &&
+              Math.max(...counts) - Math.min(...counts) <= 1
+            );
+          },
+          { timeout: 20_000, interval: 100 },
+        )
+        .toBe(true);
+
+    await start("m1");
+    await settled();
+    await start("m2");
+    await start("m3");
+    await settled();
+    await stop("m1");
+    await settled();
+    await start("m4");
+    await settled();
+    await stop("m2");
+    await stop("m3");
+    await settled();
+    producing = false;
+    await production;
+    await producer.disconnect();
+
+    await expect.poll(() => kip848.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(sent);
+    await expect.poll(() => classic.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(sent);
+    watching = false;
+    await watcher;
+    expect(overlaps).toEqual([]);
+    const perPartition = sent / partitions;
+    expectExactlyOnce(kip848, partitions, perPartition);
+    expectExactlyOnce(
+      classic.map((c) => ({ ...c, member: "", topic })),
+      partitions,
+      perPartition,
+    );
+
+    // Each protocol keeps its group id from the other.
+    const join = await raw.request<JoinGroupResponse>(ApiKey.JoinGroup, 5, {
+      ...defaultJoinGroupRequest(),
+      groupId: "kip848-app",
+      sessionTimeoutMs: 10_000,
+      rebalanceTimeoutMs: 10_000,
+      memberId: "",
+      protocolType: "consumer",
+      protocols: [{ name: "range", metadata: Buffer.alloc(0) }],
+    });
+    expect(join.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    const heartbeat = await raw.request<ConsumerGroupHeartbeatResponse>(
+      ApiKey.ConsumerGroupHeartbeat,
+      1,
+      {
+        ...defaultConsumerGroupHeartbeatRequest(),
+        groupId: "classic-app",
+        memberId: "a-new-member",
+        memberEpoch: 0,
+        rebalanceTimeoutMs: 10_000,
+        subscribedTopicNames: [topic],
+        topicPartitions: [],
+      },
+    );
+    expect(heartbeat.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
+
+    // ListGroups v5 filters by type; DescribeGroups (classic) does not describe a consumer group.
+    const listed = async (typesFilter: string[]) =>
+      (
+        await raw.request<ListGroupsResponse>(ApiKey.ListGroups, 5, {
+          statesFilter: [],
+          typesFilter,
+        })
+      ).groups
+        .map((g) => `${g.groupId}:${g.groupType}:${g.groupState}`)
+        .sort();
+    expect(await listed([])).toEqual([
+      "classic-app:classic:Stable",
+      "kip848-app:consumer:Stable",
+      "kip848-single:consumer:Empty",
+    ]);
+    expect(await listed(["consumer"])).toEqual([
+      "kip848-app:consumer:Stable",
+      "kip848-single:consumer:Empty",
+    ]);
+    expect(await listed(["classic"])).toEqual(["classic-app:classic:Stable"]);
+    const described = await raw.request<DescribeGroupsResponse>(ApiKey.DescribeGroups, 5, {
+      groups: ["kip848-app"],
+      includeAuthorizedOperations: false,
+    });
+    expect(described.groups[0]!.groupState).toBe("Dead");
+
+    // OffsetCommit carries the member epoch: an old one is STALE_MEMBER_EPOCH.
+    const [last] = [...members.values()];
+    const { groups } = await describeGroup("kip848-app");
+    const member = groups[0]!.members[0]!;
+    expect(member.memberId).toBe(last!.consumer.memberId);
+    const commit = (memberId: string, epoch: number) =>
+      raw.request<OffsetCommitResponse>(ApiKey.OffsetCommit, 9, {
+        ...defaultOffsetCommitRequest(),
+        groupId: "kip848-app",
+        memberId,
+        generationIdOrMemberEpoch: epoch,
+        topics: [
+          {
+            name: topic,
+            partitions: [
+              {
+                partitionIndex: 0,
+                committedOffset: 0n,
+                committedLeaderEpoch: -1,
+                commitTimestamp: -1n,
+                committedMetadata: null,
+              },
+            ],
+          },
+        ],
+      });
+    expect(
+      (await commit(member.memberId, member.memberEpoch - 1)).topics[0]!.partitions[0]!.errorCode,
+    ).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    expect((await commit("stranger", member.memberEpoch)).topics[0]!.partitions[0]!.errorCode).toBe(
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
+
+    for (const m of members.values()) await m.stop();
+    for (const c of classicMembers) await c.disconnect();
   });
 });

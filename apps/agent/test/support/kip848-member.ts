@@ -18,9 +18,11 @@ export interface Kip848Member {
 
 /**
  * A real KIP-848 member (@platformatic/kafka with group.protocol=consumer): it consumes from the
- * committed offsets and commits each record after handling it. Records the client had fetched
- * before a partition was revoked are dropped, as the Java consumer does, so a record is handled
- * only by the partition's current owner.
+ * committed offsets and commits each record after handling it. Like the Java consumer, it drops
+ * records the client had fetched before their partition was revoked, and keeps its position in
+ * the partitions it retains: @platformatic/kafka re-reads the committed offsets of all its
+ * partitions at every assignment change, and would hand a record whose commit was still in
+ * flight to the same member again.
  */
 export async function startKip848Member(options: {
   bootstrap: string;
@@ -38,9 +40,8 @@ export async function startKip848Member(options: {
     groupProtocol: "consumer",
     ...(options.assignor ? { groupRemoteAssignor: options.assignor } : {}),
     ...(options.instanceId ? { groupInstanceId: options.instanceId } : {}),
-    // The client checks rebalanceTimeout >= sessionTimeout (a classic-protocol setting).
-    sessionTimeout: 20_000,
-    rebalanceTimeout: 20_000,
+    // The client checks rebalanceTimeout >= its (classic) session timeout, 60 s by default.
+    rebalanceTimeout: 60_000,
     deserializers: stringDeserializers,
     retries: 10,
     retryDelay: 200,
@@ -54,9 +55,15 @@ export async function startKip848Member(options: {
   });
   const owns = (topic: string, partition: number) =>
     (consumer.assignments ?? []).some((a) => a.topic === topic && a.partitions.includes(partition));
+  // Next offset to handle per partition. A partition that comes back later has a committed
+  // offset at or past this, so nothing below it is ever this member's to handle again.
+  const positions = new Map<string, bigint>();
   const loop = (async () => {
     for await (const message of stream) {
       if (!owns(message.topic, message.partition)) continue;
+      const key = `${message.topic}:${message.partition}`;
+      if (message.offset < (positions.get(key) ?? 0n)) continue;
+      positions.set(key, message.offset + 1n);
       options.onRecord?.({
         member: options.name,
         topic: message.topic,
