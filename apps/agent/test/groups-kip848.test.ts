@@ -333,4 +333,35 @@ describe("KIP-848 consumer groups (group.protocol=consumer, @platformatic/kafka)
     for (const m of members.values()) await m.stop();
     for (const c of classicMembers) await c.disconnect();
   });
+
+  it("members joining at once form one group, with the range assignor they ask for", async () => {
+    const topic = "kip848-together";
+    await createTopic(agent.bootstrap, topic, 6);
+    const members = await Promise.all(
+      ["t1", "t2", "t3"].map((name) =>
+        startKip848Member({
+          bootstrap: agent.bootstrap,
+          groupId: "kip848-together",
+          topics: [topic],
+          name,
+          assignor: "range",
+        }),
+      ),
+    );
+    try {
+      await expect
+        .poll(() => members.map((m) => m.assignedCount()), { timeout: 20_000 })
+        .toEqual([2, 2, 2]);
+      const { groups } = await describeGroup("kip848-together");
+      expect(groups[0]!.assignorName).toBe("range");
+      expect(groups[0]!.members).toHaveLength(3);
+      // Range: contiguous partitions per member.
+      const ranges = groups[0]!.members
+        .map((m) => m.assignment.topicPartitions[0]!.partitions.join(","))
+        .sort();
+      expect(ranges).toEqual(["0,1", "2,3", "4,5"]);
+    } finally {
+      await Promise.all(members.map((m) => m.stop()));
+    }
+  });
 });

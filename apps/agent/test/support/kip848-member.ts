@@ -1,5 +1,26 @@
 import { Consumer, stringDeserializers } from "@platformatic/kafka";
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The Java consumer retries a commit refused with STALE_MEMBER_EPOCH once its heartbeat brought
+ * the new epoch (a commit sent just before an epoch change arrives after it); so does this.
+ */
+async function commitWithRetry(commit: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await commit();
+    } catch (err) {
+      const stale = (err as { findBy?: (key: string, value: string) => unknown }).findBy?.(
+        "apiId",
+        "STALE_MEMBER_EPOCH",
+      );
+      if (!stale || attempt >= 20) throw err;
+      await sleep(50);
+    }
+  }
+}
+
 /** A record as a KIP-848 member consumed it. */
 export interface ConsumedRecord {
   member: string;
@@ -70,7 +91,7 @@ export async function startKip848Member(options: {
         partition: message.partition,
         offset: message.offset,
       });
-      await message.commit();
+      await commitWithRetry(() => message.commit() as Promise<void>);
     }
   })();
   return {

@@ -55,6 +55,7 @@ const groupKey = (clusterId: string, groupId: string) => `${clusterId}\u0000${gr
 export class ConsumerGroupCoordinator {
   private readonly groups = new Map<string, Promise<ConsumerGroup | null>>();
   private readonly persisting = new Map<string, Promise<void>>();
+  private readonly queues = new Map<string, Promise<void>>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: ConsumerGroupCoordinatorOptions) {
@@ -71,17 +72,12 @@ export class ConsumerGroupCoordinator {
       await this.unload(groupKey(clusterId, groupId));
       return { error: "NOT_COORDINATOR", message: null };
     }
-    let group = await this.loaded(clusterId, groupId);
-    if (!group) {
-      if (req.memberEpoch !== 0) return { error: "UNKNOWN_MEMBER_ID", message: null };
-      if (await this.options.classicGroupActive(clusterId, groupId))
-        return { error: "GROUP_ID_NOT_FOUND", message: `group ${groupId} is not a consumer group` };
-      group = this.create(clusterId, groupId);
-    }
-    const topics = await this.resolveTopics(clusterId, group, req);
-    // The group may have been unloaded or replaced while topics were read: use the current one.
-    const current = await this.loaded(clusterId, groupId);
-    return (current ?? group).heartbeat(req, topics);
+    return this.serialized(clusterId, groupId, async () => {
+      const group =
+        (await this.loaded(clusterId, groupId)) ?? (await this.created(clusterId, groupId, req));
+      if ("error" in group) return group;
+      return group.heartbeat(req, await this.resolveTopics(clusterId, group, req));
+    });
   }
 
   async describe(clusterId: string, groupId: string): Promise<ConsumerGroupDescription> {
@@ -143,20 +139,24 @@ export class ConsumerGroupCoordinator {
    */
   async yieldToClassic(clusterId: string, groupId: string): Promise<ConsumerGroupError | null> {
     if (!(await this.options.isCoordinator(clusterId, groupId))) return null;
-    const group = await this.loaded(clusterId, groupId);
-    if (!group) return null;
-    if (!group.isEmpty) return "INCONSISTENT_GROUP_PROTOCOL";
-    await this.remove(clusterId, groupId);
-    return null;
+    return this.serialized(clusterId, groupId, async () => {
+      const group = await this.loaded(clusterId, groupId);
+      if (!group) return null;
+      if (!group.isEmpty) return "INCONSISTENT_GROUP_PROTOCOL";
+      await this.remove(clusterId, groupId);
+      return null;
+    });
   }
 
   /** Deletes an empty consumer group (DeleteGroups); offsets are the caller's to delete. */
   async deleteGroup(clusterId: string, groupId: string): Promise<ConsumerGroupError | null> {
-    const group = await this.loaded(clusterId, groupId);
-    if (!group) return "GROUP_ID_NOT_FOUND";
-    if (!group.isEmpty) return "NON_EMPTY_GROUP";
-    await this.remove(clusterId, groupId);
-    return null;
+    return this.serialized(clusterId, groupId, async () => {
+      const group = await this.loaded(clusterId, groupId);
+      if (!group) return "GROUP_ID_NOT_FOUND";
+      if (!group.isEmpty) return "NON_EMPTY_GROUP";
+      await this.remove(clusterId, groupId);
+      return null;
+    });
   }
 
   /** Consumer groups this agent coordinates (clients ask every broker and merge). */
@@ -224,6 +224,36 @@ export class ConsumerGroupCoordinator {
       this.options.timers,
       this.hooks(clusterId),
     );
+  }
+
+  /** A new group for a joining member, unless a classic group with members has the id. */
+  private async created(
+    clusterId: string,
+    groupId: string,
+    req: HeartbeatRequest,
+  ): Promise<ConsumerGroup | HeartbeatResult> {
+    if (req.memberEpoch !== 0) return { error: "UNKNOWN_MEMBER_ID", message: null };
+    if (await this.options.classicGroupActive(clusterId, groupId))
+      return { error: "GROUP_ID_NOT_FOUND", message: `group ${groupId} is not a consumer group` };
+    return this.create(clusterId, groupId);
+  }
+
+  /**
+   * Runs the operations that change one group one after another: a heartbeat reads topics (and
+   * may create the group) before it changes the group, and two must not interleave there.
+   */
+  private serialized<T>(clusterId: string, groupId: string, op: () => Promise<T>): Promise<T> {
+    const key = groupKey(clusterId, groupId);
+    const result = (this.queues.get(key) ?? Promise.resolve()).then(op);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, settled);
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
+    return result;
   }
 
   private create(clusterId: string, groupId: string): ConsumerGroup {

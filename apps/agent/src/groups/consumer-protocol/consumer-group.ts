@@ -179,11 +179,15 @@ export class ConsumerGroup {
     };
   }
 
-  /** OffsetCommit/OffsetFetch by a member must carry its current epoch (KIP-848). */
+  /**
+   * OffsetCommit/OffsetFetch by a member must carry its current epoch (KIP-848): an older one is
+   * STALE_MEMBER_EPOCH (the member retries after its next heartbeat), a newer one is fenced.
+   */
   validateMemberEpoch(memberId: string, memberEpoch: number): ConsumerGroupError | null {
     const member = this.members.get(memberId);
     if (!member) return "UNKNOWN_MEMBER_ID";
-    if (memberEpoch !== member.memberEpoch) return "STALE_MEMBER_EPOCH";
+    if (memberEpoch > member.memberEpoch) return "FENCED_MEMBER_EPOCH";
+    if (memberEpoch < member.memberEpoch) return "STALE_MEMBER_EPOCH";
     return null;
   }
 
