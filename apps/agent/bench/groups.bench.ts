@@ -4,12 +4,17 @@
  *   - end-to-end latency (send -> eachMessage) p50/p99 at a steady rate;
  *   - rebalance time of a 3-member group with the initial rebalance delay at 0: from the third
  *     member's start until all three hold their share of the partitions (several rounds).
+ *   - KIP-848 (group.protocol=consumer, @platformatic/kafka) against classic (KafkaJS) in the
+ *     same run: a 3-member group grows to 6 and shrinks back to 3; each step is timed from the
+ *     change until every member holds its share (4, 2, then 4 of 12 partitions).
  * KafkaJS heartbeats between fetches, so its members notice a rebalance only when their long poll
- * returns: the consumers use maxWaitTimeInMs = heartbeat interval = 1 s.
+ * returns: the consumers use maxWaitTimeInMs = heartbeat interval = 1 s. KIP-848 members
+ * heartbeat at the interval the agent gives them, also 1 s here.
  */
 import { Kafka, logLevel, type Consumer } from "kafkajs";
 import { createTestDatabase, startTestPostgres } from "@streambed/db/testing";
 import { parseConfig } from "../src/config.ts";
+import { startKip848Member, type Kip848Member } from "../test/support/kip848-member.ts";
 import { startChildAgent, tempBucket } from "../test/support/test-agents.ts";
 
 const LATENCY_SECONDS = 10;
@@ -118,6 +123,87 @@ async function rebalanceTimes(kafka: Kafka): Promise<number[]> {
   return times.sort((a, b) => a - b);
 }
 
+const GROW_SHRINK_ROUNDS = Number(process.env.GROW_SHRINK_ROUNDS ?? 3);
+
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await sleep(5);
+}
+
+/** Milliseconds for 3 -> 6 and 6 -> 3 members of a classic (KafkaJS) group on 12 partitions. */
+async function classicGrowShrink(kafka: Kafka, topic: string, round: number): Promise<number[]> {
+  const groupId = `bench-classic-${round}`;
+  const shares = new Map<string, { count: number; at: number }>();
+  const holds = (names: string[], count: number, since: number) =>
+    names.every((m) => shares.get(m)?.count === count && shares.get(m)!.at >= since);
+  const first = ["c1", "c2", "c3"];
+  const second = ["c4", "c5", "c6"];
+  const members = new Map<string, Consumer>();
+  for (const name of first)
+    members.set(name, await startMember(kafka, groupId, topic, name, shares));
+  await until(() => holds(first, 4, 0));
+  const grow = Date.now();
+  for (const name of second)
+    members.set(name, await startMember(kafka, groupId, topic, name, shares));
+  await until(() => holds([...first, ...second], 2, grow));
+  const grown = Date.now() - grow;
+  const shrink = Date.now();
+  await Promise.all(second.map((name) => members.get(name)!.disconnect()));
+  await until(() => holds(first, 4, shrink));
+  const shrunk = Date.now() - shrink;
+  await Promise.all(first.map((name) => members.get(name)!.disconnect()));
+  return [grown, shrunk];
+}
+
+/** The same for a KIP-848 group (@platformatic/kafka, group.protocol=consumer). */
+async function kip848GrowShrink(
+  bootstrap: string,
+  topic: string,
+  round: number,
+): Promise<number[]> {
+  const groupId = `bench-kip848-${round}`;
+  const start = (name: string) => startKip848Member({ bootstrap, groupId, topics: [topic], name });
+  const holds = (members: Kip848Member[], count: number) =>
+    members.every((m) => m.assignedCount() === count);
+  const first = await Promise.all(["k1", "k2", "k3"].map(start));
+  await until(() => holds(first, 4));
+  const grow = Date.now();
+  const second = await Promise.all(["k4", "k5", "k6"].map(start));
+  await until(() => holds([...first, ...second], 2));
+  const grown = Date.now() - grow;
+  const shrink = Date.now();
+  await Promise.all(second.map((m) => m.stop()));
+  await until(() => holds(first, 4));
+  const shrunk = Date.now() - shrink;
+  await Promise.all(first.map((m) => m.stop()));
+  return [grown, shrunk];
+}
+
+async function growShrink(kafka: Kafka, bootstrap: string) {
+  const topic = "bench-grow-shrink";
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 12 }] });
+  await admin.disconnect();
+  const times = { classic: [[], []] as number[][], kip848: [[], []] as number[][] };
+  // Alternating, so both protocols see the same machine load.
+  for (let round = 0; round < GROW_SHRINK_ROUNDS; round++) {
+    const c = await classicGrowShrink(kafka, topic, round);
+    const k = await kip848GrowShrink(bootstrap, topic, round);
+    c.forEach((ms, i) => times.classic[i]!.push(ms));
+    k.forEach((ms, i) => times.kip848[i]!.push(ms));
+  }
+  const summary = (ms: number[]) => {
+    const sorted = [...ms].sort((a, b) => a - b);
+    return `median ${percentile(sorted, 50)} ms, max ${sorted.at(-1)} ms`;
+  };
+  for (const [protocol, [grown, shrunk]] of Object.entries(times)) {
+    console.log(
+      `${protocol} group 3 -> 6 -> 3 members (12 partitions, heartbeat ${HEARTBEAT_INTERVAL_MS} ms, ${GROW_SHRINK_ROUNDS} rounds): ` +
+        `3 -> 6 ${summary(grown!)}; 6 -> 3 ${summary(shrunk!)}`,
+    );
+  }
+}
+
 const postgres = await startTestPostgres();
 const db = await createTestDatabase(postgres.adminUrl);
 const bucket = await tempBucket();
@@ -125,7 +211,12 @@ const agent = await startChildAgent({
   databaseUrl: db.url,
   bucketUrl: bucket.url,
   clusterId: "bench",
-  extra: ["--group-initial-rebalance-delay-ms", "0"],
+  extra: [
+    "--group-initial-rebalance-delay-ms",
+    "0",
+    "--group-consumer-heartbeat-interval-ms",
+    String(HEARTBEAT_INTERVAL_MS),
+  ],
 });
 const defaults = parseConfig(["--database-url", db.url, "--bucket-url", bucket.url], {});
 const batchTimeoutMs = defaults.help ? 0 : defaults.config.batchTimeoutMs;
@@ -146,6 +237,7 @@ try {
     `3-member rebalance (12 partitions, initial delay 0, heartbeat ${HEARTBEAT_INTERVAL_MS} ms): ` +
       `median ${percentile(times, 50)} ms, max ${times.at(-1)} ms over ${times.length} rounds (target < 3000 ms after the last join)`,
   );
+  await growShrink(kafka, agent.bootstrap);
 } finally {
   await agent.kill("SIGTERM");
   await db.drop();

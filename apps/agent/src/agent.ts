@@ -14,7 +14,9 @@ import { FetchReader } from "./fetch/fetch-reader.ts";
 import { IndexRowCache } from "./fetch/index-row-cache.ts";
 import { PartitionHeadCache } from "./fetch/partition-heads.ts";
 import { PeerBlockClient } from "./fetch/peer-blocks.ts";
+import { ConsumerGroupCoordinator } from "./groups/consumer-protocol/consumer-group-coordinator.ts";
 import { GroupCoordinator } from "./groups/group-coordinator.ts";
+import { defaultConsumerGroupSettings } from "./groups/consumer-protocol/consumer-group-types.ts";
 import { defaultGroupSettings, realTimers } from "./groups/group-types.ts";
 import { AgentHttpServer } from "./http/http-server.ts";
 import { AgentMetrics } from "./http/metrics.ts";
@@ -151,6 +153,26 @@ export async function startAgent(
     newMemberId: (clientId) => `${clientId}-${randomUUID()}`,
     logger,
   });
+  const topics = new TopicLookup(metadata);
+  const consumerGroups = new ConsumerGroupCoordinator({
+    store: metadata.consumerGroups,
+    offsets: metadata.groups,
+    isCoordinator: async (clusterId, groupId) =>
+      (await groups.coordinatorOf(clusterId, groupId)).id === registry.self.id,
+    classicGroupActive: async (clusterId, groupId) => {
+      const classic = await groups.describe(clusterId, groupId);
+      return classic.error === null && classic.snapshot.members.length > 0;
+    },
+    topicsByName: (clusterId, names) => topics.getMany(clusterId, names),
+    allTopics: (clusterId) => metadata.listTopics(clusterId),
+    settings: {
+      ...defaultConsumerGroupSettings,
+      heartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
+      sessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
+    },
+    timers: realTimers,
+    logger,
+  });
 
   const transactions = new TransactionCoordinator({
     store: metadata.transactions,
@@ -197,9 +219,10 @@ export async function startAgent(
       heads,
       blocks,
       clusterSettings: new ClusterSettingsReader(metadata.controlPlane),
-      topics: new TopicLookup(metadata),
+      topics,
       metrics,
       groups,
+      consumerGroups,
       producerIds: metadata.producers,
       transactions,
       admin: metadata.admin,
@@ -343,6 +366,7 @@ export async function startAgent(
         await transactionTimeouts?.stop();
         await kafkaServer.close();
         await groups.close();
+        await consumerGroups.close();
         await produceBuffer.flushAndClose();
         await clusterMetrics?.stop();
         await reporting
@@ -389,6 +413,7 @@ export async function startAgent(
       heads.close(),
       acls.close(),
       groups.close(),
+      consumerGroups.close(),
     ]);
     await metadata.close().catch(() => undefined);
     await pool.end().catch(() => undefined);

@@ -50,6 +50,10 @@ export interface AgentConfig {
   logLevel: LogLevel;
   /** Kafka's group.initial.rebalance.delay.ms: a new group waits this long for more members. */
   groupInitialRebalanceDelayMs: number;
+  /** Kafka's group.consumer.heartbeat.interval.ms: how often KIP-848 members heartbeat. */
+  groupConsumerHeartbeatIntervalMs: number;
+  /** Kafka's group.consumer.session.timeout.ms: a KIP-848 member silent this long is removed. */
+  groupConsumerSessionTimeoutMs: number;
   /** Agents with the jobs role apply retention and delete unreferenced objects this often. */
   retentionCheckIntervalMs: number;
   /** An object no longer referenced is deleted this long after (fetches already under way finish). */
@@ -244,6 +248,18 @@ const options = {
     env: ["STREAMBED_GROUP_INITIAL_REBALANCE_DELAY_MS"],
     help: "how long the first rebalance of an empty consumer group waits for more members",
     defaultText: "3000",
+  },
+  groupConsumerHeartbeatIntervalMs: {
+    flag: "group-consumer-heartbeat-interval-ms",
+    env: ["STREAMBED_GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS"],
+    help: "how often members of KIP-848 consumer groups (group.protocol=consumer) heartbeat",
+    defaultText: "5000",
+  },
+  groupConsumerSessionTimeoutMs: {
+    flag: "group-consumer-session-timeout-ms",
+    env: ["STREAMBED_GROUP_CONSUMER_SESSION_TIMEOUT_MS"],
+    help: "a member of a KIP-848 consumer group that does not heartbeat for this long is removed",
+    defaultText: "45000",
   },
   retentionCheckIntervalMs: {
     flag: "retention-check-interval-ms",
@@ -441,6 +457,8 @@ const schema = z
     fetchSessionCacheSlots: positiveInt.default(1000),
     logLevel: z.enum(logLevels).default("info"),
     groupInitialRebalanceDelayMs: z.coerce.number().int().min(0).default(3000),
+    groupConsumerHeartbeatIntervalMs: positiveInt.default(5000),
+    groupConsumerSessionTimeoutMs: positiveInt.default(45_000),
     retentionCheckIntervalMs: positiveInt.default(60_000),
     objectDeletionGraceMs: z.coerce.number().int().min(0).default(60_000),
     compactionL1TargetBytes: positiveInt.default(256 * MiB),

@@ -5,9 +5,21 @@ import {
   type DeleteGroupsRequest,
   type DeleteGroupsResponse,
 } from "@streambed/protocol";
-import { defineApi } from "../server/api-handler.ts";
+import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { groupErrorCode } from "../groups/group-errors.ts";
 import { access } from "../acl/authorize.ts";
+
+/** A KIP-848 consumer group must be empty; then its offsets go as a classic group's do. */
+async function deleteGroup(ctx: RequestContext, groupId: string) {
+  const { clusterId } = ctx.connection;
+  if (!(await ctx.services.consumerGroups.isConsumerGroup(clusterId, groupId)))
+    return ctx.services.groups.deleteGroup(clusterId, groupId);
+  const error = await ctx.services.consumerGroups.deleteGroup(clusterId, groupId);
+  if (error) return error;
+  const offsets = await ctx.services.groups.deleteGroup(clusterId, groupId);
+  // No offsets and no classic row: the consumer group row was all there was.
+  return offsets === "GROUP_ID_NOT_FOUND" ? null : offsets;
+}
 
 export const deleteGroupsApi = defineApi<DeleteGroupsRequest, DeleteGroupsResponse>({
   apiKey: ApiKey.DeleteGroups,
@@ -23,9 +35,7 @@ export const deleteGroupsApi = defineApi<DeleteGroupsRequest, DeleteGroupsRespon
             ? ErrorCode.INVALID_GROUP_ID
             : !acl.allows("DELETE", "GROUP", groupId)
               ? ErrorCode.GROUP_AUTHORIZATION_FAILED
-              : groupErrorCode(
-                  await ctx.services.groups.deleteGroup(ctx.connection.clusterId, groupId),
-                ),
+              : groupErrorCode(await deleteGroup(ctx, groupId)),
       })),
     );
     return { ...defaultDeleteGroupsResponse(), results };

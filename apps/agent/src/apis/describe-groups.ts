@@ -34,6 +34,9 @@ async function describe(
 ): Promise<DescribeGroupsResponseDescribedGroup> {
   if (!(await access(ctx)).allows("DESCRIBE", "GROUP", groupId))
     return emptyGroup(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+  // A KIP-848 consumer group is not a classic group (ConsumerGroupDescribe describes it).
+  if (await ctx.services.consumerGroups.isConsumerGroup(ctx.connection.clusterId, groupId))
+    return emptyGroup(groupId, ErrorCode.NONE, "Dead");
   const result = await ctx.services.groups.describe(ctx.connection.clusterId, groupId);
   // Before v6 an unknown group is described as Dead without an error.
   if (result.error === "GROUP_ID_NOT_FOUND") return emptyGroup(groupId, ErrorCode.NONE, "Dead");

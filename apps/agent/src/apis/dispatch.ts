@@ -29,6 +29,8 @@ import { fetchApi } from "./fetch.ts";
 import { listOffsetsApi } from "./list-offsets.ts";
 import { metadataApi } from "./metadata.ts";
 import { produceApi } from "./produce.ts";
+import { consumerGroupDescribeApi } from "./consumer-group-describe.ts";
+import { consumerGroupHeartbeatApi } from "./consumer-group-heartbeat.ts";
 import { deleteGroupsApi } from "./delete-groups.ts";
 import { describeGroupsApi } from "./describe-groups.ts";
 import { findCoordinatorApi } from "./find-coordinator.ts";
@@ -88,6 +90,8 @@ export const dispatchTable: DispatchTable = new Map(
     describeGroupsApi,
     listGroupsApi,
     deleteGroupsApi,
+    consumerGroupHeartbeatApi,
+    consumerGroupDescribeApi,
     initProducerIdApi,
     // Transactions (state in the metadata store: any agent coordinates any transactional id).
     addPartitionsToTxnApi,

@@ -18,6 +18,12 @@ export const joinGroupApi = defineApi<JoinGroupRequest, JoinGroupResponse>({
     if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
     if (!(await access(ctx)).allows("READ", "GROUP", request.groupId))
       return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
+    // A KIP-848 consumer group with members keeps its id (INCONSISTENT_GROUP_PROTOCOL).
+    const taken = await ctx.services.consumerGroups.yieldToClassic(
+      ctx.connection.clusterId,
+      request.groupId,
+    );
+    if (taken) return this.errorResponse(request, groupErrorCode(taken), ctx);
     const result = await ctx.services.groups.join(ctx.connection.clusterId, request.groupId, {
       memberId: request.memberId,
       groupInstanceId: request.groupInstanceId,

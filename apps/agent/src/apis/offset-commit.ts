@@ -55,16 +55,25 @@ export const offsetCommitApi = defineApi<OffsetCommitRequest, OffsetCommitRespon
             metadata: p.committedMetadata,
           })),
       );
-    const error = await ctx.services.groups.commitOffsets(
-      ctx.connection.clusterId,
-      request.groupId,
-      {
-        memberId: request.memberId,
-        groupInstanceId: request.groupInstanceId,
-        generationId: request.generationIdOrMemberEpoch,
-      },
-      offsets,
-    );
+    const { clusterId } = ctx.connection;
+    // A KIP-848 consumer group checks the member epoch instead of a generation.
+    const error = (await ctx.services.consumerGroups.isConsumerGroup(clusterId, request.groupId))
+      ? await ctx.services.consumerGroups.commitOffsets(
+          clusterId,
+          request.groupId,
+          { memberId: request.memberId, memberEpoch: request.generationIdOrMemberEpoch },
+          offsets,
+        )
+      : await ctx.services.groups.commitOffsets(
+          clusterId,
+          request.groupId,
+          {
+            memberId: request.memberId,
+            groupInstanceId: request.groupInstanceId,
+            generationId: request.generationIdOrMemberEpoch,
+          },
+          offsets,
+        );
     return everyPartition(request, (metadata, topic) =>
       !readable(topic)
         ? ErrorCode.TOPIC_AUTHORIZATION_FAILED

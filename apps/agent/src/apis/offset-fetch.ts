@@ -58,12 +58,23 @@ async function fetchGroup(
   groupId: string,
   wanted: WantedTopics,
   ctx: RequestContext,
+  member: { memberId: string | null; memberEpoch: number } = { memberId: null, memberEpoch: -1 },
 ): Promise<{ errorCode: number; topics: OffsetFetchResponseTopics[] }> {
   if (groupId === "") return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
   const acl = await access(ctx);
   if (!acl.allows("DESCRIBE", "GROUP", groupId))
     return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
   const describable = (topic: string) => acl.allows("DESCRIBE", "TOPIC", topic);
+  // v9: a member of a KIP-848 consumer group gives its epoch (STALE_MEMBER_EPOCH when behind).
+  if (member.memberId !== null && member.memberEpoch >= 0) {
+    const stale = await ctx.services.consumerGroups.validateMember(
+      ctx.connection.clusterId,
+      groupId,
+      member.memberId,
+      member.memberEpoch,
+    );
+    if (stale) return { errorCode: groupErrorCode(stale), topics: [] };
+  }
   // require_stable concerns pending transactional offsets, which do not exist before transactions.
   const committed = await ctx.services.groups.fetchOffsets(
     ctx.connection.clusterId,
@@ -98,7 +109,7 @@ export const offsetFetchApi = defineApi<OffsetFetchRequest, OffsetFetchResponse>
       const groups = await Promise.all(
         request.groups.map(async (g) => ({
           groupId: g.groupId,
-          ...(await fetchGroup(g.groupId, g.topics, ctx)),
+          ...(await fetchGroup(g.groupId, g.topics, ctx, g)),
         })),
       );
       return { ...defaultOffsetFetchResponse(), groups };

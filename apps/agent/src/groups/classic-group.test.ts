@@ -1,35 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ClassicGroup } from "./classic-group.ts";
-import type { GroupSnapshot, JoinRequest, JoinResult, Timers } from "./group-types.ts";
+import { ManualTimers } from "./manual-timers.ts";
+import type { GroupSnapshot, JoinRequest, JoinResult } from "./group-types.ts";
 import { defaultGroupSettings } from "./group-types.ts";
-
-/** Timers driven by hand: `advance(ms)` fires everything due, in order. */
-class ManualTimers implements Timers {
-  now = 0;
-  private seq = 0;
-  private readonly due = new Map<number, { at: number; fn: () => void }>();
-  set(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.due.set(id, { at: this.now + ms, fn });
-    return id;
-  }
-  clear(handle: unknown): void {
-    this.due.delete(handle as number);
-  }
-  advance(ms: number): void {
-    const end = this.now + ms;
-    for (;;) {
-      const next = [...this.due.entries()]
-        .filter(([, t]) => t.at <= end)
-        .sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
-      if (!next) break;
-      this.due.delete(next[0]);
-      this.now = next[1].at;
-      next[1].fn();
-    }
-    this.now = end;
-  }
-}
 
 function setup(initialRebalanceDelayMs = 0) {
   const timers = new ManualTimers();

@@ -1,9 +1,10 @@
 import { ErrorCode } from "@streambed/protocol";
+import type { ConsumerGroupError } from "./consumer-protocol/consumer-group-types.ts";
 import type { GroupError } from "./group-types.ts";
 import type { RequestContext } from "../server/api-handler.ts";
 
 /** The wire code of a group outcome (0 for success). */
-export function groupErrorCode(error: GroupError | null): number {
+export function groupErrorCode(error: GroupError | ConsumerGroupError | null): number {
   return error === null ? ErrorCode.NONE : ErrorCode[error];
 }
 

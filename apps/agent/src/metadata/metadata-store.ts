@@ -1,3 +1,4 @@
+import type { ConsumerGroupStore } from "./consumer-group-store.ts";
 import type { ControlPlaneStore } from "./control-plane-store.ts";
 import type { GroupStore } from "./group-store.ts";
 import type { JobStore } from "./job-store.ts";
@@ -255,6 +256,8 @@ export interface MetadataStore {
 
   // Consumer groups
   readonly groups: GroupStore;
+  /** KIP-848 (group.protocol=consumer) groups; their offsets are in `groups`. */
+  readonly consumerGroups: ConsumerGroupStore;
 
   // Producer ids
   readonly producers: ProducerStore;

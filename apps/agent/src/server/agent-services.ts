@@ -8,6 +8,7 @@ import type { FetchReader } from "../fetch/fetch-reader.ts";
 import type { FetchSessionCache } from "../fetch/fetch-sessions.ts";
 import type { PartitionHeadCache } from "../fetch/partition-heads.ts";
 import type { AgentMetrics } from "../http/metrics.ts";
+import type { ConsumerGroupCoordinator } from "../groups/consumer-protocol/consumer-group-coordinator.ts";
 import type { GroupCoordinator } from "../groups/group-coordinator.ts";
 import type { AclStore } from "../metadata/acl-store.ts";
 import type { AdminStore } from "../metadata/admin-store.ts";
@@ -41,6 +42,8 @@ export interface AgentServices {
   topics: TopicLookup;
   metrics: AgentMetrics;
   groups: GroupCoordinator<LiveAgent>;
+  /** KIP-848 consumer groups (group.protocol=consumer). */
+  consumerGroups: ConsumerGroupCoordinator;
   producerIds: ProducerStore;
   /** Transactional producers' coordinator (state in the metadata store, markers via the buffer). */
   transactions: TransactionCoordinator;

@@ -19,6 +19,7 @@ import * as agents from "./agents.ts";
 import * as commit from "./commit-flush.ts";
 import { PostgresControlPlane } from "./control-plane.ts";
 import { PostgresAdminStore } from "./admin.ts";
+import { PostgresConsumerGroupStore } from "./consumer-protocol-groups.ts";
 import { PostgresGroupStore } from "./groups.ts";
 import { PostgresAclStore } from "./acls.ts";
 import { PostgresQuotaStore } from "./quotas.ts";
@@ -45,6 +46,7 @@ export class PostgresMetadataStore implements MetadataStore {
   private readonly listenerOptions: HeadListenerOptions;
   private readonly subscriptions = new Set<HeadChangeSubscription>();
   readonly groups: PostgresGroupStore;
+  readonly consumerGroups: PostgresConsumerGroupStore;
   readonly producers: PostgresProducerStore;
   readonly controlPlane: PostgresControlPlane;
   readonly jobs: PostgresJobStore;
@@ -59,6 +61,7 @@ export class PostgresMetadataStore implements MetadataStore {
     this.ownsPool = options.ownsPool ?? false;
     this.listenerOptions = options.listener ?? {};
     this.groups = new PostgresGroupStore(this.pool);
+    this.consumerGroups = new PostgresConsumerGroupStore(this.pool);
     this.producers = new PostgresProducerStore(this.pool);
     this.controlPlane = new PostgresControlPlane(this.pool);
     this.jobs = new PostgresJobStore(this.pool);
