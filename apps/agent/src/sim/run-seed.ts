@@ -50,9 +50,10 @@ export async function runSeed(seed: number): Promise<SeedOutcome> {
     metadataFaults: {
       commit: { error: rate(0.1), answerLost: rate(0.1) },
       read: { error: rate(0.05), answerLost: 0 },
+      notifyLost: rate(0.1),
     },
   };
-  const crashRate = rate(0.01);
+  const crashRate = rate(0.03);
   const agentConfig = (): SimAgentConfig => ({
     batchTimeoutMs: 1 + scheduler.int(20),
     batchMaxBytes: 100 + scheduler.int(4000),
@@ -81,6 +82,7 @@ export async function runSeed(seed: number): Promise<SeedOutcome> {
       producerId,
       topic,
       5 + scheduler.int(20),
+      20 + scheduler.int(200),
       scheduler,
       history,
       pickAgent,

@@ -42,7 +42,8 @@ interface Batch {
 
 /**
  * An idempotent producer, as Kafka clients behave: one request in flight, one batch per
- * partition in it, a failed batch retried with its sequence unchanged until it is acknowledged.
+ * partition in it, a failed or timed-out batch retried with its sequence unchanged until it is
+ * acknowledged.
  */
 export class SimProducer {
   private readonly sequences: number[];
@@ -55,6 +56,7 @@ export class SimProducer {
     private readonly producerId: bigint,
     private readonly topic: SimTopic,
     private readonly batchesToSend: number,
+    private readonly requestTimeoutMs: number,
     private readonly scheduler: SimScheduler,
     private readonly history: SimHistory,
     private readonly pickAgent: PickAgent,
@@ -95,9 +97,11 @@ export class SimProducer {
       if (batches.length === 0) return;
       let results;
       try {
-        results = await agent.produce(batches.map((b) => b.entry));
+        results = await this.withTimeout(agent.produce(batches.map((b) => b.entry)));
       } catch {
-        return; // Retriable (flush failed, connection closed): the same batches go again.
+        // Retriable (flush failed, connection closed, timed out while the agent may still
+        // commit it): the same batches go again.
+        return;
       }
       results.forEach((result, i) => {
         const batch = batches[i]!;
@@ -121,6 +125,28 @@ export class SimProducer {
     } finally {
       this.inFlight = false;
     }
+  }
+
+  /** A client's request timeout: it stops waiting, the agent carries on with the request. */
+  private withTimeout<T>(request: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = this.scheduler
+        .clockFor(`client:${this.name}`)
+        .schedule(this.requestTimeoutMs, () => {
+          this.scheduler.count("produce-request-timeout");
+          reject(new Error("request timed out"));
+        });
+      request.then(
+        (value) => {
+          timer.cancel();
+          resolve(value);
+        },
+        (error: unknown) => {
+          timer.cancel();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
   }
 
   private async newBatch(partition: number): Promise<Batch> {

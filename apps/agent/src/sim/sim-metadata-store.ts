@@ -12,7 +12,7 @@ import type {
 } from "../metadata/metadata-store.ts";
 import type { ProducerPartitionState } from "../producers/sequence-check.ts";
 import { SequenceGate } from "../producers/sequence-gate.ts";
-import type { OperationFaults, Owner, SimScheduler } from "./sim-scheduler.ts";
+import { noFaults, type OperationFaults, type Owner, type SimScheduler } from "./sim-scheduler.ts";
 
 /** What the data plane's core asks of the metadata store, and the simulation provides. */
 export type DataPlaneMetadata = Pick<
@@ -28,6 +28,8 @@ export type DataPlaneMetadata = Pick<
 export interface SimMetadataFaults {
   commit: OperationFaults;
   read: OperationFaults;
+  /** A listener's connection breaks instead of delivering a change: it resyncs on reconnect. */
+  notifyLost: number;
 }
 
 interface PartitionRow {
@@ -198,12 +200,17 @@ export class SimMetadataStore implements DataPlaneMetadata {
     };
   }
 
-  /** NOTIFY: every listening agent learns the new heads, each when the scheduler says. */
+  /**
+   * NOTIFY: every listening agent learns the new heads, each when the scheduler says; or its
+   * listener connection broke meanwhile, and it hears only that it must resync.
+   */
   private notify(heads: readonly PartitionHead[]): void {
     if (heads.length === 0) return;
     for (const [owner, handlers] of this.tables.listeners) {
-      void this.scheduler.submit(owner, "notify", { error: 0, answerLost: 0 }, () => {
-        for (const h of heads) handlers.onChange({ clusterId: this.tables.clusterId, ...h });
+      const lost = this.scheduler.faultsEnabled && this.scheduler.chance(this.faults.notifyLost);
+      void this.scheduler.submit(owner, lost ? "notify-lost" : "notify", noFaults, () => {
+        if (lost) handlers.onResync();
+        else for (const h of heads) handlers.onChange({ clusterId: this.tables.clusterId, ...h });
       });
     }
   }
