@@ -92,24 +92,27 @@ export class SimAgent {
   }
 
   produce(entries: readonly ProduceEntry[]): Promise<AppendResult[]> {
-    return this.answer(this.buffer.append(this.world.metadata.clusterId, entries));
+    return this.answer(() => this.buffer.append(this.world.metadata.clusterId, entries));
   }
 
   fetch(request: Omit<FetchRequest, "clusterId">): Promise<FetchPartitionResult[]> {
-    return this.answer(this.reader.read({ ...request, clusterId: this.world.metadata.clusterId }));
+    return this.answer(() =>
+      this.reader.read({ ...request, clusterId: this.world.metadata.clusterId }),
+    );
   }
 
   /** SIGKILL: nothing in memory survives, nothing it had sent answers, its clients are cut off. */
   crash(): void {
     this.alive = false;
-    this.world.scheduler.crash(this.owner);
     this.world.metadata.listeners.delete(this.owner);
+    this.world.scheduler.crash(this.owner);
     for (const fail of [...this.waiting]) fail(new AgentCrashedError(this.owner));
     this.waiting.clear();
   }
 
-  private answer<T>(work: Promise<T>): Promise<T> {
+  private answer<T>(request: () => Promise<T>): Promise<T> {
     if (!this.alive) return Promise.reject(new AgentCrashedError(this.owner));
+    const work = request();
     return new Promise<T>((resolve, reject) => {
       const fail = (error: Error) => reject(error);
       this.waiting.add(fail);

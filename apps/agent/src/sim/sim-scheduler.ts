@@ -58,6 +58,8 @@ export class SimScheduler {
   private timerSeq = 0;
   private readonly operations: PendingOperation[] = [];
   private readonly timers: PendingTimer[] = [];
+  /** Crashed owners: whatever they still try to start never happens. */
+  private readonly dead = new Set<Owner>();
   /** Operations completed, by label and fate: what the run exercised. */
   readonly counts = new Map<string, number>();
 
@@ -99,7 +101,7 @@ export class SimScheduler {
       seq: this.timerSeq++,
       callback,
     };
-    this.timers.push(timer);
+    if (!this.dead.has(owner)) this.timers.push(timer);
     return {
       cancel: () => {
         const i = this.timers.indexOf(timer);
@@ -111,6 +113,7 @@ export class SimScheduler {
   /** Queues an operation; its promise settles when the scheduler picks it. */
   submit<T>(owner: Owner, label: string, faults: OperationFaults, apply: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (this.dead.has(owner)) return;
       this.operations.push({
         owner,
         label,
@@ -176,6 +179,7 @@ export class SimScheduler {
    * operations already sent either took effect or did not, as a coin decides.
    */
   crash(owner: Owner): void {
+    this.dead.add(owner);
     for (let i = this.timers.length - 1; i >= 0; i--)
       if (this.timers[i]!.owner === owner) this.timers.splice(i, 1);
     for (let i = 0; i < this.operations.length;) {
