@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import { LOG_OVERHEAD, patchBaseOffset, patchPartitionLeaderEpoch } from "@streambed/protocol";
+import { type Clock, systemClock } from "../clock.ts";
 import type { IndexRow, MetadataStore, PartitionHead } from "../metadata/metadata-store.ts";
+import type { TransactionStore } from "../metadata/transaction-store.ts";
 import type { BlockCache } from "./block-cache.ts";
 import { IndexRowCache } from "./index-row-cache.ts";
 import { partitionKey, type HeadWait, type PartitionHeadCache } from "./partition-heads.ts";
@@ -50,13 +52,20 @@ export interface FetchPartitionResult {
   errorCode?: FetchErrorCode;
 }
 
+/** What reads need of the metadata store: index rows, and stable offsets for read_committed. */
+export type FetchMetadata = Pick<MetadataStore, "findIndexRows"> & {
+  transactions: Pick<TransactionStore, "stablePartitions">;
+};
+
 export interface FetchReaderOptions {
-  metadata: MetadataStore;
+  metadata: FetchMetadata;
   heads: PartitionHeadCache;
   blocks: BlockCache;
   /** Default: a private IndexRowCache with its defaults. */
   indexRows?: IndexRowCache;
   logger?: Pick<Logger, "warn">;
+  /** Long-poll deadlines. Default: the system clock. */
+  clock?: Clock;
 }
 
 /** Bytes of a batch header needed to size it and count its offsets (through lastOffsetDelta). */
@@ -75,11 +84,12 @@ export class CorruptObjectError extends Error {
  * `minBytes` or `maxWaitMs` (woken by commits from any agent, never by polling).
  */
 export class FetchReader {
-  private readonly metadata: MetadataStore;
+  private readonly metadata: FetchMetadata;
   private readonly heads: PartitionHeadCache;
   private readonly blocks: BlockCache;
   private readonly indexRows: IndexRowCache;
   private readonly logger: Pick<Logger, "warn"> | undefined;
+  private readonly clock: Clock;
 
   constructor(options: FetchReaderOptions) {
     this.metadata = options.metadata;
@@ -87,6 +97,7 @@ export class FetchReader {
     this.blocks = options.blocks;
     this.indexRows = options.indexRows ?? new IndexRowCache();
     this.logger = options.logger;
+    this.clock = options.clock ?? systemClock;
   }
 
   /**
@@ -104,11 +115,11 @@ export class FetchReader {
   }
 
   private async readWaiting(request: FetchRequest): Promise<FetchPartitionResult[]> {
-    const deadline = performance.now() + request.maxWaitMs;
+    const deadline = this.clock.now() + request.maxWaitMs;
     for (;;) {
       const results = await this.readOnce(request);
       const bytes = results.reduce((sum, r) => sum + r.records.length, 0);
-      const remaining = deadline - performance.now();
+      const remaining = deadline - this.clock.now();
       if (
         request.partitions.some((p) => p.offsetsOnly) ||
         bytes >= request.minBytes ||

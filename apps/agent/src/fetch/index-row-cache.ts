@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "../clock.ts";
 import type { IndexLookup, IndexRow, MetadataStore } from "../metadata/metadata-store.ts";
 import { partitionKey } from "./partition-heads.ts";
 
@@ -12,6 +13,8 @@ export interface IndexRowCacheOptions {
   maxPartitions?: number;
   /** Rows remembered per partition (lowest offsets dropped). Default 64. */
   maxRowsPerPartition?: number;
+  /** Ages rows for ttlMs. Default: the system clock. */
+  clock?: Clock;
 }
 
 interface CachedRows {
@@ -29,6 +32,7 @@ export class IndexRowCache {
   private readonly ttlMs: number;
   private readonly maxPartitions: number;
   private readonly maxRowsPerPartition: number;
+  private readonly clock: Clock;
   private readonly partitions = new Map<string, CachedRows>();
   private hitCount = 0;
   private missCount = 0;
@@ -37,6 +41,7 @@ export class IndexRowCache {
     this.ttlMs = options.ttlMs ?? 30_000;
     this.maxPartitions = options.maxPartitions ?? 10_000;
     this.maxRowsPerPartition = options.maxRowsPerPartition ?? 64;
+    this.clock = options.clock ?? systemClock;
   }
 
   get stats(): { hits: number; misses: number; partitions: number } {
@@ -49,7 +54,7 @@ export class IndexRowCache {
    * budget or everything up to that high watermark.
    */
   async find(
-    metadata: MetadataStore,
+    metadata: Pick<MetadataStore, "findIndexRows">,
     clusterId: string,
     lookups: readonly IndexLookup[],
     highWatermarks: readonly bigint[],
@@ -73,7 +78,7 @@ export class IndexRowCache {
     const key = partitionKey(lookup.topicId, lookup.partition);
     const entry = this.partitions.get(key);
     if (!entry) return undefined;
-    if (performance.now() - entry.loadedAt > this.ttlMs) {
+    if (this.clock.now() - entry.loadedAt > this.ttlMs) {
       this.partitions.delete(key);
       return undefined;
     }
@@ -102,7 +107,7 @@ export class IndexRowCache {
     if (rows.length === 0) return;
     const key = partitionKey(rows[0]!.topicId, rows[0]!.partition);
     const entry = this.partitions.get(key);
-    const fresh = entry && performance.now() - entry.loadedAt <= this.ttlMs;
+    const fresh = entry && this.clock.now() - entry.loadedAt <= this.ttlMs;
     const byOffset = new Map<bigint, IndexRow>(
       fresh ? entry.rows.map((r) => [r.baseOffset, r]) : [],
     );
@@ -111,7 +116,7 @@ export class IndexRowCache {
     this.partitions.delete(key);
     this.partitions.set(key, {
       rows: merged.slice(-this.maxRowsPerPartition),
-      loadedAt: fresh ? entry.loadedAt : performance.now(),
+      loadedAt: fresh ? entry.loadedAt : this.clock.now(),
     });
     if (this.partitions.size > this.maxPartitions) {
       const oldest = this.partitions.keys().next().value;

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "../clock.ts";
 import type {
   HeadChange,
   HeadChangeSubscription,
@@ -17,6 +18,9 @@ interface Waiter {
   wake: () => void;
 }
 
+/** What the head cache needs of the metadata store. */
+export type HeadStore = Pick<MetadataStore, "partitionHeads" | "subscribeHeadChanges">;
+
 type CachedHead = Omit<PartitionHead, "topicId" | "partition">;
 
 export function partitionKey(topicId: string, partition: number): string {
@@ -30,13 +34,16 @@ export function partitionKey(topicId: string, partition: number): string {
  * notification or a slow read can never move a cached head back.
  */
 export class PartitionHeadCache {
-  private readonly metadata: MetadataStore;
+  private readonly metadata: HeadStore;
+  private readonly clock: Clock;
   private readonly heads = new Map<string, CachedHead>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private subscription: HeadChangeSubscription | undefined;
 
-  constructor(metadata: MetadataStore) {
+  /** `clock` times long polls out; the system clock by default. */
+  constructor(metadata: HeadStore, clock: Clock = systemClock) {
     this.metadata = metadata;
+    this.clock = clock;
   }
 
   /** Starts listening for head changes; resolves once listening. */
@@ -119,7 +126,7 @@ export class PartitionHeadCache {
       const waiter: Waiter = {
         waits,
         wake: () => {
-          clearTimeout(timer);
+          timer.cancel();
           signal?.removeEventListener("abort", waiter.wake);
           for (const key of keys) {
             const set = this.waiters.get(key);
@@ -129,7 +136,7 @@ export class PartitionHeadCache {
           resolve();
         },
       };
-      const timer = setTimeout(waiter.wake, timeoutMs);
+      const timer = this.clock.schedule(timeoutMs, waiter.wake);
       signal?.addEventListener("abort", waiter.wake, { once: true });
       for (const key of keys) {
         let set = this.waiters.get(key);

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { type Clock, systemClock, type Timer } from "../clock.ts";
 import type {
   CommitEntryErrorCode,
   CommitResult,
@@ -7,6 +8,7 @@ import type {
   ProducerBatchInfo,
 } from "../metadata/metadata-store.ts";
 import { newObjectKey, type ObjectStore } from "../storage/object-store.ts";
+import type { Random } from "../storage/seeded-random.ts";
 import { type FlushLayout, layOutFlush } from "./flush-layout.ts";
 import { FlushFailedError, ProduceBufferClosedError } from "./produce-errors.ts";
 import type { ProduceMetrics, ProduceStage } from "./produce-metrics.ts";
@@ -28,9 +30,12 @@ export type AppendResult =
   | { ok: true; baseOffset: bigint; logAppendTimeMs: bigint }
   | { ok: false; errorCode: CommitEntryErrorCode };
 
+/** What the produce buffer needs of the metadata store. */
+export type FlushCommitStore = Pick<MetadataStore, "commitFlushes" | "recordOrphanedObject">;
+
 export interface ProduceBufferOptions {
-  store: ObjectStore;
-  metadata: MetadataStore;
+  store: Pick<ObjectStore, "put">;
+  metadata: FlushCommitStore;
   /** Flush a cluster's buffer once it holds this many bytes. Default 8 MiB. */
   batchMaxBytes?: number;
   /** Flush a cluster's buffer once its oldest entry is this old. */
@@ -45,6 +50,10 @@ export interface ProduceBufferOptions {
   logger?: Pick<Logger, "warn" | "error">;
   /** Called with the new heads after every commit, before producers are answered. */
   onCommitted?: (clusterId: string, heads: PartitionHead[]) => void;
+  /** Batch timeouts, stage timings and object key times. Default: the system clock. */
+  clock?: Clock;
+  /** Object keys' random part. Default: ulid's (crypto) generator. */
+  random?: Random;
 }
 
 export const DEFAULT_BATCH_MAX_BYTES = 8 * 1024 * 1024;
@@ -52,7 +61,7 @@ export const DEFAULT_MAX_FLUSHES_IN_FLIGHT = 8;
 
 interface Append {
   entries: readonly ProduceEntry[];
-  /** performance.now() when appended. */
+  /** clock.now() when appended. */
   at: number;
   resolve: (results: AppendResult[]) => void;
   reject: (error: Error) => void;
@@ -63,7 +72,7 @@ interface PendingFlush {
   clusterId: string;
   appends: Append[];
   bytes: number;
-  timer: NodeJS.Timeout | undefined;
+  timer: Timer | undefined;
   /** batchTimeoutMs has passed: flush as soon as a flush slot is free. */
   due: boolean;
 }
@@ -89,7 +98,7 @@ interface FlushInFlight {
  */
 export class ProduceBuffer {
   private readonly options: Required<
-    Pick<ProduceBufferOptions, "batchMaxBytes" | "maxFlushesInFlight">
+    Pick<ProduceBufferOptions, "batchMaxBytes" | "maxFlushesInFlight" | "clock">
   > &
     ProduceBufferOptions;
   private readonly pending = new Map<string, PendingFlush>();
@@ -108,6 +117,7 @@ export class ProduceBuffer {
       ...options,
       batchMaxBytes: options.batchMaxBytes ?? DEFAULT_BATCH_MAX_BYTES,
       maxFlushesInFlight: options.maxFlushesInFlight ?? DEFAULT_MAX_FLUSHES_IN_FLIGHT,
+      clock: options.clock ?? systemClock,
     };
   }
 
@@ -135,14 +145,14 @@ export class ProduceBuffer {
       if (!flush) {
         flush = { clusterId, appends: [], bytes: 0, timer: undefined, due: false };
         const created = flush;
-        flush.timer = setTimeout(() => {
+        flush.timer = this.options.clock.schedule(this.options.batchTimeoutMs, () => {
           created.due = true;
           this.startFlushes();
-        }, this.options.batchTimeoutMs);
+        });
         this.pending.set(clusterId, flush);
       }
       const bytes = entries.reduce((sum, e) => sum + e.batches.length, 0);
-      flush.appends.push({ entries, at: performance.now(), resolve, reject });
+      flush.appends.push({ entries, at: this.options.clock.now(), resolve, reject });
       flush.bytes += bytes;
       this.buffered += bytes;
       if (flush.bytes >= this.options.batchMaxBytes) this.seal(flush);
@@ -158,7 +168,7 @@ export class ProduceBuffer {
 
   private seal(flush: PendingFlush): void {
     if (this.pending.get(flush.clusterId) !== flush) return;
-    clearTimeout(flush.timer);
+    flush.timer?.cancel();
     this.pending.delete(flush.clusterId);
     this.sealed.push(flush);
     this.startFlushes();
@@ -190,10 +200,10 @@ export class ProduceBuffer {
       try {
         inFlight = {
           flush,
-          key: newObjectKey(flush.clusterId, "flush"),
+          key: newObjectKey(flush.clusterId, "flush", this.options.clock, this.options.random),
           layout: layOutFlush(flush.appends),
           state: "writing",
-          startedAt: performance.now(),
+          startedAt: this.options.clock.now(),
           writtenAt: 0,
           finished,
         };
@@ -223,7 +233,7 @@ export class ProduceBuffer {
     try {
       await this.options.store.put(f.key, f.layout.parts);
       f.state = "written";
-      f.writtenAt = performance.now();
+      f.writtenAt = this.options.clock.now();
     } catch (error) {
       f.state = "failed";
       this.fail(f.flush, new FlushFailedError("put", error));
@@ -255,8 +265,8 @@ export class ProduceBuffer {
   }
 
   private async commit(clusterId: string, group: readonly FlushInFlight[]): Promise<void> {
-    const { metadata, metrics } = this.options;
-    const started = performance.now();
+    const { metadata, metrics, clock } = this.options;
+    const started = clock.now();
     let results: CommitResult[];
     try {
       results = await metadata.commitFlushes(
@@ -274,13 +284,13 @@ export class ProduceBuffer {
       }
       return;
     }
-    const committed = performance.now();
+    const committed = clock.now();
     metrics?.commitSeconds.observe((committed - started) / 1000);
     this.options.onCommitted?.(clusterId, results.at(-1)!.heads);
     group.forEach((f, i) => {
       answer(f, results[i]!);
       metrics?.flushBytes.observe(f.flush.bytes);
-      metrics?.flushSeconds.observe((performance.now() - f.startedAt) / 1000);
+      metrics?.flushSeconds.observe((clock.now() - f.startedAt) / 1000);
       if (metrics) observeStages(metrics, f, started, committed);
       f.finished();
     });

@@ -1,4 +1,6 @@
 import { ulid } from "ulid";
+import { type Clock, systemClock } from "../clock.ts";
+import type { Random } from "./seeded-random.ts";
 
 /** What an object holds; the middle segment of its key. */
 export type ObjectKind = "flush" | "compacted";
@@ -44,9 +46,17 @@ export class ObjectNotFoundError extends Error {
   }
 }
 
-/** A fresh key `<clusterId>/<kind>/<ulid>`; ULIDs sort by creation time. */
-export function newObjectKey(clusterId: string, kind: ObjectKind): string {
-  return `${clusterId}/${kind}/${ulid()}`;
+/**
+ * A fresh key `<clusterId>/<kind>/<ulid>`; ULIDs sort by creation time. The simulation passes its
+ * clock and seeded random so keys are the same on every run of a seed.
+ */
+export function newObjectKey(
+  clusterId: string,
+  kind: ObjectKind,
+  clock: Clock = systemClock,
+  random?: Random,
+): string {
+  return `${clusterId}/${kind}/${ulid(clock.wallNow(), random)}`;
 }
 
 const OBJECT_KEY =

@@ -10,6 +10,7 @@ import { createTopic } from "../support/kafkajs-admin.ts";
 import { startChildAgent, type ChildAgent } from "../support/test-agents.ts";
 import { longestAckGap, startRecordedLoad, type RunningLoad } from "./recorded-load.ts";
 import net from "node:net";
+import { startTcpProxy } from "./tcp-proxy.ts";
 
 /**
  * Fault scenarios against real agents (child processes), real Postgres and the S3-API server,
@@ -54,7 +55,8 @@ interface AgentSlot {
 }
 
 async function startAgents(
-  databaseUrl: string,
+  /** One URL for all, or each agent's (to put one behind a proxy). */
+  databaseUrl: string | ((agent: number) => string),
   clusterId: string,
   extra: string[] = [],
 ): Promise<{ slots: AgentSlot[]; start: (i: number) => Promise<ChildAgent> }> {
@@ -63,7 +65,7 @@ async function startAgents(
     slots.push({ kafkaPort: await freePort(), httpPort: await freePort() });
   const start = async (i: number) => {
     const agent = await startChildAgent({
-      databaseUrl,
+      databaseUrl: typeof databaseUrl === "string" ? databaseUrl : databaseUrl(i),
       bucketUrl: s3.bucketUrl(clusterId),
       clusterId,
       extra: [
@@ -121,6 +123,26 @@ async function objectRequestFailures(slots: AgentSlot[]): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether the agent's /healthz says it reaches the metadata store. */
+async function healthy(httpPort: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${httpPort}/healthz`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Milliseconds (history clock) from `from` to the first acknowledgement after it. */
+async function firstAckAfter(load: RunningLoad, from: number): Promise<number> {
+  await expect
+    .poll(() => load.ackTimes.some((t) => t > from), { timeout: 60_000, interval: 100 })
+    .toBe(true);
+  return Math.round(load.ackTimes.find((t) => t > from)! - from);
+}
 
 describe("fault scenarios", () => {
   let db: TestDatabase;
@@ -225,5 +247,90 @@ describe("fault scenarios", () => {
       }
     },
     TIMEOUT,
+  );
+
+  it(
+    "one agent black-holed from Postgres, then healed: it recovers by itself, nothing is lost",
+    async () => {
+      const target = new URL(db.url);
+      const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+      const proxied = new URL(db.url);
+      proxied.hostname = "127.0.0.1";
+      proxied.port = String(proxy.port);
+      try {
+        const { slots } = await startAgents(
+          (i) => (i === 0 ? proxied.href : db.url),
+          "pg-partition",
+        );
+        await createTopic(bootstrapOf(slots)[1]!, "pg-partition", 4);
+        const load = await startRecordedLoad({
+          bootstrap: bootstrapOf(slots),
+          topic: "pg-partition",
+          partitions: 4,
+          producers: 2,
+          group: "pg-partition-group",
+        });
+        await sleep(LOAD_MS / 3);
+        proxy.blackhole();
+        const partitionedAt = load.history.now();
+        // The partition is real: the cut-off agent's health check fails.
+        await expect.poll(() => healthy(slots[0]!.httpPort), { timeout: 30_000 }).toBe(false);
+        await sleep(soak ? 30_000 : 5_000);
+        proxy.heal();
+        const healedAt = performance.now();
+        await expect
+          .poll(() => healthy(slots[0]!.httpPort), { timeout: 60_000, interval: 200 })
+          .toBe(true);
+        const recoveryMs = Math.round(performance.now() - healedAt);
+        const ackGapMs = await firstAckAfter(load, partitionedAt);
+        await sleep(LOAD_MS / 3);
+        await load.finish();
+        await judge("postgres-partition", load, recoveryMs);
+        console.log(
+          `[fault scenario] postgres-partition: agent healthy ${recoveryMs} ms after the heal; ` +
+            `first acknowledgement ${ackGapMs} ms after the partition began (other agents took over)`,
+        );
+        expect(recoveryMs).toBeLessThan(30_000);
+      } finally {
+        await proxy.close();
+      }
+    },
+    TIMEOUT + 60_000,
+  );
+
+  it(
+    "every agent SIGKILLed at once mid-load and restarted on the same data: nothing is lost",
+    async () => {
+      const { slots, start } = await startAgents(db.url, "platform-kill");
+      await createTopic(bootstrapOf(slots)[0]!, "platform-kill", 4);
+      const load = await startRecordedLoad({
+        bootstrap: bootstrapOf(slots),
+        topic: "platform-kill",
+        partitions: 4,
+        producers: 2,
+        group: "platform-kill-group",
+      });
+      const rounds = soak ? 4 : 1;
+      const recoveries: number[] = [];
+      const restarts: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        await sleep(LOAD_MS / (rounds + 1));
+        await Promise.all(agents.map((a) => a.kill("SIGKILL")));
+        const killedAt = load.history.now();
+        for (let i = 0; i < slots.length; i++) await start(i);
+        restarts.push(Math.round(load.history.now() - killedAt));
+        recoveries.push(await firstAckAfter(load, killedAt));
+      }
+      await sleep(LOAD_MS / (rounds + 1));
+      await load.finish();
+      const recoveryMs = Math.max(...recoveries);
+      await judge("platform-sigkill", load, recoveryMs);
+      console.log(
+        `[fault scenario] platform-sigkill: ${rounds} whole-platform kill(s); first acknowledgement ` +
+          `after each kill: ${recoveries.join(", ")} ms, of which restarting the three agents ` +
+          `(one after another) took ${restarts.join(", ")} ms`,
+      );
+    },
+    TIMEOUT + 60_000,
   );
 });

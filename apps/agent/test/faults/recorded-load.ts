@@ -33,14 +33,24 @@ export async function startRecordedLoad(o: LoadOptions): Promise<RunningLoad> {
   let producing = true;
 
   const producers: Producer[] = [];
+  const connectProducer = async (id: number): Promise<Producer> => {
+    for (;;) {
+      const producer = kafkaClient(o.bootstrap, `load-producer-${id}`).producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2000 },
+      });
+      producers[id] = producer;
+      try {
+        await producer.connect();
+        return producer;
+      } catch {
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
   const loops = Array.from({ length: o.producers }, async (_, id) => {
-    const producer = kafkaClient(o.bootstrap, `load-producer-${id}`).producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 2000 },
-    });
-    producers.push(producer);
-    await producer.connect();
+    let producer = await connectProducer(id);
     for (let seq = 0; producing; seq++) {
       const partition = seq % o.partitions;
       const values = Array.from({ length: batch }, (_, i) => `p${id}-${seq}-${i}`);
@@ -61,6 +71,12 @@ export async function startRecordedLoad(o: LoadOptions): Promise<RunningLoad> {
         for (const value of values)
           history.error({ value, error: err instanceof Error ? err.message : String(err) });
         await new Promise((r) => setTimeout(r, 200));
+        // KafkaJS does not advance a partition's sequence after a failed send, so its next batch
+        // would reuse the failed one's sequence numbers: if the failed batch was in fact written
+        // (answer lost), any broker, Kafka's included, takes the new batch for a retry of it and
+        // acknowledges it at the old offset without writing it. A new producer id starts over.
+        await producer.disconnect().catch(() => undefined);
+        producer = await connectProducer(id);
       }
     }
   });

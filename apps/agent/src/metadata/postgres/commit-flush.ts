@@ -1,12 +1,13 @@
 import type pg from "pg";
-import type {
-  CommitEntryResult,
-  CommitResult,
-  FlushedObject,
-  FlushEntry,
-  PartitionHead,
-} from "../metadata-store.ts";
-import { type ProducerStateChange, SequenceGate } from "../../producers/sequence-gate.ts";
+import {
+  answerCommit,
+  type CommitPlan,
+  type NewIndexRow,
+  partitionKey,
+  planCommit,
+} from "../commit-plan.ts";
+import type { CommitResult, FlushedObject, FlushEntry, PartitionHead } from "../metadata-store.ts";
+import { SequenceGate } from "../../producers/sequence-gate.ts";
 import { TransactionGate } from "../../transactions/transaction-gate.ts";
 import { transactionEffects } from "../../transactions/transaction-effects.ts";
 import { notifyHeadsQuery } from "./head-notifications.ts";
@@ -20,45 +21,12 @@ import {
   markTransactionStarts,
 } from "./transactions.ts";
 
-/** An index row to insert, its offsets relative to its partition's next_offset at commit. */
-interface NewIndexRow {
-  topicId: string;
-  partition: number;
-  objectKey: string;
-  baseOffset: bigint;
-  lastOffset: bigint;
-  byteOffset: number;
-  byteLength: number;
-  maxTimestamp: bigint;
-  recordCount: number;
-}
-
-/** What one commit writes, and what each entry gets. */
-interface CommitPlan {
-  /** Offsets taken per partition ("topicId:partition"), objects in the order given. */
-  taken: Map<string, bigint>;
-  indexRows: NewIndexRow[];
-  /** Per object, per entry: its offset relative to the partition's next_offset, or its answer. */
-  outcomes: (bigint | CommitEntryResult)[][];
-  producerStates: ProducerStateChange[];
-}
-
-/** The idempotent-producer check, over the partitions locked before planning. */
-interface SequenceCheck {
-  heads: Map<string, PartitionHead>;
-  gate: SequenceGate;
-  transactions: TransactionGate;
-}
-
 /**
  * Every agent's commits queue on the same partition locks: one that stalls mid-transaction
  * (paused process, network partition) is cut off rather than blocking everyone, and a commit
  * waiting too long fails (retriable for its producers) instead of piling up.
  */
 const COMMIT_LIMITS = { lockTimeoutMs: 15_000, idleTimeoutMs: 10_000 };
-
-const partitionKey = (ref: { topicId: string; partition: number }) =>
-  `${ref.topicId}:${ref.partition}`;
 
 /**
  * Assigns offsets to flushed objects in ONE transaction: plans each entry's offsets relative to
@@ -122,36 +90,6 @@ export async function recordOrphanedObject(
 
 function isIdempotent(entry: FlushEntry): boolean {
   return entry.producer !== undefined && entry.producer.producerId >= 0n;
-}
-
-/**
- * Gives each entry its offsets relative to its partition's next_offset. With a sequence check,
- * entries of partitions that do not exist are answered at once, and duplicates (answered with
- * their original offsets) and rejected batches take no offsets.
- */
-function planCommit(objects: readonly FlushedObject[], check?: SequenceCheck): CommitPlan {
-  const taken = new Map<string, bigint>();
-  const indexRows: NewIndexRow[] = [];
-  const outcomes = objects.map((object) =>
-    object.entries.map((entry): bigint | CommitEntryResult => {
-      const key = partitionKey(entry);
-      const relative = taken.get(key) ?? 0n;
-      if (check) {
-        const head = check.heads.get(key);
-        if (!head) return { ok: false, errorCode: "UNKNOWN_TOPIC_OR_PARTITION" };
-        const txnError = check.transactions.check(entry);
-        if (txnError) return { ok: false, errorCode: txnError };
-        const verdict = check.gate.admit(entry, head.highWatermark + relative);
-        if (verdict.kind === "duplicate")
-          return { ok: true, baseOffset: verdict.baseOffset, duplicate: true };
-        if (verdict.kind === "reject") return { ok: false, errorCode: verdict.errorCode };
-      }
-      taken.set(key, relative + BigInt(entry.recordCount));
-      appendIndexRow(indexRows, object.objectKey, entry, relative);
-      return relative;
-    }),
-  );
-  return { taken, indexRows, outcomes, producerStates: check?.gate.changedStates() ?? [] };
 }
 
 /** Locks the entries' partitions in (topic_id, partition) order; their heads by partitionKey. */
@@ -265,20 +203,7 @@ async function writeCommit(
       leaderEpoch,
     }),
   );
-  const headOf = new Map(heads.map((h) => [partitionKey(h), h]));
-  const committedAtMs = BigInt(rows[0]!.committed_at_ms);
-  return objects.map((object, o) => ({
-    entries: object.entries.map((entry, e): CommitEntryResult => {
-      const outcome = plan.outcomes[o]![e]!;
-      if (typeof outcome !== "bigint") return outcome;
-      const key = partitionKey(entry);
-      const head = headOf.get(key);
-      if (!head) return { ok: false, errorCode: "UNKNOWN_TOPIC_OR_PARTITION" };
-      return { ok: true, baseOffset: head.highWatermark - plan.taken.get(key)! + outcome };
-    }),
-    heads,
-    committedAtMs,
-  }));
+  return answerCommit(objects, plan, heads, BigInt(rows[0]!.committed_at_ms));
 }
 
 /**
@@ -308,40 +233,4 @@ function indexRowArrays(rows: readonly NewIndexRow[], objectKeys: readonly strin
  */
 function arrayLiteral(values: readonly (number | bigint | string)[]): string {
   return `{${values.join(",")}}`;
-}
-
-/** Adds the entry's index row, merged into the previous one when it directly continues it. */
-function appendIndexRow(
-  rows: NewIndexRow[],
-  objectKey: string,
-  entry: FlushEntry,
-  baseOffset: bigint,
-): void {
-  const lastOffset = baseOffset + BigInt(entry.recordCount) - 1n;
-  const previous = rows.at(-1);
-  if (
-    previous &&
-    previous.objectKey === objectKey &&
-    previous.topicId === entry.topicId &&
-    previous.partition === entry.partition &&
-    previous.byteOffset + previous.byteLength === entry.byteOffset &&
-    previous.lastOffset + 1n === baseOffset
-  ) {
-    previous.lastOffset = lastOffset;
-    previous.byteLength += entry.byteLength;
-    previous.recordCount += entry.recordCount;
-    if (entry.maxTimestamp > previous.maxTimestamp) previous.maxTimestamp = entry.maxTimestamp;
-    return;
-  }
-  rows.push({
-    topicId: entry.topicId,
-    partition: entry.partition,
-    objectKey,
-    baseOffset,
-    lastOffset,
-    byteOffset: entry.byteOffset,
-    byteLength: entry.byteLength,
-    maxTimestamp: entry.maxTimestamp,
-    recordCount: entry.recordCount,
-  });
 }
