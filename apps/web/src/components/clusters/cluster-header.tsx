@@ -16,6 +16,7 @@ const tabs = [
   { path: "/metrics", label: "Metrics" },
   { path: "/usage", label: "Usage" },
   { path: "/credentials", label: "Credentials" },
+  { path: "/acls", label: "ACLs" },
   { path: "/agent-keys", label: "Agent keys" },
   { path: "/connect", label: "Connect" },
   { path: "/settings", label: "Settings" },
