@@ -135,6 +135,12 @@ describe("REST API v1 operations", () => {
       query: `?limit=2&cursor=${first.body.nextCursor}`,
     });
     expect(second.body).toMatchObject({ data: [{ name: "c-topic" }], nextCursor: null });
+    const searched = await call(listTopicsEndpoint, {
+      key: readKey,
+      params: { clusterId },
+      query: "?limit=1&search=C-TOP",
+    });
+    expect(searched.body).toMatchObject({ data: [{ name: "c-topic" }], nextCursor: null });
     const changed = await call(updateTopicConfigsEndpoint, {
       key: writeKey,
       params: { clusterId, topic: "a-topic" },
