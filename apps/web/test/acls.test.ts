@@ -11,6 +11,7 @@ import {
   getAclEnforcementEndpoint,
   listAclsEndpoint,
   setAclEnforcementEndpoint,
+  setCredentialSuperuserEndpoint,
 } from "../src/server/rest-api/acls.ts";
 import type { ApiEndpoint } from "../src/server/rest-api/endpoint.ts";
 import { addMember, callerFor, signUp, type Caller, type TestUser } from "./harness.ts";
@@ -294,6 +295,12 @@ describe("ACLs in the REST API", () => {
     expect(
       (await call(getAclEnforcementEndpoint, { key: readKey, params: { clusterId } })).body,
     ).toEqual({ data: { aclEnforcement: false } });
+    const superuser = await call(setCredentialSuperuserEndpoint, {
+      key: ownerKey,
+      params: { clusterId, credentialId: credential.id },
+      body: { superuser: true },
+    });
+    expect(superuser.body).toEqual({ data: { id: credential.id, superuser: true } });
     const audit = await db.prisma.auditLog.findFirstOrThrow({
       where: { action: "acl.enforcement_disabled" },
     });
@@ -306,6 +313,10 @@ describe("ACLs in the REST API", () => {
       [createAclEndpoint, { params: { clusterId }, body: { ...orders, principal: "User:x" } }],
       [deleteAclEndpoint, { params: { clusterId, aclId: acl!.id } }],
       [setAclEnforcementEndpoint, { params: { clusterId }, body: { enabled: true } }],
+      [
+        setCredentialSuperuserEndpoint,
+        { params: { clusterId, credentialId: credential.id }, body: { superuser: false } },
+      ],
     ];
     for (const [endpoint, c] of changes) {
       expect((await call(endpoint, { ...c, key: readKey })).status).toBe(403);

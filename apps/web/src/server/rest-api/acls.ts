@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { createAcl, deleteAcl, listAcls, setAclEnforcement } from "../acls/acl-operations.ts";
+import {
+  createAcl,
+  deleteAcl,
+  listAcls,
+  setAclEnforcement,
+  setCredentialSuperuser,
+} from "../acls/acl-operations.ts";
 import { operations, patternTypes, permissions, resourceTypes } from "../acls/acl-model.ts";
 import { aclBindingInput, aclFilter } from "../acls/schemas.ts";
 import { clusterParams, findOwnCluster } from "./clusters.ts";
@@ -124,5 +130,34 @@ export const setAclEnforcementEndpoint = defineEndpoint({
   async handle({ prisma, principal, actor, params, body }) {
     const cluster = await findOwnCluster(prisma, principal.organizationId, params.clusterId);
     return { data: await setAclEnforcement(prisma, actor, cluster, body.enabled) };
+  },
+});
+
+export const setCredentialSuperuserEndpoint = defineEndpoint({
+  method: "patch",
+  path: "/api/v1/clusters/{clusterId}/credentials/{credentialId}",
+  operationId: "setCredentialSuperuser",
+  tag: "ACLs",
+  summary: "Make a credential a superuser, or not",
+  description:
+    '`{"superuser": true}`: the credential bypasses ACLs, as a Kafka `super.users` entry.',
+  access: "write",
+  params: clusterParams.extend({ credentialId: z.string().min(1) }),
+  body: z.object({ superuser: z.boolean() }),
+  response: z
+    .object({ data: z.object({ id: z.string(), superuser: z.boolean() }) })
+    .meta({ id: "CredentialSuperuser" }),
+  notFound: true,
+  async handle({ prisma, principal, actor, params, body }) {
+    const cluster = await findOwnCluster(prisma, principal.organizationId, params.clusterId);
+    return {
+      data: await setCredentialSuperuser(
+        prisma,
+        actor,
+        cluster.id,
+        params.credentialId,
+        body.superuser,
+      ),
+    };
   },
 });

@@ -7,6 +7,7 @@ import {
   getAclEnforcementEndpoint,
   listAclsEndpoint,
   setAclEnforcementEndpoint,
+  setCredentialSuperuserEndpoint,
 } from "./acls.ts";
 import { apiErrorSchema } from "./api-error.ts";
 import { advanceTestClockEndpoint } from "./billing.ts";
@@ -70,6 +71,7 @@ export const apiEndpoints: ApiEndpoint[] = [
   deleteAclEndpoint,
   getAclEnforcementEndpoint,
   setAclEnforcementEndpoint,
+  setCredentialSuperuserEndpoint,
   listGroupsEndpoint,
   getGroupLagEndpoint,
   resetGroupOffsetsEndpoint,
