@@ -101,6 +101,7 @@ export function effectivePermissions(
 ): EffectivePermissions {
   if (!context.enforcement) return { kind: "everything", reason: "enforcement_off" };
   if (context.superuser) return { kind: "everything", reason: "superuser" };
+  // Host-specific rules depend on where a client connects from; the console writes only "*".
   const own = rules.filter((r) => principalMatches(r, principal) && r.host === anyHost);
   const patterns = new Map<string, ResourcePattern>();
   for (const r of own) {
