@@ -20,7 +20,6 @@ import {
 import { listAuditLogEndpoint } from "../src/server/rest-api/members.ts";
 import { openApiDocument } from "../src/server/rest-api/openapi.ts";
 import { RateLimiter } from "../src/server/rest-api/rate-limit.ts";
-import { handleApiRequest } from "../src/server/rest-api/route-handler.ts";
 import {
   createTopicEndpoint,
   getTopicConfigsEndpoint,
@@ -28,6 +27,7 @@ import {
   updateTopicConfigsEndpoint,
 } from "../src/server/rest-api/topics.ts";
 import { callerFor, signUp, type TestUser } from "./harness.ts";
+import { callEndpoint, type RestCall } from "./rest-api-call.ts";
 
 let db: TestDatabase;
 let alice: TestUser;
@@ -46,36 +46,8 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-interface Call {
-  key: string;
-  method?: string;
-  body?: unknown;
-  params?: Record<string, string>;
-  query?: string;
-  idempotencyKey?: string;
-  limiter?: RateLimiter;
-}
-
-/** One request through the route handler; a success must match the endpoint's documented schema. */
-async function call(endpoint: ApiEndpoint, c: Call) {
-  const headers: Record<string, string> = { authorization: `Bearer ${c.key}` };
-  if (c.body !== undefined) headers["content-type"] = "application/json";
-  if (c.idempotencyKey) headers["idempotency-key"] = c.idempotencyKey;
-  const path = endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) => c.params?.[name] ?? "");
-  const res = await handleApiRequest(
-    db.prisma,
-    endpoint,
-    new Request(`http://localhost${path}${c.query ?? ""}`, {
-      method: endpoint.method.toUpperCase(),
-      headers,
-      body: c.body === undefined ? undefined : JSON.stringify(c.body),
-    }),
-    c.params ?? {},
-    { limiter: c.limiter ?? new RateLimiter(1000, 1000) },
-  );
-  const body = (await res.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- response shapes vary per endpoint; checked against its schema below
-  if (res.ok) expect(endpoint.response.safeParse(body).error).toBeUndefined();
-  return { status: res.status, body, headers: res.headers };
+function call(endpoint: ApiEndpoint, c: RestCall) {
+  return callEndpoint(db.prisma, endpoint, c);
 }
 
 describe("REST API v1 operations", () => {
@@ -163,6 +135,12 @@ describe("REST API v1 operations", () => {
       query: `?limit=2&cursor=${first.body.nextCursor}`,
     });
     expect(second.body).toMatchObject({ data: [{ name: "c-topic" }], nextCursor: null });
+    const searched = await call(listTopicsEndpoint, {
+      key: readKey,
+      params: { clusterId },
+      query: "?limit=1&search=C-TOP",
+    });
+    expect(searched.body).toMatchObject({ data: [{ name: "c-topic" }], nextCursor: null });
     const changed = await call(updateTopicConfigsEndpoint, {
       key: writeKey,
       params: { clusterId, topic: "a-topic" },
@@ -218,7 +196,7 @@ describe("REST API v1 operations", () => {
   });
 
   it("refuses a read-only key every change (403) and another organization's key (404)", async () => {
-    const changes: [ApiEndpoint, Call][] = [
+    const changes: [ApiEndpoint, RestCall][] = [
       [createClusterEndpoint, { key: readKey, body: { name: "viewer-made" } }],
       [updateClusterEndpoint, { key: readKey, params: { clusterId }, body: { name: "x-renamed" } }],
       [deleteClusterEndpoint, { key: readKey, params: { clusterId } }],

@@ -56,7 +56,7 @@ describe("topics router", () => {
       },
     });
 
-    const [listed] = await api.topics.list({ clusterId });
+    const [listed] = (await api.topics.list({ clusterId })).topics;
     expect(listed).toMatchObject({
       name: "clicks",
       partitionCount: 3,
@@ -74,7 +74,11 @@ describe("topics router", () => {
     });
     expect(listed!.recordsPerSecond).toBeCloseTo(42 / 300);
     expect(listed!.bytesPerSecond).toBeCloseTo(2048 / 300);
-    expect(await api.topics.list({ clusterId, search: "nomatch" })).toEqual([]);
+    expect(await api.topics.list({ clusterId, search: "nomatch" })).toEqual({
+      topics: [],
+      nextCursor: null,
+      total: 0,
+    });
     const detail = await api.topics.get({ clusterId, name: "clicks" });
     expect(detail.partitions.map((p) => [p.partition, p.highWatermark, p.storedBytes])).toEqual([
       [0, 0n, 0n],
@@ -103,6 +107,31 @@ describe("topics router", () => {
     await expect(api.topics.create({ clusterId, name: "ok", partitions: 0 })).rejects.toMatchObject(
       { code: "BAD_REQUEST" },
     );
+  });
+
+  it("pages through topics by name on the server, within a search too", async () => {
+    const api = callerFor(db.prisma, owner);
+    const paged = (await api.clusters.create({ name: "many-topics", region: "local" })).id;
+    for (const name of ["app.a", "app.b", "app.c", "app.d", "app.e", "other"])
+      await api.topics.create({ clusterId: paged, name });
+    const names = async (search: string | undefined) => {
+      const seen: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api.topics.list({ clusterId: paged, search, cursor, limit: 2 });
+        expect(page.total).toBe(search ? 5 : 6);
+        seen.push(page.topics.map((t) => t.name));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    expect(await names(undefined)).toEqual([
+      ["app.a", "app.b"],
+      ["app.c", "app.d"],
+      ["app.e", "other"],
+    ]);
+    // The search holds on every page (a cursor once replaced it).
+    expect(await names("APP.")).toEqual([["app.a", "app.b"], ["app.c", "app.d"], ["app.e"]]);
   });
 });
 

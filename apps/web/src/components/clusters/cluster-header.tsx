@@ -17,6 +17,7 @@ const tabs = [
   { path: "/quotas", label: "Quotas" },
   { path: "/usage", label: "Usage" },
   { path: "/credentials", label: "Credentials" },
+  { path: "/acls", label: "ACLs" },
   { path: "/agent-keys", label: "Agent keys" },
   { path: "/connect", label: "Connect" },
   { path: "/settings", label: "Settings" },
@@ -62,7 +63,8 @@ export function ClusterHeader({ clusterId }: { clusterId: string }) {
               href={href}
               aria-current={active ? "page" : undefined}
               className={cn(
-                "-mb-px whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium text-muted-foreground hover:text-foreground",
+                // Inset: the scrolling tab bar would clip an outer focus ring.
+                "-mb-px whitespace-nowrap border-b-2 px-3 py-2 text-sm font-medium text-muted-foreground outline-offset-[-2px] hover:text-foreground",
                 active ? "border-primary text-foreground" : "border-transparent",
               )}
             >

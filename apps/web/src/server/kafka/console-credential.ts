@@ -50,6 +50,7 @@ async function storeConsoleCredential(
   if (
     existing &&
     existing.revokedAt === null &&
+    existing.superuser &&
     (await verifyPlainPassword(credential.password, existing.plainHash))
   )
     return;
@@ -57,7 +58,7 @@ async function storeConsoleCredential(
   if (existing) {
     await prisma.kafkaCredential.update({
       where: { id: existing.id },
-      data: { ...secrets, revokedAt: null, internal: true },
+      data: { ...secrets, revokedAt: null, internal: true, superuser: true },
     });
     return;
   }
@@ -67,6 +68,8 @@ async function storeConsoleCredential(
         clusterId,
         username: credential.username,
         internal: true,
+        // The message browser keeps working when the cluster enforces ACLs.
+        superuser: true,
         description: "Streambed console (message browser)",
         ...secrets,
       },

@@ -1,6 +1,14 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import type { ResponseConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
+import {
+  createAclEndpoint,
+  deleteAclEndpoint,
+  getAclEnforcementEndpoint,
+  listAclsEndpoint,
+  setAclEnforcementEndpoint,
+  setCredentialSuperuserEndpoint,
+} from "./acls.ts";
 import { apiErrorSchema } from "./api-error.ts";
 import { advanceTestClockEndpoint } from "./billing.ts";
 import {
@@ -58,6 +66,12 @@ export const apiEndpoints: ApiEndpoint[] = [
   deleteTopicEndpoint,
   getTopicConfigsEndpoint,
   updateTopicConfigsEndpoint,
+  listAclsEndpoint,
+  createAclEndpoint,
+  deleteAclEndpoint,
+  getAclEnforcementEndpoint,
+  setAclEnforcementEndpoint,
+  setCredentialSuperuserEndpoint,
   listGroupsEndpoint,
   getGroupLagEndpoint,
   resetGroupOffsetsEndpoint,

@@ -44,15 +44,20 @@ export const listTopicsEndpoint = defineEndpoint({
   operationId: "listTopics",
   tag: "Topics",
   summary: "List topics",
-  description: "Topics by name, a page at a time.",
+  description: "Topics by name, a page at a time; `search` keeps those whose name contains it.",
   access: "read",
   params: clusterParams,
-  query: pageQuery,
+  query: pageQuery.extend({
+    search: z.string().trim().max(249).optional().meta({
+      description: "Only topics whose name contains this, in any case",
+    }),
+  }),
   response: pageOf(topicSchema, "TopicList"),
   notFound: true,
   async handle({ prisma, principal, params, query }) {
     const cluster = await findOwnCluster(prisma, principal.organizationId, params.clusterId);
     const rows = await listTopics(prisma, cluster, {
+      search: query.search,
       after: decodeCursor(query.cursor),
       limit: query.limit + 1,
     });

@@ -1,4 +1,5 @@
 import { router } from "../trpc.ts";
+import { aclsRouter } from "./acls.ts";
 import { apiKeysRouter } from "./api-keys.ts";
 import { auditRouter } from "./audit.ts";
 import { billingRouter } from "./billing.ts";
@@ -18,6 +19,7 @@ export const appRouter = router({
   members: membersRouter,
   clusters: clustersRouter,
   credentials: credentialsRouter,
+  acls: aclsRouter,
   topics: topicsRouter,
   messages: messagesRouter,
   groups: groupsRouter,

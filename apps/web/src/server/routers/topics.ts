@@ -10,15 +10,22 @@ import {
   createTopic,
   deleteTopic,
   getTopic,
-  listTopics,
+  listTopicPage,
   updateTopicConfigs,
 } from "../topics/topic-operations.ts";
 import { clusterProcedure, router } from "../trpc.ts";
 
 export const topicsRouter = router({
+  /** One page of topics by name (search: part of the name); `total` counts every match. */
   list: clusterProcedure("read")
-    .input(z.object({ search: z.string().trim().max(249).optional() }))
-    .query(({ ctx, input }) => listTopics(ctx.prisma, ctx.cluster, { search: input.search })),
+    .input(
+      z.object({
+        search: z.string().trim().max(249).optional(),
+        cursor: z.string().min(1).optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+      }),
+    )
+    .query(({ ctx, input }) => listTopicPage(ctx.prisma, ctx.cluster, input)),
 
   get: clusterProcedure("read")
     .input(z.object({ name: topicName }))

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { auditAs, type Actor } from "../audit/actor.ts";
 import { DomainError, notFound } from "../errors/domain-error.ts";
 import { isUniqueViolation } from "../errors/unique-violation.ts";
+import { decodeCursor, paginate } from "../rest-api/pagination.ts";
 import type { createTopicInput } from "./schemas.ts";
 import { maxPartitions } from "./schemas.ts";
 import { describeTopicConfigs, validateTopicConfigChanges } from "./topic-configs.ts";
@@ -28,18 +29,37 @@ async function findTopic(prisma: PrismaClient, clusterId: string, name: string) 
   return topic;
 }
 
+export interface TopicSearch {
+  /** Part of the name, any case. */
+  search?: string;
+  /** Names after this one (keyset paging: fast on the (cluster_id, name) index at any depth). */
+  after?: string;
+  limit?: number;
+}
+
+function topicsWhere(clusterId: string, options: TopicSearch) {
+  return {
+    clusterId,
+    name: {
+      ...(options.search ? { contains: options.search, mode: "insensitive" as const } : {}),
+      ...(options.after !== undefined ? { gt: options.after } : {}),
+    },
+  };
+}
+
+/** How many of the cluster's topics match `search` (the total a paged list shows). */
+export function countTopics(prisma: PrismaClient, clusterId: string, search?: string) {
+  return prisma.topic.count({ where: topicsWhere(clusterId, { search }) });
+}
+
 /** The cluster's topics by name with sizes and throughput; `after`/`limit` page through them. */
 export async function listTopics(
   prisma: PrismaClient,
   cluster: Cluster,
-  options: { search?: string; after?: string; limit?: number } = {},
+  options: TopicSearch = {},
 ) {
   const topics = await prisma.topic.findMany({
-    where: {
-      clusterId: cluster.id,
-      ...(options.search ? { name: { contains: options.search, mode: "insensitive" } } : {}),
-      ...(options.after !== undefined ? { name: { gt: options.after } } : {}),
-    },
+    where: topicsWhere(cluster.id, options),
     include: {
       partitions: { select: { partition: true, nextOffset: true, logStartOffset: true } },
     },
@@ -63,6 +83,32 @@ export async function listTopics(
     bytesPerSecond: throughput.find((r) => r.topicId === t.id)?.bytesPerSecond ?? 0,
     createdAt: t.createdAt,
   }));
+}
+
+/**
+ * The topics page's data: one page of the search's topics by name, the cursor of the next page
+ * and how many topics match in all.
+ */
+export async function listTopicPage(
+  prisma: PrismaClient,
+  cluster: Cluster,
+  page: { search?: string; cursor?: string; limit: number },
+) {
+  const [rows, total] = await Promise.all([
+    listTopics(prisma, cluster, {
+      search: page.search,
+      after: decodeCursor(page.cursor),
+      limit: page.limit + 1,
+    }),
+    countTopics(prisma, cluster.id, page.search),
+  ]);
+  const { data, nextCursor } = paginate(
+    rows,
+    page.limit,
+    (t) => t.name,
+    (t) => t,
+  );
+  return { topics: data, nextCursor, total };
 }
 
 /** One topic with its partitions and every config (own value or default, type, description). */
