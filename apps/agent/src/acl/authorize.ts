@@ -11,7 +11,7 @@ import type { ConnectionAccess } from "./acl-cache.ts";
  * What the request's connection may do. Handlers await this once, then check each resource:
  * `(await access(ctx)).allows("WRITE", "TOPIC", name)`.
  */
-export function access(ctx: RequestContext): Promise<ConnectionAccess> {
+export function access(ctx: RequestContext): ConnectionAccess | Promise<ConnectionAccess> {
   return ctx.services.acls.accessFor(ctx.connection);
 }
 
