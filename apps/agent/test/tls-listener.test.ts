@@ -1,16 +1,13 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Kafka, logLevel } from "kafkajs";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { createClusterWithCredential, type TestCluster } from "./support/console-credentials.ts";
 import { runClient } from "./support/run-client.ts";
+import { makeCertificates } from "./support/test-certificates.ts";
 import { startTestAgent, tempBucket, type TestAgent } from "./support/test-agents.ts";
-
-const run = promisify(execFile);
 
 let db: TestDatabase;
 let bucket: Awaited<ReturnType<typeof tempBucket>>;
@@ -19,60 +16,6 @@ let tlsAgent: TestAgent;
 let mtlsAgent: TestAgent;
 let tlsCluster: TestCluster;
 let mtlsCluster: TestCluster;
-
-/** A self-signed CA, a server certificate for 127.0.0.1 and a client certificate, all signed by it. */
-async function makeCertificates(dir: string): Promise<void> {
-  const openssl = (...args: string[]) => run("openssl", args, { cwd: dir });
-  await openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=Streambed Test CA",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-  );
-  await writeFile(path.join(dir, "server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  for (const [name, subject, ext] of [
-    ["server", "/CN=127.0.0.1", ["-extfile", "server.ext"]],
-    ["client", "/CN=test-client", []],
-  ] as const) {
-    await openssl(
-      "req",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-subj",
-      subject,
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-    );
-    await openssl(
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-days",
-      "2",
-      "-out",
-      `${name}.pem`,
-      ...ext,
-    );
-  }
-}
 
 beforeAll(async () => {
   db = await createTestDatabase(inject("postgresAdminUrl"));

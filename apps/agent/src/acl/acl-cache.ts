@@ -37,9 +37,11 @@ const allowAll = (requester: Requester): ConnectionAccess => ({
  */
 export class AclCache {
   private readonly clusters = new Map<string, Promise<ClusterRules>>();
+  /** The rules of `clusters` once loaded: the hot path reads them without awaiting. */
+  private readonly loaded = new Map<string, ClusterRules>();
   private readonly connections = new WeakMap<
     ConnectionInfo,
-    { rules: ClusterRules; principal: string; access: ConnectionAccess }
+    { rules: ClusterRules; sasl: ConnectionInfo["sasl"]["principal"]; access: ConnectionAccess }
   >();
   private subscription: AclChangeSubscription | undefined;
 
@@ -52,7 +54,10 @@ export class AclCache {
   async start(): Promise<void> {
     this.subscription = this.store.subscribeChanges({
       onChange: (clusterId) => this.invalidate(clusterId),
-      onResync: () => this.clusters.clear(),
+      onResync: () => {
+        this.clusters.clear();
+        this.loaded.clear();
+      },
     });
     await this.subscription.ready;
   }
@@ -60,6 +65,7 @@ export class AclCache {
   /** Drops a cluster's rules now (this agent changed them: its next request must see the change). */
   invalidate(clusterId: string): void {
     this.clusters.delete(clusterId);
+    this.loaded.delete(clusterId);
   }
 
   async close(): Promise<void> {
@@ -67,18 +73,33 @@ export class AclCache {
     this.subscription = undefined;
   }
 
-  async accessFor(connection: ConnectionInfo): Promise<ConnectionAccess> {
-    const rules = await this.rulesOf(connection.clusterId);
-    const principal = this.principalOf(connection);
+  /**
+   * What the connection may do: at once (no await) when its cluster's rules are loaded and
+   * unchanged and it has not authenticated since; otherwise once the rules are read.
+   */
+  accessFor(connection: ConnectionInfo): ConnectionAccess | Promise<ConnectionAccess> {
     const cached = this.connections.get(connection);
-    if (cached && cached.rules === rules && cached.principal === principal) return cached.access;
-    const requester = { principal, host: clientHost(connection.remoteAddress) };
+    if (
+      cached &&
+      cached.rules === this.loaded.get(connection.clusterId) &&
+      cached.sasl === connection.sasl.principal
+    )
+      return cached.access;
+    return this.freshAccess(connection);
+  }
+
+  private async freshAccess(connection: ConnectionInfo): Promise<ConnectionAccess> {
+    const rules = await this.rulesOf(connection.clusterId);
     const sasl = connection.sasl.principal;
+    const requester = {
+      principal: this.principalOf(connection),
+      host: clientHost(connection.remoteAddress),
+    };
     const access =
       !rules.enforcement || (sasl !== null && rules.superusers.has(sasl.username))
         ? allowAll(requester)
         : decisionsOf(rules.index, requester);
-    this.connections.set(connection, { rules, principal, access });
+    this.connections.set(connection, { rules, sasl, access });
     return access;
   }
 
@@ -94,13 +115,18 @@ export class AclCache {
   private rulesOf(clusterId: string): Promise<ClusterRules> {
     let rules = this.clusters.get(clusterId);
     if (!rules) {
-      rules = this.store.clusterAcls(clusterId).then((acls) => ({
-        enforcement: acls.enforcement,
-        superusers: new Set(acls.superusers),
-        index: new AclIndex(acls.bindings),
-      }));
+      const loading: Promise<ClusterRules> = this.store.clusterAcls(clusterId).then((acls) => {
+        const read = {
+          enforcement: acls.enforcement,
+          superusers: new Set(acls.superusers),
+          index: new AclIndex(acls.bindings),
+        };
+        // Not when a change was announced meanwhile: this read may predate it.
+        if (this.clusters.get(clusterId) === loading) this.loaded.set(clusterId, read);
+        return read;
+      });
+      rules = loading;
       this.clusters.set(clusterId, rules);
-      const loading = rules;
       rules.catch(() => {
         if (this.clusters.get(clusterId) === loading) this.clusters.delete(clusterId);
       });
@@ -110,25 +136,40 @@ export class AclCache {
 }
 
 function decisionsOf(index: AclIndex, requester: Requester): ConnectionAccess {
-  const decisions = new Map<string, boolean>();
-  const remembered = (key: string, decide: () => boolean): boolean => {
-    let allowed = decisions.get(key);
+  // By operation, then resource type, then name: a check allocates nothing once decided.
+  const decisions = new Map<string, Map<string, Map<string, boolean>>>();
+  let size = 0;
+  const remembered = (
+    operation: AclOperationName,
+    resourceType: string,
+    name: string,
+    decide: () => boolean,
+  ): boolean => {
+    let byType = decisions.get(operation);
+    if (!byType) decisions.set(operation, (byType = new Map()));
+    let byName = byType.get(resourceType);
+    if (!byName) byType.set(resourceType, (byName = new Map()));
+    let allowed = byName.get(name);
     if (allowed === undefined) {
       // A client naming endless distinct resources must not grow the connection without bound.
-      if (decisions.size >= MAX_DECISIONS) decisions.clear();
-      decisions.set(key, (allowed = decide()));
+      if (++size > MAX_DECISIONS) {
+        decisions.clear();
+        size = 0;
+        return decide();
+      }
+      byName.set(name, (allowed = decide()));
     }
     return allowed;
   };
   return {
     requester,
     allows: (operation, resourceType, name) =>
-      remembered(`${operation}\u0000${resourceType}\u0000${name}`, () =>
+      remembered(operation, resourceType, name, () =>
         index.allows(requester, operation, resourceType, name),
       ),
-    // Resource names never hold U+0001: no clash with a resource's key.
+    // "some" is a pseudo resource type: no clash with a resource's decision.
     allowsSome: (operation, resourceType) =>
-      remembered(`${operation}\u0000${resourceType}\u0001`, () =>
+      remembered(operation, `some ${resourceType}`, "", () =>
         index.allowsSome(requester, operation, resourceType),
       ),
   };

@@ -9,9 +9,13 @@ import type { ConnectionAccess } from "./acl-cache.ts";
 
 /**
  * What the request's connection may do. Handlers await this once, then check each resource:
- * `(await access(ctx)).allows("WRITE", "TOPIC", name)`.
+ * `(await access(ctx)).allows("WRITE", "TOPIC", name)`. Kafka's rules for the transaction APIs:
+ * WRITE on the TRANSACTIONAL_ID for AddPartitionsToTxn, AddOffsetsToTxn, EndTxn and
+ * TxnOffsetCommit, plus WRITE on each TOPIC (AddPartitionsToTxn), READ on the GROUP
+ * (AddOffsetsToTxn, TxnOffsetCommit) and READ on each TOPIC (TxnOffsetCommit); DESCRIBE on the
+ * TRANSACTIONAL_ID for DescribeTransactions and to be listed by ListTransactions.
  */
-export function access(ctx: RequestContext): Promise<ConnectionAccess> {
+export function access(ctx: RequestContext): ConnectionAccess | Promise<ConnectionAccess> {
   return ctx.services.acls.accessFor(ctx.connection);
 }
 

@@ -7,7 +7,6 @@ import {
 } from "@streambed/protocol";
 import { defineApi } from "../server/api-handler.ts";
 import { clusterViewFor } from "../cluster/brokers.ts";
-import { allowedOnCluster } from "../acl/authorize.ts";
 
 /** DescribeCluster's endpoint type for brokers (v1 also lets clients ask for controllers). */
 const BROKER_ENDPOINTS = 1;
@@ -17,8 +16,6 @@ export const describeClusterApi = defineApi<DescribeClusterRequest, DescribeClus
   minVersion: 0,
   maxVersion: 1,
   async handle(request, ctx) {
-    if (!(await allowedOnCluster(ctx, "DESCRIBE")))
-      return this.errorResponse(request, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, ctx);
     if (ctx.apiVersion >= 1 && request.endpointType !== BROKER_ENDPOINTS) {
       return {
         ...defaultDescribeClusterResponse(),

@@ -238,4 +238,18 @@ describe("ACLs with KafkaJS", () => {
       await consumer.disconnect();
     }
   });
+
+  it("a credential marked superuser in the console bypasses ACLs, until unmarked", async () => {
+    const mark = (superuser: boolean) =>
+      db.pool.query("UPDATE kafka_credentials SET superuser = $2 WHERE username = $1", [
+        alice.username,
+        superuser,
+      ]);
+    await mark(true);
+    expect(await eventually(() => produceAs(alice, "orders"), "ok")).toBe("ok");
+    await mark(false);
+    expect(await eventually(() => produceAs(alice, "orders"), "TOPIC_AUTHORIZATION_FAILED")).toBe(
+      "TOPIC_AUTHORIZATION_FAILED",
+    );
+  });
 });
