@@ -11,7 +11,6 @@ import type { ScramCredentialChange } from "../metadata/scram-credential-store.t
 
 /** Kafka's ScramMechanism ids on the wire. */
 const wireMechanisms: Record<number, ScramMechanism> = { 1: "SCRAM-SHA-256", 2: "SCRAM-SHA-512" };
-const keyLengths: Record<ScramMechanism, number> = { "SCRAM-SHA-256": 32, "SCRAM-SHA-512": 64 };
 
 export function wireMechanism(mechanism: ScramMechanism): number {
   return mechanism === "SCRAM-SHA-256" ? 1 : 2;
@@ -77,16 +76,16 @@ export function checkScramAlterations(
       );
       continue;
     }
-    if (upsert.salt.length === 0 || upsert.saltedPassword.length !== keyLengths[mechanism]) {
-      fail(ErrorCode.UNACCEPTABLE_CREDENTIAL, "Salt or salted password of the wrong size");
-      continue;
-    }
     const verifiers = scramVerifiersFromSaltedPassword(
       mechanism,
       Buffer.from(upsert.saltedPassword),
       Buffer.from(upsert.salt),
       upsert.iterations,
     );
+    if (!verifiers) {
+      fail(ErrorCode.UNACCEPTABLE_CREDENTIAL, "Salt or salted password of the wrong size");
+      continue;
+    }
     results.push({
       user: op.name,
       change: { kind: "upsert", mechanism, verifiers: toStoredScramVerifiers(verifiers) },

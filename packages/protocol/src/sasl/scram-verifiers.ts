@@ -56,15 +56,18 @@ export async function deriveScramVerifiers(
 
 /**
  * The verifiers of a password the client salted itself (Kafka's AlterUserScramCredentials sends
- * the salt and SaltedPassword, never the password).
+ * the salt and SaltedPassword, never the password); null when the salt is empty or the salted
+ * password is not the mechanism's key length.
  */
 export function scramVerifiersFromSaltedPassword(
   mechanism: ScramMechanism,
   salted: Buffer,
   salt: Buffer,
   iterations: number,
-): ScramVerifiers {
-  return verifiersFromSaltedPassword(SCRAM_HASHES[mechanism].hash, salted, salt, iterations);
+): ScramVerifiers | null {
+  const { hash, keyLength } = SCRAM_HASHES[mechanism];
+  if (salt.length === 0 || salted.length !== keyLength) return null;
+  return verifiersFromSaltedPassword(hash, salted, salt, iterations);
 }
 
 export function toStoredScramVerifiers(verifiers: ScramVerifiers): StoredScramVerifiers {
