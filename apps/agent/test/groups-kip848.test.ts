@@ -7,6 +7,7 @@ import {
   defaultOffsetCommitRequest,
   type ConsumerGroupDescribeResponse,
   type ConsumerGroupHeartbeatResponse,
+  type DeleteGroupsResponse,
   type DescribeGroupsResponse,
   type JoinGroupResponse,
   type ListGroupsResponse,
@@ -362,6 +363,52 @@ describe("KIP-848 consumer groups (group.protocol=consumer, @platformatic/kafka)
       expect(ranges).toEqual(["0,1", "2,3", "4,5"]);
     } finally {
       await Promise.all(members.map((m) => m.stop()));
+    }
+    // Empty now: DeleteGroups removes it.
+    await expect
+      .poll(async () => (await describeGroup("kip848-together")).groups[0]!.groupState)
+      .toBe("Empty");
+    const deleted = await raw.request<DeleteGroupsResponse>(ApiKey.DeleteGroups, 2, {
+      groupsNames: ["kip848-together"],
+    });
+    expect(deleted.results[0]!.errorCode).toBe(ErrorCode.NONE);
+    expect((await describeGroup("kip848-together")).groups[0]!.errorCode).toBe(
+      ErrorCode.GROUP_ID_NOT_FOUND,
+    );
+  });
+
+  it("another agent continues the groups from Postgres", async () => {
+    const before = (await describeGroup("kip848-app")).groups[0]!;
+    raw.close();
+    await agent.stop();
+    agent = await startTestAgent({
+      databaseUrl: db.url,
+      bucketUrl: bucket.url,
+      clusterId: "kip848",
+      extra: ["--group-consumer-heartbeat-interval-ms", "300"],
+    });
+    raw = await RawKafkaClient.connect(agent.bootstrap);
+    const after = (await describeGroup("kip848-app")).groups[0]!;
+    expect(after).toMatchObject({
+      errorCode: ErrorCode.NONE,
+      groupState: before.groupState,
+      groupEpoch: before.groupEpoch,
+      assignmentEpoch: before.assignmentEpoch,
+    });
+    // A member joining there starts at the next group epoch.
+    const member = await startKip848Member({
+      bootstrap: agent.bootstrap,
+      groupId: "kip848-app",
+      topics: ["kip848-churn"],
+      name: "after-restart",
+    });
+    try {
+      await expect.poll(() => member.assignedCount(), { timeout: 20_000 }).toBe(12);
+      expect((await describeGroup("kip848-app")).groups[0]!.groupEpoch).toBeGreaterThan(
+        before.groupEpoch,
+      );
+    } finally {
+      await member.stop();
     }
   });
 });
