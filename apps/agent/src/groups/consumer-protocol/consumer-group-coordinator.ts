@@ -101,7 +101,8 @@ export class ConsumerGroupCoordinator {
 
   /**
    * OffsetCommit and OffsetFetch of a consumer group: a member gives its current epoch. Without
-   * a member id (admin tools, `kafka-consumer-groups --reset-offsets`), no check.
+   * a member id (admin tools, `kafka-consumer-groups --reset-offsets`), and for a group that is
+   * not a consumer group here (classic, or coordinated elsewhere), no check.
    */
   async validateMember(
     clusterId: string,
@@ -110,9 +111,9 @@ export class ConsumerGroupCoordinator {
     memberEpoch: number,
   ): Promise<ConsumerGroupError | null> {
     if (memberId === "" && memberEpoch < 0) return null;
+    if (!(await this.options.isCoordinator(clusterId, groupId))) return null;
     const group = await this.loaded(clusterId, groupId);
-    if (!group) return "GROUP_ID_NOT_FOUND";
-    return group.validateMemberEpoch(memberId, memberEpoch);
+    return group ? group.validateMemberEpoch(memberId, memberEpoch) : null;
   }
 
   /** OffsetCommit to a consumer group: checked against the member's epoch, then stored. */
