@@ -411,4 +411,44 @@ describe("KIP-848 consumer groups (group.protocol=consumer, @platformatic/kafka)
       await member.stop();
     }
   });
+
+  it("on the wire: static members (UNRELEASED_INSTANCE_ID, epoch -2), FENCED_MEMBER_EPOCH, UNKNOWN_MEMBER_ID, UNSUPPORTED_ASSIGNOR", async () => {
+    await createTopic(agent.bootstrap, "kip848-static", 2);
+    const heartbeat = (over: Record<string, unknown>) =>
+      raw.request<ConsumerGroupHeartbeatResponse>(ApiKey.ConsumerGroupHeartbeat, 1, {
+        ...defaultConsumerGroupHeartbeatRequest(),
+        groupId: "kip848-static",
+        ...over,
+      });
+    const join = {
+      memberEpoch: 0,
+      rebalanceTimeoutMs: 10_000,
+      subscribedTopicNames: ["kip848-static"],
+      topicPartitions: [],
+    };
+    const a = await heartbeat({ ...join, memberId: "member-a", instanceId: "host-1" });
+    expect(a).toMatchObject({ errorCode: ErrorCode.NONE, memberId: "member-a", memberEpoch: 1 });
+    expect(a.assignment!.topicPartitions[0]!.partitions).toEqual([0, 1]);
+    const taken = await heartbeat({ ...join, memberId: "member-b", instanceId: "host-1" });
+    expect(taken.errorCode).toBe(ErrorCode.UNRELEASED_INSTANCE_ID);
+    expect((await heartbeat({ memberId: "member-a", memberEpoch: 5 })).errorCode).toBe(
+      ErrorCode.FENCED_MEMBER_EPOCH,
+    );
+    expect((await heartbeat({ memberId: "nobody", memberEpoch: 1 })).errorCode).toBe(
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
+    expect(
+      (await heartbeat({ ...join, memberId: "member-c", serverAssignor: "sticky" })).errorCode,
+    ).toBe(ErrorCode.UNSUPPORTED_ASSIGNOR);
+    // The static member leaves for a while (-2); back under a new member id, it has its partitions
+    // at the same epoch: no rebalance.
+    const left = await heartbeat({ memberId: "member-a", instanceId: "host-1", memberEpoch: -2 });
+    expect(left).toMatchObject({ errorCode: ErrorCode.NONE, memberEpoch: -2 });
+    const back = await heartbeat({ ...join, memberId: "member-b", instanceId: "host-1" });
+    expect(back).toMatchObject({ errorCode: ErrorCode.NONE, memberEpoch: 1 });
+    expect(back.assignment!.topicPartitions[0]!.partitions).toEqual([0, 1]);
+    expect((await heartbeat({ memberId: "member-b", memberEpoch: -1 })).errorCode).toBe(
+      ErrorCode.NONE,
+    );
+  });
 });
