@@ -333,7 +333,7 @@ describe("KIP-848 consumer groups (group.protocol=consumer, @platformatic/kafka)
 
     for (const m of members.values()) await m.stop();
     for (const c of classicMembers) await c.disconnect();
-  });
+  }, 120_000);
 
   it("members joining at once form one group, with the range assignor they ask for", async () => {
     const topic = "kip848-together";
