@@ -7,6 +7,7 @@ import {
   defaultOffsetCommitRequest,
   type ConsumerGroupDescribeResponse,
   type ConsumerGroupHeartbeatResponse,
+  type DeleteGroupsResponse,
   type DescribeGroupsResponse,
   type JoinGroupResponse,
   type ListGroupsResponse,
@@ -332,7 +333,7 @@ describe("KIP-848 consumer groups (group.protocol=consumer, @platformatic/kafka)
 
     for (const m of members.values()) await m.stop();
     for (const c of classicMembers) await c.disconnect();
-  });
+  }, 120_000);
 
   it("members joining at once form one group, with the range assignor they ask for", async () => {
     const topic = "kip848-together";
@@ -363,5 +364,91 @@ describe("KIP-848 consumer groups (group.protocol=consumer, @platformatic/kafka)
     } finally {
       await Promise.all(members.map((m) => m.stop()));
     }
+    // Empty now: DeleteGroups removes it.
+    await expect
+      .poll(async () => (await describeGroup("kip848-together")).groups[0]!.groupState)
+      .toBe("Empty");
+    const deleted = await raw.request<DeleteGroupsResponse>(ApiKey.DeleteGroups, 2, {
+      groupsNames: ["kip848-together"],
+    });
+    expect(deleted.results[0]!.errorCode).toBe(ErrorCode.NONE);
+    expect((await describeGroup("kip848-together")).groups[0]!.errorCode).toBe(
+      ErrorCode.GROUP_ID_NOT_FOUND,
+    );
+  });
+
+  it("another agent continues the groups from Postgres", async () => {
+    const before = (await describeGroup("kip848-app")).groups[0]!;
+    raw.close();
+    await agent.stop();
+    agent = await startTestAgent({
+      databaseUrl: db.url,
+      bucketUrl: bucket.url,
+      clusterId: "kip848",
+      extra: ["--group-consumer-heartbeat-interval-ms", "300"],
+    });
+    raw = await RawKafkaClient.connect(agent.bootstrap);
+    const after = (await describeGroup("kip848-app")).groups[0]!;
+    expect(after).toMatchObject({
+      errorCode: ErrorCode.NONE,
+      groupState: before.groupState,
+      groupEpoch: before.groupEpoch,
+      assignmentEpoch: before.assignmentEpoch,
+    });
+    // A member joining there starts at the next group epoch.
+    const member = await startKip848Member({
+      bootstrap: agent.bootstrap,
+      groupId: "kip848-app",
+      topics: ["kip848-churn"],
+      name: "after-restart",
+    });
+    try {
+      await expect.poll(() => member.assignedCount(), { timeout: 20_000 }).toBe(12);
+      expect((await describeGroup("kip848-app")).groups[0]!.groupEpoch).toBeGreaterThan(
+        before.groupEpoch,
+      );
+    } finally {
+      await member.stop();
+    }
+  });
+
+  it("on the wire: static members (UNRELEASED_INSTANCE_ID, epoch -2), FENCED_MEMBER_EPOCH, UNKNOWN_MEMBER_ID, UNSUPPORTED_ASSIGNOR", async () => {
+    await createTopic(agent.bootstrap, "kip848-static", 2);
+    const heartbeat = (over: Record<string, unknown>) =>
+      raw.request<ConsumerGroupHeartbeatResponse>(ApiKey.ConsumerGroupHeartbeat, 1, {
+        ...defaultConsumerGroupHeartbeatRequest(),
+        groupId: "kip848-static",
+        ...over,
+      });
+    const join = {
+      memberEpoch: 0,
+      rebalanceTimeoutMs: 10_000,
+      subscribedTopicNames: ["kip848-static"],
+      topicPartitions: [],
+    };
+    const a = await heartbeat({ ...join, memberId: "member-a", instanceId: "host-1" });
+    expect(a).toMatchObject({ errorCode: ErrorCode.NONE, memberId: "member-a", memberEpoch: 1 });
+    expect(a.assignment!.topicPartitions[0]!.partitions).toEqual([0, 1]);
+    const taken = await heartbeat({ ...join, memberId: "member-b", instanceId: "host-1" });
+    expect(taken.errorCode).toBe(ErrorCode.UNRELEASED_INSTANCE_ID);
+    expect((await heartbeat({ memberId: "member-a", memberEpoch: 5 })).errorCode).toBe(
+      ErrorCode.FENCED_MEMBER_EPOCH,
+    );
+    expect((await heartbeat({ memberId: "nobody", memberEpoch: 1 })).errorCode).toBe(
+      ErrorCode.UNKNOWN_MEMBER_ID,
+    );
+    expect(
+      (await heartbeat({ ...join, memberId: "member-c", serverAssignor: "sticky" })).errorCode,
+    ).toBe(ErrorCode.UNSUPPORTED_ASSIGNOR);
+    // The static member leaves for a while (-2); back under a new member id, it has its partitions
+    // at the same epoch: no rebalance.
+    const left = await heartbeat({ memberId: "member-a", instanceId: "host-1", memberEpoch: -2 });
+    expect(left).toMatchObject({ errorCode: ErrorCode.NONE, memberEpoch: -2 });
+    const back = await heartbeat({ ...join, memberId: "member-b", instanceId: "host-1" });
+    expect(back).toMatchObject({ errorCode: ErrorCode.NONE, memberEpoch: 1 });
+    expect(back.assignment!.topicPartitions[0]!.partitions).toEqual([0, 1]);
+    expect((await heartbeat({ memberId: "member-b", memberEpoch: -1 })).errorCode).toBe(
+      ErrorCode.NONE,
+    );
   });
 });

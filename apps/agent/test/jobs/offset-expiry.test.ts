@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ConfigResourceTypes, type Admin } from "kafkajs";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
+import type { ConsumerGroupSnapshot } from "../../src/groups/consumer-protocol/consumer-group-types.ts";
+import { PostgresConsumerGroupStore } from "../../src/metadata/postgres/consumer-protocol-groups.ts";
+import { PostgresGroupStore } from "../../src/metadata/postgres/groups.ts";
 import { PostgresJobStore } from "../../src/metadata/postgres/jobs.ts";
 import { createTopic, kafkaClient } from "../support/kafkajs-admin.ts";
 import { runClient } from "../support/run-client.ts";
@@ -158,6 +161,42 @@ describe("committed offset expiry (offsets.retention.minutes)", () => {
       "events",
     ]);
     expect(kcat.trim().split("\n")[0]).toBe("0");
+  });
+
+  it("keeps the offsets of a KIP-848 group with members, however old, and expires an empty one", async () => {
+    const cluster = "kip848-expiry";
+    const groups = new PostgresConsumerGroupStore(db.pool);
+    const offsets = new PostgresGroupStore(db.pool);
+    const snapshot = (groupId: string): ConsumerGroupSnapshot => ({
+      groupId,
+      groupEpoch: 3,
+      assignmentEpoch: 3,
+      members: [],
+      targetAssignment: {},
+      subscribedTopics: [],
+    });
+    await groups.save(cluster, snapshot("busy"), "Stable");
+    await groups.save(cluster, snapshot("idle"), "Empty");
+    for (const groupId of ["busy", "idle"]) {
+      await offsets.commitOffsets(cluster, groupId, [
+        { topic: "events", partition: 0, offset: 2n, leaderEpoch: -1, metadata: null },
+      ]);
+    }
+    await db.pool.query(
+      "UPDATE committed_offsets SET committed_at = now() - $2::interval WHERE cluster_id = $1",
+      [cluster, `${2 * WEEK_MS} milliseconds`],
+    );
+    await db.pool.query(
+      "UPDATE consumer_protocol_groups SET updated_at = now() - $2::interval WHERE cluster_id = $1",
+      [cluster, `${2 * WEEK_MS} milliseconds`],
+    );
+    expect(await new PostgresJobStore(db.pool).expireCommittedOffsets(cluster, WEEK_MS)).toEqual({
+      groups: 1,
+      offsets: 1,
+    });
+    expect((await offsets.fetchOffsets(cluster, "busy", null)).map((o) => o.offset)).toEqual([2n]);
+    expect(await offsets.fetchOffsets(cluster, "idle", null)).toEqual([]);
+    expect((await groups.list(cluster)).map((g) => g.groupId)).toEqual(["busy"]);
   });
 
   it("is announced as offsets.retention.minutes in the broker configs", async () => {

@@ -101,7 +101,8 @@ export class ConsumerGroupCoordinator {
 
   /**
    * OffsetCommit and OffsetFetch of a consumer group: a member gives its current epoch. Without
-   * a member id (admin tools, `kafka-consumer-groups --reset-offsets`), no check.
+   * a member id (admin tools, `kafka-consumer-groups --reset-offsets`), and for a group that is
+   * not a consumer group here (classic, or coordinated elsewhere), no check.
    */
   async validateMember(
     clusterId: string,
@@ -110,9 +111,9 @@ export class ConsumerGroupCoordinator {
     memberEpoch: number,
   ): Promise<ConsumerGroupError | null> {
     if (memberId === "" && memberEpoch < 0) return null;
+    if (!(await this.options.isCoordinator(clusterId, groupId))) return null;
     const group = await this.loaded(clusterId, groupId);
-    if (!group) return "GROUP_ID_NOT_FOUND";
-    return group.validateMemberEpoch(memberId, memberEpoch);
+    return group ? group.validateMemberEpoch(memberId, memberEpoch) : null;
   }
 
   /** OffsetCommit to a consumer group: checked against the member's epoch, then stored. */
@@ -304,22 +305,25 @@ export class ConsumerGroupCoordinator {
     (await entry.catch(() => null))?.unload();
   }
 
+  /** Unloads, between operations on them, groups moved elsewhere and groups with no members. */
   private async sweep(): Promise<void> {
     for (const key of [...this.groups.keys()]) {
       const [clusterId, groupId] = key.split("\u0000") as [string, string];
       try {
-        if (!(await this.options.isCoordinator(clusterId, groupId))) {
-          this.options.logger.info(
-            { clusterId, groupId },
-            "consumer group moved to another coordinator",
-          );
-          await this.unload(key);
-          continue;
-        }
-        // A group that does not exist was only looked up: forget it (it is looked up again).
-        const entry = this.groups.get(key);
-        if ((await entry?.catch(() => null)) === null && this.groups.get(key) === entry)
-          this.groups.delete(key);
+        await this.serialized(clusterId, groupId, async () => {
+          if (!(await this.options.isCoordinator(clusterId, groupId))) {
+            this.options.logger.info(
+              { clusterId, groupId },
+              "consumer group moved to another coordinator",
+            );
+            return this.unload(key);
+          }
+          // A group that does not exist was only looked up, and an empty one is read again when
+          // asked for: what the jobs role does there (offset expiry removes long-empty groups)
+          // is what clients see.
+          const group = await this.groups.get(key)?.catch(() => null);
+          if ((!group || group.isEmpty) && !this.persisting.has(key)) await this.unload(key);
+        });
       } catch (err) {
         this.options.logger.warn({ err }, "consumer group ownership check failed");
       }

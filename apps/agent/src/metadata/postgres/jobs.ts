@@ -215,18 +215,28 @@ export class PostgresJobStore implements JobStore {
     retentionMs: number,
   ): Promise<ExpiredOffsets> {
     const { rows } = await this.pool.query<ExpiredOffsets>(
-      `WITH expired_groups AS (
+      `WITH expired_classic AS (
          DELETE FROM consumer_groups g
          WHERE ($1::text IS NULL OR g.cluster_id = $1) AND g.state = 'Empty' AND g.protocol_type IS NOT NULL
            AND g.updated_at < now() - $2::interval
          RETURNING g.cluster_id, g.group_id
+       ), expired_consumer AS (
+         DELETE FROM consumer_protocol_groups g
+         WHERE ($1::text IS NULL OR g.cluster_id = $1) AND g.state = 'Empty'
+           AND g.updated_at < now() - $2::interval
+         RETURNING g.cluster_id, g.group_id
+       ), expired_groups AS (
+         SELECT * FROM expired_classic UNION ALL SELECT * FROM expired_consumer
        ), expired AS (
          DELETE FROM committed_offsets o
          WHERE ($1::text IS NULL OR o.cluster_id = $1) AND (
            EXISTS (SELECT 1 FROM expired_groups e WHERE e.cluster_id = o.cluster_id AND e.group_id = o.group_id)
            OR (o.committed_at < now() - $2::interval AND NOT EXISTS (
              SELECT 1 FROM consumer_groups g
-             WHERE g.cluster_id = o.cluster_id AND g.group_id = o.group_id AND g.protocol_type IS NOT NULL)))
+             WHERE g.cluster_id = o.cluster_id AND g.group_id = o.group_id AND g.protocol_type IS NOT NULL)
+             AND NOT EXISTS (
+             SELECT 1 FROM consumer_protocol_groups g
+             WHERE g.cluster_id = o.cluster_id AND g.group_id = o.group_id)))
          RETURNING 1
        )
        SELECT (SELECT count(*) FROM expired_groups)::int AS groups, (SELECT count(*) FROM expired)::int AS offsets`,
