@@ -74,20 +74,26 @@ export async function runSeed(seed: number): Promise<SeedOutcome> {
   };
 
   const history = new SimHistory(scheduler);
-  const producers = Array.from({ length: 1 + scheduler.int(3) }, (_, n) => {
-    const producerId = BigInt(1000 + n);
-    metadata.knownProducers.add(producerId);
-    return new SimProducer(
-      `p${n}`,
-      producerId,
-      topic,
-      5 + scheduler.int(20),
-      20 + scheduler.int(200),
-      scheduler,
-      history,
-      pickAgent,
-    );
-  });
+  let producerIds = 1000n;
+  const newProducerId = () => {
+    metadata.knownProducers.add(++producerIds);
+    return producerIds;
+  };
+  const producers = Array.from(
+    { length: 1 + scheduler.int(3) },
+    (_, n) =>
+      new SimProducer({
+        name: `p${n}`,
+        topic,
+        batchesToSend: 5 + scheduler.int(20),
+        requestTimeoutMs: 20 + scheduler.int(200),
+        maxAttempts: 1 + scheduler.int(6),
+        newProducerId,
+        scheduler,
+        history,
+        pickAgent,
+      }),
+  );
   const consumer = new SimConsumer("live", topic, scheduler, history, pickAgent);
   for (const p of producers) p.start();
   consumer.start();

@@ -40,32 +40,54 @@ interface Batch {
   entry: ProduceEntry;
 }
 
+export interface SimProducerOptions {
+  name: string;
+  topic: SimTopic;
+  batchesToSend: number;
+  requestTimeoutMs: number;
+  /** Failed requests in a row after which the batches are given up (delivery timeout). */
+  maxAttempts: number;
+  /** InitProducerId: a fresh producer id (epoch 0). */
+  newProducerId: () => bigint;
+  scheduler: SimScheduler;
+  history: SimHistory;
+  pickAgent: PickAgent;
+}
+
 /**
  * An idempotent producer, as Kafka clients behave: one request in flight, one batch per
- * partition in it, a failed or timed-out batch retried with its sequence unchanged until it is
- * acknowledged.
+ * partition in it, a failed or timed-out batch retried with its sequence unchanged. After
+ * `maxAttempts` failures in a row it gives its batches up (their fate unknown: the checker's
+ * indeterminate sends) and starts over with a new producer id, as a client must: sending new
+ * data under the given-up batches' sequence numbers would make them look like retries.
  */
 export class SimProducer {
-  private readonly sequences: number[];
+  private readonly name: string;
+  private readonly topic: SimTopic;
+  private readonly scheduler: SimScheduler;
+  private readonly history: SimHistory;
   private readonly unacked = new Map<number, Batch>();
+  private producerId: bigint;
+  private sequences: number[];
   private sent = 0;
+  private failures = 0;
   private inFlight = false;
 
-  constructor(
-    private readonly name: string,
-    private readonly producerId: bigint,
-    private readonly topic: SimTopic,
-    private readonly batchesToSend: number,
-    private readonly requestTimeoutMs: number,
-    private readonly scheduler: SimScheduler,
-    private readonly history: SimHistory,
-    private readonly pickAgent: PickAgent,
-  ) {
-    this.sequences = Array.from({ length: topic.partitions }, () => 0);
+  constructor(private readonly options: SimProducerOptions) {
+    this.name = options.name;
+    this.topic = options.topic;
+    this.scheduler = options.scheduler;
+    this.history = options.history;
+    this.producerId = options.newProducerId();
+    this.sequences = this.freshSequences();
+  }
+
+  private freshSequences(): number[] {
+    return Array.from({ length: this.topic.partitions }, () => 0);
   }
 
   get done(): boolean {
-    return this.sent === this.batchesToSend && this.unacked.size === 0;
+    return this.sent === this.options.batchesToSend && this.unacked.size === 0;
   }
 
   start(): void {
@@ -83,12 +105,16 @@ export class SimProducer {
 
   private async sendRequest(): Promise<void> {
     if (this.inFlight) return;
-    const agent = this.pickAgent();
+    const agent = this.options.pickAgent();
     if (!agent) return;
     this.inFlight = true;
     try {
       for (let p = 0; p < this.topic.partitions; p++) {
-        if (this.unacked.has(p) || this.sent === this.batchesToSend || this.scheduler.chance(0.3))
+        if (
+          this.unacked.has(p) ||
+          this.sent === this.options.batchesToSend ||
+          this.scheduler.chance(0.3)
+        )
           continue;
         this.unacked.set(p, await this.newBatch(p));
         this.sent++;
@@ -98,11 +124,13 @@ export class SimProducer {
       let results;
       try {
         results = await this.withTimeout(agent.produce(batches.map((b) => b.entry)));
-      } catch {
+      } catch (error) {
         // Retriable (flush failed, connection closed, timed out while the agent may still
-        // commit it): the same batches go again.
+        // commit it): the same batches go again, up to maxAttempts.
+        if (++this.failures >= this.options.maxAttempts) this.giveUp(batches, error);
         return;
       }
+      this.failures = 0;
       results.forEach((result, i) => {
         const batch = batches[i]!;
         this.unacked.delete(batch.partition);
@@ -127,12 +155,24 @@ export class SimProducer {
     }
   }
 
+  private giveUp(batches: readonly Batch[], error: unknown): void {
+    this.scheduler.count("produce-given-up");
+    for (const batch of batches) {
+      this.unacked.delete(batch.partition);
+      for (const value of batch.values)
+        this.history.add({ type: "error", value, error: String(error) });
+    }
+    this.failures = 0;
+    this.producerId = this.options.newProducerId();
+    this.sequences = this.freshSequences();
+  }
+
   /** A client's request timeout: it stops waiting, the agent carries on with the request. */
   private withTimeout<T>(request: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = this.scheduler
         .clockFor(`client:${this.name}`)
-        .schedule(this.requestTimeoutMs, () => {
+        .schedule(this.options.requestTimeoutMs, () => {
           this.scheduler.count("produce-request-timeout");
           reject(new Error("request timed out"));
         });
