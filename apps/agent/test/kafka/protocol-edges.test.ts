@@ -9,12 +9,12 @@ import {
   splitBatches,
   verifyBatchCrc,
   defaultApiVersionsRequest,
-  defaultDescribeAclsRequest,
+  defaultDescribeDelegationTokenRequest,
   defaultFetchRequest,
   defaultListOffsetsRequest,
   defaultProduceRequest,
   type ApiVersionsResponse,
-  type DescribeAclsResponse,
+  type DescribeDelegationTokenResponse,
   type FetchResponse,
   type ListOffsetsResponse,
   type ProduceResponse,
@@ -153,10 +153,10 @@ describe("connections", () => {
 
   it("answers an API it does not serve with UNSUPPORTED_VERSION where the response has an error code", async () => {
     const client = await connect();
-    const response = await client.request<DescribeAclsResponse>(
-      ApiKey.DescribeAcls,
+    const response = await client.request<DescribeDelegationTokenResponse>(
+      ApiKey.DescribeDelegationToken,
       1,
-      defaultDescribeAclsRequest(),
+      defaultDescribeDelegationTokenRequest(),
     );
     expect(response.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION);
     const versions = await client.request<ApiVersionsResponse>(
@@ -164,7 +164,7 @@ describe("connections", () => {
       3,
       defaultApiVersionsRequest(),
     );
-    expect(versions.apiKeys.some((k) => k.apiKey === ApiKey.DescribeAcls)).toBe(false);
+    expect(versions.apiKeys.some((k) => k.apiKey === ApiKey.DescribeDelegationToken)).toBe(false);
   });
 
   it("answers pipelined requests in request order even when a long poll finishes last", async () => {
