@@ -163,6 +163,18 @@ export class PostgresTransactionStore implements TransactionStore {
     return Promise.all(rows.map((row) => this.completing(this.pool, row)));
   }
 
+  async pruneAbortedTransactions(clusterId: string | null): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM aborted_transactions a
+        WHERE ($1::text IS NULL OR a.cluster_id = $1)
+          AND NOT EXISTS (SELECT 1 FROM partitions p
+                           WHERE p.topic_id = a.topic_id AND p.partition = a.partition
+                             AND p.log_start_offset <= a.last_offset)`,
+      [clusterId],
+    );
+    return rowCount ?? 0;
+  }
+
   async describe(
     clusterId: string,
     transactionalIds: readonly string[],
