@@ -56,17 +56,31 @@ function answer(
 async function fetchGroup(
   groupId: string,
   wanted: WantedTopics,
+  requireStable: boolean,
   ctx: RequestContext,
 ): Promise<{ errorCode: number; topics: OffsetFetchResponseTopics[] }> {
   if (groupId === "") return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
-  // require_stable concerns pending transactional offsets, which do not exist before transactions.
   const committed = await ctx.services.groups.fetchOffsets(
     ctx.connection.clusterId,
     groupId,
     wanted?.map((t) => t.name) ?? null,
   );
   if (committed === "NOT_COORDINATOR") return { errorCode: groupErrorCode(committed), topics: [] };
-  return { errorCode: ErrorCode.NONE, topics: answer(wanted, committed) };
+  const topics = answer(wanted, committed);
+  // require_stable (KIP-447): offsets a transaction still holds are UNSTABLE_OFFSET_COMMIT, which
+  // the consumer retries, so a new owner of a partition never starts from before them.
+  if (requireStable) {
+    const pending = new Set(
+      (
+        await ctx.services.metadata.transactions.pendingOffsets(ctx.connection.clusterId, groupId)
+      ).map((p) => `${p.topic}\u0000${p.partition}`),
+    );
+    for (const t of topics)
+      for (const p of t.partitions)
+        if (pending.has(`${t.name}\u0000${p.partitionIndex}`))
+          p.errorCode = ErrorCode.UNSTABLE_OFFSET_COMMIT;
+  }
+  return { errorCode: ErrorCode.NONE, topics };
 }
 
 export const offsetFetchApi = defineApi<OffsetFetchRequest, OffsetFetchResponse>({
@@ -79,12 +93,17 @@ export const offsetFetchApi = defineApi<OffsetFetchRequest, OffsetFetchResponse>
       const groups = await Promise.all(
         request.groups.map(async (g) => ({
           groupId: g.groupId,
-          ...(await fetchGroup(g.groupId, g.topics, ctx)),
+          ...(await fetchGroup(g.groupId, g.topics, request.requireStable, ctx)),
         })),
       );
       return { ...defaultOffsetFetchResponse(), groups };
     }
-    const { errorCode, topics } = await fetchGroup(request.groupId, request.topics, ctx);
+    const { errorCode, topics } = await fetchGroup(
+      request.groupId,
+      request.topics,
+      request.requireStable,
+      ctx,
+    );
     if (errorCode !== ErrorCode.NONE) return this.errorResponse(request, errorCode, ctx);
     return { ...defaultOffsetFetchResponse(), topics };
   },

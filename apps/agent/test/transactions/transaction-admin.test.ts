@@ -7,10 +7,12 @@ import {
   ErrorCode,
   defaultListOffsetsRequest,
   defaultListOffsetsRequestPartition,
+  defaultOffsetFetchRequest,
   type DescribeProducersResponse,
   type DescribeTransactionsResponse,
   type ListOffsetsResponse,
   type ListTransactionsResponse,
+  type OffsetFetchResponse,
 } from "@streambed/protocol";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { RawKafkaClient } from "../support/raw-kafka-client.ts";
@@ -55,6 +57,18 @@ const latest = async (isolationLevel: number) => {
     ],
   });
   return response.topics[0]!.partitions[0]!.offset;
+};
+
+/** The group's offset of audited/0 by OffsetFetch v7: [offset, error code]. */
+const groupOffset = async (requireStable: boolean) => {
+  const response = await client.request<OffsetFetchResponse>(ApiKey.OffsetFetch, 7, {
+    ...defaultOffsetFetchRequest(),
+    groupId: "auditors",
+    topics: [{ name: "audited", partitionIndexes: [0] }],
+    requireStable,
+  });
+  const p = response.topics[0]!.partitions[0]!;
+  return [p.committedOffset, p.errorCode];
 };
 
 const describeTxn = async (transactionalId: string) =>
@@ -112,12 +126,20 @@ describe("transaction admin APIs", () => {
     ]);
     expect(await latest(1)).toBe(2n);
     expect(await latest(0)).toBe(5n);
+    await txn.sendOffsets({
+      consumerGroupId: "auditors",
+      topics: [{ topic: "audited", partitions: [{ partition: 0, offset: "2" }] }],
+    });
+    // KIP-447: a consumer asking for stable offsets waits for the transaction to end.
+    expect(await groupOffset(true)).toEqual([-1n, ErrorCode.UNSTABLE_OFFSET_COMMIT]);
+    expect(await groupOffset(false)).toEqual([-1n, ErrorCode.NONE]);
 
     await txn.commit();
     expect(await describeTxn("audit-writer")).toMatchObject({
       transactionState: "CompleteCommit",
       topics: [],
     });
+    expect(await groupOffset(true)).toEqual([2n, ErrorCode.NONE]);
     // The commit marker takes offset 5.
     expect(await latest(1)).toBe(6n);
     expect(await latest(0)).toBe(6n);

@@ -163,6 +163,17 @@ export class PostgresTransactionStore implements TransactionStore {
     return Promise.all(rows.map((row) => this.completing(this.pool, row)));
   }
 
+  async pendingOffsets(
+    clusterId: string,
+    groupId: string,
+  ): Promise<{ topic: string; partition: number }[]> {
+    const { rows } = await this.pool.query<{ topic: string; partition: number }>(
+      "SELECT DISTINCT topic, partition FROM transaction_offsets WHERE cluster_id = $1 AND group_id = $2",
+      [clusterId, groupId],
+    );
+    return rows;
+  }
+
   async pruneAbortedTransactions(clusterId: string | null): Promise<number> {
     const { rowCount } = await this.pool.query(
       `DELETE FROM aborted_transactions a
