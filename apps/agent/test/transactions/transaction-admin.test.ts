@@ -30,7 +30,7 @@ beforeAll(async () => {
     databaseUrl: db.url,
     bucketUrl: bucket.url,
     clusterId: "txn-admin",
-    extra: ["--batch-timeout-ms", "20"],
+    extra: ["--batch-timeout-ms", "20", "--transaction-check-interval-ms", "300"],
   });
   client = await RawKafkaClient.connect(agent.bootstrap);
 });
@@ -42,14 +42,14 @@ afterAll(async () => {
   await bucket?.remove();
 });
 
-const latest = async (isolationLevel: number) => {
+const latest = async (isolationLevel: number, topic = "audited") => {
   const response = await client.request<ListOffsetsResponse>(ApiKey.ListOffsets, 7, {
     ...defaultListOffsetsRequest(),
     replicaId: -1,
     isolationLevel,
     topics: [
       {
-        name: "audited",
+        name: topic,
         partitions: [
           { ...defaultListOffsetsRequestPartition(), partitionIndex: 0, timestamp: -1n },
         ],
@@ -144,6 +144,36 @@ describe("transaction admin APIs", () => {
     expect(await latest(1)).toBe(6n);
     expect(await latest(0)).toBe(6n);
     expect((await describeTxn("nobody")).errorCode).toBe(ErrorCode.TRANSACTIONAL_ID_NOT_FOUND);
+    await producer.disconnect();
+  }, 60_000);
+
+  it("finishes a commit whose agent died after deciding and before writing the markers", async () => {
+    const kafka = new Kafka({ brokers: [agent.bootstrap], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: "orphaned", numPartitions: 1 }] });
+    await admin.disconnect();
+    const producer = kafka.producer({
+      transactionalId: "orphan",
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    const txn = await producer.transaction();
+    await txn.send({ topic: "orphaned", messages: [{ value: "x" }, { value: "y" }] });
+    expect(await latest(1, "orphaned")).toBe(0n);
+    // What EndTxn leaves behind when its agent is SIGKILLed right after recording the decision.
+    await db.pool.query(
+      `UPDATE producer_ids SET txn_state = 'PrepareCommit', updated_at = now() - interval '1 hour'
+        WHERE transactional_id = convert_to('orphan', 'UTF8')`,
+    );
+    await expect
+      .poll(() => describeTxn("orphan").then((t) => t.transactionState), {
+        timeout: 20_000,
+      })
+      .toBe("CompleteCommit");
+    // The records and the commit marker are all readable by read_committed consumers.
+    expect(await latest(1, "orphaned")).toBe(3n);
     await producer.disconnect();
   }, 60_000);
 });
