@@ -139,6 +139,9 @@ export class TransactionCoordinator {
           offset: result.baseOffset,
         });
     });
-    await this.options.store.complete(txn, markers);
+    // The commit that wrote the markers completed the transaction with them; only a transaction
+    // without partitions, or one whose partitions are gone, is completed here.
+    if (markers.length < entries.length || entries.length === 0)
+      await this.options.store.complete(txn, markers);
   }
 }
