@@ -18,7 +18,7 @@ import {
   completeTransactions,
   loadTransactionMemberships,
   markTransactionStarts,
-} from "./transactions.ts";
+} from "./transaction-commit.ts";
 
 /** An index row to insert, its offsets relative to its partition's next_offset at commit. */
 interface NewIndexRow {
