@@ -57,6 +57,7 @@ function answer(
 async function fetchGroup(
   groupId: string,
   wanted: WantedTopics,
+  requireStable: boolean,
   ctx: RequestContext,
   member: { memberId: string | null; memberEpoch: number } = { memberId: null, memberEpoch: -1 },
 ): Promise<{ errorCode: number; topics: OffsetFetchResponseTopics[] }> {
@@ -75,7 +76,6 @@ async function fetchGroup(
     );
     if (stale) return { errorCode: groupErrorCode(stale), topics: [] };
   }
-  // require_stable concerns pending transactional offsets, which do not exist before transactions.
   const committed = await ctx.services.groups.fetchOffsets(
     ctx.connection.clusterId,
     groupId,
@@ -85,17 +85,30 @@ async function fetchGroup(
   // As Kafka: offsets of topics the principal may not describe are left out of an "all" fetch,
   // and answered TOPIC_AUTHORIZATION_FAILED when asked for by name.
   const visible = committed.filter((c) => describable(c.topic));
-  if (wanted === null) return { errorCode: ErrorCode.NONE, topics: answer(null, visible) };
-  const denied = wanted.filter((t) => !describable(t.name));
+  const topics =
+    wanted === null
+      ? answer(null, visible)
+      : answer(
+          wanted.filter((t) => describable(t.name)),
+          visible,
+        );
+  // require_stable (KIP-447): offsets a transaction still holds are UNSTABLE_OFFSET_COMMIT, which
+  // the consumer retries, so a new owner of a partition never starts from before them.
+  if (requireStable) {
+    const pending = new Set(
+      (
+        await ctx.services.metadata.transactions.pendingOffsets(ctx.connection.clusterId, groupId)
+      ).map((p) => `${p.topic}\u0000${p.partition}`),
+    );
+    for (const t of topics)
+      for (const p of t.partitions)
+        if (pending.has(`${t.name}\u0000${p.partitionIndex}`))
+          p.errorCode = ErrorCode.UNSTABLE_OFFSET_COMMIT;
+  }
+  const denied = wanted?.filter((t) => !describable(t.name)) ?? [];
   return {
     errorCode: ErrorCode.NONE,
-    topics: [
-      ...answer(
-        wanted.filter((t) => describable(t.name)),
-        visible,
-      ),
-      ...answer(denied, [], ErrorCode.TOPIC_AUTHORIZATION_FAILED),
-    ],
+    topics: [...topics, ...answer(denied, [], ErrorCode.TOPIC_AUTHORIZATION_FAILED)],
   };
 }
 
@@ -109,12 +122,17 @@ export const offsetFetchApi = defineApi<OffsetFetchRequest, OffsetFetchResponse>
       const groups = await Promise.all(
         request.groups.map(async (g) => ({
           groupId: g.groupId,
-          ...(await fetchGroup(g.groupId, g.topics, ctx, g)),
+          ...(await fetchGroup(g.groupId, g.topics, request.requireStable, ctx, g)),
         })),
       );
       return { ...defaultOffsetFetchResponse(), groups };
     }
-    const { errorCode, topics } = await fetchGroup(request.groupId, request.topics, ctx);
+    const { errorCode, topics } = await fetchGroup(
+      request.groupId,
+      request.topics,
+      request.requireStable,
+      ctx,
+    );
     if (errorCode !== ErrorCode.NONE) return this.errorResponse(request, errorCode, ctx);
     return { ...defaultOffsetFetchResponse(), topics };
   },

@@ -117,6 +117,16 @@ export interface TransactionStore {
    * here) and ones left in Prepare* longer than `stuckMs` (their agent died mid-completion).
    */
   claimExpired(clusterId: string | null, stuckMs: number): Promise<CompletingTransaction[]>;
+  /** Partitions of the group with offsets a transaction still holds (not yet committed or aborted). */
+  pendingOffsets(
+    clusterId: string,
+    groupId: string,
+  ): Promise<{ topic: string; partition: number }[]>;
+  /**
+   * Forgets aborted ranges no fetch can reach any more (their marker is below the partition's log
+   * start, or the partition is gone); returns how many.
+   */
+  pruneAbortedTransactions(clusterId: string | null): Promise<number>;
   describe(
     clusterId: string,
     transactionalIds: readonly string[],

@@ -91,18 +91,22 @@ export class TransactionCoordinator {
 
   /**
    * Aborts open transactions past their transaction.timeout.ms (fencing their producers) and
-   * finishes ones whose agent died while completing them. Returns how many were finished.
+   * finishes ones whose agent died while completing them; then forgets aborted ranges retention
+   * has passed. Returns how many transactions were finished.
    */
   async finishExpired(clusterId: string | null, stuckMs: number): Promise<number> {
-    const expired = await this.options.store.claimExpired(clusterId, stuckMs);
+    const { store, logger } = this.options;
+    const expired = await store.claimExpired(clusterId, stuckMs);
     let finished = 0;
     for (const txn of expired) {
-      if (await this.tryFinish(txn)) finished++;
-      this.options.logger.info(
+      if (!(await this.tryFinish(txn))) continue;
+      finished++;
+      logger.info(
         { clusterId: txn.clusterId, transactionalId: txn.transactionalId, commit: txn.commit },
         "expired transaction finished",
       );
     }
+    await store.pruneAbortedTransactions(clusterId);
     return finished;
   }
 
@@ -135,6 +139,9 @@ export class TransactionCoordinator {
           offset: result.baseOffset,
         });
     });
-    await this.options.store.complete(txn, markers);
+    // The commit that wrote the markers completed the transaction with them; only a transaction
+    // without partitions, or one whose partitions are gone, is completed here.
+    if (markers.length < entries.length || entries.length === 0)
+      await this.options.store.complete(txn, markers);
   }
 }

@@ -19,7 +19,7 @@ import {
   completeTransactions,
   loadTransactionMemberships,
   markTransactionStarts,
-} from "./transactions.ts";
+} from "./transaction-commit.ts";
 
 /**
  * Every agent's commits queue on the same partition locks: one that stalls mid-transaction
