@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
+import { createTopic } from "../support/kafkajs-admin.ts";
+import { startRecordedLoad } from "./recorded-load.ts";
+import { startTcpProxy } from "./tcp-proxy.ts";
+import {
+  soak,
+  LOAD_MS,
+  TIMEOUT,
+  startAgents,
+  bootstrapOf,
+  judge,
+  sleep,
+  healthy,
+  firstAckAfter,
+  useFaultScenarioHooks,
+} from "./scenario-support.ts";
+
+// One scenario per file: each runs in a fresh worker, so clients a previous scenario left behind
+// cannot disturb it.
+useFaultScenarioHooks();
+
+describe("fault scenario", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase(inject("postgresAdminUrl"));
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it(
+    "one agent black-holed from Postgres, then healed: it recovers by itself, nothing is lost",
+    async () => {
+      const target = new URL(db.url);
+      const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+      const proxied = new URL(db.url);
+      proxied.hostname = "127.0.0.1";
+      proxied.port = String(proxy.port);
+      try {
+        const { slots } = await startAgents(
+          (i) => (i === 0 ? proxied.href : db.url),
+          "pg-partition",
+        );
+        await createTopic(bootstrapOf(slots)[1]!, "pg-partition", 4);
+        const load = await startRecordedLoad({
+          bootstrap: bootstrapOf(slots),
+          topic: "pg-partition",
+          partitions: 4,
+          producers: 2,
+          group: "pg-partition-group",
+        });
+        await sleep(LOAD_MS / 3);
+        proxy.blackhole();
+        const partitionedAt = load.history.now();
+        // The partition is real: the cut-off agent's health check fails.
+        await expect.poll(() => healthy(slots[0]!.httpPort), { timeout: 30_000 }).toBe(false);
+        await sleep(soak ? 30_000 : 5_000);
+        proxy.heal();
+        const healedAt = performance.now();
+        await expect
+          .poll(() => healthy(slots[0]!.httpPort), { timeout: 60_000, interval: 200 })
+          .toBe(true);
+        const recoveryMs = Math.round(performance.now() - healedAt);
+        const ackGapMs = await firstAckAfter(load, partitionedAt);
+        await sleep(LOAD_MS / 3);
+        await load.finish();
+        await judge("postgres-partition", load, recoveryMs);
+        console.log(
+          `[fault scenario] postgres-partition: agent healthy ${recoveryMs} ms after the heal; ` +
+            `first acknowledgement ${ackGapMs} ms after the partition began (other agents took over)`,
+        );
+        expect(recoveryMs).toBeLessThan(30_000);
+      } finally {
+        await proxy.close();
+      }
+    },
+    TIMEOUT + 60_000,
+  );
+});

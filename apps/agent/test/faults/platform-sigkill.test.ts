@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, inject, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
+import { createTopic } from "../support/kafkajs-admin.ts";
+import { startRecordedLoad } from "./recorded-load.ts";
+import {
+  soak,
+  LOAD_MS,
+  TIMEOUT,
+  agents,
+  startAgents,
+  bootstrapOf,
+  judge,
+  sleep,
+  firstAckAfter,
+  useFaultScenarioHooks,
+} from "./scenario-support.ts";
+
+// One scenario per file: each runs in a fresh worker, so clients a previous scenario left behind
+// cannot disturb it.
+useFaultScenarioHooks();
+
+describe("fault scenario", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase(inject("postgresAdminUrl"));
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it(
+    "every agent SIGKILLed at once mid-load and restarted on the same data: nothing is lost",
+    async () => {
+      const { slots, start } = await startAgents(db.url, "platform-kill");
+      await createTopic(bootstrapOf(slots)[0]!, "platform-kill", 4);
+      const load = await startRecordedLoad({
+        bootstrap: bootstrapOf(slots),
+        topic: "platform-kill",
+        partitions: 4,
+        producers: 2,
+        group: "platform-kill-group",
+      });
+      const rounds = soak ? 4 : 1;
+      const recoveries: number[] = [];
+      const restarts: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        await sleep(LOAD_MS / (rounds + 1));
+        await Promise.all(agents.map((a) => a.kill("SIGKILL")));
+        const killedAt = load.history.now();
+        for (let i = 0; i < slots.length; i++) await start(i);
+        restarts.push(Math.round(load.history.now() - killedAt));
+        recoveries.push(await firstAckAfter(load, killedAt));
+      }
+      await sleep(LOAD_MS / (rounds + 1));
+      await load.finish();
+      const recoveryMs = Math.max(...recoveries);
+      await judge("platform-sigkill", load, recoveryMs);
+      console.log(
+        `[fault scenario] platform-sigkill: ${rounds} whole-platform kill(s); first acknowledgement ` +
+          `after each kill: ${recoveries.join(", ")} ms, of which restarting the three agents ` +
+          `(one after another) took ${restarts.join(", ")} ms`,
+      );
+    },
+    TIMEOUT + 60_000,
+  );
+});

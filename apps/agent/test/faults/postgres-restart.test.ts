@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { mkdtemp, rm, chmod } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "@streambed/db/embedded";
+import { createTopic } from "../support/kafkajs-admin.ts";
+import { startRecordedLoad } from "./recorded-load.ts";
+import {
+  LOAD_MS,
+  TIMEOUT,
+  killAgents,
+  freePort,
+  startAgents,
+  bootstrapOf,
+  judge,
+  sleep,
+  useFaultScenarioHooks,
+} from "./scenario-support.ts";
+
+// One scenario per file: each runs in a fresh worker, so clients a previous scenario left behind
+// cannot disturb it.
+useFaultScenarioHooks();
+
+describe("fault scenario", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase(inject("postgresAdminUrl"));
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it(
+    "Postgres stopped and started mid-load: agents reconnect by themselves, nothing is lost",
+    async () => {
+      const root = await mkdtemp(path.join(tmpdir(), "streambed-pg-restart-"));
+      await chmod(root, 0o755);
+      const port = await freePort();
+      const options = { dataDir: path.join(root, "data"), port, database: "postgres" };
+      let server: EmbeddedPostgres = await startEmbeddedPostgres(options);
+      const restartDb = await createTestDatabase(server.adminUrl);
+      try {
+        const { slots } = await startAgents(restartDb.url, "pg-restart");
+        await createTopic(bootstrapOf(slots)[0]!, "pg-restart", 4);
+        const load = await startRecordedLoad({
+          bootstrap: bootstrapOf(slots),
+          topic: "pg-restart",
+          partitions: 4,
+          producers: 2,
+          group: "pg-restart-group",
+        });
+        await sleep(LOAD_MS / 3);
+        await restartDb.pool.end(); // the test's own pool would otherwise hold dead connections
+        await server.stop();
+        await sleep(3000);
+        server = await startEmbeddedPostgres(options);
+        const restartedAt = load.history.now();
+        await expect
+          .poll(() => load.ackTimes.filter((t) => t > restartedAt).length, { timeout: 30_000 })
+          .toBeGreaterThan(0);
+        const firstAck = load.ackTimes.find((t) => t > restartedAt)!;
+        await sleep((LOAD_MS * 2) / 3);
+        await load.finish();
+        const recoveryMs = Math.round(firstAck - restartedAt);
+        await judge("postgres-restart", load, recoveryMs);
+        expect(recoveryMs).toBeLessThan(10_000);
+      } finally {
+        await killAgents();
+        await server.stop();
+        await rm(root, { recursive: true, force: true });
+      }
+    },
+    TIMEOUT,
+  );
+});
