@@ -529,6 +529,7 @@ describe("usage models", () => {
       objectGets: 7,
       cacheHits: 30,
       cacheMisses: 2,
+      throttleMs: 1500n,
     };
     await prisma.clusterMetricWindow.create({ data });
     expect(
