@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, inject, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
+import { describe, it } from "vitest";
 import { createTopic } from "../support/kafkajs-admin.ts";
 import { longestAckGap, startRecordedLoad } from "./recorded-load.ts";
 import {
@@ -13,19 +12,9 @@ import {
   useFaultScenarioHooks,
 } from "./scenario-support.ts";
 
-// One scenario per file: each runs in a fresh worker, so clients a previous scenario left behind
-// cannot disturb it.
-useFaultScenarioHooks();
+const db = useFaultScenarioHooks();
 
 describe("fault scenario", () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase(inject("postgresAdminUrl"));
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-
   // KafkaJS 2.2.4's consumer can spin in a microtask loop here (its runner stops while its
   // fetchers go on, each fetch answering [] at once), which no test timeout can end: run on
   // demand until that is understood (see the issue note of 2026-12-03).

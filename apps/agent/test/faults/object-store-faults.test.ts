@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
+import { describe, expect, it } from "vitest";
 import { createTopic } from "../support/kafkajs-admin.ts";
 import { startRecordedLoad } from "./recorded-load.ts";
 import {
@@ -13,19 +12,9 @@ import {
   useFaultScenarioHooks,
 } from "./scenario-support.ts";
 
-// One scenario per file: each runs in a fresh worker, so clients a previous scenario left behind
-// cannot disturb it.
-useFaultScenarioHooks();
+const db = useFaultScenarioHooks();
 
 describe("fault scenario", () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase(inject("postgresAdminUrl"));
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-
   it(
     "object store with 10% errors, latency spikes, stalls and lost PUT answers: nothing acknowledged is lost",
     async () => {

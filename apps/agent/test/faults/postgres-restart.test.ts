@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mkdtemp, rm, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@streambed/db/embedded";
+import { createTestDatabase } from "@streambed/db/testing";
 import { createTopic } from "../support/kafkajs-admin.ts";
 import { startRecordedLoad } from "./recorded-load.ts";
 import {
@@ -18,19 +18,10 @@ import {
   useFaultScenarioHooks,
 } from "./scenario-support.ts";
 
-// One scenario per file: each runs in a fresh worker, so clients a previous scenario left behind
-// cannot disturb it.
+// This scenario runs its own Postgres (to stop it); the shared database goes unused.
 useFaultScenarioHooks();
 
 describe("fault scenario", () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase(inject("postgresAdminUrl"));
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-
   it(
     "Postgres stopped and started mid-load: agents reconnect by themselves, nothing is lost",
     async () => {

@@ -1,6 +1,7 @@
 import { writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { checkHistory, summarizeReport, type CheckReport } from "@streambed/checker";
 import { startS3Server, type S3TestServer } from "../storage/s3-server.ts";
 import { startChildAgent, type ChildAgent } from "../support/test-agents.ts";
@@ -20,20 +21,34 @@ const reportDir = path.resolve(import.meta.dirname, "../../.fault-reports");
 let s3: S3TestServer;
 export let agents: ChildAgent[] = [];
 
-/** The S3-API server and agent clean-up every scenario file shares; call once at its top level. */
-export function useFaultScenarioHooks(): void {
+/**
+ * What every scenario file shares: the S3-API server, its own database (whose URL the returned
+ * object gives once the file's hooks ran) and the clean-up of its agents. Call once at the top
+ * level of the file: one scenario per file, so each runs in a fresh worker and clients a previous
+ * scenario left behind cannot disturb it.
+ */
+export function useFaultScenarioHooks(): { readonly url: string } {
+  let db: TestDatabase | undefined;
   beforeAll(async () => {
     s3 = await startS3Server();
     process.env.AWS_ACCESS_KEY_ID = s3.credentials.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = s3.credentials.secretAccessKey;
     await mkdir(reportDir, { recursive: true });
+    db = await createTestDatabase(inject("postgresAdminUrl"));
   });
 
   afterEach(killAgents);
 
   afterAll(async () => {
+    await db?.drop();
     await s3?.stop();
   });
+
+  return {
+    get url() {
+      return db!.url;
+    },
+  };
 }
 
 /** SIGKILLs every agent the running scenario started. */
