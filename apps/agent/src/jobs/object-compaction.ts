@@ -20,6 +20,8 @@ export interface CompactionLevels {
 export interface CompactionPass {
   /** Input objects whose rows were moved into new objects (they are deleted after the grace period). */
   objectsMerged: number;
+  /** Lone L0 objects moved to L1 without a rewrite. */
+  objectsPromoted: number;
   objectsWritten: number;
   bytesWritten: number;
   /** Merges abandoned because retention, DeleteRecords or a topic deletion changed the inputs. */
@@ -38,7 +40,11 @@ const CANDIDATES = 10_000;
 
 type CompactionJobs = Pick<
   JobStore,
-  "compactionCandidates" | "indexRowsOfObjects" | "recordCompactionOutput" | "swapCompactedRows"
+  | "compactionCandidates"
+  | "indexRowsOfObjects"
+  | "promoteObject"
+  | "recordCompactionOutput"
+  | "swapCompactedRows"
 >;
 
 /**
@@ -59,6 +65,7 @@ export async function compactObjects(
 ): Promise<CompactionPass> {
   const pass: CompactionPass = {
     objectsMerged: 0,
+    objectsPromoted: 0,
     objectsWritten: 0,
     bytesWritten: 0,
     conflicts: 0,
@@ -71,10 +78,16 @@ export async function compactObjects(
     for (const cluster of byCluster(candidates)) {
       const chunks = chunksOf(cluster, targetBytes, fanIn);
       for (const [n, chunk] of chunks.entries()) {
-        // L0 always merges; L1 waits until a chunk is full (more objects follow it, or fan-in).
+        // L0 always leaves (a lone object by promotion: a flush has one row per partition
+        // already, so a rewrite would gain nothing); L1 waits until a chunk is full (more
+        // objects follow it, or fan-in).
         const full = n < chunks.length - 1 || chunk.length >= fanIn;
-        if (chunk.length < 2 || (level === 1 && !full)) continue;
-        await mergeObjects(jobs, store, chunk, level + 1, pass);
+        if (level === 0 && chunk.length === 1) {
+          await jobs.promoteObject(chunk[0]!.key, level + 1);
+          pass.objectsPromoted++;
+        } else if (chunk.length >= 2 && (level === 0 || full)) {
+          await mergeObjects(jobs, store, chunk, level + 1, pass);
+        }
       }
     }
   }

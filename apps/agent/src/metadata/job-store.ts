@@ -103,6 +103,8 @@ export interface JobStore {
   compactedTopics(clusterId: string | null): Promise<CompactedTopic[]>;
   /** The partition's index rows at or above its log start, by offset, with their objects' levels. */
   partitionIndexRows(topicId: string, partition: number): Promise<LeveledIndexRow[]>;
+  /** Moves an object to a higher level as it is: a lone object needs no rewrite to leave L0. */
+  promoteObject(key: string, level: number): Promise<void>;
   /**
    * Records a compaction output before it is written, as an orphan: if the swap never happens
    * (crash, conflict) object collection deletes it like any unreferenced object.

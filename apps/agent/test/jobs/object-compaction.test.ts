@@ -267,4 +267,34 @@ describe("object compaction", () => {
       await store.close();
     }
   }, 120_000);
+
+  it("moves a lone flush object out of L0 as it is, without a rewrite", async () => {
+    const clusterId = "merge-lone";
+    const agent = await startTestAgent({
+      databaseUrl: db.url,
+      bucketUrl: bucket.url,
+      clusterId,
+      extra: ["--retention-check-interval-ms", "100", ...compactionFlags],
+    });
+    try {
+      await createTopic(agent.bootstrap, "lone", 1);
+      const producer = kafkaClient(agent.bootstrap).producer();
+      await producer.connect();
+      await producer.send({ topic: "lone", acks: -1, messages: [{ value: "only" }] });
+      await producer.disconnect();
+      const levels = await until(
+        () => objectLevels(db, clusterId),
+        (l) => !l.referenced[0],
+      );
+      expect(levels).toEqual({ referenced: { 1: 1 }, unreferenced: [] });
+      const { rows } = await db.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM objects WHERE cluster_id = $1",
+        [clusterId],
+      );
+      expect(rows[0]!.n).toBe(1);
+      expect(await valuesOf(agent.bootstrap, "lone", 0, 1)).toEqual(["0=only"]);
+    } finally {
+      await agent.stop();
+    }
+  }, 60_000);
 });

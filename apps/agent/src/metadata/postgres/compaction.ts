@@ -92,6 +92,10 @@ export async function partitionIndexRows(
   return rows.map((r) => ({ ...toIndexRow(r), createdAt: r.created_at, level: r.level ?? 0 }));
 }
 
+export async function promoteObject(db: Queryable, key: string, level: number): Promise<void> {
+  await db.query("UPDATE objects SET level = $2 WHERE key = $1 AND level < $2", [key, level]);
+}
+
 export async function recordCompactionOutput(
   db: Queryable,
   clusterId: string,

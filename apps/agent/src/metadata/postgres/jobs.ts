@@ -18,6 +18,7 @@ import {
   compactionCandidates,
   partitionIndexRows,
   indexRowsOfObjects,
+  promoteObject,
   recordCompactionOutput,
   swapCompactedRows,
 } from "./compaction.ts";
@@ -71,6 +72,10 @@ export class PostgresJobStore implements JobStore {
 
   partitionIndexRows(topicId: string, partition: number): Promise<LeveledIndexRow[]> {
     return partitionIndexRows(this.pool, topicId, partition);
+  }
+
+  promoteObject(key: string, level: number): Promise<void> {
+    return promoteObject(this.pool, key, level);
   }
 
   recordCompactionOutput(
