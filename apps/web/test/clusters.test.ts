@@ -38,8 +38,23 @@ describe("clusters router", () => {
       topicCount: 0,
       bootstrapAddress: "127.0.0.1:9092",
     });
+    // Killed 20 s ago (a clean stop deregisters), and one gone for two hours.
+    const silentFor = (ms: number) => ({
+      host: "127.0.0.1",
+      port: 9093,
+      httpPort: 8081,
+      version: "0.1.0",
+      lastHeartbeatAt: new Date(Date.now() - ms),
+    });
+    await db.prisma.agent.createMany({
+      data: [
+        { id: "agent-killed", clusterId: cluster.id, ...silentFor(20_000) },
+        { id: "agent-gone", clusterId: cluster.id, ...silentFor(2 * 3600_000) },
+      ],
+    });
     const detail = await api.clusters.get({ clusterId: cluster.id });
     expect(detail.agents.map((a) => a.id)).toEqual(["agent-1"]);
+    expect(detail.unresponsiveAgents.map((a) => a.id)).toEqual(["agent-killed"]);
 
     await api.clusters.rename({ clusterId: cluster.id, name: "orders" });
     const updated = await api.clusters.updateSettings({

@@ -75,6 +75,12 @@ export async function startAgents(
   databaseUrl: string | ((agent: number) => string),
   clusterId: string,
   extra: string[] = [],
+  options: {
+    /** Instead of the S3-API server's bucket of the cluster. */
+    bucketUrl?: string;
+    /** Each agent's additions to the environment. */
+    env?: (agent: number) => NodeJS.ProcessEnv;
+  } = {},
 ): Promise<{ slots: AgentSlot[]; start: (i: number) => Promise<ChildAgent> }> {
   const slots: AgentSlot[] = [];
   for (let i = 0; i < 3; i++)
@@ -82,8 +88,9 @@ export async function startAgents(
   const start = async (i: number) => {
     const agent = await startChildAgent({
       databaseUrl: typeof databaseUrl === "string" ? databaseUrl : databaseUrl(i),
-      bucketUrl: s3.bucketUrl(clusterId),
+      bucketUrl: options.bucketUrl ?? s3.bucketUrl(clusterId),
       clusterId,
+      env: options.env?.(i),
       extra: [
         "--kafka-port",
         String(slots[i]!.kafkaPort),

@@ -81,6 +81,8 @@ export async function startChildAgent(options: {
   bucketUrl: string;
   clusterId: string;
   extra?: string[];
+  /** Added to this process's environment (e.g. libfaketime's, for a skewed clock). */
+  env?: NodeJS.ProcessEnv;
 }): Promise<ChildAgent> {
   const args = agentArgs({ ...options, extra: ["--log-level", "info", ...(options.extra ?? [])] });
   // Node itself with tsx's loader (not the tsx CLI, which runs the agent in a grandchild that a
@@ -88,6 +90,7 @@ export async function startChildAgent(options: {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
     cwd: agentRoot,
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...options.env },
   });
   const exited = new Promise<number | string>((resolve) =>
     child.once("exit", (code, signal) => resolve(code ?? signal ?? -1)),

@@ -78,6 +78,10 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
   if (cluster.isPending) return <TableSkeleton />;
   if (cluster.error) return <QueryError error={cluster.error} />;
   const c = cluster.data;
+  const agentRows = [
+    ...c.agents.map((a) => ({ ...a, live: true })),
+    ...c.unresponsiveAgents.map((a) => ({ ...a, live: false })),
+  ];
   return (
     <>
       <div className="grid gap-6">
@@ -133,19 +137,41 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
           </Card>
         </div>
         <section className="grid gap-3">
-          <h2 className="text-lg font-semibold">Live agents</h2>
-          {c.agents.length === 0 ? (
+          <h2 className="text-lg font-semibold">Agents</h2>
+          {c.unresponsiveAgents.length > 0 && (
+            <p className="text-sm text-muted-foreground" data-testid="unresponsive-agents">
+              {c.unresponsiveAgents.length === 1
+                ? "1 agent has stopped heartbeating"
+                : `${c.unresponsiveAgents.length} agents have stopped heartbeating`}
+              {c.agents.length > 0
+                ? ": clients are served by the live ones"
+                : ": no agent serves this cluster until one is back"}
+              . An agent that comes back rejoins by itself (the local platform restarts its agents).
+            </p>
+          )}
+          {agentRows.length === 0 ? (
             <EmptyState
               icon={Cpu}
               title="No live agents"
-              description="No agent has sent a heartbeat in the last 15 seconds. Start one with `npm run agent` or create an agent key for a bring-your-own-cloud agent."
+              description="No agent has sent a heartbeat in the last few seconds. Start one with `npm run agent` or create an agent key for a bring-your-own-cloud agent."
             />
           ) : (
             <DataTable
               testId="agents-table"
-              rows={c.agents}
+              rows={agentRows}
               rowKey={(a) => a.id}
               columns={[
+                {
+                  key: "status",
+                  header: "Status",
+                  sortValue: (a) => (a.live ? 0 : 1),
+                  cell: (a) =>
+                    a.live ? (
+                      <Badge variant="success">Serving</Badge>
+                    ) : (
+                      <Badge variant="warning">Not responding</Badge>
+                    ),
+                },
                 {
                   key: "id",
                   header: "Agent",
@@ -178,6 +204,16 @@ export function ClusterOverview({ clusterId }: { clusterId: string }) {
                   header: "Version",
                   sortValue: (a) => a.version,
                   cell: (a) => a.version,
+                },
+                {
+                  key: "started",
+                  header: "Started",
+                  sortValue: (a) => a.startedAt.getTime(),
+                  cell: (a) => (
+                    <span data-testid="agent-started" title={a.startedAt.toISOString()}>
+                      {formatAgo(a.startedAt)}
+                    </span>
+                  ),
                 },
                 {
                   key: "heartbeat",

@@ -100,10 +100,12 @@ export function TopicList({ clusterId }: { clusterId: string }) {
               {
                 key: "name",
                 header: "Topic",
+                // Long dotted names wrap anywhere rather than push the other columns out.
+                wrap: true,
                 cell: (t) => (
                   <Link
                     href={`/clusters/${clusterId}/topics/${encodeURIComponent(t.name)}`}
-                    className="font-medium text-primary hover:underline"
+                    className="font-medium text-primary [overflow-wrap:anywhere] hover:underline"
                   >
                     {t.name}
                   </Link>

@@ -7,7 +7,7 @@ import {
   updateClusterSettings,
 } from "../clusters/cluster-operations.ts";
 import { clusterStats } from "../clusters/cluster-stats.ts";
-import { liveAgents } from "../clusters/live-agents.ts";
+import { liveAgents, unresponsiveAgents } from "../clusters/live-agents.ts";
 import { clusterName, clusterSettingsInput, createClusterInput } from "../clusters/schemas.ts";
 import { webConfig } from "../config.ts";
 import { clusterProcedure, organizationProcedure, router } from "../trpc.ts";
@@ -33,11 +33,16 @@ export const clustersRouter = router({
   }),
 
   get: clusterProcedure("read").query(async ({ ctx }) => {
-    const agents = await liveAgents(ctx.prisma, ctx.cluster.id);
+    const now = new Date();
+    const [agents, unresponsive] = await Promise.all([
+      liveAgents(ctx.prisma, ctx.cluster.id, now),
+      unresponsiveAgents(ctx.prisma, ctx.cluster.id, now),
+    ]);
     return {
       ...ctx.cluster,
       bootstrapAddress: webConfig().bootstrapAddress,
       agents,
+      unresponsiveAgents: unresponsive,
       role: ctx.role,
     };
   }),
