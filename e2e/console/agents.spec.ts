@@ -12,12 +12,15 @@ test.describe.configure({ mode: "serial" });
 
 const dataDir = () => process.env.STREAMBED_E2E_DATA_DIR!;
 
-/** The pid `npm start` records for one of its children (it rewrites the record on restarts). */
-function childPid(name: string): number {
+/**
+ * The pid `npm start` records for one of its children (it rewrites the record on restarts; none
+ * while it waits to restart one).
+ */
+function childPid(name: string): number | undefined {
   const record = JSON.parse(readFileSync(join(dataDir(), "platform.pid"), "utf8")) as {
     children: { name: string; pid: number }[];
   };
-  return record.children.find((c) => c.name === name)!.pid;
+  return record.children.find((c) => c.name === name)?.pid;
 }
 
 /** The agent id the launcher's `agent-0` keeps over restarts (in its usage spool directory). */
@@ -45,7 +48,7 @@ test("an agent that stops heartbeating is shown as not responding, then serving 
   await signIn(page);
   const id = agentId("agent-0");
   await expect(agentRow(page, id)).toContainText("Serving");
-  const pid = childPid("agent-0");
+  const pid = childPid("agent-0")!;
   process.kill(pid, "SIGSTOP");
   try {
     // Liveness is 5 s and the page refreshes every 5 s.
@@ -66,11 +69,11 @@ test("an agent killed with SIGKILL is restarted by npm start and shown with its 
   test.setTimeout(90_000);
   await signIn(page);
   const id = agentId("agent-0");
-  const before = childPid("agent-0");
+  const before = childPid("agent-0")!;
   const started = agentRow(page, id).getByTestId("agent-started");
   const startedBefore = Date.parse((await started.getAttribute("title"))!);
   process.kill(before, "SIGKILL");
-  await expect.poll(() => childPid("agent-0"), { timeout: 60_000 }).not.toBe(before);
+  await expect.poll(() => childPid("agent-0") ?? before, { timeout: 60_000 }).not.toBe(before);
   await expect(agentRow(page, id)).toContainText("Serving", { timeout: 30_000 });
   await expect
     .poll(async () => Date.parse((await started.getAttribute("title")) ?? ""), { timeout: 30_000 })

@@ -46,7 +46,7 @@ test("the main pages load without console errors; the topics table fits; focus i
   const cluster = `/clusters/${clusterId}`;
   const pages: [string, string | RegExp][] = [
     ["/clusters", "Clusters"],
-    [cluster, "Live agents"],
+    [cluster, "Agents"],
     [`${cluster}/topics`, "Topics"],
     [`${cluster}/topics/${encodeURIComponent(topic)}`, topic],
     [`${cluster}/groups`, "Consumer groups"],
