@@ -1,6 +1,6 @@
 import { describe, it } from "vitest";
 import { createTopic } from "../support/kafkajs-admin.ts";
-import { longestAckGap, startRecordedLoad } from "./recorded-load.ts";
+import { longestAckGap, MAX_WAIT_MS, startRecordedLoad } from "./recorded-load.ts";
 import {
   LOAD_MS,
   TIMEOUT,
@@ -15,10 +15,7 @@ import {
 const db = useFaultScenarioHooks();
 
 describe("fault scenario", () => {
-  // KafkaJS 2.2.4's consumer can spin in a microtask loop here (its runner stops while its
-  // fetchers go on, each fetch answering [] at once), which no test timeout can end: run on
-  // demand until that is understood (see the issue note of 2026-12-03).
-  it.runIf(process.env.STREAMBED_FAULTS_KILL_LOOP === "1")(
+  it(
     "agent SIGKILL every 3 s among three agents: nothing acknowledged is lost",
     async () => {
       const { slots, start } = await startAgents(db.url, "kill-loop");
@@ -36,6 +33,11 @@ describe("fault scenario", () => {
         await agents[i % 3]!.kill("SIGKILL");
         await start(i % 3);
       }
+      // KafkaJS 2.2.4 replaces its fetchers after a broker's connection closes once their fetches
+      // in flight answer; a disconnect in that window leaves the new fetchers spinning in a
+      // microtask loop that nothing can end (its fetch manager does not check that the runner
+      // stopped). Let the last kill's replacement finish first.
+      await sleep(2 * MAX_WAIT_MS + 1000);
       await load.finish();
       await judge("agent-sigkill-loop", load, longestAckGap(load.ackTimes, 1000));
     },

@@ -21,6 +21,9 @@ export interface RunningLoad {
   finish(): Promise<void>;
 }
 
+/** The load consumer's long-poll wait (KafkaJS's default is 5 s). */
+export const MAX_WAIT_MS = 1000;
+
 /**
  * Produce + consume + group load from real clients (KafkaJS), every send, acknowledgement,
  * error, read and commit recorded for the checker. Producers are idempotent and never resend a
@@ -83,6 +86,7 @@ export async function startRecordedLoad(o: LoadOptions): Promise<RunningLoad> {
 
   const consumer: Consumer = kafkaClient(o.bootstrap, "load-consumer").consumer({
     groupId: o.group,
+    maxWaitTimeInMs: MAX_WAIT_MS,
     retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 2000 },
   });
   let member = "load-consumer";
@@ -121,16 +125,20 @@ export async function startRecordedLoad(o: LoadOptions): Promise<RunningLoad> {
     ackTimes,
     async finish() {
       producing = false;
-      await Promise.all(loops);
+      await slowStepsReported("producers stop", () => Promise.all(loops));
       await Promise.all(producers.map((p) => p.disconnect().catch(() => undefined)));
       await new Promise((r) => setTimeout(r, 2000));
-      await consumer.disconnect().catch(() => undefined);
+      await slowStepsReported("consumer disconnect", () =>
+        consumer.disconnect().catch(() => undefined),
+      );
       const admin = kafkaClient(o.bootstrap).admin();
       await admin.connect();
       const highs = await admin.fetchTopicOffsets(o.topic);
       await admin.disconnect();
       for (const { partition, high } of highs) {
-        const messages = await readAll(o.bootstrap[0]!, o.topic, partition, Number(high));
+        const messages = await slowStepsReported(`final read of partition ${partition}`, () =>
+          readAll(o.bootstrap[0]!, o.topic, partition, Number(high)),
+        );
         for (const m of messages)
           history.read({
             consumer: "final-read",
@@ -142,6 +150,20 @@ export async function startRecordedLoad(o: LoadOptions): Promise<RunningLoad> {
       }
     },
   };
+}
+
+/** Runs a step of finish(), saying so when it takes long: where a stalled scenario stalls. */
+async function slowStepsReported<T>(name: string, step: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const report = setInterval(
+    () => console.warn(`[load] finish: ${name} still running after ${Date.now() - started} ms`),
+    10_000,
+  );
+  try {
+    return await step();
+  } finally {
+    clearInterval(report);
+  }
 }
 
 /**
