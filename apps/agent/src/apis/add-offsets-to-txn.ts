@@ -1,3 +1,4 @@
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -23,6 +24,8 @@ export const addOffsetsToTxnApi = defineApi<AddOffsetsToTxnRequest, AddOffsetsTo
       return this.errorResponse(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, ctx);
     if (!acl.allows("READ", "GROUP", request.groupId))
       return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
+    if (isInvalidGroupId(request.groupId))
+      return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
     const outcome = await ctx.services.transactions.addOffsets(
       ctx.connection.clusterId,
       {

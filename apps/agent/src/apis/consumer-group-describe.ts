@@ -1,3 +1,4 @@
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -37,6 +38,7 @@ async function describe(
 ): Promise<ConsumerGroupDescribeResponseDescribedGroup> {
   if (!(await access(ctx)).allows("DESCRIBE", "GROUP", groupId))
     return failed(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED);
+  if (isInvalidGroupId(groupId)) return failed(groupId, ErrorCode.INVALID_GROUP_ID);
   const result = await ctx.services.consumerGroups.describe(ctx.connection.clusterId, groupId);
   if (result.error === "GROUP_ID_NOT_FOUND")
     return failed(

@@ -1,3 +1,4 @@
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import { randomUUID } from "node:crypto";
 import {
   ApiKey,
@@ -20,7 +21,8 @@ export const consumerGroupHeartbeatApi = defineApi<
   minVersion: 0,
   maxVersion: 1,
   async handle(request, ctx) {
-    if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    if (isInvalidGroupId(request.groupId))
+      return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
     if (!(await access(ctx)).allows("READ", "GROUP", request.groupId))
       return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
     // v1 members choose their id (a UUID); v0 members joining get one from the coordinator.

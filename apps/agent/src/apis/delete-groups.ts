@@ -1,3 +1,4 @@
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -30,12 +31,11 @@ export const deleteGroupsApi = defineApi<DeleteGroupsRequest, DeleteGroupsRespon
     const results = await Promise.all(
       request.groupsNames.map(async (groupId) => ({
         groupId,
-        errorCode:
-          groupId === ""
-            ? ErrorCode.INVALID_GROUP_ID
-            : !acl.allows("DELETE", "GROUP", groupId)
-              ? ErrorCode.GROUP_AUTHORIZATION_FAILED
-              : groupErrorCode(await deleteGroup(ctx, groupId)),
+        errorCode: isInvalidGroupId(groupId)
+          ? ErrorCode.INVALID_GROUP_ID
+          : !acl.allows("DELETE", "GROUP", groupId)
+            ? ErrorCode.GROUP_AUTHORIZATION_FAILED
+            : groupErrorCode(await deleteGroup(ctx, groupId)),
       })),
     );
     return { ...defaultDeleteGroupsResponse(), results };

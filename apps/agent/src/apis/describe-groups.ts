@@ -1,3 +1,4 @@
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -35,6 +36,7 @@ async function describe(
   if (!(await access(ctx)).allows("DESCRIBE", "GROUP", groupId))
     return emptyGroup(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED);
   // A KIP-848 consumer group is not a classic group (ConsumerGroupDescribe describes it).
+  if (isInvalidGroupId(groupId)) return emptyGroup(groupId, ErrorCode.INVALID_GROUP_ID);
   if (await ctx.services.consumerGroups.isConsumerGroup(ctx.connection.clusterId, groupId))
     return emptyGroup(groupId, ErrorCode.NONE, "Dead");
   const result = await ctx.services.groups.describe(ctx.connection.clusterId, groupId);

@@ -1,3 +1,4 @@
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -24,7 +25,8 @@ async function coordinatorFor(
       errorCode: ErrorCode.INVALID_REQUEST,
       errorMessage: `unknown key type ${keyType}`,
     };
-  if (key === "") return { ...result, errorCode: ErrorCode.INVALID_GROUP_ID };
+  if (keyType === 0 ? isInvalidGroupId(key) : key === "")
+    return { ...result, errorCode: ErrorCode.INVALID_GROUP_ID };
   const resourceType = keyType === 0 ? "GROUP" : "TRANSACTIONAL_ID";
   if (!(await access(ctx)).allows("DESCRIBE", resourceType, key))
     return { ...result, errorCode: authorizationFailed[resourceType] };

@@ -1,3 +1,4 @@
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -14,7 +15,8 @@ export const heartbeatApi = defineApi<HeartbeatRequest, HeartbeatResponse>({
   minVersion: 0,
   maxVersion: 4,
   async handle(request, ctx) {
-    if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    if (isInvalidGroupId(request.groupId))
+      return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
     if (!(await access(ctx)).allows("READ", "GROUP", request.groupId))
       return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
     const error = await ctx.services.groups.heartbeat(ctx.connection.clusterId, request.groupId, {

@@ -1,3 +1,4 @@
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -15,7 +16,8 @@ export const joinGroupApi = defineApi<JoinGroupRequest, JoinGroupResponse>({
   minVersion: 2,
   maxVersion: 9,
   async handle(request, ctx) {
-    if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    if (isInvalidGroupId(request.groupId))
+      return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
     if (!(await access(ctx)).allows("READ", "GROUP", request.groupId))
       return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
     // A KIP-848 consumer group with members keeps its id (INCONSISTENT_GROUP_PROTOCOL).

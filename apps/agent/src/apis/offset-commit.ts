@@ -1,3 +1,4 @@
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -37,7 +38,8 @@ export const offsetCommitApi = defineApi<OffsetCommitRequest, OffsetCommitRespon
   minVersion: 2,
   maxVersion: 9,
   async handle(request, ctx) {
-    if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    if (isInvalidGroupId(request.groupId))
+      return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
     const acl = await access(ctx);
     if (!acl.allows("READ", "GROUP", request.groupId))
       return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);

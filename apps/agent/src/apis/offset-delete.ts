@@ -1,3 +1,4 @@
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -20,7 +21,8 @@ export const offsetDeleteApi = defineApi<OffsetDeleteRequest, OffsetDeleteRespon
   minVersion: 0,
   maxVersion: 0,
   async handle(request, ctx) {
-    if (request.groupId === "") return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    if (isInvalidGroupId(request.groupId))
+      return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
     const acl = await access(ctx);
     if (!acl.allows("DELETE", "GROUP", request.groupId))
       return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);

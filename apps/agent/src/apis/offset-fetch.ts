@@ -1,3 +1,4 @@
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -61,7 +62,7 @@ async function fetchGroup(
   ctx: RequestContext,
   member: { memberId: string | null; memberEpoch: number } = { memberId: null, memberEpoch: -1 },
 ): Promise<{ errorCode: number; topics: OffsetFetchResponseTopics[] }> {
-  if (groupId === "") return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
+  if (isInvalidGroupId(groupId)) return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
   const acl = await access(ctx);
   if (!acl.allows("DESCRIBE", "GROUP", groupId))
     return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };

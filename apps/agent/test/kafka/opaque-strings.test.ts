@@ -3,8 +3,16 @@ import { AssignerProtocol, ConfigResourceTypes, type PartitionAssigner } from "k
 import {
   ApiKey,
   ErrorCode,
+  defaultDescribeGroupsRequest,
+  defaultFindCoordinatorRequest,
   defaultInitProducerIdRequest,
+  defaultJoinGroupRequest,
+  defaultOffsetFetchRequest,
+  type DescribeGroupsResponse,
+  type FindCoordinatorResponse,
   type InitProducerIdResponse,
+  type JoinGroupResponse,
+  type OffsetFetchResponse,
 } from "@streambed/protocol";
 import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { PostgresMetadataStore } from "../../src/metadata/postgres/postgres-metadata-store.ts";
@@ -192,6 +200,41 @@ describe("opaque strings round-trip byte for byte", () => {
       ]);
       expect(b.producerId).not.toBe(a.producerId);
       expect(again).toMatchObject({ producerId: a.producerId, producerEpoch: a.producerEpoch + 1 });
+    } finally {
+      client.close();
+    }
+  });
+
+  it("a group id holding NUL is refused with INVALID_GROUP_ID, not a server error (a known gap: Kafka takes it)", async () => {
+    const client = await RawKafkaClient.connect(agent.bootstrap);
+    const groupId = "g\u0000nul";
+    try {
+      const found = await client.request<FindCoordinatorResponse>(ApiKey.FindCoordinator, 3, {
+        ...defaultFindCoordinatorRequest(),
+        key: groupId,
+      });
+      const joined = await client.request<JoinGroupResponse>(ApiKey.JoinGroup, 5, {
+        ...defaultJoinGroupRequest(),
+        groupId,
+        sessionTimeoutMs: 10_000,
+        rebalanceTimeoutMs: 10_000,
+        protocolType: "consumer",
+        protocols: [{ name: "range", metadata: Buffer.alloc(0) }],
+      });
+      const fetched = await client.request<OffsetFetchResponse>(ApiKey.OffsetFetch, 5, {
+        ...defaultOffsetFetchRequest(),
+        groupId,
+      });
+      const described = await client.request<DescribeGroupsResponse>(ApiKey.DescribeGroups, 3, {
+        ...defaultDescribeGroupsRequest(),
+        groups: [groupId],
+      });
+      expect([
+        found.errorCode,
+        joined.errorCode,
+        fetched.errorCode,
+        described.groups[0]!.errorCode,
+      ]).toEqual(Array(4).fill(ErrorCode.INVALID_GROUP_ID));
     } finally {
       client.close();
     }

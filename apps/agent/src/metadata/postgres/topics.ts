@@ -58,6 +58,8 @@ export async function getTopicByName(
   clusterId: string,
   name: string,
 ): Promise<TopicInfo | undefined> {
+  // No legal topic name holds NUL, and Postgres text cannot: such a topic does not exist.
+  if (name.includes("\0")) return undefined;
   const { rows } = await db.query<TopicRow>(
     "SELECT * FROM topics WHERE cluster_id = $1 AND name = $2",
     [clusterId, name],
