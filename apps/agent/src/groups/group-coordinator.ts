@@ -62,11 +62,10 @@ const groupKey = (clusterId: string, groupId: string) => `${clusterId}\u0000${gr
 export class GroupCoordinator<A extends CandidateAgent> {
   private readonly groups = new Map<string, Promise<ClassicGroup | null>>();
   private readonly persisting = new Map<string, Promise<void>>();
-  private readonly sweeper: NodeJS.Timeout;
+  private sweeper: unknown = null;
 
   constructor(private readonly options: GroupCoordinatorOptions<A>) {
-    this.sweeper = setInterval(() => void this.sweep(), options.sweepIntervalMs ?? 1000);
-    this.sweeper.unref();
+    this.scheduleSweep();
   }
 
   /** The live agent coordinating `key` (a group id) in the cluster. */
@@ -251,7 +250,7 @@ export class GroupCoordinator<A extends CandidateAgent> {
 
   /** Unloads every group (shutdown): waiting members are told to find the new coordinator. */
   async close(): Promise<void> {
-    clearInterval(this.sweeper);
+    this.options.timers.clear(this.sweeper);
     for (const key of [...this.groups.keys()]) await this.unload(key);
     await Promise.all(this.persisting.values());
   }
@@ -354,6 +353,14 @@ export class GroupCoordinator<A extends CandidateAgent> {
 
   private async hasOffsets(clusterId: string, groupId: string): Promise<boolean> {
     return (await this.options.store.fetchOffsets(clusterId, groupId, null)).length > 0;
+  }
+
+  /** Sweeps every interval, through the injected timers (so the simulation's clock drives it too). */
+  private scheduleSweep(): void {
+    this.sweeper = this.options.timers.set(() => {
+      this.scheduleSweep();
+      void this.sweep();
+    }, this.options.sweepIntervalMs ?? 1000);
   }
 
   private async sweep(): Promise<void> {

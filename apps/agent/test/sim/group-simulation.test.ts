@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { describeGroupFailure, runGroupSeed } from "../../src/sim/run-group-seed.ts";
+import { encodeAssignment, rangeAssignment } from "../../src/sim/sim-group-consumer.ts";
+
+/**
+ * Deterministic simulation of classic consumer group coordination (see src/sim/): every seed is
+ * a whole run, replayed exactly from its number. CI runs STREAMBED_SIM_SEEDS seeds (300 by
+ * default) from STREAMBED_SIM_FIRST_SEED; STREAMBED_SIM_SEED=<n> replays one.
+ */
+const single = process.env.STREAMBED_SIM_SEED;
+const count = Number(process.env.STREAMBED_SIM_SEEDS ?? 300);
+const first = Number(process.env.STREAMBED_SIM_FIRST_SEED ?? 1);
+const seeds =
+  single !== undefined ? [Number(single)] : Array.from({ length: count }, (_, i) => first + i);
+
+describe("group coordination simulation", () => {
+  it("replays a seed exactly", async () => {
+    const [a, b] = [await runGroupSeed(4242), await runGroupSeed(4242)];
+    expect(a.finalGeneration).toBeGreaterThan(0);
+    expect({ ...b, counts: [...b.counts] }).toEqual({ ...a, counts: [...a.counts] });
+  });
+
+  it("catches a leader handing one partition to two members", async () => {
+    // Every member but the first also gets partition 0.
+    const broken = (...args: Parameters<typeof rangeAssignment>) =>
+      rangeAssignment(...args).map((a, i) => {
+        const owned = JSON.parse(new TextDecoder().decode(a.assignment)) as number[];
+        return i === 0 || owned.includes(0)
+          ? a
+          : { ...a, assignment: encodeAssignment([0, ...owned]) };
+      });
+    let caught = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const outcome = await runGroupSeed(seed, { assignor: broken });
+      if (outcome.problems.some((p) => /partition 0 assigned to .* and /.test(p))) caught++;
+    }
+    expect(caught).toBeGreaterThan(0);
+  });
+
+  it(`keeps members, generations, assignments and offsets consistent under faults (${seeds.length} seeds)`, async () => {
+    const failures: string[] = [];
+    const started = performance.now();
+    let steps = 0;
+    let crashes = 0;
+    let generations = 0;
+    for (const seed of seeds) {
+      const outcome = await runGroupSeed(seed);
+      steps += outcome.steps;
+      crashes += outcome.crashes;
+      generations += Math.max(0, outcome.finalGeneration);
+      if (!outcome.valid) failures.push(describeGroupFailure(outcome));
+      if (failures.length >= 3) break;
+    }
+    const ms = performance.now() - started;
+    console.log(
+      `group simulation: ${seeds.length} seeds in ${(ms / 1000).toFixed(1)} s ` +
+        `(${(ms / seeds.length).toFixed(1)} ms per seed), ${steps} steps, ${crashes} agent crashes, ` +
+        `${generations} generations in all`,
+    );
+    expect(failures.join("\n\n")).toBe("");
+  }, 600_000);
+});
