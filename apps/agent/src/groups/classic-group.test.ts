@@ -13,7 +13,10 @@ function setup(initialRebalanceDelayMs = 0) {
     { ...defaultGroupSettings, initialRebalanceDelayMs },
     timers,
     {
-      onSnapshot: (s) => snapshots.push(s),
+      onSnapshot: (s) => {
+        snapshots.push(s);
+        return Promise.resolve(true);
+      },
       newMemberId: (clientId) => `${clientId}-${++n}`,
     },
   );
@@ -327,7 +330,7 @@ describe("ClassicGroup", () => {
     const snap = snapshots.at(-1)!;
     const timers = new ManualTimers();
     const restored = ClassicGroup.restore(snap, defaultGroupSettings, timers, {
-      onSnapshot: () => {},
+      onSnapshot: () => Promise.resolve(true),
       newMemberId: () => "x",
     });
     expect(restored.state).toBe("Stable");

@@ -61,7 +61,7 @@ const groupKey = (clusterId: string, groupId: string) => `${clusterId}\u0000${gr
  */
 export class GroupCoordinator<A extends CandidateAgent> {
   private readonly groups = new Map<string, Promise<ClassicGroup | null>>();
-  private readonly persisting = new Map<string, Promise<void>>();
+  private readonly persisting = new Map<string, Promise<boolean>>();
   private sweeper: unknown = null;
 
   constructor(private readonly options: GroupCoordinatorOptions<A>) {
@@ -308,22 +308,27 @@ export class GroupCoordinator<A extends CandidateAgent> {
   private hooks(clusterId: string) {
     return {
       newMemberId: this.options.newMemberId,
-      onSnapshot: (snapshot: GroupSnapshot) => {
-        if (snapshot.state === "Dead") return;
+      onSnapshot: (snapshot: GroupSnapshot): Promise<boolean> => {
+        if (snapshot.state === "Dead") return Promise.resolve(true);
         const key = groupKey(clusterId, snapshot.groupId);
-        const previous = this.persisting.get(key) ?? Promise.resolve();
+        const previous = this.persisting.get(key) ?? Promise.resolve(true);
         const write = previous
           .then(() => this.options.store.save(clusterId, snapshot))
-          .catch((err: unknown) =>
-            this.options.logger.warn(
-              { err, clusterId, groupId: snapshot.groupId },
-              "could not persist group",
-            ),
+          .then(
+            () => true,
+            (err: unknown) => {
+              this.options.logger.warn(
+                { err, clusterId, groupId: snapshot.groupId },
+                "could not persist group",
+              );
+              return false;
+            },
           );
         this.persisting.set(key, write);
         void write.then(() => {
           if (this.persisting.get(key) === write) this.persisting.delete(key);
         });
+        return write;
       },
     };
   }

@@ -4,11 +4,11 @@ import { encodeAssignment, rangeAssignment } from "../../src/sim/sim-group-consu
 
 /**
  * Deterministic simulation of classic consumer group coordination (see src/sim/): every seed is
- * a whole run, replayed exactly from its number. CI runs STREAMBED_SIM_SEEDS seeds (300 by
+ * a whole run, replayed exactly from its number. CI runs STREAMBED_SIM_SEEDS seeds (500 by
  * default) from STREAMBED_SIM_FIRST_SEED; STREAMBED_SIM_SEED=<n> replays one.
  */
 const single = process.env.STREAMBED_SIM_SEED;
-const count = Number(process.env.STREAMBED_SIM_SEEDS ?? 300);
+const count = Number(process.env.STREAMBED_SIM_SEEDS ?? 500);
 const first = Number(process.env.STREAMBED_SIM_FIRST_SEED ?? 1);
 const seeds =
   single !== undefined ? [Number(single)] : Array.from({ length: count }, (_, i) => first + i);
@@ -18,6 +18,16 @@ describe("group coordination simulation", () => {
     const [a, b] = [await runGroupSeed(4242), await runGroupSeed(4242)];
     expect(a.finalGeneration).toBeGreaterThan(0);
     expect({ ...b, counts: [...b.counts] }).toEqual({ ...a, counts: [...a.counts] });
+  });
+
+  it("never hands a generation out before it is stored (seeds that reused generations after a coordinator move)", async () => {
+    // Before join answers waited for the generation's snapshot, these seeds saw a new
+    // coordinator load an older stable point and hand the same generation numbers out again:
+    // members saw generations go backwards and partitions assigned twice within one generation.
+    for (const seed of [11, 23, 25, 26]) {
+      const outcome = await runGroupSeed(seed);
+      expect(outcome.valid ? "" : describeGroupFailure(outcome)).toBe("");
+    }
   });
 
   it("catches a leader handing one partition to two members", async () => {
