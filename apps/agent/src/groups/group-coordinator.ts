@@ -139,8 +139,10 @@ export class GroupCoordinator<A extends CandidateAgent> {
     const error = group.validateOffsetCommit(id);
     if (error) return error;
     await this.persisting.get(groupKey(clusterId, groupId));
-    await this.options.store.commitOffsets(clusterId, groupId, offsets);
-    return null;
+    // A member's commit is fenced in the store too: the group may have moved on meanwhile.
+    const generation = id.generationId >= 0 ? id.generationId : undefined;
+    const stored = await this.options.store.commitOffsets(clusterId, groupId, offsets, generation);
+    return stored ? null : "ILLEGAL_GENERATION";
   }
 
   async fetchOffsets(

@@ -32,12 +32,17 @@ export interface GroupStore {
   save(clusterId: string, snapshot: GroupSnapshot): Promise<void>;
   delete(clusterId: string, groupId: string): Promise<void>;
   list(clusterId: string): Promise<GroupListing[]>;
-  /** Stores the offsets in one statement. */
+  /**
+   * Stores the offsets in one statement. With `generationId` (a member's commit), only while the
+   * stored group is at that generation, so a commit validated by a coordinator the group has
+   * since moved away from cannot land after the next generation's. Resolves whether stored.
+   */
   commitOffsets(
     clusterId: string,
     groupId: string,
     offsets: readonly CommittedOffset[],
-  ): Promise<void>;
+    generationId?: number,
+  ): Promise<boolean>;
   /** Committed offsets of the group: all of them, or those of the given topics. */
   fetchOffsets(
     clusterId: string,

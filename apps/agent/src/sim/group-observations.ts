@@ -19,6 +19,8 @@ export class GroupObservations {
   private readonly generationsSeen = new Map<string, number>();
   private readonly open = new Map<number, OpenRequest>();
   private nextRequest = 0;
+  /** Answers the consumers got, by API and error: what the run exercised. */
+  readonly answers = new Map<string, number>();
 
   constructor(
     private readonly scheduler: SimScheduler,
@@ -38,6 +40,11 @@ export class GroupObservations {
     const waited = this.scheduler.now - request.sentAt;
     if (waited > this.answerBoundMs)
       this.problem(`${request.consumer}'s ${request.api} waited ${Math.round(waited)} ms`);
+  }
+
+  answered(api: string, error: string | null): void {
+    const what = `${api} ${error ?? "ok"}`;
+    this.answers.set(what, (this.answers.get(what) ?? 0) + 1);
   }
 
   /** Requests still waiting past the bound: members that would wait forever. */

@@ -16,6 +16,8 @@ export interface GroupSeedOutcome {
   finalGeneration: number;
   simulatedMs: number;
   counts: Map<string, number>;
+  /** Answers the consumers got, by API and error. */
+  answers: Map<string, number>;
 }
 
 export interface GroupSeedOptions {
@@ -153,6 +155,7 @@ export async function runGroupSeed(
     finalGeneration: settled,
     simulatedMs: Math.round(scheduler.now),
     counts: scheduler.counts,
+    answers: observations.answers,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { CandidateAgent, GroupCoordinator } from "../groups/group-coordinator.ts";
-import type { GroupError, JoinMember } from "../groups/group-types.ts";
+import type { GroupError, JoinMember, MemberIdentity } from "../groups/group-types.ts";
 import { commitMetadata, type GroupObservations } from "./group-observations.ts";
 import type { SimGroupAgent } from "./sim-group-agent.ts";
 import type { Owner, SimScheduler } from "./sim-scheduler.ts";
@@ -65,6 +65,7 @@ export class SimGroupConsumer {
   private stopped = false;
   private coordinator: SimGroupAgent | undefined;
   private readonly positions = new Map<number, bigint>();
+  private pausedUntil = 0;
   private readonly clock;
 
   constructor(private readonly options: SimGroupConsumerOptions) {
@@ -77,6 +78,7 @@ export class SimGroupConsumer {
 
   start(): void {
     void this.run();
+    void this.commitLoop();
   }
 
   /** Leaves the group (LeaveGroup) and stops. */
@@ -123,6 +125,7 @@ export class SimGroupConsumer {
         requireKnownMemberId: true,
       }),
     );
+    o.observations.answered("JoinGroup", joined.error);
     if (joined.error === "MEMBER_ID_REQUIRED") {
       this.memberId = joined.memberId;
       return false;
@@ -146,6 +149,7 @@ export class SimGroupConsumer {
         assignments,
       }),
     );
+    o.observations.answered("SyncGroup", synced.error);
     if (synced.error !== null) {
       await this.onError(synced.error);
       return false;
@@ -178,34 +182,17 @@ export class SimGroupConsumer {
     while (!this.stopped) {
       await this.sleep(o.sessionTimeoutMs / 3);
       if (o.mayPause() && o.scheduler.chance(0.05)) {
+        // A long pause (GC, a stuck poll loop): nothing is sent, the session may expire.
         this.stable = false;
-        await this.sleep(o.sessionTimeoutMs * (1 + o.scheduler.random()));
+        const pauseMs = o.sessionTimeoutMs * (1 + o.scheduler.random());
+        this.pausedUntil = o.scheduler.now + pauseMs;
+        await this.sleep(pauseMs);
       }
       if (this.stopped) return "stopped";
-      const identity = {
-        memberId: this.memberId,
-        groupInstanceId: null,
-        generationId: this.generation,
-      };
-      let error: GroupError | null = null;
-      if (this.positions.size > 0 && o.scheduler.chance(0.6)) {
-        // Consumed some records: commit the new positions, tagged with who committed them.
-        for (const [p, at] of this.positions)
-          this.positions.set(p, at + BigInt(1 + o.scheduler.int(10)));
-        const offsets = [...this.positions].map(([partition, offset]) => ({
-          topic: o.topic,
-          partition,
-          offset,
-          leaderEpoch: -1,
-          metadata: commitMetadata(this.memberId, this.generation),
-        }));
-        error = await this.request("OffsetCommit", (c) =>
-          c.commitOffsets(o.clusterId, o.groupId, identity, offsets),
-        );
-      }
-      error ??= await this.request("Heartbeat", (c) =>
-        c.heartbeat(o.clusterId, o.groupId, identity),
+      const error = await this.request("Heartbeat", (c) =>
+        c.heartbeat(o.clusterId, o.groupId, this.identity()),
       );
+      o.observations.answered("Heartbeat", error);
       if (error === null) {
         this.stable = true;
         continue;
@@ -214,6 +201,40 @@ export class SimGroupConsumer {
       if (await this.onError(error)) return "rejoin";
     }
     return "stopped";
+  }
+
+  /**
+   * Offset commits, concurrent with the heartbeats as a Kafka client's poll loop is with its
+   * heartbeat thread: a commit may carry a generation a rebalance has since ended.
+   */
+  private async commitLoop(): Promise<void> {
+    const o = this.options;
+    const intervalMs = 200 + o.scheduler.int(2000);
+    while (!this.stopped) {
+      await this.sleep(intervalMs);
+      const out = this.generation < 0 || this.positions.size === 0;
+      if (out || o.scheduler.now < this.pausedUntil || !this.coordinator) continue;
+      // Consumed some records: commit the new positions, tagged with who committed them.
+      for (const [p, at] of this.positions)
+        this.positions.set(p, at + BigInt(1 + o.scheduler.int(10)));
+      const identity = this.identity();
+      const offsets = [...this.positions].map(([partition, offset]) => ({
+        topic: o.topic,
+        partition,
+        offset,
+        leaderEpoch: -1,
+        metadata: commitMetadata(identity.memberId, identity.generationId),
+      }));
+      const error = await this.request("OffsetCommit", (c) =>
+        c.commitOffsets(o.clusterId, o.groupId, identity, offsets),
+      ).catch(() => "failed");
+      o.observations.answered("OffsetCommit", error);
+      if (error === "NOT_COORDINATOR") this.coordinator = undefined;
+    }
+  }
+
+  private identity(): MemberIdentity {
+    return { memberId: this.memberId, groupInstanceId: null, generationId: this.generation };
   }
 
   /** Reacts to an error as Kafka clients do; true when the consumer must rejoin. */
@@ -226,8 +247,11 @@ export class SimGroupConsumer {
         return false;
       case "UNKNOWN_MEMBER_ID":
       case "FENCED_INSTANCE_ID":
+        // Out of the group: its partitions are gone, it commits nothing until it is back.
         this.memberId = "";
         this.generation = -1;
+        this.assignment = [];
+        this.positions.clear();
         return true;
       case "REBALANCE_IN_PROGRESS":
       case "ILLEGAL_GENERATION":

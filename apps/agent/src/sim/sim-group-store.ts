@@ -84,13 +84,19 @@ export class SimGroupStore implements GroupStore {
     clusterId: string,
     groupId: string,
     offsets: readonly CommittedOffset[],
-  ): Promise<void> {
+    generationId?: number,
+  ): Promise<boolean> {
     const copies = offsets.map((o) => ({ ...o }));
     return this.write(clusterId, "offset-commit", () => {
+      if (copies.length === 0) return true;
+      // As the Postgres store's statement: a member's commit only at the stored generation.
+      const stored = this.tables.groups.get(groupId);
+      if (generationId !== undefined && stored?.generationId !== generationId) return false;
       for (const o of copies) {
         this.tables.offsets.set(offsetKey(groupId, o.topic, o.partition), o);
         this.tables.appliedCommits.push({ groupId, offset: o, simulatedMs: this.scheduler.now });
       }
+      return true;
     });
   }
 

@@ -132,6 +132,28 @@ describe("GroupCoordinator", () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it("stores a member's commit only while the stored group is at the member's generation", async () => {
+    const store = new PostgresGroupStore(database.db.pool);
+    const offset = (n: bigint) => [
+      { topic: "t", partition: 0, offset: n, leaderEpoch: -1, metadata: null },
+    ];
+    await store.save("c4", {
+      groupId: "fenced",
+      state: "Stable",
+      generationId: 3,
+      protocolType: "consumer",
+      protocolName: "range",
+      leaderId: null,
+      members: [],
+    });
+    expect(await store.commitOffsets("c4", "fenced", offset(10n), 3)).toBe(true);
+    // A coordinator the group moved away from validated a generation-2 commit: it must not land.
+    expect(await store.commitOffsets("c4", "fenced", offset(5n), 2)).toBe(false);
+    expect(await store.commitOffsets("c4", "unknown", offset(5n), 1)).toBe(false);
+    expect(await store.commitOffsets("c4", "unknown", offset(7n))).toBe(true);
+    expect((await store.fetchOffsets("c4", "fenced", null)).map((o) => o.offset)).toEqual([10n]);
+  });
+
   it("coordinates only on agents with the groups role when some have it", async () => {
     const coordinator = new GroupCoordinator({
       store: new PostgresGroupStore(database.db.pool),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeGroupFailure, runGroupSeed } from "../../src/sim/run-group-seed.ts";
+import { commitMetadata, commitOrderProblems } from "../../src/sim/group-observations.ts";
+import { SimGroupTables } from "../../src/sim/sim-group-store.ts";
 import { encodeAssignment, rangeAssignment } from "../../src/sim/sim-group-consumer.ts";
 
 /**
@@ -24,10 +26,28 @@ describe("group coordination simulation", () => {
     // Before join answers waited for the generation's snapshot, these seeds saw a new
     // coordinator load an older stable point and hand the same generation numbers out again:
     // members saw generations go backwards and partitions assigned twice within one generation.
-    for (const seed of [11, 23, 25, 26]) {
+    // Seed 320 saw a commit validated by the previous coordinator land after the next
+    // generation's: the store now fences members' commits by generation.
+    for (const seed of [11, 23, 25, 26, 320]) {
       const outcome = await runGroupSeed(seed);
       expect(outcome.valid ? "" : describeGroupFailure(outcome)).toBe("");
     }
+  });
+
+  it("catches a fenced member's commit landing after a later generation's", () => {
+    const tables = new SimGroupTables("sim-cluster");
+    const commit = (offset: bigint, by: string) => ({
+      groupId: "g",
+      offset: { topic: "t", partition: 0, offset, leaderEpoch: -1, metadata: by },
+      simulatedMs: 0,
+    });
+    tables.appliedCommits.push(
+      commit(10n, commitMetadata("a", 4)),
+      commit(12n, commitMetadata("b", 5)),
+    );
+    expect(commitOrderProblems(tables)).toEqual([]);
+    tables.appliedCommits.push(commit(11n, commitMetadata("a", 4)));
+    expect(commitOrderProblems(tables)).toHaveLength(1);
   });
 
   it("catches a leader handing one partition to two members", async () => {

@@ -121,11 +121,14 @@ export class PostgresGroupStore implements GroupStore {
     clusterId: string,
     groupId: string,
     offsets: readonly CommittedOffset[],
-  ): Promise<void> {
-    if (offsets.length === 0) return;
-    await this.db.query(
+    generationId?: number,
+  ): Promise<boolean> {
+    if (offsets.length === 0) return true;
+    const { rowCount } = await this.db.query(
       `INSERT INTO committed_offsets (cluster_id, group_id, topic, partition, committed_offset, leader_epoch, metadata, committed_at)
        SELECT $1, $2, t, p, o, e, m, now() FROM unnest($3::text[], $4::int[], $5::bigint[], $6::int[], $7::bytea[]) AS x(t, p, o, e, m)
+        WHERE $8::int IS NULL OR EXISTS (SELECT 1 FROM consumer_groups g
+                WHERE g.cluster_id = $1 AND g.group_id = $2 AND g.generation_id = $8)
        ON CONFLICT (cluster_id, group_id, topic, partition) DO UPDATE SET
          committed_offset = EXCLUDED.committed_offset, leader_epoch = EXCLUDED.leader_epoch,
          metadata = EXCLUDED.metadata, committed_at = EXCLUDED.committed_at`,
@@ -137,8 +140,10 @@ export class PostgresGroupStore implements GroupStore {
         offsets.map((o) => o.offset.toString()),
         offsets.map((o) => o.leaderEpoch),
         offsets.map((o) => utf8Bytes(o.metadata)),
+        generationId ?? null,
       ],
     );
+    return (rowCount ?? 0) > 0;
   }
 
   /** Committed offsets of the group: all of them, or those of the given topics. */
