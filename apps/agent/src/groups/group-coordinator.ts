@@ -50,6 +50,12 @@ export type GroupDescription = { error: GroupError } | { error: null; snapshot: 
 
 type Acquired = ClassicGroup | null | "NOT_COORDINATOR";
 
+/** A loaded group and the generation it was last stored at (null: never stored). */
+interface PersistedGroup {
+  generation: number | null;
+  group?: ClassicGroup;
+}
+
 const groupKey = (clusterId: string, groupId: string) => `${clusterId}\u0000${groupId}`;
 
 /**
@@ -290,24 +296,26 @@ export class GroupCoordinator<A extends CandidateAgent> {
       { clusterId, groupId, generation: snapshot.generationId, members: snapshot.members.length },
       "group loaded",
     );
-    return ClassicGroup.restore(
+    const persisted: PersistedGroup = { generation: snapshot.generationId };
+    return (persisted.group = ClassicGroup.restore(
       snapshot,
       this.options.settings,
       this.options.timers,
-      this.hooks(clusterId),
-    );
+      this.hooks(clusterId, persisted),
+    ));
   }
 
   private newGroup(clusterId: string, groupId: string): ClassicGroup {
-    return new ClassicGroup(
+    const persisted: PersistedGroup = { generation: null };
+    return (persisted.group = new ClassicGroup(
       groupId,
       this.options.settings,
       this.options.timers,
-      this.hooks(clusterId),
-    );
+      this.hooks(clusterId, persisted),
+    ));
   }
 
-  private hooks(clusterId: string) {
+  private hooks(clusterId: string, persisted: PersistedGroup) {
     return {
       newMemberId: this.options.newMemberId,
       onSnapshot: (snapshot: GroupSnapshot): Promise<boolean> => {
@@ -315,17 +323,21 @@ export class GroupCoordinator<A extends CandidateAgent> {
         const key = groupKey(clusterId, snapshot.groupId);
         const previous = this.persisting.get(key) ?? Promise.resolve(true);
         const write = previous
-          .then(() => this.options.store.save(clusterId, snapshot))
-          .then(
-            () => true,
-            (err: unknown) => {
-              this.options.logger.warn(
-                { err, clusterId, groupId: snapshot.groupId },
-                "could not persist group",
-              );
-              return false;
-            },
-          );
+          .then(() => this.options.store.save(clusterId, snapshot, persisted.generation))
+          .catch((err: unknown) => {
+            this.options.logger.warn(
+              { err, clusterId, groupId: snapshot.groupId },
+              "could not persist group",
+            );
+            return false;
+          })
+          .then((stored) => {
+            if (stored) persisted.generation = snapshot.generationId;
+            // Another agent moved the group on, or the write failed (it may have taken effect):
+            // what is stored is the group, read again on the next request.
+            else void this.unloadGroup(key, persisted.group);
+            return stored;
+          });
         this.persisting.set(key, write);
         void write.then(() => {
           if (this.persisting.get(key) === write) this.persisting.delete(key);
@@ -333,6 +345,13 @@ export class GroupCoordinator<A extends CandidateAgent> {
         return write;
       },
     };
+  }
+
+  /** Unloads `group` if it is still the loaded one. */
+  private async unloadGroup(key: string, group: ClassicGroup | undefined): Promise<void> {
+    const entry = this.groups.get(key);
+    if (entry && (await entry.catch(() => null)) === group && this.groups.get(key) === entry)
+      await this.unload(key);
   }
 
   private async owns(clusterId: string, groupId: string): Promise<boolean> {

@@ -29,7 +29,17 @@ export interface PartitionLag {
  */
 export interface GroupStore {
   load(clusterId: string, groupId: string): Promise<GroupSnapshot | null>;
-  save(clusterId: string, snapshot: GroupSnapshot): Promise<void>;
+  /**
+   * Stores the snapshot if the stored group is still at `expectedGeneration` (null: nothing
+   * stored yet). A compare-and-set: of two agents that both believe they coordinate the group
+   * (their views of the live agents differ for a moment), only one moves it on. Resolves whether
+   * it was stored.
+   */
+  save(
+    clusterId: string,
+    snapshot: GroupSnapshot,
+    expectedGeneration: number | null,
+  ): Promise<boolean>;
   delete(clusterId: string, groupId: string): Promise<void>;
   list(clusterId: string): Promise<GroupListing[]>;
   /**

@@ -55,7 +55,9 @@ export async function runGroupSeed(
       read: { error: rate(0.05), answerLost: 0 },
     },
     settings,
-    live: new Map(),
+    registry: new Map(),
+    registryExpiryMs: scheduler.int(5000),
+    viewRefreshMs: 1 + scheduler.int(2000),
   };
   const partitions = 1 + scheduler.int(8);
   const maxRebalanceMs = 3000 + scheduler.int(10_000);
@@ -83,7 +85,7 @@ export async function runGroupSeed(
       sessionTimeoutMs: 6000 + scheduler.int(maxSessionMs - 5999),
       rebalanceTimeoutMs: 3000 + scheduler.int(maxRebalanceMs - 2999),
       scheduler,
-      live: world.live,
+      agents: world.registry,
       observations,
       assignor: options.assignor ?? rangeAssignment,
       mayPause: () => faults,
@@ -99,10 +101,10 @@ export async function runGroupSeed(
   const crashEveryMs = scheduler.chance(0.2) ? 0 : 2000 + scheduler.int(20_000);
   const crashOne = () => {
     if (!faults) return;
-    const live = [...world.live.values()];
+    const live = [...world.registry.values()].filter((a) => a.isAlive);
     live[scheduler.int(live.length)]?.crash();
     crashes++;
-    if (world.live.size === 0 || scheduler.chance(0.7)) startAgent();
+    if (live.length <= 1 || scheduler.chance(0.7)) startAgent();
     chaos.schedule(scheduler.random() * 2 * crashEveryMs, crashOne);
   };
   if (crashEveryMs > 0) chaos.schedule(scheduler.random() * 2 * crashEveryMs, crashOne);
@@ -125,7 +127,7 @@ export async function runGroupSeed(
   // Faults stop, every agent that is down stays down, members stay: the group must settle.
   faults = false;
   scheduler.faultsEnabled = false;
-  if (world.live.size === 0) startAgent();
+  if (![...world.registry.values()].some((a) => a.isAlive)) startAgent();
   const settleBy =
     scheduler.now + 4 * (maxSessionMs + maxRebalanceMs) + settings.initialRebalanceDelayMs;
   let settled = settledGeneration(world, consumers, partitions);
@@ -189,7 +191,7 @@ function describeGroup(world: SimGroupWorld, consumers: readonly SimGroupConsume
     (c) =>
       `${c.name}=${c.memberId || "?"}@${c.generation}${c.stable ? "" : "(rejoining)"}[${c.assignment.join(",")}]`,
   );
-  return `${group}; consumers ${members.join(" ")}; agents ${[...world.live.keys()].join(", ")}`;
+  return `${group}; consumers ${members.join(" ")}; agents ${[...world.registry.values()].map((a) => `${a.owner}${a.isAlive ? "" : "(down)"}`).join(", ")}`;
 }
 
 /** One failing seed for a person: what broke, and the command that replays it. */

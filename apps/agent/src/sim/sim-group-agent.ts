@@ -5,14 +5,21 @@ import { AgentConnections } from "./agent-connections.ts";
 import { type SimGroupStoreFaults, SimGroupStore, type SimGroupTables } from "./sim-group-store.ts";
 import { noFaults, type Owner, type SimScheduler } from "./sim-scheduler.ts";
 
-/** What every group agent incarnation shares: the tables, the registry of live agents, the scheduler. */
+/** What every group agent incarnation shares: the tables, the agent registry, the scheduler. */
 export interface SimGroupWorld {
   scheduler: SimScheduler;
   tables: SimGroupTables;
   storeFaults: SimGroupStoreFaults;
   settings: GroupSettings;
-  /** The agent registry: incarnations that heartbeat, by id (as AgentRegistry.visibleAgents lists). */
-  live: Map<Owner, SimGroupAgent>;
+  /**
+   * The agent registry: incarnations listed as live, by id. A crashed one stays listed until its
+   * heartbeat expires, as in AgentRegistry.
+   */
+  registry: Map<Owner, SimGroupAgent>;
+  /** How long a crashed agent stays listed. */
+  registryExpiryMs: number;
+  /** How often an agent reads the registry: until then its view of the live agents is stale. */
+  viewRefreshMs: number;
 }
 
 /** The group state machines' timers on the owner's simulated clock: they die with the owner. */
@@ -33,6 +40,8 @@ export function simTimers(scheduler: SimScheduler, owner: Owner): Timers {
 export class SimGroupAgent {
   readonly coordinator: GroupCoordinator<CandidateAgent>;
   private readonly connections: AgentConnections;
+  /** The live agents as this agent last read them from the registry. */
+  private view: Owner[];
 
   constructor(
     private readonly world: SimGroupWorld,
@@ -40,16 +49,23 @@ export class SimGroupAgent {
   ) {
     const { scheduler } = world;
     this.connections = new AgentConnections(owner);
+    world.registry.set(owner, this);
+    this.view = [...world.registry.keys()];
+    const clock = scheduler.clockFor(owner);
+    const refresh = () =>
+      clock.schedule(world.viewRefreshMs, () => {
+        this.view = [...world.registry.keys()];
+        refresh();
+      });
+    refresh();
     let members = 0;
     this.coordinator = new GroupCoordinator({
       store: new SimGroupStore(world.tables, scheduler, owner, world.storeFaults),
       agents: {
         self: { id: owner },
-        // The registry is read like any I/O: the view may be stale by the time it is used.
+        // Two agents may disagree on who coordinates a group until both have refreshed.
         liveAgents: () =>
-          scheduler.submit(owner, "live-agents", noFaults, () =>
-            [...world.live.keys()].map((id) => ({ id })),
-          ),
+          scheduler.submit(owner, "live-agents", noFaults, () => this.view.map((id) => ({ id }))),
       },
       settings: world.settings,
       timers: simTimers(scheduler, owner),
@@ -57,7 +73,6 @@ export class SimGroupAgent {
       logger: { info: () => undefined, warn: () => undefined },
       sweepIntervalMs: 1000,
     });
-    world.live.set(owner, this);
   }
 
   get isAlive(): boolean {
@@ -69,10 +84,11 @@ export class SimGroupAgent {
     return this.connections.answer(() => request(this.coordinator));
   }
 
-  /** SIGKILL: it leaves the registry, nothing it had sent answers, its clients are cut off. */
+  /** SIGKILL: nothing it had sent answers, its clients are cut off; its listing expires later. */
   crash(): void {
-    this.world.live.delete(this.owner);
-    this.world.scheduler.crash(this.owner);
+    const { scheduler, registry, registryExpiryMs } = this.world;
+    scheduler.crash(this.owner);
     this.connections.cutOff();
+    scheduler.clockFor("registry").schedule(registryExpiryMs, () => registry.delete(this.owner));
   }
 }

@@ -13,8 +13,8 @@ export interface SimGroupConsumerOptions {
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
   scheduler: SimScheduler;
-  /** The agent registry as clients reach it (bootstrap servers). */
-  live: ReadonlyMap<Owner, SimGroupAgent>;
+  /** The agent registry as clients reach it (bootstrap servers); some may be down. */
+  agents: ReadonlyMap<Owner, SimGroupAgent>;
   observations: GroupObservations;
   assignor: Assignor;
   /** Whether the simulation may still pause this consumer past its session (a long GC pause). */
@@ -277,17 +277,17 @@ export class SimGroupConsumer {
     }
   }
 
-  /** FindCoordinator to any live agent, until the agent it names is reachable. */
+  /** FindCoordinator to any listed agent, until the agent it names is reachable. */
   private async findCoordinator(): Promise<SimGroupAgent> {
     const o = this.options;
     for (;;) {
-      const live = [...o.live.values()];
-      const asked = live[o.scheduler.int(live.length)];
+      const listed = [...o.agents.values()];
+      const asked = listed[o.scheduler.int(listed.length)];
       if (asked) {
         const found = await asked
           .call((c) => c.coordinatorOf(o.clusterId, o.groupId))
           .catch(() => undefined);
-        const agent = found && o.live.get(found.id);
+        const agent = found && o.agents.get(found.id);
         if (agent?.isAlive) return (this.coordinator = agent);
       }
       await this.sleep(20 + o.scheduler.int(100));

@@ -24,8 +24,7 @@ const offsetKey = (groupId: string, topic: string, partition: number) =>
   `${groupId}\u0000${topic}\u0000${partition}`;
 
 /**
- * The consumer_groups and committed_offsets tables as maps: what survives every crash. Writes
- * overwrite, as the Postgres store's upserts do.
+ * The consumer_groups and committed_offsets tables as maps: what survives every crash.
  */
 export class SimGroupTables {
   readonly groups = new Map<string, GroupSnapshot>();
@@ -55,10 +54,18 @@ export class SimGroupStore implements GroupStore {
     });
   }
 
-  save(clusterId: string, snapshot: GroupSnapshot): Promise<void> {
+  save(
+    clusterId: string,
+    snapshot: GroupSnapshot,
+    expectedGeneration: number | null,
+  ): Promise<boolean> {
     const copy = structuredClone(snapshot);
     return this.write(clusterId, "group-save", () => {
+      // As the Postgres store's statements: a compare-and-set on the stored generation.
+      const stored = this.tables.groups.get(copy.groupId);
+      if ((stored?.generationId ?? null) !== expectedGeneration) return false;
       this.tables.groups.set(copy.groupId, copy);
+      return true;
     });
   }
 

@@ -64,26 +64,37 @@ export class PostgresGroupStore implements GroupStore {
     };
   }
 
-  async save(clusterId: string, s: GroupSnapshot): Promise<void> {
-    const { text, values } = named(
-      `INSERT INTO consumer_groups (cluster_id, group_id, protocol_type, protocol_name, state, generation_id, leader_id, members, updated_at)
-       VALUES (:clusterId, :groupId, :protocolType, :protocolName, :state, :generationId, :leaderId, :members, now())
-       ON CONFLICT (cluster_id, group_id) DO UPDATE SET
-         protocol_type = EXCLUDED.protocol_type, protocol_name = EXCLUDED.protocol_name, state = EXCLUDED.state,
-         generation_id = EXCLUDED.generation_id, leader_id = EXCLUDED.leader_id, members = EXCLUDED.members,
-         updated_at = EXCLUDED.updated_at`,
-      {
-        clusterId,
-        groupId: s.groupId,
-        protocolType: utf8Bytes(s.protocolType),
-        protocolName: utf8Bytes(s.protocolName),
-        state: s.state,
-        generationId: s.generationId,
-        leaderId: utf8Bytes(s.leaderId),
-        members: JSON.stringify(s.members.map(toStored)),
-      },
-    );
-    await this.db.query(text, values);
+  async save(
+    clusterId: string,
+    s: GroupSnapshot,
+    expectedGeneration: number | null,
+  ): Promise<boolean> {
+    const columns = {
+      clusterId,
+      groupId: s.groupId,
+      protocolType: utf8Bytes(s.protocolType),
+      protocolName: utf8Bytes(s.protocolName),
+      state: s.state,
+      generationId: s.generationId,
+      leaderId: utf8Bytes(s.leaderId),
+      members: JSON.stringify(s.members.map(toStored)),
+    };
+    const { text, values } =
+      expectedGeneration === null
+        ? named(
+            `INSERT INTO consumer_groups (cluster_id, group_id, protocol_type, protocol_name, state, generation_id, leader_id, members, updated_at)
+             VALUES (:clusterId, :groupId, :protocolType, :protocolName, :state, :generationId, :leaderId, :members, now())
+             ON CONFLICT (cluster_id, group_id) DO NOTHING`,
+            columns,
+          )
+        : named(
+            `UPDATE consumer_groups SET protocol_type = :protocolType, protocol_name = :protocolName, state = :state,
+                    generation_id = :generationId, leader_id = :leaderId, members = :members, updated_at = now()
+              WHERE cluster_id = :clusterId AND group_id = :groupId AND generation_id = :expectedGeneration`,
+            { ...columns, expectedGeneration },
+          );
+    const { rowCount } = await this.db.query(text, values);
+    return (rowCount ?? 0) > 0;
   }
 
   /** Removes the group and its committed offsets. */
