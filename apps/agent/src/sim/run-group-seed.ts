@@ -23,6 +23,8 @@ export interface GroupSeedOutcome {
 export interface GroupSeedOptions {
   /** The leaders' assignor; the harness check breaks it on purpose. */
   assignor?: Assignor;
+  /** Stores without the generation fences (the harness check shows what they prevent). */
+  unfenced?: boolean;
 }
 
 const MAX_STEPS = 200_000;
@@ -49,7 +51,7 @@ export async function runGroupSeed(
   };
   const world: SimGroupWorld = {
     scheduler,
-    tables: new SimGroupTables(CLUSTER),
+    tables: new SimGroupTables(CLUSTER, !options.unfenced),
     storeFaults: {
       write: { error: rate(0.1), answerLost: rate(0.1) },
       read: { error: rate(0.05), answerLost: 0 },

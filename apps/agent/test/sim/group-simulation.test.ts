@@ -52,6 +52,13 @@ describe("group coordination simulation", () => {
     expect(commitOrderProblems(tables)).toHaveLength(1);
   });
 
+  it("catches two coordinators running one group when the store does not fence them", async () => {
+    let failed = 0;
+    for (let seed = 1; seed <= 50; seed++)
+      if (!(await runGroupSeed(seed, { unfenced: true })).valid) failed++;
+    expect(failed).toBeGreaterThan(0);
+  });
+
   it("catches a leader handing one partition to two members", async () => {
     // Every member but the first also gets partition 0.
     const broken = (...args: Parameters<typeof rangeAssignment>) =>
