@@ -62,17 +62,19 @@ export class GroupObservations {
     this.generationsSeen.set(memberId, Math.max(before, generation));
   }
 
-  /** A SyncGroup handed `partitions` to `memberId` in `generation`. */
-  assigned(memberId: string, generation: number, partitions: readonly number[]): void {
+  /**
+   * A SyncGroup handed `partitions` to `owner` in `generation`: a static member's instance id
+   * (a restarted instance takes its predecessor's assignment over, as in Kafka), else its
+   * member id.
+   */
+  assigned(owner: string, generation: number, partitions: readonly number[]): void {
     let owners = this.owners.get(generation);
     if (!owners) this.owners.set(generation, (owners = new Map()));
     for (const p of partitions) {
-      const owner = owners.get(p);
-      if (owner !== undefined && owner !== memberId)
-        this.problem(
-          `generation ${generation}: partition ${p} assigned to ${owner} and ${memberId}`,
-        );
-      owners.set(p, memberId);
+      const before = owners.get(p);
+      if (before !== undefined && before !== owner)
+        this.problem(`generation ${generation}: partition ${p} assigned to ${before} and ${owner}`);
+      owners.set(p, owner);
     }
   }
 

@@ -77,9 +77,13 @@ export async function runGroupSeed(
   let faults = true;
   let consumersMade = 0;
   const consumers: SimGroupConsumer[] = [];
-  const addConsumer = () => {
+  const staticShare = scheduler.chance(0.5) ? 0 : scheduler.random();
+  const addConsumer = (
+    groupInstanceId = scheduler.chance(staticShare) ? `i${consumersMade}` : null,
+  ) => {
     const consumer = new SimGroupConsumer({
       name: `c${consumersMade++}`,
+      groupInstanceId,
       clusterId: CLUSTER,
       groupId: GROUP,
       topic: TOPIC,
@@ -114,10 +118,16 @@ export async function runGroupSeed(
   const churn = () => {
     if (!faults) return;
     const leaving = consumers.length > 1 && scheduler.chance(0.5);
-    if (leaving) void consumers.splice(scheduler.int(consumers.length), 1)[0]!.leave();
-    if (!leaving || scheduler.chance(0.5)) {
-      if (consumers.length < 5) addConsumer();
+    if (leaving) {
+      const consumer = consumers.splice(scheduler.int(consumers.length), 1)[0]!;
+      // Leaves, or its process dies and (a static member) comes back with its instance id.
+      if (scheduler.chance(0.5)) void consumer.leave();
+      else {
+        consumer.crash();
+        if (consumer.groupInstanceId !== null) addConsumer(consumer.groupInstanceId);
+      }
     }
+    if ((!leaving || scheduler.chance(0.5)) && consumers.length < 5) addConsumer();
     chaos.schedule(scheduler.random() * 2 * churnEveryMs, churn);
   };
   chaos.schedule(scheduler.random() * 2 * churnEveryMs, churn);

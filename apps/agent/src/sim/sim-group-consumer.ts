@@ -6,6 +6,8 @@ import type { Owner, SimScheduler } from "./sim-scheduler.ts";
 
 export interface SimGroupConsumerOptions {
   name: string;
+  /** group.instance.id of a static member, which keeps its place across restarts. */
+  groupInstanceId: string | null;
   clusterId: string;
   groupId: string;
   topic: string;
@@ -76,19 +78,30 @@ export class SimGroupConsumer {
     return this.options.name;
   }
 
+  get groupInstanceId(): string | null {
+    return this.options.groupInstanceId;
+  }
+
   start(): void {
     void this.run();
     void this.commitLoop();
   }
 
   /** Leaves the group (LeaveGroup) and stops. */
+  /** The client process dies: it sends nothing more (its requests in flight still arrive). */
+  crash(): void {
+    this.stopped = true;
+    this.stable = false;
+  }
+
   async leave(): Promise<void> {
+    const o = this.options;
     this.stopped = true;
     this.stable = false;
     if (this.memberId === "") return;
     await this.request("LeaveGroup", (c) =>
       c.leave(this.options.clusterId, this.options.groupId, [
-        { memberId: this.memberId, groupInstanceId: null },
+        { memberId: this.memberId, groupInstanceId: o.groupInstanceId },
       ]),
     ).catch(() => undefined);
   }
@@ -115,7 +128,7 @@ export class SimGroupConsumer {
     const joined = await this.request("JoinGroup", (c) =>
       c.join(o.clusterId, o.groupId, {
         memberId: this.memberId,
-        groupInstanceId: null,
+        groupInstanceId: o.groupInstanceId,
         clientId: o.name,
         clientHost: "/sim",
         sessionTimeoutMs: o.sessionTimeoutMs,
@@ -142,7 +155,7 @@ export class SimGroupConsumer {
     const synced = await this.request("SyncGroup", (c) =>
       c.sync(o.clusterId, o.groupId, {
         memberId: this.memberId,
-        groupInstanceId: null,
+        groupInstanceId: o.groupInstanceId,
         generationId: this.generation,
         protocolType: "consumer",
         protocolName: "range",
@@ -155,7 +168,7 @@ export class SimGroupConsumer {
       return false;
     }
     this.assignment = JSON.parse(decoder.decode(synced.assignment)) as number[];
-    o.observations.assigned(this.memberId, this.generation, this.assignment);
+    o.observations.assigned(o.groupInstanceId ?? this.memberId, this.generation, this.assignment);
     await this.fetchPositions();
     return true;
   }
@@ -234,7 +247,11 @@ export class SimGroupConsumer {
   }
 
   private identity(): MemberIdentity {
-    return { memberId: this.memberId, groupInstanceId: null, generationId: this.generation };
+    return {
+      memberId: this.memberId,
+      groupInstanceId: this.options.groupInstanceId,
+      generationId: this.generation,
+    };
   }
 
   /** Reacts to an error as Kafka clients do; true when the consumer must rejoin. */
