@@ -62,8 +62,11 @@ export async function runGroupSeed(
     viewRefreshMs: 1 + scheduler.int(2000),
   };
   const partitions = 1 + scheduler.int(8);
-  const maxRebalanceMs = 3000 + scheduler.int(10_000);
   const maxSessionMs = 6000 + scheduler.int(6000);
+  // As clients' max.poll.interval.ms, a rebalance timeout is at least the session timeout: a
+  // member heartbeating every third of its session hears of a rebalance before it ends.
+  const extraRebalanceMs = scheduler.int(8000);
+  const maxRebalanceMs = maxSessionMs + extraRebalanceMs;
   // A request waits at most for a rebalance to end (its join deadline, then the sync deadline).
   const observations = new GroupObservations(
     scheduler,
@@ -81,6 +84,7 @@ export async function runGroupSeed(
   const addConsumer = (
     groupInstanceId = scheduler.chance(staticShare) ? `i${consumersMade}` : null,
   ) => {
+    const sessionTimeoutMs = 6000 + scheduler.int(maxSessionMs - 5999);
     const consumer = new SimGroupConsumer({
       name: `c${consumersMade++}`,
       groupInstanceId,
@@ -88,8 +92,8 @@ export async function runGroupSeed(
       groupId: GROUP,
       topic: TOPIC,
       partitions,
-      sessionTimeoutMs: 6000 + scheduler.int(maxSessionMs - 5999),
-      rebalanceTimeoutMs: 3000 + scheduler.int(maxRebalanceMs - 2999),
+      sessionTimeoutMs,
+      rebalanceTimeoutMs: sessionTimeoutMs + scheduler.int(extraRebalanceMs + 1),
       scheduler,
       agents: world.registry,
       observations,
