@@ -13,7 +13,10 @@ function setup(initialRebalanceDelayMs = 0) {
     { ...defaultGroupSettings, initialRebalanceDelayMs },
     timers,
     {
-      onSnapshot: (s) => snapshots.push(s),
+      onSnapshot: (s) => {
+        snapshots.push(s);
+        return Promise.resolve(true);
+      },
       newMemberId: (clientId) => `${clientId}-${++n}`,
     },
   );
@@ -327,7 +330,7 @@ describe("ClassicGroup", () => {
     const snap = snapshots.at(-1)!;
     const timers = new ManualTimers();
     const restored = ClassicGroup.restore(snap, defaultGroupSettings, timers, {
-      onSnapshot: () => {},
+      onSnapshot: () => Promise.resolve(true),
       newMemberId: () => "x",
     });
     expect(restored.state).toBe("Stable");
@@ -345,6 +348,44 @@ describe("ClassicGroup", () => {
     });
     expect(new TextDecoder().decode(s.assignment)).toBe("B2");
     expect(group.generationId).toBe(2);
+  });
+
+  it("answers a generation's joins once it is stored, and rebalances when it could not be", async () => {
+    const timers = new ManualTimers();
+    const writes: { snapshot: GroupSnapshot; settle: (stored: boolean) => void }[] = [];
+    let n = 0;
+    const group = new ClassicGroup("g", defaultGroupSettings, timers, {
+      onSnapshot: (snapshot) => new Promise((settle) => writes.push({ snapshot, settle })),
+      newMemberId: (clientId) => `${clientId}-${++n}`,
+    });
+    const a = await joinNew(group);
+    let answered: JoinResult | undefined;
+    void a.result.then((r) => (answered = r));
+    timers.advance(defaultGroupSettings.initialRebalanceDelayMs);
+    expect(writes.map((w) => [w.snapshot.state, w.snapshot.generationId])).toEqual([
+      ["CompletingRebalance", 1],
+    ]);
+    await Promise.resolve();
+    expect(answered).toBeUndefined();
+    writes[0]!.settle(false);
+    expect((await a.result).error).toBe("REBALANCE_IN_PROGRESS");
+    expect(group.state).toBe("PreparingRebalance");
+
+    // Generation 1 was never shown: the member's rejoin gets generation 2, once stored.
+    const again = group.join(joinReq({ memberId: a.memberId }));
+    expect(writes.at(-1)!.snapshot.generationId).toBe(2);
+    writes.at(-1)!.settle(true);
+    expect(await again).toMatchObject({ error: null, generationId: 2 });
+
+    // Stored mid-rebalance, the group is restored rebalancing: its members must rejoin.
+    const restored = ClassicGroup.restore(writes.at(-1)!.snapshot, defaultGroupSettings, timers, {
+      onSnapshot: () => Promise.resolve(true),
+      newMemberId: () => "x",
+    });
+    expect(restored.state).toBe("PreparingRebalance");
+    expect(
+      restored.heartbeat({ memberId: a.memberId, groupInstanceId: null, generationId: 2 }),
+    ).toBe("REBALANCE_IN_PROGRESS");
   });
 
   it("unload answers waiting members with NOT_COORDINATOR", async () => {

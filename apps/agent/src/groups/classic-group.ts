@@ -26,8 +26,11 @@ import type {
 } from "./group-types.ts";
 
 export interface ClassicGroupHooks {
-  /** The group reached a stable point (Empty or Stable) or died: persist it. */
-  onSnapshot(snapshot: GroupSnapshot): void;
+  /**
+   * The group reached a stable point (Empty or Stable), a new generation (CompletingRebalance)
+   * or died: persist it. Resolves true once stored, false when the write failed.
+   */
+  onSnapshot(snapshot: GroupSnapshot): Promise<boolean>;
   newMemberId(clientId: string): string;
 }
 
@@ -49,6 +52,9 @@ export class ClassicGroup {
   private readonly joinDeadline: JoinDeadline;
   private syncTimer: unknown = null;
   private readonly synced = new Set<string>();
+  private unloaded = false;
+  /** The write of the current generation's snapshot: join answers carrying it wait for it. */
+  private generationStored: Promise<boolean> = Promise.resolve(true);
 
   constructor(
     readonly groupId: string,
@@ -80,6 +86,9 @@ export class ClassicGroup {
       group.scheduleSession(member);
     }
     group.stateValue = group.members.size > 0 ? "Stable" : "Empty";
+    // Stored mid-rebalance: the members may hold this generation but no assignment from it.
+    if (snapshot.state === "CompletingRebalance" && group.members.size > 0)
+      group.prepareRebalance();
     return group;
   }
 
@@ -179,7 +188,7 @@ export class ClassicGroup {
       case "CompletingRebalance":
         if (sameProtocols(member.protocols, req.protocols)) {
           // A resent join (e.g. after a lost response): repeat this generation's answer.
-          return Promise.resolve(this.joinResponse(member.memberId));
+          return this.answerOnceStored(member.memberId);
         }
         this.prepareRebalance();
         return this.awaitJoin(member, req);
@@ -211,7 +220,7 @@ export class ClassicGroup {
     if (this.stateValue === "Stable" && sameProtocols(old.protocols, req.protocols)) {
       updateMember(member, req);
       this.scheduleSession(member);
-      this.hooks.onSnapshot(this.snapshot());
+      void this.hooks.onSnapshot(this.snapshot());
       // The old leader id is returned so that a returning leader does not compute a new
       // assignment the stable group would never distribute.
       return Promise.resolve({
@@ -278,7 +287,7 @@ export class ClassicGroup {
       this.stateValue = "Empty";
       this.protocolNameValue = null;
       this.leader = null;
-      this.hooks.onSnapshot(this.snapshot());
+      void this.hooks.onSnapshot(this.snapshot());
       return;
     }
     this.protocolNameValue = selectProtocol([...this.members.values()].map((m) => m.protocols));
@@ -286,11 +295,12 @@ export class ClassicGroup {
       this.leader = this.members.keys().next().value!;
     this.stateValue = "CompletingRebalance";
     this.synced.clear();
+    this.generationStored = this.hooks.onSnapshot(this.snapshot());
     for (const m of this.members.values()) {
       const respond = m.awaitingJoin!;
       m.awaitingJoin = null;
       this.scheduleSession(m);
-      respond(this.joinResponse(m.memberId));
+      void this.answerOnceStored(m.memberId).then(respond);
     }
     const rebalanceTimeoutMs = Math.max(
       ...[...this.members.values()].map((m) => m.rebalanceTimeoutMs),
@@ -344,7 +354,11 @@ export class ClassicGroup {
     for (const m of this.members.values()) m.assignment = byMember.get(m.memberId) ?? noBytes;
     this.timers.clear(this.syncTimer);
     this.stateValue = "Stable";
-    this.hooks.onSnapshot(this.snapshot());
+    const generation = this.generation;
+    void this.hooks.onSnapshot(this.snapshot()).then((stored) => {
+      // As Kafka: a stable point that could not be stored is not kept; the members rejoin.
+      if (!stored && this.isCurrent(generation, "Stable")) this.prepareRebalance();
+    });
     for (const m of this.members.values()) {
       if (!m.awaitingSync) continue;
       const respond = m.awaitingSync;
@@ -415,11 +429,12 @@ export class ClassicGroup {
   /** Marks the group deleted (DeleteGroups); only an noBytes group may be. */
   markDead(): void {
     this.stateValue = "Dead";
-    this.hooks.onSnapshot(this.snapshot());
+    void this.hooks.onSnapshot(this.snapshot());
   }
 
   /** Another agent coordinates the group now: answer everyone waiting and stop all timers. */
   unload(): void {
+    this.unloaded = true;
     for (const m of this.members.values()) {
       m.awaitingJoin?.(this.joinError("NOT_COORDINATOR", m.memberId));
       m.awaitingSync?.(syncError("NOT_COORDINATOR"));
@@ -497,6 +512,26 @@ export class ClassicGroup {
           }))
         : [],
     };
+  }
+
+  /**
+   * A member learns a generation only once it is stored: a coordinator that takes the group
+   * over then starts from it or a later one, and never hands the same generation number out
+   * again with other members or assignments. When the write failed, nobody learns it: the
+   * members are told to rejoin, into a new rebalance.
+   */
+  private async answerOnceStored(memberId: string): Promise<JoinResult> {
+    const generation = this.generation;
+    const stored = await this.generationStored;
+    if (this.generation !== generation) return this.joinError("REBALANCE_IN_PROGRESS", memberId);
+    if (stored) return this.joinResponse(memberId);
+    if (this.isCurrent(generation, "CompletingRebalance")) this.prepareRebalance();
+    return this.joinError("REBALANCE_IN_PROGRESS", memberId);
+  }
+
+  /** Still in `state` at `generation`, and still coordinated here (not unloaded). */
+  private isCurrent(generation: number, state: GroupState): boolean {
+    return !this.unloaded && this.generation === generation && this.stateValue === state;
   }
 
   private joinError(error: GroupError, memberId: string): JoinResult {

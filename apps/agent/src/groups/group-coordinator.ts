@@ -50,6 +50,12 @@ export type GroupDescription = { error: GroupError } | { error: null; snapshot: 
 
 type Acquired = ClassicGroup | null | "NOT_COORDINATOR";
 
+/** A loaded group and the generation it was last stored at (null: never stored). */
+interface PersistedGroup {
+  generation: number | null;
+  group?: ClassicGroup;
+}
+
 const groupKey = (clusterId: string, groupId: string) => `${clusterId}\u0000${groupId}`;
 
 /**
@@ -61,12 +67,11 @@ const groupKey = (clusterId: string, groupId: string) => `${clusterId}\u0000${gr
  */
 export class GroupCoordinator<A extends CandidateAgent> {
   private readonly groups = new Map<string, Promise<ClassicGroup | null>>();
-  private readonly persisting = new Map<string, Promise<void>>();
-  private readonly sweeper: NodeJS.Timeout;
+  private readonly persisting = new Map<string, Promise<boolean>>();
+  private sweeper: unknown = null;
 
   constructor(private readonly options: GroupCoordinatorOptions<A>) {
-    this.sweeper = setInterval(() => void this.sweep(), options.sweepIntervalMs ?? 1000);
-    this.sweeper.unref();
+    this.scheduleSweep();
   }
 
   /** The live agent coordinating `key` (a group id) in the cluster. */
@@ -140,8 +145,10 @@ export class GroupCoordinator<A extends CandidateAgent> {
     const error = group.validateOffsetCommit(id);
     if (error) return error;
     await this.persisting.get(groupKey(clusterId, groupId));
-    await this.options.store.commitOffsets(clusterId, groupId, offsets);
-    return null;
+    // A member's commit is fenced in the store too: the group may have moved on meanwhile.
+    const generation = id.generationId >= 0 ? id.generationId : undefined;
+    const stored = await this.options.store.commitOffsets(clusterId, groupId, offsets, generation);
+    return stored ? null : "ILLEGAL_GENERATION";
   }
 
   async fetchOffsets(
@@ -251,7 +258,7 @@ export class GroupCoordinator<A extends CandidateAgent> {
 
   /** Unloads every group (shutdown): waiting members are told to find the new coordinator. */
   async close(): Promise<void> {
-    clearInterval(this.sweeper);
+    this.options.timers.clear(this.sweeper);
     for (const key of [...this.groups.keys()]) await this.unload(key);
     await Promise.all(this.persisting.values());
   }
@@ -289,44 +296,62 @@ export class GroupCoordinator<A extends CandidateAgent> {
       { clusterId, groupId, generation: snapshot.generationId, members: snapshot.members.length },
       "group loaded",
     );
-    return ClassicGroup.restore(
+    const persisted: PersistedGroup = { generation: snapshot.generationId };
+    return (persisted.group = ClassicGroup.restore(
       snapshot,
       this.options.settings,
       this.options.timers,
-      this.hooks(clusterId),
-    );
+      this.hooks(clusterId, persisted),
+    ));
   }
 
   private newGroup(clusterId: string, groupId: string): ClassicGroup {
-    return new ClassicGroup(
+    const persisted: PersistedGroup = { generation: null };
+    return (persisted.group = new ClassicGroup(
       groupId,
       this.options.settings,
       this.options.timers,
-      this.hooks(clusterId),
-    );
+      this.hooks(clusterId, persisted),
+    ));
   }
 
-  private hooks(clusterId: string) {
+  private hooks(clusterId: string, persisted: PersistedGroup) {
     return {
       newMemberId: this.options.newMemberId,
-      onSnapshot: (snapshot: GroupSnapshot) => {
-        if (snapshot.state === "Dead") return;
+      onSnapshot: (snapshot: GroupSnapshot): Promise<boolean> => {
+        if (snapshot.state === "Dead") return Promise.resolve(true);
         const key = groupKey(clusterId, snapshot.groupId);
-        const previous = this.persisting.get(key) ?? Promise.resolve();
+        const previous = this.persisting.get(key) ?? Promise.resolve(true);
         const write = previous
-          .then(() => this.options.store.save(clusterId, snapshot))
-          .catch((err: unknown) =>
+          .then(() => this.options.store.save(clusterId, snapshot, persisted.generation))
+          .catch((err: unknown) => {
             this.options.logger.warn(
               { err, clusterId, groupId: snapshot.groupId },
               "could not persist group",
-            ),
-          );
+            );
+            return false;
+          })
+          .then((stored) => {
+            if (stored) persisted.generation = snapshot.generationId;
+            // Another agent moved the group on, or the write failed (it may have taken effect):
+            // what is stored is the group, read again on the next request.
+            else void this.unloadGroup(key, persisted.group);
+            return stored;
+          });
         this.persisting.set(key, write);
         void write.then(() => {
           if (this.persisting.get(key) === write) this.persisting.delete(key);
         });
+        return write;
       },
     };
+  }
+
+  /** Unloads `group` if it is still the loaded one. */
+  private async unloadGroup(key: string, group: ClassicGroup | undefined): Promise<void> {
+    const entry = this.groups.get(key);
+    if (entry && (await entry.catch(() => null)) === group && this.groups.get(key) === entry)
+      await this.unload(key);
   }
 
   private async owns(clusterId: string, groupId: string): Promise<boolean> {
@@ -354,6 +379,14 @@ export class GroupCoordinator<A extends CandidateAgent> {
 
   private async hasOffsets(clusterId: string, groupId: string): Promise<boolean> {
     return (await this.options.store.fetchOffsets(clusterId, groupId, null)).length > 0;
+  }
+
+  /** Sweeps every interval, through the injected timers (so the simulation's clock drives it too). */
+  private scheduleSweep(): void {
+    this.sweeper = this.options.timers.set(() => {
+      this.scheduleSweep();
+      void this.sweep();
+    }, this.options.sweepIntervalMs ?? 1000);
   }
 
   private async sweep(): Promise<void> {

@@ -29,15 +29,30 @@ export interface PartitionLag {
  */
 export interface GroupStore {
   load(clusterId: string, groupId: string): Promise<GroupSnapshot | null>;
-  save(clusterId: string, snapshot: GroupSnapshot): Promise<void>;
+  /**
+   * Stores the snapshot if the stored group is still at `expectedGeneration` (null: nothing
+   * stored yet). A compare-and-set: of two agents that both believe they coordinate the group
+   * (their views of the live agents differ for a moment), only one moves it on. Resolves whether
+   * it was stored.
+   */
+  save(
+    clusterId: string,
+    snapshot: GroupSnapshot,
+    expectedGeneration: number | null,
+  ): Promise<boolean>;
   delete(clusterId: string, groupId: string): Promise<void>;
   list(clusterId: string): Promise<GroupListing[]>;
-  /** Stores the offsets in one statement. */
+  /**
+   * Stores the offsets in one statement. With `generationId` (a member's commit), only while the
+   * stored group is at that generation, so a commit validated by a coordinator the group has
+   * since moved away from cannot land after the next generation's. Resolves whether stored.
+   */
   commitOffsets(
     clusterId: string,
     groupId: string,
     offsets: readonly CommittedOffset[],
-  ): Promise<void>;
+    generationId?: number,
+  ): Promise<boolean>;
   /** Committed offsets of the group: all of them, or those of the given topics. */
   fetchOffsets(
     clusterId: string,

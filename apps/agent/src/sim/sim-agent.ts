@@ -13,6 +13,7 @@ import {
   SimMetadataStore,
 } from "./sim-metadata-store.ts";
 import { type SimBucket, SimObjectStore, type SimStoreFaults } from "./sim-object-store.ts";
+import { AgentConnections } from "./agent-connections.ts";
 import type { Owner, SimScheduler } from "./sim-scheduler.ts";
 
 /** The knobs of one simulated agent, drawn from the seed. */
@@ -32,14 +33,6 @@ export interface SimWorld {
   metadataFaults: SimMetadataFaults;
 }
 
-/** The connection to a crashed agent closed: the client does not know what became of its request. */
-export class AgentCrashedError extends Error {
-  constructor(owner: Owner) {
-    super(`agent ${owner} crashed`);
-    this.name = "AgentCrashedError";
-  }
-}
-
 /**
  * One incarnation of an agent's data plane, built from the real core modules (produce buffer,
  * flush, commit, fetch reader, caches) on the simulated store, metadata store and clock. A crash
@@ -52,12 +45,12 @@ export class SimAgent {
   private readonly reader: FetchReader;
   private readonly heads: PartitionHeadCache;
   /** Clients waiting on this incarnation: their connections close when it crashes. */
-  private readonly waiting = new Set<(error: Error) => void>();
-  private alive = true;
+  private readonly connections: AgentConnections;
 
   constructor(world: SimWorld, owner: Owner, config: SimAgentConfig) {
     this.world = world;
     this.owner = owner;
+    this.connections = new AgentConnections(owner);
     const { scheduler } = world;
     const clock = scheduler.clockFor(owner);
     const store = new SimObjectStore(world.bucket, scheduler, owner, world.storeFaults);
@@ -84,7 +77,7 @@ export class SimAgent {
   }
 
   get isAlive(): boolean {
-    return this.alive;
+    return this.connections.isAlive;
   }
 
   start(): Promise<void> {
@@ -92,40 +85,21 @@ export class SimAgent {
   }
 
   produce(entries: readonly ProduceEntry[]): Promise<AppendResult[]> {
-    return this.answer(() => this.buffer.append(this.world.metadata.clusterId, entries));
+    return this.connections.answer(() =>
+      this.buffer.append(this.world.metadata.clusterId, entries),
+    );
   }
 
   fetch(request: Omit<FetchRequest, "clusterId">): Promise<FetchPartitionResult[]> {
-    return this.answer(() =>
+    return this.connections.answer(() =>
       this.reader.read({ ...request, clusterId: this.world.metadata.clusterId }),
     );
   }
 
   /** SIGKILL: nothing in memory survives, nothing it had sent answers, its clients are cut off. */
   crash(): void {
-    this.alive = false;
     this.world.metadata.listeners.delete(this.owner);
     this.world.scheduler.crash(this.owner);
-    for (const fail of [...this.waiting]) fail(new AgentCrashedError(this.owner));
-    this.waiting.clear();
-  }
-
-  private answer<T>(request: () => Promise<T>): Promise<T> {
-    if (!this.alive) return Promise.reject(new AgentCrashedError(this.owner));
-    const work = request();
-    return new Promise<T>((resolve, reject) => {
-      const fail = (error: Error) => reject(error);
-      this.waiting.add(fail);
-      work.then(
-        (value) => {
-          if (!this.waiting.delete(fail)) return;
-          resolve(value);
-        },
-        (error: unknown) => {
-          if (!this.waiting.delete(fail)) return;
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
+    this.connections.cutOff();
   }
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseForFile } from "../support/postgres-per-file.ts";
 import { GroupCoordinator } from "../../src/groups/group-coordinator.ts";
 import { PostgresGroupStore } from "../../src/metadata/postgres/groups.ts";
-import type { JoinRequest } from "../../src/groups/group-types.ts";
+import type { GroupSnapshot, JoinRequest } from "../../src/groups/group-types.ts";
 import { defaultGroupSettings, realTimers } from "../../src/groups/group-types.ts";
 
 let database: Awaited<ReturnType<typeof databaseForFile>>;
@@ -130,6 +130,36 @@ describe("GroupCoordinator", () => {
       { groupId: "tool", protocolType: null, state: "Empty" },
     ]);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it("stores a group only from the generation it was read at, and members' commits only at the stored generation", async () => {
+    const store = new PostgresGroupStore(database.db.pool);
+    const snapshot = (generationId: number): GroupSnapshot => ({
+      groupId: "fenced",
+      state: "Stable",
+      generationId,
+      protocolType: "consumer",
+      protocolName: "range",
+      leaderId: null,
+      members: [],
+    });
+    expect(await store.save("c4", snapshot(1), null)).toBe(true);
+    // A second agent that also believed it created the group, or read generation 1 before
+    // another agent moved it on, does not overwrite it.
+    expect(await store.save("c4", snapshot(1), null)).toBe(false);
+    expect(await store.save("c4", snapshot(3), 1)).toBe(true);
+    expect(await store.save("c4", snapshot(2), 1)).toBe(false);
+    expect((await store.load("c4", "fenced"))?.generationId).toBe(3);
+
+    const offset = (n: bigint) => [
+      { topic: "t", partition: 0, offset: n, leaderEpoch: -1, metadata: null },
+    ];
+    expect(await store.commitOffsets("c4", "fenced", offset(10n), 3)).toBe(true);
+    // A coordinator the group moved away from validated a generation-2 commit: it must not land.
+    expect(await store.commitOffsets("c4", "fenced", offset(5n), 2)).toBe(false);
+    expect(await store.commitOffsets("c4", "unknown", offset(5n), 1)).toBe(false);
+    expect(await store.commitOffsets("c4", "unknown", offset(7n))).toBe(true);
+    expect((await store.fetchOffsets("c4", "fenced", null)).map((o) => o.offset)).toEqual([10n]);
   });
 
   it("coordinates only on agents with the groups role when some have it", async () => {

@@ -64,26 +64,37 @@ export class PostgresGroupStore implements GroupStore {
     };
   }
 
-  async save(clusterId: string, s: GroupSnapshot): Promise<void> {
-    const { text, values } = named(
-      `INSERT INTO consumer_groups (cluster_id, group_id, protocol_type, protocol_name, state, generation_id, leader_id, members, updated_at)
-       VALUES (:clusterId, :groupId, :protocolType, :protocolName, :state, :generationId, :leaderId, :members, now())
-       ON CONFLICT (cluster_id, group_id) DO UPDATE SET
-         protocol_type = EXCLUDED.protocol_type, protocol_name = EXCLUDED.protocol_name, state = EXCLUDED.state,
-         generation_id = EXCLUDED.generation_id, leader_id = EXCLUDED.leader_id, members = EXCLUDED.members,
-         updated_at = EXCLUDED.updated_at`,
-      {
-        clusterId,
-        groupId: s.groupId,
-        protocolType: utf8Bytes(s.protocolType),
-        protocolName: utf8Bytes(s.protocolName),
-        state: s.state,
-        generationId: s.generationId,
-        leaderId: utf8Bytes(s.leaderId),
-        members: JSON.stringify(s.members.map(toStored)),
-      },
-    );
-    await this.db.query(text, values);
+  async save(
+    clusterId: string,
+    s: GroupSnapshot,
+    expectedGeneration: number | null,
+  ): Promise<boolean> {
+    const columns = {
+      clusterId,
+      groupId: s.groupId,
+      protocolType: utf8Bytes(s.protocolType),
+      protocolName: utf8Bytes(s.protocolName),
+      state: s.state,
+      generationId: s.generationId,
+      leaderId: utf8Bytes(s.leaderId),
+      members: JSON.stringify(s.members.map(toStored)),
+    };
+    const { text, values } =
+      expectedGeneration === null
+        ? named(
+            `INSERT INTO consumer_groups (cluster_id, group_id, protocol_type, protocol_name, state, generation_id, leader_id, members, updated_at)
+             VALUES (:clusterId, :groupId, :protocolType, :protocolName, :state, :generationId, :leaderId, :members, now())
+             ON CONFLICT (cluster_id, group_id) DO NOTHING`,
+            columns,
+          )
+        : named(
+            `UPDATE consumer_groups SET protocol_type = :protocolType, protocol_name = :protocolName, state = :state,
+                    generation_id = :generationId, leader_id = :leaderId, members = :members, updated_at = now()
+              WHERE cluster_id = :clusterId AND group_id = :groupId AND generation_id = :expectedGeneration`,
+            { ...columns, expectedGeneration },
+          );
+    const { rowCount } = await this.db.query(text, values);
+    return (rowCount ?? 0) > 0;
   }
 
   /** Removes the group and its committed offsets. */
@@ -121,11 +132,14 @@ export class PostgresGroupStore implements GroupStore {
     clusterId: string,
     groupId: string,
     offsets: readonly CommittedOffset[],
-  ): Promise<void> {
-    if (offsets.length === 0) return;
-    await this.db.query(
+    generationId?: number,
+  ): Promise<boolean> {
+    if (offsets.length === 0) return true;
+    const { rowCount } = await this.db.query(
       `INSERT INTO committed_offsets (cluster_id, group_id, topic, partition, committed_offset, leader_epoch, metadata, committed_at)
        SELECT $1, $2, t, p, o, e, m, now() FROM unnest($3::text[], $4::int[], $5::bigint[], $6::int[], $7::bytea[]) AS x(t, p, o, e, m)
+        WHERE $8::int IS NULL OR EXISTS (SELECT 1 FROM consumer_groups g
+                WHERE g.cluster_id = $1 AND g.group_id = $2 AND g.generation_id = $8)
        ON CONFLICT (cluster_id, group_id, topic, partition) DO UPDATE SET
          committed_offset = EXCLUDED.committed_offset, leader_epoch = EXCLUDED.leader_epoch,
          metadata = EXCLUDED.metadata, committed_at = EXCLUDED.committed_at`,
@@ -137,8 +151,10 @@ export class PostgresGroupStore implements GroupStore {
         offsets.map((o) => o.offset.toString()),
         offsets.map((o) => o.leaderEpoch),
         offsets.map((o) => utf8Bytes(o.metadata)),
+        generationId ?? null,
       ],
     );
+    return (rowCount ?? 0) > 0;
   }
 
   /** Committed offsets of the group: all of them, or those of the given topics. */
