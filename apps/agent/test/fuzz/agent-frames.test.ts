@@ -133,65 +133,69 @@ async function fuzzConnection(count: number, rand: Rand, tally: Tally): Promise<
 }
 
 describe("frame fuzzing through a live agent", () => {
-  it(`survives ${FRAMES} mutated and random frames, serving a bystander throughout`, async () => {
-    expect(seeds.length).toBeGreaterThan(20);
-    const apis = new Set(seeds.map((s) => s.readInt16BE(0)));
-    expect(apis).toContain(ApiKey.Produce);
-    expect(apis).toContain(ApiKey.Fetch);
-    expect(apis).toContain(ApiKey.JoinGroup);
+  it(
+    `survives ${FRAMES} mutated and random frames, serving a bystander throughout`,
+    async () => {
+      expect(seeds.length).toBeGreaterThan(20);
+      const apis = new Set(seeds.map((s) => s.readInt16BE(0)));
+      expect(apis).toContain(ApiKey.Produce);
+      expect(apis).toContain(ApiKey.Fetch);
+      expect(apis).toContain(ApiKey.JoinGroup);
 
-    const bystander = await RawKafkaClient.connect(agent.bootstrap);
-    let bystanderSlowest = 0;
-    let bystanderRequests = 0;
-    let fuzzing = true;
-    const watch = (async () => {
-      while (fuzzing) {
-        const started = performance.now();
-        const response = await bystander.request<MetadataResponse>(ApiKey.Metadata, 12, {
-          ...defaultMetadataRequest(),
-          topics: [{ name: "fuzz", topicId: "00000000-0000-0000-0000-000000000000" }],
-        });
-        expect(response.topics[0]!.partitions).toHaveLength(3);
-        bystanderSlowest = Math.max(bystanderSlowest, performance.now() - started);
-        bystanderRequests++;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
+      const bystander = await RawKafkaClient.connect(agent.bootstrap);
+      let bystanderSlowest = 0;
+      let bystanderRequests = 0;
+      let fuzzing = true;
+      const watch = (async () => {
+        while (fuzzing) {
+          const started = performance.now();
+          const response = await bystander.request<MetadataResponse>(ApiKey.Metadata, 12, {
+            ...defaultMetadataRequest(),
+            topics: [{ name: "fuzz", topicId: "00000000-0000-0000-0000-000000000000" }],
+          });
+          expect(response.topics[0]!.partitions).toHaveLength(3);
+          bystanderSlowest = Math.max(bystanderSlowest, performance.now() - started);
+          bystanderRequests++;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
 
-    const tally: Tally = { sent: 0, answered: 0, closedByAgent: 0, impatient: 0 };
-    const started = performance.now();
-    const cpuBefore = process.cpuUsage();
-    await Promise.all(
-      Array.from({ length: CONNECTIONS }, (_, c) =>
-        fuzzConnection(Math.ceil(FRAMES / CONNECTIONS), prng(SEED + c), tally),
-      ),
-    );
-    const cpu = process.cpuUsage(cpuBefore);
-    fuzzing = false;
-    await watch;
-    bystander.close();
-    const seconds = (performance.now() - started) / 1000;
-    console.log(
-      `agent fuzz (seed ${SEED}): ${tally.sent} frames from ${seeds.length} captured seeds in ` +
-        `${seconds.toFixed(1)} s (${(tally.sent / seconds).toFixed(0)}/s, ` +
-        `${((cpu.user + cpu.system) / 1000 / tally.sent).toFixed(3)} ms CPU each): ` +
-        `${tally.answered} answered, ${tally.closedByAgent} connections closed by the agent, ` +
-        `${tally.impatient} left waiting > ${PATIENCE_MS} ms; bystander ${bystanderRequests} ` +
-        `requests, slowest ${bystanderSlowest.toFixed(0)} ms`,
-    );
-    expect(tally.sent).toBeGreaterThanOrEqual(FRAMES);
-    expect(tally.answered).toBeGreaterThan(0);
-    expect(tally.closedByAgent).toBeGreaterThan(0);
-    // Waits are legitimate (long polls, joins); a wedged agent would make nearly all of them wait.
-    expect(tally.impatient).toBeLessThan(tally.sent / 20);
-    expect(bystanderRequests).toBeGreaterThan(0);
-    expect(bystanderSlowest).toBeLessThan(5_000);
+      const tally: Tally = { sent: 0, answered: 0, closedByAgent: 0, impatient: 0 };
+      const started = performance.now();
+      const cpuBefore = process.cpuUsage();
+      await Promise.all(
+        Array.from({ length: CONNECTIONS }, (_, c) =>
+          fuzzConnection(Math.ceil(FRAMES / CONNECTIONS), prng(SEED + c), tally),
+        ),
+      );
+      const cpu = process.cpuUsage(cpuBefore);
+      fuzzing = false;
+      await watch;
+      bystander.close();
+      const seconds = (performance.now() - started) / 1000;
+      console.log(
+        `agent fuzz (seed ${SEED}): ${tally.sent} frames from ${seeds.length} captured seeds in ` +
+          `${seconds.toFixed(1)} s (${(tally.sent / seconds).toFixed(0)}/s, ` +
+          `${((cpu.user + cpu.system) / 1000 / tally.sent).toFixed(3)} ms CPU each): ` +
+          `${tally.answered} answered, ${tally.closedByAgent} connections closed by the agent, ` +
+          `${tally.impatient} left waiting > ${PATIENCE_MS} ms; bystander ${bystanderRequests} ` +
+          `requests, slowest ${bystanderSlowest.toFixed(0)} ms`,
+      );
+      expect(tally.sent).toBeGreaterThanOrEqual(FRAMES);
+      expect(tally.answered).toBeGreaterThan(0);
+      expect(tally.closedByAgent).toBeGreaterThan(0);
+      // Waits are legitimate (long polls, joins); a wedged agent would make nearly all of them wait.
+      expect(tally.impatient).toBeLessThan(tally.sent / 20);
+      expect(bystanderRequests).toBeGreaterThan(0);
+      expect(bystanderSlowest).toBeLessThan(5_000);
 
-    // Still a working broker for a real client afterwards.
-    const producer = kafkaClient(agent.bootstrap).producer();
-    await producer.connect();
-    const [sent] = await producer.send({ topic: "fuzz", messages: [{ value: "after" }] });
-    await producer.disconnect();
-    expect(sent!.errorCode).toBe(0);
-  }, Math.max(600_000, FRAMES * 3));
+      // Still a working broker for a real client afterwards.
+      const producer = kafkaClient(agent.bootstrap).producer();
+      await producer.connect();
+      const [sent] = await producer.send({ topic: "fuzz", messages: [{ value: "after" }] });
+      await producer.disconnect();
+      expect(sent!.errorCode).toBe(0);
+    },
+    Math.max(600_000, FRAMES * 3),
+  );
 });
