@@ -1,18 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { createTopic } from "../support/kafkajs-admin.ts";
-import { startRecordedLoad } from "./recorded-load.ts";
 import { startTcpProxy } from "./tcp-proxy.ts";
 import {
   soak,
   LOAD_MS,
   TIMEOUT,
-  startAgents,
-  bootstrapOf,
   judge,
   sleep,
   healthy,
   firstAckAfter,
   useFaultScenarioHooks,
+  startScenario,
 } from "./scenario-support.ts";
 
 const db = useFaultScenarioHooks();
@@ -27,18 +24,12 @@ describe("fault scenario", () => {
       proxied.hostname = "127.0.0.1";
       proxied.port = String(proxy.port);
       try {
-        const { slots } = await startAgents(
+        const { slots, load } = await startScenario(
           (i) => (i === 0 ? proxied.href : db.url),
           "pg-partition",
+          [],
+          { adminAgent: 1 },
         );
-        await createTopic(bootstrapOf(slots)[1]!, "pg-partition", 4);
-        const load = await startRecordedLoad({
-          bootstrap: bootstrapOf(slots),
-          topic: "pg-partition",
-          partitions: 4,
-          producers: 2,
-          group: "pg-partition-group",
-        });
         await sleep(LOAD_MS / 3);
         proxy.blackhole();
         const partitionedAt = load.history.now();

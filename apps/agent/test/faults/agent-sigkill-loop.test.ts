@@ -1,15 +1,13 @@
 import { describe, it } from "vitest";
-import { createTopic } from "../support/kafkajs-admin.ts";
-import { longestAckGap, MAX_WAIT_MS, startRecordedLoad } from "./recorded-load.ts";
+import { longestAckGap, MAX_WAIT_MS } from "./recorded-load.ts";
 import {
   LOAD_MS,
   TIMEOUT,
   agents,
-  startAgents,
-  bootstrapOf,
   judge,
   sleep,
   useFaultScenarioHooks,
+  startScenario,
 } from "./scenario-support.ts";
 
 const db = useFaultScenarioHooks();
@@ -18,15 +16,7 @@ describe("fault scenario", () => {
   it(
     "agent SIGKILL every 3 s among three agents: nothing acknowledged is lost",
     async () => {
-      const { slots, start } = await startAgents(db.url, "kill-loop");
-      await createTopic(bootstrapOf(slots)[0]!, "kill-loop", 4);
-      const load = await startRecordedLoad({
-        bootstrap: bootstrapOf(slots),
-        topic: "kill-loop",
-        partitions: 4,
-        producers: 2,
-        group: "kill-loop-group",
-      });
+      const { start, load } = await startScenario(db.url, "kill-loop");
       const ends = Date.now() + LOAD_MS;
       for (let i = 1; Date.now() < ends; i++) {
         await sleep(3000);

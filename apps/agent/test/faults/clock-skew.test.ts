@@ -2,16 +2,14 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createTopic, kafkaClient } from "../support/kafkajs-admin.ts";
-import { startRecordedLoad } from "./recorded-load.ts";
+import { kafkaClient } from "../support/kafkajs-admin.ts";
 import {
   LOAD_MS,
   TIMEOUT,
-  startAgents,
-  bootstrapOf,
   judge,
   sleep,
   useFaultScenarioHooks,
+  startScenario,
 } from "./scenario-support.ts";
 
 const db = useFaultScenarioHooks();
@@ -51,16 +49,7 @@ describe("fault scenario", () => {
         return Math.round((seen - before) / 10_000) * 10;
       });
       expect(offsets).toEqual([0, 90, -90]);
-      const { slots } = await startAgents(db.url, "clock-skew", [], { env });
-      const bootstrap = bootstrapOf(slots);
-      await createTopic(bootstrap[0]!, "clock-skew", 4);
-      const load = await startRecordedLoad({
-        bootstrap,
-        topic: "clock-skew",
-        partitions: 4,
-        producers: 2,
-        group: "clock-skew-group",
-      });
+      const { load, bootstrap } = await startScenario(db.url, "clock-skew", [], { env });
       // Each agent, asked alone, lists all three throughout (liveness is judged on Postgres's clock).
       const brokersSeen: number[] = [];
       const ends = Date.now() + LOAD_MS;

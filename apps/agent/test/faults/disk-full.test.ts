@@ -5,19 +5,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createTopic } from "../support/kafkajs-admin.ts";
-import { startRecordedLoad } from "./recorded-load.ts";
 import {
   LOAD_MS,
   TIMEOUT,
-  startAgents,
-  bootstrapOf,
   firstAckAfter,
   judge,
   killAgents,
   objectRequestFailures,
   sleep,
   useFaultScenarioHooks,
+  startScenario,
 } from "./scenario-support.ts";
 
 const db = useFaultScenarioHooks();
@@ -58,16 +55,8 @@ describe("fault scenario", () => {
       const dir = await mkdtemp(path.join(tmpdir(), "streambed-disk-full-"));
       execFileSync("mount", ["-t", "tmpfs", "-o", "size=64m", "tmpfs", dir]);
       try {
-        const { slots } = await startAgents(db.url, "disk-full", [], {
+        const { slots, load } = await startScenario(db.url, "disk-full", [], {
           bucketUrl: pathToFileURL(dir).href,
-        });
-        await createTopic(bootstrapOf(slots)[0]!, "disk-full", 4);
-        const load = await startRecordedLoad({
-          bootstrap: bootstrapOf(slots),
-          topic: "disk-full",
-          partitions: 4,
-          producers: 2,
-          group: "disk-full-group",
         });
         await sleep(LOAD_MS / 3);
         const filler = path.join(dir, "filler");

@@ -1,15 +1,12 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { createTopic } from "../support/kafkajs-admin.ts";
-import { startRecordedLoad } from "./recorded-load.ts";
 import {
   LOAD_MS,
   TIMEOUT,
-  startAgents,
-  bootstrapOf,
   judge,
   sleep,
   useFaultScenarioHooks,
+  startScenario,
 } from "./scenario-support.ts";
 
 const db = useFaultScenarioHooks();
@@ -18,15 +15,7 @@ describe("fault scenario", () => {
   it(
     "every agent's LISTEN connection killed every 2 s: consumers keep receiving, nothing is lost",
     async () => {
-      const { slots } = await startAgents(db.url, "listen-kill");
-      await createTopic(bootstrapOf(slots)[0]!, "listen-kill", 4);
-      const load = await startRecordedLoad({
-        bootstrap: bootstrapOf(slots),
-        topic: "listen-kill",
-        partitions: 4,
-        producers: 2,
-        group: "listen-kill-group",
-      });
+      const { load } = await startScenario(db.url, "listen-kill");
       const admin = new pg.Client({ connectionString: db.url });
       await admin.connect();
       let killed = 0;

@@ -1,17 +1,14 @@
 import { describe, it } from "vitest";
-import { createTopic } from "../support/kafkajs-admin.ts";
-import { startRecordedLoad } from "./recorded-load.ts";
 import {
   soak,
   LOAD_MS,
   TIMEOUT,
   agents,
-  startAgents,
-  bootstrapOf,
   judge,
   sleep,
   firstAckAfter,
   useFaultScenarioHooks,
+  startScenario,
 } from "./scenario-support.ts";
 
 const db = useFaultScenarioHooks();
@@ -20,15 +17,7 @@ describe("fault scenario", () => {
   it(
     "every agent SIGKILLed at once mid-load and restarted on the same data: nothing is lost",
     async () => {
-      const { slots, start } = await startAgents(db.url, "platform-kill");
-      await createTopic(bootstrapOf(slots)[0]!, "platform-kill", 4);
-      const load = await startRecordedLoad({
-        bootstrap: bootstrapOf(slots),
-        topic: "platform-kill",
-        partitions: 4,
-        producers: 2,
-        group: "platform-kill-group",
-      });
+      const { slots, start, load } = await startScenario(db.url, "platform-kill");
       const rounds = soak ? 4 : 1;
       const recoveries: number[] = [];
       const restarts: number[] = [];

@@ -4,18 +4,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@streambed/db/embedded";
 import { createTestDatabase } from "@streambed/db/testing";
-import { createTopic } from "../support/kafkajs-admin.ts";
-import { startRecordedLoad } from "./recorded-load.ts";
 import {
   LOAD_MS,
   TIMEOUT,
   killAgents,
   freePort,
-  startAgents,
-  bootstrapOf,
   judge,
   sleep,
   useFaultScenarioHooks,
+  startScenario,
 } from "./scenario-support.ts";
 
 // This scenario runs its own Postgres (to stop it); the shared database goes unused.
@@ -32,15 +29,7 @@ describe("fault scenario", () => {
       let server: EmbeddedPostgres = await startEmbeddedPostgres(options);
       const restartDb = await createTestDatabase(server.adminUrl);
       try {
-        const { slots } = await startAgents(restartDb.url, "pg-restart");
-        await createTopic(bootstrapOf(slots)[0]!, "pg-restart", 4);
-        const load = await startRecordedLoad({
-          bootstrap: bootstrapOf(slots),
-          topic: "pg-restart",
-          partitions: 4,
-          producers: 2,
-          group: "pg-restart-group",
-        });
+        const { load } = await startScenario(restartDb.url, "pg-restart");
         await sleep(LOAD_MS / 3);
         await restartDb.pool.end(); // the test's own pool would otherwise hold dead connections
         await server.stop();

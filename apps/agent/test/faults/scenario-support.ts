@@ -5,7 +5,8 @@ import { createTestDatabase, type TestDatabase } from "@streambed/db/testing";
 import { checkHistory, summarizeReport, type CheckReport } from "@streambed/checker";
 import { startS3Server, type S3TestServer } from "../storage/s3-server.ts";
 import { startChildAgent, type ChildAgent } from "../support/test-agents.ts";
-import type { RunningLoad } from "./recorded-load.ts";
+import { createTopic } from "../support/kafkajs-admin.ts";
+import { startRecordedLoad, type RunningLoad } from "./recorded-load.ts";
 import net from "node:net";
 
 /**
@@ -110,6 +111,29 @@ export async function startAgents(
 }
 
 export const bootstrapOf = (slots: AgentSlot[]) => slots.map((s) => `127.0.0.1:${s.kafkaPort}`);
+
+/**
+ * Three agents (startAgents), a topic `name` of 4 partitions created through agent `adminAgent`,
+ * and the recorded load on it (2 producers, group `<name>-group`): how every scenario begins.
+ */
+export async function startScenario(
+  databaseUrl: Parameters<typeof startAgents>[0],
+  name: string,
+  extra: string[] = [],
+  options: Parameters<typeof startAgents>[3] & { adminAgent?: number } = {},
+) {
+  const { slots, start } = await startAgents(databaseUrl, name, extra, options);
+  const bootstrap = bootstrapOf(slots);
+  await createTopic(bootstrap[options.adminAgent ?? 0]!, name, 4);
+  const load = await startRecordedLoad({
+    bootstrap,
+    topic: name,
+    partitions: 4,
+    producers: 2,
+    group: `${name}-group`,
+  });
+  return { slots, start, bootstrap, load };
+}
 
 /** Judges the run, keeps its JSON report, prints its figures and asserts nothing was lost. */
 export async function judge(
