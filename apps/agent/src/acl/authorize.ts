@@ -6,6 +6,7 @@ import {
   type AclResourceType,
 } from "./acl-binding.ts";
 import type { ConnectionAccess } from "./acl-cache.ts";
+import { isInvalidGroupId } from "../groups/group-id.ts";
 
 /**
  * What the request's connection may do. Handlers await this once, then check each resource:
@@ -59,4 +60,20 @@ export async function allowedOnCluster(
   operation: AclOperationName,
 ): Promise<boolean> {
   return (await access(ctx)).allows(operation, "CLUSTER", CLUSTER_RESOURCE_NAME);
+}
+
+/**
+ * The error of a request that brings a group's offsets into a transaction (AddOffsetsToTxn,
+ * TxnOffsetCommit), checked in Kafka's order before anything is read; null when it may go on.
+ */
+export function transactionalGroupError(
+  acl: ConnectionAccess,
+  transactionalId: string,
+  groupId: string,
+): number | null {
+  if (!acl.allows("WRITE", "TRANSACTIONAL_ID", transactionalId))
+    return ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+  if (!acl.allows("READ", "GROUP", groupId)) return ErrorCode.GROUP_AUTHORIZATION_FAILED;
+  if (isInvalidGroupId(groupId)) return ErrorCode.INVALID_GROUP_ID;
+  return null;
 }

@@ -1,12 +1,10 @@
-import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
-  ErrorCode,
   defaultAddOffsetsToTxnResponse,
   type AddOffsetsToTxnRequest,
   type AddOffsetsToTxnResponse,
 } from "@streambed/protocol";
-import { access } from "../acl/authorize.ts";
+import { access, transactionalGroupError } from "../acl/authorize.ts";
 import { defineApi } from "../server/api-handler.ts";
 import { transactionErrorCode } from "../transactions/transaction-errors.ts";
 
@@ -20,12 +18,8 @@ export const addOffsetsToTxnApi = defineApi<AddOffsetsToTxnRequest, AddOffsetsTo
   maxVersion: 4,
   async handle(request, ctx) {
     const acl = await access(ctx);
-    if (!acl.allows("WRITE", "TRANSACTIONAL_ID", request.transactionalId))
-      return this.errorResponse(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, ctx);
-    if (!acl.allows("READ", "GROUP", request.groupId))
-      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
-    if (isInvalidGroupId(request.groupId))
-      return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    const refused = transactionalGroupError(acl, request.transactionalId, request.groupId);
+    if (refused !== null) return this.errorResponse(request, refused, ctx);
     const outcome = await ctx.services.transactions.addOffsets(
       ctx.connection.clusterId,
       {

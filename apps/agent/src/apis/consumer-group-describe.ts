@@ -1,4 +1,3 @@
-import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -7,6 +6,7 @@ import {
   type ConsumerGroupDescribeResponse,
   type ConsumerGroupDescribeResponseDescribedGroup,
 } from "@streambed/protocol";
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import { access } from "../acl/authorize.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { groupErrorCode } from "../groups/group-errors.ts";

@@ -1,4 +1,3 @@
-import { isInvalidGroupId } from "../groups/group-id.ts";
 import { randomUUID } from "node:crypto";
 import {
   ApiKey,
@@ -7,6 +6,7 @@ import {
   type ConsumerGroupHeartbeatRequest,
   type ConsumerGroupHeartbeatResponse,
 } from "@streambed/protocol";
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import { access } from "../acl/authorize.ts";
 import { defineApi } from "../server/api-handler.ts";
 import { clientHost, groupErrorCode } from "../groups/group-errors.ts";

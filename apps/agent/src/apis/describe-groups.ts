@@ -1,4 +1,3 @@
-import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -7,6 +6,7 @@ import {
   type DescribeGroupsResponse,
   type DescribeGroupsResponseDescribedGroup,
 } from "@streambed/protocol";
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { groupErrorCode } from "../groups/group-errors.ts";
 import { access } from "../acl/authorize.ts";

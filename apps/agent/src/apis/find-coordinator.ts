@@ -1,4 +1,3 @@
-import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -7,6 +6,7 @@ import {
   type FindCoordinatorResponse,
   type FindCoordinatorResponseCoordinator,
 } from "@streambed/protocol";
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import type { LiveAgent } from "../metadata/metadata-store.ts";
 import { defineApi, type RequestContext } from "../server/api-handler.ts";
 import { nodeIdOf, selfBroker } from "../cluster/brokers.ts";

@@ -1,4 +1,3 @@
-import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -6,6 +5,7 @@ import {
   type HeartbeatRequest,
   type HeartbeatResponse,
 } from "@streambed/protocol";
+import { isInvalidGroupId } from "../groups/group-id.ts";
 import { defineApi } from "../server/api-handler.ts";
 import { groupErrorCode } from "../groups/group-errors.ts";
 import { access } from "../acl/authorize.ts";

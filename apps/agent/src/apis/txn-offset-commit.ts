@@ -1,4 +1,3 @@
-import { isInvalidGroupId } from "../groups/group-id.ts";
 import {
   ApiKey,
   ErrorCode,
@@ -6,7 +5,7 @@ import {
   type TxnOffsetCommitRequest,
   type TxnOffsetCommitResponse,
 } from "@streambed/protocol";
-import { access } from "../acl/authorize.ts";
+import { access, transactionalGroupError } from "../acl/authorize.ts";
 import { defineApi } from "../server/api-handler.ts";
 import { transactionErrorCode } from "../transactions/transaction-errors.ts";
 
@@ -36,12 +35,8 @@ export const txnOffsetCommitApi = defineApi<TxnOffsetCommitRequest, TxnOffsetCom
   maxVersion: 4,
   async handle(request, ctx) {
     const acl = await access(ctx);
-    if (!acl.allows("WRITE", "TRANSACTIONAL_ID", request.transactionalId))
-      return this.errorResponse(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, ctx);
-    if (!acl.allows("READ", "GROUP", request.groupId))
-      return this.errorResponse(request, ErrorCode.GROUP_AUTHORIZATION_FAILED, ctx);
-    if (isInvalidGroupId(request.groupId))
-      return this.errorResponse(request, ErrorCode.INVALID_GROUP_ID, ctx);
+    const refused = transactionalGroupError(acl, request.transactionalId, request.groupId);
+    if (refused !== null) return this.errorResponse(request, refused, ctx);
     // As in Kafka, one unreadable topic refuses the whole commit: nothing is half-applied.
     if (request.topics.some((t) => !acl.allows("READ", "TOPIC", t.name)))
       return everyPartition(request, (topic) =>
